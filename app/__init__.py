@@ -1,0 +1,134 @@
+"""The application factory: configuration, extensions, blueprints, security headers and error pages."""
+import logging
+import os
+
+import sqlalchemy as sa
+from flask import Flask, g, request
+from flask_login import current_user
+
+from config import INSTANCE_DIR, ProductionConfig, config_for
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=False)
+    config_class = config_for(config_name)
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    if config_class is ProductionConfig:
+        ProductionConfig.check(app.config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("app").setLevel(logging.INFO)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_request_hooks(app)
+
+    from app import cli, errors, templating
+
+    templating.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from app.extensions import csrf, db, limiter, login_manager, migrate, socketio
+
+    redis_url = app.config.get("REDIS_URL")
+    app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    socketio.init_app(
+        app,
+        message_queue=redis_url,
+        async_mode=app.config.get("SOCKETIO_ASYNC_MODE", "threading"),
+        cors_allowed_origins=app.config.get("SOCKETIO_ALLOWED_ORIGINS", []) or None,
+    )
+
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            _tune_sqlite(db.engine)
+
+    from app.models import User
+
+    @login_manager.user_loader
+    def load_user(login_id: str):
+        # The login id is "<user id>:<session epoch>"; a password change bumps the epoch
+        # so that every other session stops matching and is signed out.
+        try:
+            user_id, epoch = (int(part) for part in login_id.split(":"))
+        except ValueError:
+            return None
+        user = db.session.get(User, user_id)
+        if user is None or user.session_epoch != epoch:
+            return None
+        return user
+
+
+def _tune_sqlite(engine) -> None:
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.admin import bp as admin_bp
+    from app.auth import bp as auth_bp
+    from app.main import bp as main_bp
+    from app.settings import bp as settings_bp
+
+    for blueprint in (main_bp, auth_bp, settings_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def _register_request_hooks(app: Flask) -> None:
+    from app.display import display_preferences
+
+    @app.before_request
+    def _load_display_preferences():
+        g.display = display_preferences(current_user, request.cookies)
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if app.config.get("HSTS"):
+            response.headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+        if current_user.is_authenticated and response.mimetype == "text/html":
+            # Pages for members are personal: never keep them in shared caches.
+            response.headers.setdefault("Cache-Control", "private, no-store")
+        return response

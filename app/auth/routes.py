@@ -1,0 +1,149 @@
+"""Routes for accounts. Thin: parse the form, call the accounts service, redirect."""
+import secrets
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from app.auth import bp
+from app.auth.forms import ConfirmForm, EmailLinkForm, RegisterForm, ResetPasswordForm, SignInForm
+from app.extensions import limiter
+from app.forms import add_service_error
+from app.services import accounts
+from app.services.errors import ServiceError
+from app.urls import safe_next
+
+SAME_MESSAGE_LINK = "If that email address has a Kindred account, we have sent it a sign-in link. It works once, for 30 minutes."
+SAME_MESSAGE_RESET = "If that email address has a Kindred account, we have sent it a link to choose a new password."
+
+
+def _limit(setting):
+    return limiter.limit(lambda: current_app.config[setting], methods=["POST"])
+
+
+def start_session(user) -> None:
+    """Sign in with a brand-new session (no fixation), kept for weeks."""
+    session.clear()
+    login_user(user, remember=True)
+    session.permanent = True
+    session["sid"] = secrets.token_urlsafe(16)
+    accounts.record_sign_in(user)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@_limit("RATELIMIT_REGISTER")
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.register(form.display_name.data, form.email.data, form.password.data, form.role.data)
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            if user is None:
+                # Same page as a new account, so nobody learns which addresses are registered.
+                return render_template("auth/check_email.html", address=form.email.data, registered=True)
+            start_session(user)
+            flash(f"Welcome to Kindred, {user.display_name}. We have sent you a welcome email.", "success")
+            if user.awaiting_approval:
+                flash("An administrator will check your role soon. Until then you can use Kindred as a member.", "info")
+            return redirect(url_for("main.home"))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@_limit("RATELIMIT_SIGN_IN")
+def sign_in():
+    form = SignInForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if current_user.is_authenticated:
+        return redirect(safe_next(form.next.data, url_for("main.home")))
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            start_session(user)
+            flash(f"You are signed in. Hello, {user.display_name}.", "success")
+            return redirect(safe_next(form.next.data, url_for("main.home")))
+        form.password.errors = ["That email address and password do not match. Check them and try again, or use a sign-in link instead."]
+    return render_template("auth/sign_in.html", form=form)
+
+
+@bp.route("/sign-in/email-link", methods=["GET", "POST"])
+@_limit("RATELIMIT_EMAIL_LINK")
+def email_link():
+    form = EmailLinkForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        try:
+            accounts.send_sign_in_link(form.email.data, safe_next(form.next.data, "") or None)
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            return render_template("auth/check_email.html", address=form.email.data, message=SAME_MESSAGE_LINK)
+    return render_template("auth/email_link.html", form=form)
+
+
+@bp.route("/sign-in/link/<token>", methods=["GET", "POST"])
+@_limit("RATELIMIT_SIGN_IN")
+def sign_in_link(token):
+    # Opening the link shows a button; only pressing it signs in. Email scanners that
+    # fetch links must not spend the single-use token.
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        result = accounts.use_sign_in_token(token)
+        if result is not None:
+            user, next_url = result
+            start_session(user)
+            flash(f"You are signed in. Hello, {user.display_name}.", "success")
+            return redirect(safe_next(next_url, url_for("main.home")))
+    elif request.method == "GET" and accounts.sign_in_token_is_valid(token):
+        return render_template("auth/sign_in_link.html", form=form)
+    return render_template("auth/link_expired.html", again_url=url_for("auth.email_link"), again_text="Email me a new sign-in link"), 410
+
+
+@bp.route("/sign-out", methods=["GET", "POST"])
+def sign_out():
+    form = ConfirmForm()
+    if not current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    if form.validate_on_submit():
+        logout_user()
+        session.clear()
+        flash("You have signed out. Come back any time.", "success")
+        return redirect(url_for("main.home"))
+    return render_template("auth/sign_out.html", form=form)
+
+
+@bp.route("/forgotten-password", methods=["GET", "POST"])
+@_limit("RATELIMIT_EMAIL_LINK")
+def forgotten_password():
+    form = EmailLinkForm()
+    if form.validate_on_submit():
+        try:
+            accounts.send_password_reset(form.email.data)
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            return render_template("auth/check_email.html", address=form.email.data, message=SAME_MESSAGE_RESET)
+    return render_template("auth/forgotten_password.html", form=form)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@_limit("RATELIMIT_SIGN_IN")
+def reset_password(token):
+    if not accounts.reset_token_is_valid(token):
+        return render_template("auth/link_expired.html", again_url=url_for("auth.forgotten_password"), again_text="Email me a new link"), 410
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.reset_password(token, form.password.data)
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            start_session(user)
+            flash("Your new password is saved and you are signed in.", "success")
+            return redirect(url_for("main.home"))
+    return render_template("auth/reset_password.html", form=form)

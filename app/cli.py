@@ -1,0 +1,30 @@
+"""Command-line tasks: `flask seed-demo`, `flask create-admin`."""
+import click
+from flask import Flask, current_app
+
+
+def init_app(app: Flask) -> None:
+    @app.cli.command("seed-demo")
+    def seed_demo_command():
+        """Create the demo cast and content (safe to run more than once)."""
+        if not current_app.config.get("SEED_DEMO_ALLOWED"):
+            raise click.ClickException("Demo content is never added in production.")
+        from app.services import demo
+
+        created = demo.seed()
+        click.echo(f"Demo content ready ({created} new members). Password for every demo member: {demo.DEMO_PASSWORD}")
+
+    @app.cli.command("create-admin")
+    @click.option("--email", prompt=True)
+    @click.option("--name", "display_name", prompt="Display name")
+    @click.password_option()
+    def create_admin_command(email, display_name, password):
+        """Create an administrator, or make an existing member one."""
+        from app.services import accounts
+        from app.services.errors import ServiceError
+
+        try:
+            user = accounts.create_admin(display_name, email, password)
+        except ServiceError as error:
+            raise click.ClickException(error.message)
+        click.echo(f"{user.display_name} <{user.email}> is now an administrator.")

@@ -1,0 +1,32 @@
+"""Home (a welcome for visitors, a start page for members) and the plain-English information pages."""
+from flask import render_template
+from flask_login import current_user
+
+from app.main import bp
+
+
+@bp.route("/")
+def home():
+    if current_user.is_authenticated:
+        return render_template("main/start.html")
+    return render_template("main/welcome.html")
+
+
+@bp.route("/help")
+def help():
+    return render_template("main/help.html")
+
+
+@bp.route("/accessibility")
+def accessibility():
+    return render_template("main/accessibility.html")
+
+
+@bp.route("/privacy")
+def privacy():
+    return render_template("main/privacy.html")
+
+
+@bp.route("/guidelines")
+def guidelines():
+    return render_template("main/guidelines.html")

@@ -1,0 +1,117 @@
+"""Members, their roles and display preferences, and the single-use tokens sent by email."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.types import UTCDateTime, utcnow
+
+
+class Role(str, enum.Enum):
+    """What a member said describes them at registration ("Which describes you?")."""
+
+    LIVING_WITH_DEMENTIA = "living_with_dementia"
+    CARER = "carer"
+    VOLUNTEER = "volunteer"
+    ORGANISATION = "organisation"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+    @property
+    def needs_approval(self) -> bool:
+        return self in (Role.VOLUNTEER, Role.ORGANISATION)
+
+
+ROLE_LABELS = {
+    Role.LIVING_WITH_DEMENTIA: "Living with dementia",
+    Role.CARER: "Carer",
+    Role.VOLUNTEER: "Volunteer",
+    Role.ORGANISATION: "Partner organisation",
+}
+
+ROLE_CHOICES = [
+    (Role.LIVING_WITH_DEMENTIA.value, "I am living with dementia"),
+    (Role.CARER.value, "I care for someone"),
+    (Role.VOLUNTEER.value, "I want to volunteer"),
+    (Role.ORGANISATION.value, "I represent an organisation"),
+]
+
+
+class ApprovalStatus(str, enum.Enum):
+    NOT_NEEDED = "not_needed"
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+
+TEXT_SIZES = ("standard", "large", "largest")
+COLOUR_SCHEMES = ("standard", "high-contrast", "cream")
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(sa.String(60))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[Role] = mapped_column(sa.Enum(Role, native_enum=False, length=32))
+    # Volunteers and organisations are ordinary members until an admin approves them.
+    approval: Mapped[ApprovalStatus] = mapped_column(
+        sa.Enum(ApprovalStatus, native_enum=False, length=16), default=ApprovalStatus.NOT_NEEDED
+    )
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    is_moderator: Mapped[bool] = mapped_column(default=False)
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    # Bumped to end every other session (password change); part of the login id.
+    session_epoch: Mapped[int] = mapped_column(default=0)
+    text_size: Mapped[str] = mapped_column(sa.String(16), default="standard")
+    colour_scheme: Mapped[str] = mapped_column(sa.String(16), default="standard")
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="Europe/London")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    tokens: Mapped[list[EmailToken]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_epoch}"
+
+    @property
+    def role_label(self) -> str:
+        return self.role.label
+
+    @property
+    def awaiting_approval(self) -> bool:
+        return self.approval == ApprovalStatus.PENDING
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.display_name!r}>"
+
+
+class TokenPurpose(str, enum.Enum):
+    SIGN_IN = "sign_in"
+    RESET_PASSWORD = "reset_password"
+
+
+class EmailToken(db.Model):
+    """A single-use secret sent by email. Only its SHA-256 is stored."""
+
+    __tablename__ = "email_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[TokenPurpose] = mapped_column(sa.Enum(TokenPurpose, native_enum=False, length=32))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    next_url: Mapped[str | None] = mapped_column(sa.String(500))
+
+    user: Mapped[User] = relationship(back_populates="tokens")

@@ -1,0 +1,243 @@
+"""Accounts: registering, signing in (password or emailed link), resetting and changing credentials."""
+import hashlib
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app, url_for
+
+from app.extensions import db
+from app.models import ApprovalStatus, EmailToken, Role, TokenPurpose, User
+from app.models.types import utcnow
+from app.services import audit, email
+from app.services.errors import Invalid, NotAllowed
+from app.services.passwords import hash_password, needs_rehash, password_problem, verify_password
+
+# Verifying a dummy hash when the email is unknown keeps timing the same, so it reveals nothing.
+_DUMMY_PASSWORD = "not-a-real-password-0"
+
+
+def normalise_email(address: str) -> str:
+    try:
+        result = validate_email((address or "").strip(), check_deliverability=False)
+    except EmailNotValidError:
+        raise Invalid("Enter an email address in the right form, like name@example.org.", field="email")
+    return result.normalized.lower()
+
+
+def find_by_email(address: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == address.strip().lower()))
+
+
+def register(display_name: str, address: str, password: str, role: Role | str, *, send_email=True) -> User | None:
+    """Create a member. Returns None (and emails the owner) if the address already has an account,
+    so the page can say the same thing either way."""
+    role = Role(role)
+    address = normalise_email(address)
+    display_name = " ".join((display_name or "").split())
+    if not display_name:
+        raise Invalid("Enter the name you would like other members to see.", field="display_name")
+    problem = password_problem(password, email=address, display_name=display_name)
+    if problem:
+        raise Invalid(problem, field="password")
+    existing = find_by_email(address)
+    if existing is not None:
+        if send_email:
+            email.send_template(existing.email, "Someone tried to register with your email", "already_registered", user=existing)
+        return None
+    user = User(
+        email=address,
+        display_name=display_name,
+        password_hash=hash_password(password),
+        role=role,
+        approval=ApprovalStatus.PENDING if role.needs_approval else ApprovalStatus.NOT_NEEDED,
+    )
+    db.session.add(user)
+    db.session.commit()
+    if send_email:
+        email.send_template(user.email, "Welcome to Kindred", "welcome", user=user)
+    return user
+
+
+def authenticate(address: str, password: str) -> User | None:
+    user = find_by_email(address or "")
+    if user is None:
+        verify_password(hash_password(_DUMMY_PASSWORD), password or "")
+        return None
+    if not verify_password(user.password_hash, password or ""):
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def record_sign_in(user: User) -> None:
+    user.last_sign_in_at = utcnow()
+    db.session.commit()
+
+
+def _new_token(user: User, purpose: TokenPurpose, minutes: int, next_url: str | None = None) -> str:
+    secret = secrets.token_urlsafe(32)
+    db.session.add(
+        EmailToken(
+            user=user,
+            purpose=purpose,
+            token_hash=hashlib.sha256(secret.encode()).hexdigest(),
+            expires_at=utcnow() + timedelta(minutes=minutes),
+            next_url=next_url,
+        )
+    )
+    db.session.commit()
+    return secret
+
+
+def _find_token(secret: str, purpose: TokenPurpose) -> EmailToken | None:
+    token_hash = hashlib.sha256((secret or "").encode()).hexdigest()
+    token = db.session.scalar(
+        sa.select(EmailToken).where(EmailToken.token_hash == token_hash, EmailToken.purpose == purpose)
+    )
+    if token is None or token.used_at is not None or token.expires_at <= utcnow():
+        return None
+    return token
+
+
+def send_sign_in_link(address: str, next_url: str | None = None) -> None:
+    """Email a single-use sign-in link if the address has an account; say nothing either way."""
+    try:
+        address = normalise_email(address)
+    except Invalid:
+        raise
+    user = find_by_email(address)
+    if user is None:
+        return
+    minutes = current_app.config["SIGN_IN_LINK_MINUTES"]
+    secret = _new_token(user, TokenPurpose.SIGN_IN, minutes, next_url)
+    link = url_for("auth.sign_in_link", token=secret, _external=True)
+    email.send_template(user.email, "Your sign-in link", "sign_in_link", user=user, link=link, minutes=minutes)
+
+
+def sign_in_token_is_valid(secret: str) -> bool:
+    return _find_token(secret, TokenPurpose.SIGN_IN) is not None
+
+
+def use_sign_in_token(secret: str) -> tuple[User, str | None] | None:
+    """Spend a sign-in token. The update is conditional so that two clicks cannot both succeed."""
+    token = _find_token(secret, TokenPurpose.SIGN_IN)
+    if token is None:
+        return None
+    spent = db.session.execute(
+        sa.update(EmailToken).where(EmailToken.id == token.id, EmailToken.used_at.is_(None)).values(used_at=utcnow())
+    )
+    db.session.commit()
+    if spent.rowcount != 1:
+        return None
+    return token.user, token.next_url
+
+
+def send_password_reset(address: str) -> None:
+    address = normalise_email(address)
+    user = find_by_email(address)
+    if user is None:
+        return
+    minutes = current_app.config["PASSWORD_RESET_MINUTES"]
+    secret = _new_token(user, TokenPurpose.RESET_PASSWORD, minutes)
+    link = url_for("auth.reset_password", token=secret, _external=True)
+    email.send_template(user.email, "Choose a new password", "reset_password", user=user, link=link, minutes=minutes)
+
+
+def reset_token_is_valid(secret: str) -> bool:
+    return _find_token(secret, TokenPurpose.RESET_PASSWORD) is not None
+
+
+def reset_password(secret: str, new_password: str) -> User:
+    token = _find_token(secret, TokenPurpose.RESET_PASSWORD)
+    if token is None:
+        raise NotAllowed("This link has expired or has already been used. You can ask for a new one.")
+    user = token.user
+    problem = password_problem(new_password, email=user.email, display_name=user.display_name)
+    if problem:
+        raise Invalid(problem, field="password")
+    token.used_at = utcnow()
+    _set_password(user, new_password)
+    db.session.commit()
+    email.send_template(user.email, "Your password was changed", "password_changed", user=user)
+    return user
+
+
+def _set_password(user: User, new_password: str) -> None:
+    user.password_hash = hash_password(new_password)
+    # Ending every other session: their login ids carry the old epoch and stop matching.
+    user.session_epoch += 1
+    # Any outstanding emailed links stop working too.
+    for token in user.tokens:
+        if token.used_at is None:
+            token.used_at = utcnow()
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    if not verify_password(user.password_hash, current_password or ""):
+        raise Invalid("That is not your current password. Please try again.", field="current_password")
+    problem = password_problem(new_password, email=user.email, display_name=user.display_name)
+    if problem:
+        raise Invalid(problem, field="new_password")
+    _set_password(user, new_password)
+    db.session.commit()
+    email.send_template(user.email, "Your password was changed", "password_changed", user=user)
+
+
+def change_email(user: User, password: str, new_address: str) -> None:
+    if not verify_password(user.password_hash, password or ""):
+        raise Invalid("That is not your current password. Please try again.", field="password")
+    new_address = normalise_email(new_address)
+    if new_address == user.email:
+        raise Invalid("That is already your email address.", field="email")
+    if find_by_email(new_address) is not None:
+        # Saying "taken" would reveal that the address has an account; decline without detail.
+        raise Invalid("We could not change your email to that address. Please try a different one.", field="email")
+    old_address = user.email
+    user.email = new_address
+    db.session.commit()
+    email.send_template(old_address, "Your email address was changed", "email_changed", user=user, old_address=old_address)
+    email.send_template(new_address, "Your email address was changed", "email_changed", user=user, old_address=old_address)
+
+
+def update_display_settings(user: User, text_size: str, colour_scheme: str) -> None:
+    user.text_size = text_size
+    user.colour_scheme = colour_scheme
+    db.session.commit()
+
+
+def pending_approvals() -> list[User]:
+    return list(
+        db.session.scalars(
+            sa.select(User).where(User.approval == ApprovalStatus.PENDING).order_by(User.created_at, User.id)
+        )
+    )
+
+
+def decide_approval(admin: User, member: User, approve: bool, reason: str = "") -> None:
+    if not admin.is_admin:
+        raise NotAllowed("Only an administrator can approve volunteers and organisations.")
+    if member.approval != ApprovalStatus.PENDING:
+        raise Invalid(f"{member.display_name} is not waiting for approval any more.")
+    member.approval = ApprovalStatus.APPROVED if approve else ApprovalStatus.DECLINED
+    if approve:
+        member.approved_at = utcnow()
+        if member.role == Role.VOLUNTEER:
+            member.is_moderator = True
+    audit.record(admin, "approve_role" if approve else "decline_role", member, reason or member.role.label)
+    db.session.commit()
+    email.send_template(member.email, "Your Kindred role", "role_decision", user=member, approved=approve)
+
+
+def create_admin(display_name: str, address: str, password: str) -> User:
+    user = find_by_email(address)
+    if user is None:
+        user = register(display_name, address, password, Role.VOLUNTEER, send_email=False)
+    user.is_admin = True
+    user.is_moderator = True
+    user.approval = ApprovalStatus.APPROVED
+    user.approved_at = user.approved_at or utcnow()
+    db.session.commit()
+    return user

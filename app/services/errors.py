@@ -1,0 +1,26 @@
+"""Named failures a service raises; routes turn each into a plain sentence for the person."""
+
+
+class ServiceError(Exception):
+    """A rule was broken. The message is written for the member, in plain words."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotAllowed(ServiceError):
+    pass
+
+
+class NotFound(ServiceError):
+    pass
+
+
+class Invalid(ServiceError):
+    pass
+
+
+class Conflict(ServiceError):
+    pass

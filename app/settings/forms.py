@@ -1,0 +1,29 @@
+"""Forms for a member's settings."""
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, RadioField
+from wtforms.validators import AnyOf
+
+from app.forms import EmailAddressField, NewPasswordField, required
+from app.models.users import COLOUR_SCHEMES, TEXT_SIZES
+
+TEXT_SIZE_CHOICES = [("standard", "Standard text"), ("large", "Large text"), ("largest", "Largest text")]
+COLOUR_CHOICES = [
+    ("standard", "Standard colours: dark text on white"),
+    ("high-contrast", "High contrast: white text on black"),
+    ("cream", "Cream background: dark text on soft cream"),
+]
+
+
+class DisplayForm(FlaskForm):
+    text_size = RadioField("Text size", choices=TEXT_SIZE_CHOICES, validators=[required("Choose a text size."), AnyOf(TEXT_SIZES)])
+    colour_scheme = RadioField("Colours", choices=COLOUR_CHOICES, validators=[required("Choose the colours you like."), AnyOf(COLOUR_SCHEMES)])
+
+
+class ChangeEmailForm(FlaskForm):
+    email = EmailAddressField("New email address")
+    password = PasswordField("Your current password", validators=[required("Enter your current password.")], render_kw={"autocomplete": "current-password"})
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField("Your current password", validators=[required("Enter your current password.")], render_kw={"autocomplete": "current-password"})
+    new_password = NewPasswordField("New password")

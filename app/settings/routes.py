@@ -1,0 +1,64 @@
+"""Routes for a member's settings. Display settings also work for visitors (kept in a cookie)."""
+from flask import flash, g, make_response, redirect, render_template, url_for
+from flask_login import current_user, login_required, login_user
+
+from app.display import COOKIE_MAX_AGE, COOKIE_NAME, Display
+from app.forms import add_service_error
+from app.services import accounts
+from app.services.errors import ServiceError
+from app.settings import bp
+from app.settings.forms import ChangeEmailForm, ChangePasswordForm, DisplayForm
+
+
+@bp.route("")
+@login_required
+def index():
+    return render_template("settings/index.html")
+
+
+@bp.route("/display", methods=["GET", "POST"])
+def display():
+    form = DisplayForm(data={"text_size": g.display.text_size, "colour_scheme": g.display.colour_scheme})
+    if form.validate_on_submit():
+        chosen = Display(form.text_size.data, form.colour_scheme.data)
+        if current_user.is_authenticated:
+            accounts.update_display_settings(current_user, chosen.text_size, chosen.colour_scheme)
+        flash("Your display settings are saved.", "success")
+        response = make_response(redirect(url_for("settings.display")))
+        # Visitors keep their choice in a cookie; members keep it on their account too,
+        # so the page looks the same straight after signing out.
+        response.set_cookie(COOKIE_NAME, chosen.cookie_value(), max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True)
+        return response
+    return render_template("settings/display.html", form=form)
+
+
+@bp.route("/email", methods=["GET", "POST"])
+@login_required
+def email():
+    form = ChangeEmailForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_email(current_user, form.password.data, form.email.data)
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            flash("Your email address is changed. We have told both addresses.", "success")
+            return redirect(url_for("settings.index"))
+    return render_template("settings/email.html", form=form)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.current_password.data, form.new_password.data)
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            # The epoch moved on: sign this session in again so only the others end.
+            login_user(current_user._get_current_object(), remember=True)
+            flash("Your new password is saved. You have been signed out everywhere else.", "success")
+            return redirect(url_for("settings.index"))
+    return render_template("settings/password.html", form=form)

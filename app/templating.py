@@ -1,0 +1,52 @@
+"""Jinja set-up: the navigation, date filters and permission helpers every template can use."""
+from flask import Flask, request, url_for
+
+from app import formatting, permissions
+
+# (label, endpoint). Items appear when their feature's blueprint is registered, so the
+# navigation never links to a page that does not exist; order never changes.
+NAVIGATION = [
+    ("Home", "main.home"),
+    ("Forums", "forums.index"),
+    ("Meet-ups", "meetups.index"),
+    ("Chat", "chat.index"),
+    ("Help", "main.help"),
+]
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        full_date=formatting.full_date,
+        full_date_time=formatting.full_date_time,
+        time_range=formatting.time_range,
+        time_tag=formatting.time_tag,
+    )
+    app.jinja_env.globals.update(permissions.ALL)
+    app.jinja_env.globals["field_aria"] = field_aria
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def navigation():
+        items = [
+            {"label": label, "url": url_for(endpoint), "current": request.endpoint == endpoint or _in_section(endpoint)}
+            for label, endpoint in NAVIGATION
+            if endpoint in app.view_functions
+        ]
+        return {"navigation": items, "site_name": app.config["SITE_NAME"]}
+
+
+def _in_section(endpoint: str) -> bool:
+    # "Forums" stays marked while reading a thread inside the forums blueprint.
+    section = endpoint.split(".")[0]
+    return endpoint != "main.home" and endpoint != "main.help" and (request.blueprint or "") == section
+
+
+def field_aria(described_by: str, errors) -> dict:
+    """aria-describedby and aria-invalid for a form control, only when they have something to say."""
+    attributes = {}
+    if described_by:
+        attributes["aria-describedby"] = described_by
+    if errors:
+        attributes["aria-invalid"] = "true"
+    return attributes
