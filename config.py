@@ -69,6 +69,7 @@ class Config:
     OUTBOX_DIR = os.environ.get("OUTBOX_DIR", str(INSTANCE_DIR / "outbox"))
 
     SIGN_IN_LINK_MINUTES = 30
+    WELCOME_LINK_MINUTES = 3 * 24 * 60  # the link in the welcome email: days, not minutes
     PASSWORD_RESET_MINUTES = 60
     # argon2id parameters (argon2-cffi defaults: RFC 9106 low-memory profile).
     ARGON2_TIME_COST = int(os.environ.get("ARGON2_TIME_COST", "3"))
@@ -76,6 +77,7 @@ class Config:
     DEFAULT_TIMEZONE = "Europe/London"
     HSTS = False
     SEED_DEMO_ALLOWED = True
+    PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
 
 
 class DevelopmentConfig(Config):
@@ -92,7 +94,7 @@ class TestingConfig(Config):
     SERVER_NAME = "localhost"
     # Cheap hashes keep the suite fast; production parameters are tested separately.
     ARGON2_TIME_COST = 1
-    ARGON2_MEMORY_COST = 8
+    ARGON2_MEMORY_COST = 64
     REDIS_URL = None
 
 
@@ -103,6 +105,8 @@ class ProductionConfig(Config):
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "https")
     HSTS = True
     SEED_DEMO_ALLOWED = False
+    # nginx sits in front: trust its X-Forwarded-* headers (client address for rate limits, https).
+    PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "1"))
 
     @classmethod
     def check(cls, settings):

@@ -3,8 +3,9 @@ import logging
 import os
 
 import sqlalchemy as sa
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import INSTANCE_DIR, ProductionConfig, config_for
 
@@ -17,6 +18,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     if config_class is ProductionConfig:
         ProductionConfig.check(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
+    hops = app.config.get("PROXY_FIX_HOPS", 0)
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("app").setLevel(logging.INFO)
 
@@ -117,6 +121,13 @@ def _register_request_hooks(app: Flask) -> None:
     @app.before_request
     def _load_display_preferences():
         g.display = display_preferences(current_user, request.cookies)
+
+    @app.context_processor
+    def _display_for_error_pages():
+        # Error pages (a CSRF failure, say) can render before the before_request hook ran.
+        if has_request_context() and "display" not in g:
+            g.display = display_preferences(current_user, request.cookies)
+        return {}
 
     @app.after_request
     def _security_headers(response):

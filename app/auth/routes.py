@@ -9,7 +9,7 @@ from app.auth.forms import ConfirmForm, EmailLinkForm, RegisterForm, ResetPasswo
 from app.extensions import limiter
 from app.forms import add_service_error
 from app.services import accounts
-from app.services.errors import ServiceError
+from app.services.errors import NotConfirmed, ServiceError
 from app.urls import safe_next
 
 SAME_MESSAGE_LINK = "If that email address has a Kindred account, we have sent it a sign-in link. It works once, for 30 minutes."
@@ -18,6 +18,19 @@ SAME_MESSAGE_RESET = "If that email address has a Kindred account, we have sent 
 
 def _limit(setting):
     return limiter.limit(lambda: current_app.config[setting], methods=["POST"])
+
+
+def _emailed_link_limits(view):
+    """One shared allowance per person for every kind of emailed link, and one per address,
+    so nobody can flood someone's inbox from many places."""
+    per_sender = limiter.shared_limit(lambda: current_app.config["RATELIMIT_EMAIL_LINK"], scope="emailed-links", methods=["POST"])
+    per_address = limiter.shared_limit(
+        lambda: current_app.config["RATELIMIT_EMAIL_LINK"],
+        scope="emailed-links-to-address",
+        key_func=lambda: (request.form.get("email") or "").strip().lower(),
+        methods=["POST"],
+    )
+    return per_sender(per_address(view))
 
 
 def start_session(user) -> None:
@@ -37,18 +50,13 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = accounts.register(form.display_name.data, form.email.data, form.password.data, form.role.data)
+            accounts.register(form.display_name.data, form.email.data, form.password.data, form.role.data)
         except ServiceError as error:
             add_service_error(form, error)
         else:
-            if user is None:
-                # Same page as a new account, so nobody learns which addresses are registered.
-                return render_template("auth/check_email.html", address=form.email.data, registered=True)
-            start_session(user)
-            flash(f"Welcome to Kindred, {user.display_name}. We have sent you a welcome email.", "success")
-            if user.awaiting_approval:
-                flash("An administrator will check your role soon. Until then you can use Kindred as a member.", "info")
-            return redirect(url_for("main.home"))
+            # The same page whether or not the address already had an account, so the form
+            # cannot be used to find out who is a member. The emailed link finishes the job.
+            return render_template("auth/check_email.html", address=form.email.data, registered=True)
     return render_template("auth/register.html", form=form)
 
 
@@ -61,7 +69,10 @@ def sign_in():
     if current_user.is_authenticated:
         return redirect(safe_next(form.next.data, url_for("main.home")))
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
+        try:
+            user = accounts.authenticate(form.email.data, form.password.data)
+        except NotConfirmed as error:
+            return render_template("auth/not_confirmed.html", message=error.message, address=form.email.data)
         if user is not None:
             start_session(user)
             flash(f"You are signed in. Hello, {user.display_name}.", "success")
@@ -71,7 +82,7 @@ def sign_in():
 
 
 @bp.route("/sign-in/email-link", methods=["GET", "POST"])
-@_limit("RATELIMIT_EMAIL_LINK")
+@_emailed_link_limits
 def email_link():
     form = EmailLinkForm()
     if request.method == "GET":
@@ -110,15 +121,16 @@ def sign_out():
     if not current_user.is_authenticated:
         return redirect(url_for("main.home"))
     if form.validate_on_submit():
-        logout_user()
+        # Clear first: logout_user() then leaves its note to delete the remember-me cookie.
         session.clear()
+        logout_user()
         flash("You have signed out. Come back any time.", "success")
         return redirect(url_for("main.home"))
     return render_template("auth/sign_out.html", form=form)
 
 
 @bp.route("/forgotten-password", methods=["GET", "POST"])
-@_limit("RATELIMIT_EMAIL_LINK")
+@_emailed_link_limits
 def forgotten_password():
     form = EmailLinkForm()
     if form.validate_on_submit():

@@ -77,6 +77,9 @@ class User(UserMixin, db.Model):
     timezone: Mapped[str] = mapped_column(sa.String(64), default="Europe/London")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when the member first uses a link we emailed them; until then a password alone
+    # does not sign in, so nobody can hold an account in someone else's name.
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     tokens: Mapped[list[EmailToken]] = relationship(back_populates="user", cascade="all, delete-orphan")
 

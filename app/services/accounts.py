@@ -2,6 +2,7 @@
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import lru_cache
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
@@ -11,7 +12,7 @@ from app.extensions import db
 from app.models import ApprovalStatus, EmailToken, Role, TokenPurpose, User
 from app.models.types import utcnow
 from app.services import audit, email
-from app.services.errors import Invalid, NotAllowed
+from app.services.errors import Invalid, NotAllowed, NotConfirmed
 from app.services.passwords import hash_password, needs_rehash, password_problem, verify_password
 
 # Verifying a dummy hash when the email is unknown keeps timing the same, so it reveals nothing.
@@ -30,9 +31,13 @@ def find_by_email(address: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == address.strip().lower()))
 
 
-def register(display_name: str, address: str, password: str, role: Role | str, *, send_email=True) -> User | None:
-    """Create a member. Returns None (and emails the owner) if the address already has an account,
-    so the page can say the same thing either way."""
+def register(display_name: str, address: str, password: str, role: Role | str, *, confirmed=False) -> User | None:
+    """Create a member and email them a link that confirms the address and signs them in.
+
+    If the address already has an account, nothing is created: its owner is emailed a sign-in
+    link instead and None is returned. The page says "Check your email" either way, so the
+    form cannot be used to find out who is a member. `confirmed` is for the demo and admin
+    commands, which create accounts without email."""
     role = Role(role)
     address = normalise_email(address)
     display_name = " ".join((display_name or "").split())
@@ -43,8 +48,9 @@ def register(display_name: str, address: str, password: str, role: Role | str, *
         raise Invalid(problem, field="password")
     existing = find_by_email(address)
     if existing is not None:
-        if send_email:
-            email.send_template(existing.email, "Someone tried to register with your email", "already_registered", user=existing)
+        if not confirmed:
+            link = _sign_in_link(existing, current_app.config["SIGN_IN_LINK_MINUTES"])
+            email.send_template(existing.email, "You already have an account", "already_registered", user=existing, link=link)
         return None
     user = User(
         email=address,
@@ -52,24 +58,35 @@ def register(display_name: str, address: str, password: str, role: Role | str, *
         password_hash=hash_password(password),
         role=role,
         approval=ApprovalStatus.PENDING if role.needs_approval else ApprovalStatus.NOT_NEEDED,
+        email_confirmed_at=utcnow() if confirmed else None,
     )
     db.session.add(user)
     db.session.commit()
-    if send_email:
-        email.send_template(user.email, "Welcome to Kindred", "welcome", user=user)
+    if not confirmed:
+        link = _sign_in_link(user, current_app.config["WELCOME_LINK_MINUTES"])
+        email.send_template(user.email, "Welcome to Kindred", "welcome", user=user, link=link)
     return user
 
 
 def authenticate(address: str, password: str) -> User | None:
+    """The member whose email and password these are, or None. Raises NotConfirmed when the
+    password is right but the address has never been confirmed (only the owner learns this)."""
     user = find_by_email(address or "")
     if user is None:
-        verify_password(hash_password(_DUMMY_PASSWORD), password or "")
+        verify_password(_dummy_hash(), password or "")
         return None
     if not verify_password(user.password_hash, password or ""):
         return None
+    if user.email_confirmed_at is None:
+        raise NotConfirmed("Please open the link in the welcome email we sent you. It confirms your email address and signs you in.")
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return hash_password(_DUMMY_PASSWORD)
 
 
 def record_sign_in(user: User) -> None:
@@ -102,18 +119,18 @@ def _find_token(secret: str, purpose: TokenPurpose) -> EmailToken | None:
     return token
 
 
+def _sign_in_link(user: User, minutes: int, next_url: str | None = None) -> str:
+    secret = _new_token(user, TokenPurpose.SIGN_IN, minutes, next_url)
+    return url_for("auth.sign_in_link", token=secret, _external=True)
+
+
 def send_sign_in_link(address: str, next_url: str | None = None) -> None:
     """Email a single-use sign-in link if the address has an account; say nothing either way."""
-    try:
-        address = normalise_email(address)
-    except Invalid:
-        raise
-    user = find_by_email(address)
+    user = find_by_email(normalise_email(address))
     if user is None:
         return
     minutes = current_app.config["SIGN_IN_LINK_MINUTES"]
-    secret = _new_token(user, TokenPurpose.SIGN_IN, minutes, next_url)
-    link = url_for("auth.sign_in_link", token=secret, _external=True)
+    link = _sign_in_link(user, minutes, next_url)
     email.send_template(user.email, "Your sign-in link", "sign_in_link", user=user, link=link, minutes=minutes)
 
 
@@ -132,7 +149,11 @@ def use_sign_in_token(secret: str) -> tuple[User, str | None] | None:
     db.session.commit()
     if spent.rowcount != 1:
         return None
-    return token.user, token.next_url
+    user = token.user
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+        db.session.commit()
+    return user, token.next_url
 
 
 def send_password_reset(address: str) -> None:
@@ -159,6 +180,7 @@ def reset_password(secret: str, new_password: str) -> User:
     if problem:
         raise Invalid(problem, field="password")
     token.used_at = utcnow()
+    user.email_confirmed_at = user.email_confirmed_at or utcnow()
     _set_password(user, new_password)
     db.session.commit()
     email.send_template(user.email, "Your password was changed", "password_changed", user=user)
@@ -234,7 +256,7 @@ def decide_approval(admin: User, member: User, approve: bool, reason: str = "") 
 def create_admin(display_name: str, address: str, password: str) -> User:
     user = find_by_email(address)
     if user is None:
-        user = register(display_name, address, password, Role.VOLUNTEER, send_email=False)
+        user = register(display_name, address, password, Role.VOLUNTEER, confirmed=True)
     user.is_admin = True
     user.is_moderator = True
     user.approval = ApprovalStatus.APPROVED

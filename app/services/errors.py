@@ -24,3 +24,7 @@ class Invalid(ServiceError):
 
 class Conflict(ServiceError):
     pass
+
+
+class NotConfirmed(ServiceError):
+    """The password was right, but the member has not opened any link we emailed them yet."""

@@ -1,0 +1,41 @@
+"""Small helpers the browser tests share: signing in through the real form, reading the outbox."""
+import re
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
+
+from app.services.demo import DEMO_PASSWORD
+
+DEMO_MEMBERS = {
+    "alice": "alice@example.org",  # lives with dementia
+    "maya": "maya@example.org",  # volunteer moderator
+    "root": "root@example.org",  # administrator
+}
+
+
+def sign_in_with_form(page, address: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign in as a person would: the sign-in page, two fields, then Enter on the button."""
+    page.goto("/sign-in")
+    page.get_by_label("Email address", exact=True).fill(address)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in", exact=True).press("Enter")
+    page.wait_for_load_state()
+    header = page.locator("header").inner_text()
+    assert "Signed in as" in header, f"{address} could not sign in: {page.url}\n{header}"
+
+
+def emails_to(outbox: Path, address: str) -> list:
+    """Every email written to the server's outbox for `address`, oldest first."""
+    if not outbox.exists():
+        return []
+    files = sorted(outbox.glob("*.eml"), key=lambda path: path.stat().st_mtime_ns)
+    messages = [BytesParser(policy=policy.default).parsebytes(path.read_bytes()) for path in files]
+    return [message for message in messages if message["To"] == address]
+
+
+def link_in(message, path_prefix: str) -> str:
+    """The first link in an email's plain text whose path starts with path_prefix, as a path."""
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    match = re.search(r"https?://[^/\s]+(" + re.escape(path_prefix) + r"[^\s]*)", text)
+    assert match, f"no {path_prefix} link in: {text}"
+    return match.group(1)

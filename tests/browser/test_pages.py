@@ -1,0 +1,281 @@
+"""Every page, as every kind of person, in every display variant, passes axe and our own checks.
+
+The crawler reads app.url_map, so a new page is scanned as soon as its route exists; a route with
+parameters needs an example in url_examples.py. A visitor, alice (lives with dementia), maya
+(volunteer moderator) and root (administrator) each see every page in standard colours, high
+contrast, and the largest text. All problems of a run are reported together.
+"""
+from collections import defaultdict
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from app.services import accounts
+from tests.browser.support import DEMO_MEMBERS, sign_in_with_form
+from tests.browser.url_examples import EXAMPLES, NOT_PAGES
+
+pytestmark = pytest.mark.browser
+
+AXE_OPTIONS = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "wcag2aaa", "best-practice"],
+    },
+    "resultTypes": ["violations"],
+}
+ROLES = ["visitor", *DEMO_MEMBERS]
+# name: (text_size, colour_scheme)
+VARIANTS = {
+    "standard": ("standard", "standard"),
+    "high-contrast": ("standard", "high-contrast"),
+    "largest-text": ("largest", "standard"),
+}
+DESKTOP = {"width": 1280, "height": 800}
+NARROW = {"width": 320, "height": 800}  # 1280px at 400% zoom
+MISSING_PAGE = "/this-page-does-not-exist"
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    endpoint: str
+    role: str
+    variant: str
+    rule: str
+    detail: str
+    targets: tuple = ()
+
+
+def _get_routes(app):
+    """(endpoint, rule) for every GET route except static files."""
+    return sorted(
+        (rule.endpoint, rule)
+        for rule in app.url_map.iter_rules()
+        if "GET" in (rule.methods or ()) and rule.endpoint != "static"
+    )
+
+
+def test_every_get_route_with_parameters_has_an_example(site_app):
+    missing = [
+        f"{endpoint} ({rule.rule})"
+        for endpoint, rule in _get_routes(site_app)
+        if rule.arguments and endpoint not in EXAMPLES and endpoint not in NOT_PAGES
+    ]
+    endpoints = {endpoint for endpoint, _ in _get_routes(site_app)}
+    stale = sorted((set(EXAMPLES) | NOT_PAGES) - endpoints)
+    assert not missing, (
+        "These pages take parameters, so the browser crawler cannot visit them without an example. "
+        "Register one with @example(...) in tests/browser/url_examples.py, or list a download in NOT_PAGES:\n  "
+        + "\n  ".join(missing)
+    )
+    assert not stale, f"url_examples.py names endpoints that no longer exist: {stale}"
+
+
+@pytest.fixture(scope="session")
+def pages_to_visit(site_app):
+    """(endpoint, path) for every HTML page, examples included, plus the "not found" page."""
+    from flask import url_for
+
+    pages = []
+    with site_app.test_request_context():
+        for endpoint, rule in _get_routes(site_app):
+            if endpoint in NOT_PAGES:
+                continue
+            if rule.arguments:
+                if endpoint in EXAMPLES:
+                    pages.append((endpoint, EXAMPLES[endpoint]()))
+            else:
+                pages.append((endpoint, url_for(endpoint)))
+    pages.append(("errors.404", MISSING_PAGE))
+    return pages
+
+
+@pytest.fixture(scope="session")
+def signed_in_states(browser, site):
+    """Each member signs in once, through the real form; the scan reuses the saved storage state."""
+    states = {"visitor": None}
+    for handle, address in DEMO_MEMBERS.items():
+        context = browser.new_context(base_url=site.base_url)
+        try:
+            sign_in_with_form(context.new_page(), address)
+            states[handle] = context.storage_state()
+        finally:
+            context.close()
+    return states
+
+
+def _set_members_display(app, text_size: str, colour_scheme: str) -> None:
+    with app.app_context():
+        for address in DEMO_MEMBERS.values():
+            accounts.update_display_settings(accounts.find_by_email(address), text_size, colour_scheme)
+
+
+def _page_key(url: str) -> str:
+    # /sign-in?next=/settings and /sign-in?next=/admin are the same page for a visitor.
+    parts = urlsplit(url)
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k != "next"])
+    return parts.path + ("?" + query if query else "")
+
+
+# Checks axe does not make (ACCESSIBILITY.md 1, 6, 9). Returns [[rule, detail, [targets]], ...].
+PAGE_CHECKS = """
+([textSize, colourScheme]) => {
+  const problems = [];
+  const squash = (text) => (text || "").replace(/\\s+/g, " ").trim();
+  const describe = (el) => {
+    let name = el.tagName.toLowerCase();
+    if (el.id) return name + "#" + el.id;
+    if (typeof el.className === "string" && el.className.trim()) name += "." + el.className.trim().split(/\\s+/).join(".");
+    const text = squash(el.textContent).slice(0, 40);
+    return text ? `${name} "${text}"` : name;
+  };
+  const shown = (el) => el.checkVisibility({ visibilityProperty: true, opacityProperty: false }) && el.getClientRects().length > 0;
+
+  const html = document.documentElement;
+  if (html.getAttribute("lang") !== "en-GB") problems.push(["html-lang", `lang is ${JSON.stringify(html.getAttribute("lang"))}, not "en-GB"`, ["html"]]);
+  if (!document.title.endsWith(" – Kindred")) problems.push(["page-title", `title ${JSON.stringify(document.title)} does not end with " – Kindred"`, ["title"]]);
+  const h1s = [...document.querySelectorAll("h1")];
+  if (h1s.length !== 1) problems.push(["one-h1", `${h1s.length} h1 elements, not exactly one`, h1s.map(describe)]);
+  for (const expected of [`text-${textSize}`, `colours-${colourScheme}`]) {
+    if (!html.classList.contains(expected)) problems.push(["display-settings", `<html class="${html.className}"> lacks ${expected}: the variant was not applied`, ["html"]]);
+  }
+
+  const smallText = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    if (["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE"].includes(el.tagName)) continue;
+    const ownText = [...el.childNodes].some((node) => node.nodeType === Node.TEXT_NODE && node.nodeValue.trim());
+    if (!ownText || !shown(el)) continue;
+    const size = parseFloat(getComputedStyle(el).fontSize);
+    if (size < 18.99) smallText.push(`${describe(el)} (${size}px)`);
+  }
+  if (smallText.length) problems.push(["text-19px", "text smaller than 19px", smallText]);
+
+  const blockAncestor = (el) => {
+    let node = el.parentElement;
+    while (node && node !== document.body && getComputedStyle(node).display.startsWith("inline")) node = node.parentElement;
+    return node || document.body;
+  };
+  const smallTargets = [];
+  const targets = document.body.querySelectorAll('button, input:not([type="hidden"]), select, textarea, a[href]');
+  for (const el of targets) {
+    if (!shown(el)) continue;
+    if (el.tagName === "A" && squash(el.textContent) !== squash(blockAncestor(el).textContent)) continue;  // inline link in a sentence
+    const box = el.getBoundingClientRect();
+    if (box.width < 43.99 || box.height < 43.99) smallTargets.push(`${describe(el)} (${Math.round(box.width * 10) / 10}x${Math.round(box.height * 10) / 10})`);
+  }
+  if (smallTargets.length) problems.push(["target-44px", "standalone target smaller than 44x44px", smallTargets]);
+  return problems;
+}
+"""
+
+NO_SIDEWAYS_SCROLL = """
+() => {
+  const root = document.documentElement;
+  if (root.scrollWidth <= root.clientWidth) return null;
+  const wide = [...document.body.querySelectorAll("*")]
+    .filter((el) => el.getBoundingClientRect().right > root.clientWidth + 0.5 && el.checkVisibility())
+    .filter((el) => !el.closest(".skip-link, .visually-hidden"))
+    .slice(0, 8)
+    .map((el) => el.tagName.toLowerCase() + (el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\\s+/).join(".") : ""));
+  return [`scrollWidth ${root.scrollWidth}px > clientWidth ${root.clientWidth}px`, wide];
+}
+"""
+
+FOCUSED = """
+() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return { tag: "body" };
+  const href = el.getAttribute("href") || "";
+  const target = href.startsWith("#") ? document.getElementById(href.slice(1)) : null;
+  return { tag: el.tagName.toLowerCase(), text: (el.textContent || "").trim(), href, target: target ? target.tagName.toLowerCase() : null };
+}
+"""
+
+
+def _check_page(page, axe, endpoint, path, role, variant, text_size, colour_scheme, response):
+    found = []
+
+    def problem(rule, detail, targets=()):
+        found.append(Problem(_page_key(page.url), endpoint, role, variant, rule, detail, tuple(targets)))
+
+    status = response.status if response else None
+    expected_status = {MISSING_PAGE: 404}.get(path)
+    if status is None or status >= 500 or (status == 404 and expected_status != 404):
+        problem("http-status", f"GET {path} answered {status}")
+        return found
+    if role != "visitor" and "Signed in as" not in page.locator("header").inner_text():
+        problem("signed-out", f"{role} is no longer signed in, so the scan of this role is meaningless")
+
+    for rule, detail, targets in page.evaluate(PAGE_CHECKS, [text_size, colour_scheme]):
+        problem(rule, detail, targets)
+
+    for violation in axe.run(page, options=AXE_OPTIONS).response["violations"]:
+        problem(
+            f"axe {violation['id']} ({violation['impact']})",
+            violation["help"],
+            [" ".join(map(str, node["target"])) for node in violation["nodes"]],
+        )
+
+    if text_size == "standard":
+        page.set_viewport_size(NARROW)
+        overflow = page.evaluate(NO_SIDEWAYS_SCROLL)
+        page.set_viewport_size(DESKTOP)
+        if overflow:
+            problem("no-sideways-scroll-320px", overflow[0], overflow[1])
+
+    # Last, because a focused skip link becomes visible and changes the layout.
+    page.keyboard.press("Tab")
+    focused = page.evaluate(FOCUSED)
+    if focused.get("target") != "main":
+        problem("skip-link", f"the first Tab focused {focused}, not a skip link to <main>")
+    else:
+        page.keyboard.press("Enter")
+        if page.evaluate("document.activeElement.tagName") != "MAIN":
+            problem("skip-link", "following the skip link does not move focus to <main>")
+    return found
+
+
+def _report(problems) -> str:
+    by_page = defaultdict(list)
+    for p in problems:
+        by_page[(p.path, p.endpoint, p.role, p.variant)].append(p)
+    lines = [f"{len(problems)} accessibility problems on {len(by_page)} page views:"]
+    for (path, endpoint, role, variant), found in sorted(by_page.items()):
+        lines.append(f"\n{path} ({endpoint}) as {role}, {variant}:")
+        for p in found:
+            lines.append(f"  - {p.rule}: {p.detail}")
+            for target in p.targets[:10]:
+                lines.append(f"      {target}")
+            if len(p.targets) > 10:
+                lines.append(f"      ... and {len(p.targets) - 10} more")
+    return "\n".join(lines)
+
+
+def test_every_page_is_accessible_to_everyone_in_every_display_variant(browser, site, site_app, pages_to_visit, signed_in_states):
+    axe = Axe()
+    problems = []
+    views = 0
+    contexts = {role: browser.new_context(base_url=site.base_url, viewport=DESKTOP, storage_state=signed_in_states[role]) for role in ROLES}
+    try:
+        tabs = {role: context.new_page() for role, context in contexts.items()}
+        for variant, (text_size, colour_scheme) in VARIANTS.items():
+            _set_members_display(site_app, text_size, colour_scheme)
+            contexts["visitor"].add_cookies([{"name": "kindred_display", "value": f"{text_size}.{colour_scheme}", "url": site.base_url}])
+            for role, page in tabs.items():
+                seen = set()
+                for endpoint, path in pages_to_visit:
+                    response = page.goto(path)
+                    key = _page_key(page.url)
+                    if key in seen:
+                        continue  # e.g. a visitor sent to the sign-in page from a members' page
+                    seen.add(key)
+                    views += 1
+                    problems += _check_page(page, axe, endpoint, path, role, variant, text_size, colour_scheme, response)
+    finally:
+        _set_members_display(site_app, "standard", "standard")
+        for context in contexts.values():
+            context.close()
+    print(f"\nScanned {views} page views ({len(pages_to_visit)} pages x {len(ROLES)} roles x {len(VARIANTS)} variants, duplicates skipped).")
+    assert not problems, _report(problems)

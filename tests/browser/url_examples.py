@@ -1,0 +1,78 @@
+"""Example addresses for pages whose routes take parameters, so the browser crawler can visit them.
+
+Every GET route with parameters must be registered here, with @example("blueprint.endpoint") on a
+function that returns a path, or be listed in NOT_PAGES (downloads, feeds: not HTML pages).
+test_every_route_has_an_example fails for a route that has neither, so each new feature
+registers its pages. The functions run once per test session, after `flask seed-demo`, inside a
+request context on the server's own database, so they can query models and call services.
+"""
+from collections.abc import Callable
+
+from flask import current_app, url_for
+
+from app.models import Role, TokenPurpose, User
+from app.services import accounts
+
+EXAMPLES: dict[str, Callable[[], str]] = {}
+
+# GET endpoints that answer with something other than an HTML page, e.g. "meetups.ics".
+NOT_PAGES: set[str] = set()
+
+
+def example(endpoint: str):
+    """Register a zero-argument function returning an example path for `endpoint`."""
+
+    def register(function: Callable[[], str]) -> Callable[[], str]:
+        if endpoint in EXAMPLES:
+            raise ValueError(f"{endpoint} already has an example ({EXAMPLES[endpoint].__name__})")
+        EXAMPLES[endpoint] = function
+        return function
+
+    return register
+
+
+# ---- Helpers the examples share ----
+
+
+def member(handle: str) -> User:
+    """A demo member by handle: alice, bob, maya, hope or root."""
+    user = accounts.find_by_email(f"{handle}@example.org")
+    assert user is not None, f"{handle} is missing: did `flask seed-demo` run?"
+    return user
+
+
+def email_token(user: User, purpose: TokenPurpose) -> str:
+    """A fresh single-use secret, the same kind the sign-in and reset emails carry.
+
+    Made by the accounts service's own token maker, so it is stored exactly as a real one."""
+    minutes = current_app.config["SIGN_IN_LINK_MINUTES" if purpose == TokenPurpose.SIGN_IN else "PASSWORD_RESET_MINUTES"]
+    return accounts._new_token(user, purpose, minutes)  # noqa: SLF001 - no public maker without sending an email
+
+
+def waiting_volunteer() -> User:
+    """Vera registered as a volunteer and waits for an administrator to decide."""
+    address = "vera.waiting@example.org"
+    user = accounts.find_by_email(address)
+    if user is None:
+        user = accounts.register("Vera Waiting", address, "vera waits for approval", Role.VOLUNTEER, confirmed=True)
+    return user
+
+
+# ---- Examples ----
+
+
+@example("auth.sign_in_link")
+def sign_in_link() -> str:
+    # Bob's link: opening it (GET) only shows the "Sign me in" button, so it stays valid.
+    return url_for("auth.sign_in_link", token=email_token(member("bob"), TokenPurpose.SIGN_IN))
+
+
+@example("auth.reset_password")
+def reset_password() -> str:
+    return url_for("auth.reset_password", token=email_token(member("bob"), TokenPurpose.RESET_PASSWORD))
+
+
+@example("admin.approval")
+def approval() -> str:
+    return url_for("admin.approval", user_id=waiting_volunteer().id)
+
