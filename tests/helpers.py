@@ -68,6 +68,9 @@ class QueryCounter:
 @contextmanager
 def count_queries():
     counter = QueryCounter()
+    # Tests share one session with the requests they make; expiring it makes every page
+    # load what it needs from the database, as it would in production.
+    db.session.expire_all()
     engine = db.engine
     sa.event.listen(engine, "before_cursor_execute", counter)
     try:

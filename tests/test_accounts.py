@@ -226,3 +226,11 @@ def test_only_a_hash_of_emailed_tokens_is_stored(client, alice):
     secret = first_link(emails_to("alice@example.org")[-1], "/sign-in/link/").rsplit("/", 1)[1]
     stored = db.session.scalars(sa.select(EmailToken.token_hash)).all()
     assert stored and secret not in stored and all(len(value) == 64 for value in stored)
+
+
+def test_pressing_create_my_account_twice_makes_one_account(client):
+    for _ in range(2):
+        assert "Check your email" in page_text(client.post("/register", data=register_form()))
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User).where(User.email == "carol@example.org")) == 1
+    subjects = [message["Subject"] for message in emails_to("carol@example.org")]
+    assert subjects == ["Welcome to Kindred – Kindred", "You already have an account – Kindred"]

@@ -75,3 +75,13 @@ def test_the_skip_link_comes_first_and_goes_to_main(client):
     body = html.split("<body>", 1)[1]
     assert body.lstrip().startswith('<a class="skip-link" href="#main-content">Skip to main content</a>')
     assert '<main id="main-content"' in html
+
+
+def test_pages_run_a_fixed_small_number_of_queries(client_for, alice):
+    from tests.helpers import assert_max_queries
+
+    member = client_for(alice)
+    for path in ["/", "/help", "/settings", "/settings/display"]:
+        with assert_max_queries(1) as queries:  # load the member; nothing else on these pages
+            member.get(path)
+        assert queries.count == 1, path
