@@ -8,7 +8,7 @@ export FLASK_APP := wsgi
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENDOR := app/static/vendor/socket.io.min.js
 
-.PHONY: run test install install-dev vendor chromium migrate seed clean
+.PHONY: run test install install-dev vendor chromium migrate seed worker clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ seed: migrate
 
 run: install vendor seed
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+# Delivers queued emails in production-like set-ups (needs REDIS_URL).
+worker: install
+	$(BIN)/flask worker
 
 test: install-dev vendor chromium
 	$(BIN)/python -m pytest

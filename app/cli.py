@@ -14,6 +14,20 @@ def init_app(app: Flask) -> None:
         created = demo.seed()
         click.echo(f"Demo content ready ({created} new members). Password for every demo member: {demo.DEMO_PASSWORD}")
 
+    @app.cli.command("worker")
+    @click.option("--burst", is_flag=True, help="Deliver what is queued, then stop.")
+    def worker_command(burst):
+        """Deliver queued emails and other background jobs (needs REDIS_URL)."""
+        from redis import Redis
+        from rq import Worker
+
+        from app.services.email import QUEUE_NAME
+
+        redis_url = current_app.config.get("REDIS_URL")
+        if not redis_url:
+            raise click.ClickException("Set REDIS_URL to run the worker. Without Redis, emails are sent straight away.")
+        Worker([QUEUE_NAME], connection=Redis.from_url(redis_url)).work(burst=burst, with_scheduler=True)
+
     @app.cli.command("create-admin")
     @click.option("--email", prompt=True)
     @click.option("--name", "display_name", prompt="Display name")

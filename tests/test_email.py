@@ -1,4 +1,6 @@
 """Email goes through SMTP when MAIL_SERVER is set, and to the outbox folder otherwise."""
+import pytest
+
 from app.services import email
 from tests.helpers import email_text, read_outbox
 
@@ -43,3 +45,34 @@ def test_with_a_mail_server_emails_go_through_smtp_with_tls_and_login(app, monke
     assert calls == ["starttls", ("login", "kindred", "secret")]
     assert message["To"] == "bob@example.org"
     assert read_outbox() == []
+
+
+def test_a_failing_mail_server_is_logged_and_never_breaks_the_page(app, client, alice, monkeypatch, caplog):
+    class BrokenSMTP(FakeSMTP):
+        def send_message(self, message):
+            raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr("smtplib.SMTP", BrokenSMTP)
+    app.config["MAIL_SERVER"] = "smtp.example.org"
+    reply = client.post("/sign-in/email-link", data={"email": "alice@example.org"})
+    assert "we have sent it a sign-in link" in " ".join(reply.get_data(as_text=True).split())
+    assert "Could not send email 'Your sign-in link – Kindred' to alice@example.org" in caplog.text
+
+
+@pytest.mark.redis
+def test_with_redis_a_request_queues_the_email_and_the_worker_delivers_it(app, client, alice, redis_url):
+    from redis import Redis
+    from rq import SimpleWorker
+
+    from app.services.email import email_queue
+
+    app.config["REDIS_URL"] = redis_url
+    queue = email_queue()
+    queue.empty()
+    client.post("/forgotten-password", data={"email": "alice@example.org"})
+    assert read_outbox() == [] and queue.count == 1  # the page did not wait for the email
+
+    SimpleWorker([queue], connection=Redis.from_url(redis_url)).work(burst=True)
+    [message] = read_outbox()
+    assert message["To"] == "alice@example.org" and message["Subject"] == "Choose a new password – Kindred"
+    assert "/reset-password/" in email_text(message)

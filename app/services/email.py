@@ -1,4 +1,8 @@
-"""Sending email: through SMTP when MAIL_SERVER is set, otherwise as .eml files in the outbox folder."""
+"""Sending email: through SMTP when MAIL_SERVER is set, otherwise as .eml files in the outbox folder.
+
+Emails never slow a page: with REDIS_URL set they go on an RQ queue that `flask worker`
+delivers (with retries); without Redis (a laptop, the tests) they are sent in-process.
+A failed send is logged and never undoes the work that asked for it."""
 import logging
 import smtplib
 import uuid
@@ -45,10 +49,47 @@ def deliver(message: EmailMessage) -> None:
     log.info("Wrote email %r to %s in %s", message["Subject"], message["To"], path)
 
 
+QUEUE_NAME = "emails"
+RETRY_INTERVALS = [30, 120, 600]  # seconds: a mail server that is down for a while is retried
+
+
+def email_queue():
+    """The RQ queue for emails, or None when there is no Redis (then we send in-process)."""
+    redis_url = current_app.config.get("REDIS_URL")
+    if not redis_url or current_app.config.get("EMAIL_IN_PROCESS"):
+        return None
+    from redis import Redis
+    from rq import Queue
+
+    return Queue(QUEUE_NAME, connection=Redis.from_url(redis_url))
+
+
+def deliver_raw(raw: bytes) -> None:
+    """The queued job: runs in `flask worker`, inside the app context."""
+    from email import policy
+    from email.parser import BytesParser
+
+    deliver(BytesParser(policy=policy.default).parsebytes(raw))
+
+
+def send(message: EmailMessage) -> None:
+    queue = email_queue()
+    if queue is not None:
+        from rq import Retry
+
+        queue.enqueue(deliver_raw, bytes(message), retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS))
+        log.info("Queued email %r to %s", message["Subject"], message["To"])
+        return
+    try:
+        deliver(message)
+    except Exception:  # noqa: BLE001 - the page (and any in-app notice) must not fail because mail did
+        log.exception("Could not send email %r to %s", message["Subject"], message["To"])
+
+
 def send_template(to: str, subject: str, template: str, **context) -> EmailMessage:
-    """Render emails/<template>.txt and .html and deliver them."""
+    """Render emails/<template>.txt and .html and send them (queued when Redis is configured)."""
     text_body = render_template(f"emails/{template}.txt", **context)
     html_body = render_template(f"emails/{template}.html", subject=subject, **context)
     message = build_message(to, subject, text_body, html_body)
-    deliver(message)
+    send(message)
     return message
