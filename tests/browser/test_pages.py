@@ -40,7 +40,7 @@ MISSING_PAGE = "/this-page-does-not-exist"
 @dataclass(frozen=True)
 class Problem:
     path: str
-    endpoint: str
+    endpoint: str  # with the address asked for, when it redirected elsewhere
     role: str
     variant: str
     rule: str
@@ -197,8 +197,11 @@ FOCUSED = """
 def _check_page(page, axe, endpoint, path, role, variant, text_size, colour_scheme, response):
     found = []
 
+    shown_at = _page_key(page.url)
+    asked_for = endpoint if shown_at == path else f"{endpoint}, asked for {path}"
+
     def problem(rule, detail, targets=()):
-        found.append(Problem(_page_key(page.url), endpoint, role, variant, rule, detail, tuple(targets)))
+        found.append(Problem(shown_at, asked_for, role, variant, rule, detail, tuple(targets)))
 
     status = response.status if response else None
     expected_status = {MISSING_PAGE: 404}.get(path)
