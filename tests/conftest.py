@@ -8,6 +8,7 @@ import shutil
 
 import pytest
 import sqlalchemy as sa
+from flask import g
 from flask_migrate import upgrade
 
 from app import create_app
@@ -85,7 +86,13 @@ def app_overrides():
 
 @pytest.fixture
 def app(database_url, backend, tmp_path, app_overrides):
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, OUTBOX_DIR=str(tmp_path / "outbox"), **app_overrides)
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, OUTBOX_DIR=str(tmp_path / "outbox"), UPLOAD_DIR=str(tmp_path / "uploads"), **app_overrides)
+
+    @app.teardown_request
+    def _forget_signed_in_member(_error):
+        # The test keeps one app context open (so tests can call services), and requests
+        # reuse it; without this, one client's signed-in member would leak into the next.
+        g.pop("_login_user", None)
     with app.app_context():
         yield app
         db.session.remove()
