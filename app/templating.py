@@ -1,5 +1,5 @@
 """Jinja set-up: the navigation, date filters and permission helpers every template can use."""
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, has_request_context, request, url_for
 
 from app import formatting, permissions
 
@@ -28,6 +28,8 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def navigation():
+        if not has_request_context():  # emails rendered by commands and background jobs
+            return {"site_name": app.config["SITE_NAME"]}
         items = [
             {"label": label, "url": url_for(endpoint), "current": request.endpoint == endpoint or _in_section(endpoint)}
             for label, endpoint in NAVIGATION
