@@ -67,6 +67,9 @@ class Config:
     MAIL_USE_TLS = _bool("MAIL_USE_TLS", True)
     MAIL_FROM = os.environ.get("MAIL_FROM", "Kindred <hello@kindred.invalid>")
     OUTBOX_DIR = os.environ.get("OUTBOX_DIR", str(INSTANCE_DIR / "outbox"))
+    # Members' photos (re-encoded, random names). Keep it out of the static folder: photos are served
+    # through a route that checks who may see them.
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
 
     SIGN_IN_LINK_MINUTES = 30
     WELCOME_LINK_MINUTES = 3 * 24 * 60  # the link in the welcome email: days, not minutes
@@ -94,7 +97,7 @@ class TestingConfig(Config):
     SERVER_NAME = "localhost"
     # Cheap hashes keep the suite fast; production parameters are tested separately.
     ARGON2_TIME_COST = 1
-    ARGON2_MEMORY_COST = 64
+    ARGON2_MEMORY_COST = 64  # argon2 refuses less than 8 KiB per lane (4 lanes)
     REDIS_URL = None
 
 

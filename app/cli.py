@@ -1,4 +1,4 @@
-"""Command-line tasks: `flask seed-demo`, `flask create-admin`."""
+"""Command-line tasks: `flask seed-demo`, `flask create-admin`, `flask purge-deleted`."""
 import click
 from flask import Flask, current_app
 
@@ -42,3 +42,11 @@ def init_app(app: Flask) -> None:
         except ServiceError as error:
             raise click.ClickException(error.message)
         click.echo(f"{user.display_name} <{user.email}> is now an administrator.")
+
+    @app.cli.command("purge-deleted")
+    def purge_deleted_command():
+        """Erase accounts whose 14 days to change their mind have passed (run daily; safe to repeat)."""
+        from app.services import my_data
+
+        count = my_data.purge_due()
+        click.echo(f"Erased {count} account{'s' if count != 1 else ''} whose 14 days had passed.")

@@ -25,3 +25,77 @@ ALL = {
     "can_moderate": can_moderate,
     "is_verified_partner": is_verified_partner,
 }
+
+
+# ---- Profiles, connections, blocks and the circle of support ----
+#
+# Who sees a profile field is decided by the viewer's "audience" for that member:
+#   visitor (0) < member (1) < connection (2) < the person themself (3),
+# and a field is shown when its visibility ranks no higher than the audience.
+# A member the owner has blocked counts as a visitor, so nothing they are not meant to see
+# reaches them, and nothing tells them why.
+# Moderators count as members: they see what any member sees, which is the context moderation
+# needs. Fields a person kept for their connections or for themself were shared with people
+# they chose, not with staff; safeguarding concerns reach staff through reports, not by
+# reading private fields.
+VISITOR, MEMBER, CONNECTION, SELF = 0, 1, 2, 3
+
+
+def audience(viewer, owner, *, connected: bool | None = None, blocked_by_owner: bool | None = None) -> int:
+    """How close `viewer` is to `owner`, for privacy. Pass what you already know to save queries."""
+    if not is_member(viewer):
+        return VISITOR
+    if viewer.id == owner.id:
+        return SELF
+    if blocked_by_owner is None:
+        from app.services.blocking import is_blocked as has_blocked
+
+        blocked_by_owner = has_blocked(owner, viewer)
+    if blocked_by_owner:
+        return VISITOR
+    if connected is None:
+        from app.services.connections import are_connected
+
+        connected = are_connected(viewer, owner)
+    return CONNECTION if connected else MEMBER
+
+
+def visible_at(visibility, level: int) -> bool:
+    from app.models.profiles import Visibility
+
+    return Visibility(visibility).rank <= level
+
+
+def can_view_field(viewer, owner, visibility, **known) -> bool:
+    """May `viewer` see a field of `owner`'s profile that is set to `visibility`?"""
+    return visible_at(visibility, audience(viewer, owner, **known))
+
+
+def can_view_profile(viewer, owner) -> bool:
+    """A member who asked to delete their account is hidden from everyone but themself."""
+    if owner.is_closing or owner.purged_at is not None:
+        return is_member(viewer) and viewer.id == owner.id and owner.purged_at is None
+    return True
+
+
+def is_blocked(viewer, author) -> bool:
+    """Has `viewer` blocked `author`? (Collapse the author's posts for the viewer.)"""
+    from app.services.blocking import is_blocked as has_blocked
+
+    return has_blocked(viewer, author)
+
+
+def acts_for(carer, person) -> bool:
+    """Is `carer` in `person`'s circle of support, able to help where a feature allows it?"""
+    from app.services.circle import acting_for
+
+    return acting_for(carer, person)
+
+
+ALL.update(
+    {
+        "can_view_field": can_view_field,
+        "is_blocked": is_blocked,
+        "acts_for": acts_for,
+    }
+)

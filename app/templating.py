@@ -1,5 +1,5 @@
 """Jinja set-up: the navigation, date filters and permission helpers every template can use."""
-from flask import Flask, has_request_context, request, url_for
+from flask import Flask, current_app, has_request_context, request, url_for
 
 from app import formatting, permissions
 
@@ -35,7 +35,17 @@ def init_app(app: Flask) -> None:
             for label, endpoint in NAVIGATION
             if endpoint in app.view_functions
         ]
-        return {"navigation": items, "site_name": app.config["SITE_NAME"]}
+        return {"navigation": items, "site_name": app.config["SITE_NAME"], "unread_notifications": _unread_notifications()}
+
+
+def _unread_notifications() -> int:
+    from flask_login import current_user
+
+    if not getattr(current_user, "is_authenticated", False) or "notifications.index" not in current_app.view_functions:
+        return 0
+    from app.services.notifications import unread_count
+
+    return unread_count(current_user)
 
 
 def _in_section(endpoint: str) -> bool:

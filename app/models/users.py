@@ -80,6 +80,13 @@ class User(UserMixin, db.Model):
     # Set when the member first uses a link we emailed them; until then a password alone
     # does not sign in, so nobody can hold an account in someone else's name.
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # "Delete my account": the account is closed at once, can be reopened until purge_after,
+    # then `flask purge-deleted` erases the personal data and sets purged_at.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    purge_after: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # What happens to their posts: "remove" or "keep" (shown as "a former member").
+    posts_choice: Mapped[str | None] = mapped_column(sa.String(16))
 
     tokens: Mapped[list[EmailToken]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
@@ -89,6 +96,11 @@ class User(UserMixin, db.Model):
     @property
     def role_label(self) -> str:
         return self.role.label
+
+    @property
+    def is_closing(self) -> bool:
+        """Asked to delete their account (and not purged yet): hidden from everyone else."""
+        return self.deleted_at is not None
 
     @property
     def awaiting_approval(self) -> bool:

@@ -17,7 +17,13 @@ CAST = [
 ]
 
 # Later features add their own seeding here (forums, meet-ups, chat rooms), each idempotent.
-SEEDERS = []
+def _seed_profiles(cast):
+    from app.services.demo_profiles import seed_profiles
+
+    seed_profiles(cast)
+
+
+SEEDERS = [_seed_profiles]
 
 
 def seed() -> int:

@@ -27,3 +27,14 @@ class ChangeEmailForm(FlaskForm):
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField("Your current password", validators=[required("Enter your current password.")], render_kw={"autocomplete": "current-password"})
     new_password = NewPasswordField("New password")
+
+
+class DeleteAccountForm(FlaskForm):
+    posts_choice = RadioField(
+        "What should happen to your posts?",
+        choices=[
+            ("remove", "Remove my posts"),
+            ("keep", "Keep my posts, without my name. They will say “a former member”."),
+        ],
+        validators=[required("Choose what should happen to your posts."), AnyOf(("remove", "keep"))],
+    )

@@ -76,3 +76,33 @@ def reset_password() -> str:
 def approval() -> str:
     return url_for("admin.approval", user_id=waiting_volunteer().id)
 
+
+# ---- Profiles, connections, circle of support, data rights ----
+# The seeded demo has Alice and Bob connected, with Bob in Alice's circle of support.
+
+
+@example("profiles.show")
+def member_profile() -> str:
+    return url_for("profiles.show", user_id=member("alice").id)
+
+
+@example("profiles.block")
+def block_confirmation() -> str:
+    return url_for("profiles.block", user_id=member("hope").id)
+
+
+@example("connections.remove")
+def remove_connection() -> str:
+    from app.services import connections
+
+    return url_for("connections.remove", connection_id=connections.between(member("alice"), member("bob")).id)
+
+
+@example("circle.end")
+def end_circle_link() -> str:
+    from app.services import circle
+
+    return url_for("circle.end", link_id=circle.link_between(member("alice"), member("bob")).id)
+
+
+NOT_PAGES.update({"profiles.photo", "settings.download_my_data"})

@@ -1,0 +1,69 @@
+"""Routes for connections: the list, answering requests, and removing (with a confirmation page)."""
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from app.connections import bp
+from app.profiles.forms import ConfirmForm
+from app.services import connections
+from app.services.errors import NotFound, ServiceError
+
+
+def _connection_or_404(connection_id):
+    try:
+        return connections.get_for(current_user, connection_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.route("")
+@login_required
+def index():
+    return render_template("connections/index.html", overview=connections.overview(current_user), form=ConfirmForm())
+
+
+def _act(connection_id, action, done):
+    connection = _connection_or_404(connection_id)
+    other = connection.other(current_user)
+    if ConfirmForm().validate_on_submit():
+        try:
+            action(current_user, connection)
+        except ServiceError as error:
+            flash(error.message, "error")
+        else:
+            flash(done.format(name=other.display_name), "success")
+    return redirect(url_for("connections.index"))
+
+
+@bp.route("/<int:connection_id>/accept", methods=["POST"])
+@login_required
+def accept(connection_id):
+    return _act(connection_id, connections.accept, "You are now connected with {name}.")
+
+
+@bp.route("/<int:connection_id>/decline", methods=["POST"])
+@login_required
+def decline(connection_id):
+    return _act(connection_id, connections.decline, "You said no to {name}. We have not told them.")
+
+
+@bp.route("/<int:connection_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw(connection_id):
+    return _act(connection_id, connections.withdraw, "You took back your request to {name}.")
+
+
+@bp.route("/<int:connection_id>/remove", methods=["GET", "POST"])
+@login_required
+def remove(connection_id):
+    connection = _connection_or_404(connection_id)
+    other = connection.other(current_user)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            connections.remove(current_user, connection)
+        except ServiceError as error:
+            flash(error.message, "error")
+        else:
+            flash(f"{other.display_name} is no longer one of your connections. We have not told them.", "success")
+        return redirect(url_for("connections.index"))
+    return render_template("connections/remove.html", connection=connection, other=other, form=form)

@@ -1,0 +1,154 @@
+"""Routes for profiles and the directory. Thin: parse, check, call a service, redirect."""
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+
+from app.extensions import db
+from app.forms import add_service_error
+from app.models import ConnectionStatus, User
+from app.models.profiles import PRIVATE_FIELDS, VISIBILITY_SHORT
+from app.permissions import can_view_profile, is_member
+from app.profiles import bp
+from app.profiles.forms import ConfirmForm, DirectorySearchForm, EditProfileForm
+from app.services import blocking, circle, connections, photos, profiles
+from app.services.errors import ServiceError
+
+
+def _member_or_404(user_id: int) -> User:
+    member = db.session.get(User, user_id)
+    if member is None or not can_view_profile(current_user, member):
+        abort(404)
+    return member
+
+
+@bp.route("")
+@login_required
+def directory():
+    form = DirectorySearchForm(request.args)
+    query = form.q.data if form.validate() else ""
+    page = request.args.get("page", 1, type=int)
+    result = profiles.directory(current_user, query or "", page)
+    return render_template("profiles/directory.html", form=form, query=query or "", result=result)
+
+
+@bp.route("/<int:user_id>")
+def show(user_id):
+    member = _member_or_404(user_id)
+    context = {"member": member, "visibility_short": VISIBILITY_SHORT}
+    if is_member(current_user) and current_user.id != member.id:
+        connection = connections.between(current_user, member)
+        blocked_by_member = blocking.is_blocked(member, current_user)
+        context.update(
+            connection=connection,
+            i_blocked=blocking.is_blocked(current_user, member),
+            circle_link=circle.link_between(current_user, member),
+            can_have_circle=circle.can_have_circle,
+        )
+        shown = profiles.view(
+            current_user, member,
+            connected=connection is not None and connection.status == ConnectionStatus.ACCEPTED,
+            blocked_by_owner=blocked_by_member,
+        )
+    else:
+        shown = profiles.view(current_user, member)
+    return render_template("profiles/show.html", shown=shown, confirm_form=ConfirmForm(), **context)
+
+
+@bp.route("/<int:user_id>/photo/<name>")
+def photo(user_id, name):
+    member = db.session.get(User, user_id) or abort(404)
+    stored = profiles.photo_for(current_user, member, name)
+    path = photos.path_of(stored) if stored else None
+    if path is None:
+        abort(404)
+    response = send_file(path, mimetype="image/jpeg", max_age=0, conditional=True)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    response.headers["Content-Disposition"] = "inline"
+    return response
+
+
+@bp.route("/me/edit", methods=["GET", "POST"])
+@login_required
+def edit():
+    profile = profiles.profile_of(current_user)
+    form = EditProfileForm(obj=profile)
+    if request.method == "GET":
+        for name in PRIVATE_FIELDS:
+            getattr(form, f"{name}_visibility").data = profile.visibility_of(name).value
+    if form.validate_on_submit():
+        upload = form.photo.data
+        has_upload = upload is not None and getattr(upload, "filename", "")
+        try:
+            profiles.update(
+                current_user,
+                about=form.about.data, helps_me=form.helps_me.data, interests=form.interests.data, town=form.town.data,
+                visibility={name: getattr(form, f"{name}_visibility").data for name in PRIVATE_FIELDS},
+                photo=upload.stream if has_upload else None,
+                remove_photo=bool(form.remove_photo.data),
+            )
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            flash("Your profile is saved.", "success")
+            return redirect(url_for("profiles.show", user_id=current_user.id))
+    return render_template("profiles/edit.html", form=form, profile=profile)
+
+
+@bp.route("/<int:user_id>/connect", methods=["POST"])
+@login_required
+def connect(user_id):
+    member = _member_or_404(user_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            connection = connections.ask(current_user, member)
+        except ServiceError as error:
+            flash(error.message, "error")
+        else:
+            if connection is not None and connection.status == ConnectionStatus.ACCEPTED:
+                flash(f"You are now connected with {member.display_name}.", "success")
+            else:
+                # Worded the same whether or not the request can reach them.
+                flash(f"We have asked {member.display_name} if they would like to connect. We will tell you if they say yes.", "success")
+    return redirect(url_for("profiles.show", user_id=member.id))
+
+
+@bp.route("/<int:user_id>/circle", methods=["POST"])
+@login_required
+def circle_request(user_id):
+    member = _member_or_404(user_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            if circle.can_have_circle(current_user):
+                link = circle.invite(current_user, member)
+                done = f"We have invited {member.display_name} into your circle of support. They need to agree."
+            else:
+                link = circle.ask_to_join(current_user, member)
+                done = f"We have asked {member.display_name} if you can join their circle of support. They need to agree."
+        except ServiceError as error:
+            flash(error.message, "error")
+        else:
+            if link is not None and link.status.value == "active":
+                flash("You both agreed: the circle of support link has started.", "success")
+            else:
+                flash(done, "success")
+    return redirect(url_for("profiles.show", user_id=member.id))
+
+
+@bp.route("/<int:user_id>/block", methods=["GET", "POST"])
+@login_required
+def block(user_id):
+    member = _member_or_404(user_id)
+    if member.id == current_user.id:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            blocking.block(current_user, member)
+        except ServiceError as error:
+            flash(error.message, "error")
+            return redirect(url_for("profiles.show", user_id=member.id))
+        flash(f"You have blocked {member.display_name}. They have not been told.", "success")
+        return redirect(url_for("settings.blocked"))
+    return render_template("profiles/block.html", member=member, form=form)

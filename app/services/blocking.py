@@ -1,0 +1,74 @@
+"""Blocking: a member stops another from reaching them. The blocked member is never told."""
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Block, CircleLink, Connection, User
+from app.services.errors import Invalid
+
+
+def is_blocked(viewer: User | None, author: User | None) -> bool:
+    """Has `viewer` blocked `author`? The forums use this to collapse the author's posts for the viewer."""
+    if viewer is None or author is None or not getattr(viewer, "is_authenticated", False):
+        return False
+    return db.session.scalar(
+        sa.select(sa.literal(True)).where(Block.blocker_id == viewer.id, Block.blocked_id == author.id)
+    ) is not None
+
+
+def either_blocked(a: User, b: User) -> bool:
+    """True if either has blocked the other: they cannot connect, link or (later) message."""
+    return db.session.scalar(
+        sa.select(sa.literal(True)).where(
+            sa.or_(
+                sa.and_(Block.blocker_id == a.id, Block.blocked_id == b.id),
+                sa.and_(Block.blocker_id == b.id, Block.blocked_id == a.id),
+            )
+        )
+    ) is not None
+
+
+def blocked_ids(viewer: User) -> set[int]:
+    """Everyone `viewer` has blocked (for collapsing many posts in one query)."""
+    return set(db.session.scalars(sa.select(Block.blocked_id).where(Block.blocker_id == viewer.id)))
+
+
+def blocked_by_ids(member: User) -> set[int]:
+    """Everyone who has blocked `member`. Used only to decide what `member` may see; never shown."""
+    return set(db.session.scalars(sa.select(Block.blocker_id).where(Block.blocked_id == member.id)))
+
+
+def blocked_members(viewer: User) -> list[Block]:
+    return list(
+        db.session.scalars(
+            sa.select(Block).where(Block.blocker_id == viewer.id).options(sa.orm.joinedload(Block.blocked)).order_by(Block.created_at.desc(), Block.id.desc())
+        )
+    )
+
+
+def block(blocker: User, blocked: User) -> None:
+    """Block a member. Any connection or circle of support link between them ends, quietly."""
+    if blocker.id == blocked.id:
+        raise Invalid("You cannot block yourself.")
+    if is_blocked(blocker, blocked):
+        return
+    db.session.add(Block(blocker_id=blocker.id, blocked_id=blocked.id))
+    pair = sa.or_(
+        sa.and_(Connection.requester_id == blocker.id, Connection.addressee_id == blocked.id),
+        sa.and_(Connection.requester_id == blocked.id, Connection.addressee_id == blocker.id),
+    )
+    db.session.execute(sa.delete(Connection).where(pair))
+    link_pair = sa.or_(
+        sa.and_(CircleLink.person_id == blocker.id, CircleLink.carer_id == blocked.id),
+        sa.and_(CircleLink.person_id == blocked.id, CircleLink.carer_id == blocker.id),
+    )
+    db.session.execute(sa.delete(CircleLink).where(link_pair))
+    db.session.commit()
+
+
+def unblock(blocker: User, blocked: User) -> None:
+    db.session.execute(sa.delete(Block).where(Block.blocker_id == blocker.id, Block.blocked_id == blocked.id))
+    # Requests they sent while blocked went nowhere; they do not appear now either.
+    db.session.execute(
+        sa.delete(Connection).where(Connection.requester_id == blocked.id, Connection.addressee_id == blocker.id)
+    )
+    db.session.commit()

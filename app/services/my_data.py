@@ -1,0 +1,292 @@
+"""A member's data rights (UK GDPR): "Download my information" and "Delete my account".
+
+Each kind of record has one exporter and one eraser, registered here. Later features register
+their own (posts, messages, RSVPs), so the download and the erasure always cover everything.
+"""
+import io
+import json
+import secrets
+import zipfile
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import render_template
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
+from app.models import Block, CircleLink, Connection, EmailToken, Notification, OnBehalfAction, Profile, User
+from app.models.types import utcnow
+from app.services import photos
+from app.services.errors import Invalid, NotAllowed
+from app.services.passwords import hash_password
+
+UNDO_DAYS = 14
+POSTS_CHOICES = {"remove": "Remove my posts", "keep": "Keep my posts, shown as written by \"a former member\""}
+FORMER_MEMBER = "A former member"
+
+# name -> (title for people, function(user) -> JSON-ready data)
+EXPORTERS: dict[str, tuple[str, object]] = {}
+# name -> function(user) that erases that kind of record (runs at purge, in order of registration)
+ERASERS: dict[str, object] = {}
+
+
+def exporter(name: str, title: str):
+    def register(function):
+        EXPORTERS[name] = (title, function)
+        return function
+
+    return register
+
+
+def eraser(name: str):
+    def register(function):
+        ERASERS[name] = function
+        return function
+
+    return register
+
+
+def _when(moment):
+    return moment.isoformat() if moment is not None else None
+
+
+def _name(user: User | None) -> str:
+    if user is None or user.purged_at is not None:
+        return FORMER_MEMBER
+    return user.display_name
+
+
+# ---- Exporters ----
+
+@exporter("account", "Your account")
+def export_account(user: User) -> dict:
+    return {
+        "display_name": user.display_name,
+        "email": user.email,
+        "role": user.role.label,
+        "approval": user.approval.value,
+        "is_moderator": user.is_moderator,
+        "is_admin": user.is_admin,
+        "member_since": _when(user.created_at),
+        "last_signed_in": _when(user.last_sign_in_at),
+        "deletion_requested": _when(user.deleted_at),
+    }
+
+
+@exporter("settings", "Your settings")
+def export_settings(user: User) -> dict:
+    return {"text_size": user.text_size, "colour_scheme": user.colour_scheme, "time_zone": user.timezone}
+
+
+@exporter("profile", "Your profile")
+def export_profile(user: User) -> dict:
+    profile = user.profile
+    if profile is None:
+        return {}
+    return {
+        "about_me": profile.about,
+        "things_that_help_me": profile.helps_me,
+        "interests": profile.interests,
+        "town_or_area": profile.town,
+        "has_photo": bool(profile.photo_name),
+        "who_can_see": {name: profile.visibility_of(name).label for name in ("photo", "about", "helps_me", "interests", "town")},
+        "last_changed": _when(profile.updated_at),
+    }
+
+
+@exporter("connections", "Your connections")
+def export_connections(user: User) -> list:
+    rows = db.session.scalars(
+        sa.select(Connection)
+        .where(sa.or_(Connection.requester_id == user.id, Connection.addressee_id == user.id))
+        .options(joinedload(Connection.requester), joinedload(Connection.addressee))
+        .order_by(Connection.id)
+    )
+    return [
+        {
+            "with": _name(row.other(user)),
+            "status": row.status.value,
+            "asked_by": "you" if row.requester_id == user.id else _name(row.requester),
+            "asked_on": _when(row.created_at),
+            "connected_on": _when(row.accepted_at),
+        }
+        for row in rows
+    ]
+
+
+@exporter("circle", "Your circle of support")
+def export_circle(user: User) -> list:
+    rows = db.session.scalars(
+        sa.select(CircleLink)
+        .where(sa.or_(CircleLink.person_id == user.id, CircleLink.carer_id == user.id))
+        .options(joinedload(CircleLink.person), joinedload(CircleLink.carer))
+        .order_by(CircleLink.id)
+    )
+    return [
+        {
+            "person": "you" if row.person_id == user.id else _name(row.person),
+            "carer": "you" if row.carer_id == user.id else _name(row.carer),
+            "status": row.status.value,
+            "asked_by": "you" if row.requested_by_id == user.id else _name(row.other(user)),
+            "asked_on": _when(row.created_at),
+            "started_on": _when(row.started_at),
+        }
+        for row in rows
+    ]
+
+
+@exporter("on_behalf", "Things done on someone's behalf")
+def export_on_behalf(user: User) -> list:
+    rows = db.session.scalars(
+        sa.select(OnBehalfAction)
+        .where(sa.or_(OnBehalfAction.person_id == user.id, OnBehalfAction.carer_id == user.id))
+        .options(joinedload(OnBehalfAction.person), joinedload(OnBehalfAction.carer))
+        .order_by(OnBehalfAction.id)
+    )
+    return [
+        {
+            "done_by": "you" if row.carer_id == user.id else _name(row.carer),
+            "done_for": "you" if row.person_id == user.id else _name(row.person),
+            "what": row.description,
+            "when": _when(row.created_at),
+        }
+        for row in rows
+    ]
+
+
+@exporter("notifications", "Your notifications")
+def export_notifications(user: User) -> list:
+    rows = db.session.scalars(sa.select(Notification).where(Notification.user_id == user.id).order_by(Notification.id))
+    return [{"message": row.message, "link": row.link, "when": _when(row.created_at), "read": _when(row.read_at)} for row in rows]
+
+
+@exporter("blocks", "Members you have blocked")
+def export_blocks(user: User) -> list:
+    rows = db.session.scalars(
+        sa.select(Block).where(Block.blocker_id == user.id).options(joinedload(Block.blocked)).order_by(Block.id)
+    )
+    # Only the blocks this member made: who blocked them is other people's information.
+    return [{"member": _name(row.blocked), "since": _when(row.created_at)} for row in rows]
+
+
+def export(user: User) -> dict:
+    return {
+        "about_this_file": "Everything Kindred holds about you, as of the moment you downloaded it.",
+        "downloaded_at": _when(utcnow()),
+        **{name: function(user) for name, (_title, function) in EXPORTERS.items()},
+    }
+
+
+def export_zip(user: User) -> io.BytesIO:
+    """A zip with my-kindred-information.json and a readable my-kindred-information.html."""
+    data = export(user)
+    html = render_template("my_data/export.html", data=data, sections=[(name, title) for name, (title, _f) in EXPORTERS.items()])
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("my-kindred-information.json", json.dumps(data, indent=2, ensure_ascii=False))
+        archive.writestr("my-kindred-information.html", html)
+        if user.profile is not None and user.profile.photo_name:
+            path = photos.path_of(user.profile.photo_name)
+            if path is not None:
+                archive.write(path, "my-photo.jpg")
+    buffer.seek(0)
+    return buffer
+
+
+# ---- Deleting an account ----
+
+def request_deletion(user: User, posts_choice: str) -> None:
+    """Close the account now; erase it for good after UNDO_DAYS unless the member comes back."""
+    if posts_choice not in POSTS_CHOICES:
+        raise Invalid("Choose what should happen to your posts.", field="posts_choice")
+    if user.purged_at is not None:
+        raise NotAllowed("This account has already been deleted.")
+    now = utcnow()
+    user.deleted_at = now
+    user.purge_after = now + timedelta(days=UNDO_DAYS)
+    user.posts_choice = posts_choice
+    db.session.commit()
+
+
+def keep_account(user: User) -> None:
+    """Undo "Delete my account" within the 14 days."""
+    if user.purged_at is not None or user.deleted_at is None:
+        raise NotAllowed("There is no deletion to undo on this account.")
+    user.deleted_at = None
+    user.purge_after = None
+    user.posts_choice = None
+    db.session.commit()
+
+
+@eraser("profile")
+def erase_profile(user: User) -> None:
+    profile = db.session.get(Profile, user.id)
+    if profile is not None:
+        photos.remove(profile.photo_name)
+        db.session.delete(profile)
+
+
+@eraser("connections")
+def erase_connections(user: User) -> None:
+    db.session.execute(sa.delete(Connection).where(sa.or_(Connection.requester_id == user.id, Connection.addressee_id == user.id)))
+
+
+@eraser("circle")
+def erase_circle(user: User) -> None:
+    db.session.execute(sa.delete(CircleLink).where(sa.or_(CircleLink.person_id == user.id, CircleLink.carer_id == user.id, CircleLink.requested_by_id == user.id)))
+
+
+@eraser("on_behalf")
+def erase_on_behalf(user: User) -> None:
+    # Their own record goes; what they did for someone else stays in that person's record,
+    # credited to "a former member".
+    db.session.execute(sa.delete(OnBehalfAction).where(OnBehalfAction.person_id == user.id))
+    db.session.execute(sa.update(OnBehalfAction).where(OnBehalfAction.carer_id == user.id).values(carer_id=None))
+
+
+@eraser("notifications")
+def erase_notifications(user: User) -> None:
+    # Notifications they caused name them, so those go too.
+    db.session.execute(sa.delete(Notification).where(sa.or_(Notification.user_id == user.id, Notification.actor_id == user.id)))
+
+
+@eraser("blocks")
+def erase_blocks(user: User) -> None:
+    db.session.execute(sa.delete(Block).where(sa.or_(Block.blocker_id == user.id, Block.blocked_id == user.id)))
+
+
+@eraser("tokens")
+def erase_tokens(user: User) -> None:
+    db.session.execute(sa.delete(EmailToken).where(EmailToken.user_id == user.id))
+
+
+def _anonymise(user: User) -> None:
+    """The row stays (so kept posts can say "a former member") but holds nothing personal."""
+    user.email = f"former-member-{user.id}@deleted.invalid"
+    user.display_name = FORMER_MEMBER
+    user.password_hash = hash_password(secrets.token_urlsafe(32))  # nobody can sign in
+    user.session_epoch += 1
+    user.is_moderator = False
+    user.is_admin = False
+    user.last_sign_in_at = None
+    user.text_size = "standard"
+    user.colour_scheme = "standard"
+    user.purged_at = utcnow()
+
+
+def purge(user: User) -> None:
+    for erase in ERASERS.values():
+        erase(user)
+    _anonymise(user)
+
+
+def purge_due(now=None) -> int:
+    """Erase every account whose 14 days have passed. Safe to run again: purged accounts are skipped."""
+    now = now or utcnow()
+    due = db.session.scalars(
+        sa.select(User).where(User.purge_after.is_not(None), User.purge_after <= now, User.purged_at.is_(None)).order_by(User.id)
+    ).all()
+    for user in due:
+        purge(user)
+        db.session.commit()
+    return len(due)

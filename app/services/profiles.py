@@ -1,0 +1,195 @@
+"""Profiles: editing (with the photo), what each viewer may see, and the members directory."""
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from app import permissions
+from app.extensions import db
+from app.models import Profile, User, Visibility
+from app.models.profiles import FIELD_LABELS, PRIVATE_FIELDS
+from app.services import blocking, connections, photos
+from app.services.errors import Invalid
+
+DIRECTORY_PAGE_SIZE = 20
+TEXT_LIMITS = {"about": 2000, "helps_me": 1000, "interests": 300, "town": 80}
+
+
+def profile_of(user: User) -> Profile:
+    """The member's profile, or the protective defaults if they have not written one yet (not saved)."""
+    return user.profile if user.profile is not None else Profile.defaults_for(user.role)
+
+
+def ensure_profile(user: User) -> Profile:
+    if user.profile is None:
+        profile = Profile.defaults_for(user.role)
+        profile.user_id = user.id
+        user.profile = profile
+        db.session.add(profile)
+    return user.profile
+
+
+def _clean_text(value: str | None, field_name: str) -> str:
+    # Plain text only. Line breaks are kept (shown with white-space: pre-line); no HTML is ever made from it.
+    text = (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    if len(text) > TEXT_LIMITS[field_name]:
+        raise Invalid(
+            f"{FIELD_LABELS[field_name]} can be up to {TEXT_LIMITS[field_name]} characters. Please make it a little shorter.",
+            field=field_name,
+        )
+    if field_name in ("town", "interests"):
+        text = " ".join(text.split())
+    return text
+
+
+def update(user: User, *, about: str, helps_me: str, interests: str, town: str, visibility: dict,
+           photo=None, remove_photo: bool = False) -> Profile:
+    """Save a member's profile. The photo is checked first, so a bad photo changes nothing."""
+    new_photo = photos.clean_photo(photo) if photo is not None else None
+    values = {name: _clean_text(value, name) for name, value in
+              (("about", about), ("helps_me", helps_me), ("interests", interests), ("town", town))}
+    levels = {}
+    for name in PRIVATE_FIELDS:
+        try:
+            levels[name] = Visibility(visibility.get(name))
+        except ValueError:
+            raise Invalid(f"Choose who can see your {FIELD_LABELS[name].lower()}.", field=f"{name}_visibility")
+    profile = ensure_profile(user)
+    for name, value in values.items():
+        setattr(profile, name, value)
+    for name, level in levels.items():
+        setattr(profile, f"{name}_visibility", level)
+    old_photo = profile.photo_name
+    if new_photo is not None:
+        profile.photo_name = photos.store(new_photo)
+    elif remove_photo:
+        profile.photo_name = None
+    db.session.commit()
+    if old_photo and old_photo != profile.photo_name:
+        photos.remove(old_photo)
+    return profile
+
+
+@dataclass
+class ShownField:
+    name: str
+    label: str
+    value: str
+    visibility: Visibility
+
+    @property
+    def who_can_see(self) -> str:
+        return self.visibility.label
+
+
+@dataclass
+class ProfileView:
+    """What one viewer sees of one member. Hidden fields are simply not here, so a template
+    cannot show them by mistake."""
+
+    owner: User
+    level: int
+    viewer_is_member: bool
+    fields: list[ShownField] = field(default_factory=list)
+    photo_name: str | None = None
+    photo_visibility: Visibility | None = None
+
+    @property
+    def is_self(self) -> bool:
+        return self.level == permissions.SELF
+
+    @property
+    def shows_identity(self) -> bool:
+        """Members see every member's name and role (a member who was blocked too, so that nothing
+        tells them). A visitor sees a name only when the member chose to show something to everyone."""
+        return self.viewer_is_member or bool(self.fields) or self.photo_name is not None
+
+    @property
+    def shows_role(self) -> bool:
+        # The role can say something about health ("Living with dementia"): members only.
+        return self.viewer_is_member
+
+
+def view(viewer, owner: User, *, connected: bool | None = None, blocked_by_owner: bool | None = None) -> ProfileView:
+    level = permissions.audience(viewer, owner, connected=connected, blocked_by_owner=blocked_by_owner)
+    profile = profile_of(owner)
+    shown = ProfileView(owner=owner, level=level, viewer_is_member=permissions.is_member(viewer))
+    for name in PRIVATE_FIELDS:
+        visibility = profile.visibility_of(name)
+        if not permissions.visible_at(visibility, level):
+            continue
+        if name == "photo":
+            if profile.photo_name:
+                shown.photo_name = profile.photo_name
+                shown.photo_visibility = visibility
+            continue
+        value = profile.value_of(name)
+        if value or level == permissions.SELF:
+            shown.fields.append(ShownField(name, FIELD_LABELS[name], value, visibility))
+    return shown
+
+
+def photo_for(viewer, owner: User, name: str) -> str | None:
+    """The stored photo's name if `viewer` may see it and `name` is the current one."""
+    if not permissions.can_view_profile(viewer, owner):
+        return None
+    profile = owner.profile
+    if profile is None or not profile.photo_name or profile.photo_name != name:
+        return None
+    if not permissions.can_view_field(viewer, owner, profile.photo_visibility):
+        return None
+    return profile.photo_name
+
+
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _visible_sql(column, viewer: User, connected_ids: set[int], blocked_me: set[int]):
+    """SQL for "viewer may see this field", so a search never matches on a hidden town or interest."""
+    public = column == Visibility.EVERYONE
+    members = sa.and_(column == Visibility.MEMBERS, Profile.user_id.not_in(blocked_me or {-1}))
+    friends = sa.and_(column == Visibility.CONNECTIONS, Profile.user_id.in_(connected_ids or {-1}))
+    own = Profile.user_id == viewer.id
+    return sa.or_(public, members, friends, own)
+
+
+@dataclass
+class DirectoryPage:
+    entries: list[ProfileView]
+    page: int
+    pages: int
+    total: int
+
+
+def directory(viewer: User, query: str = "", page: int = 1, per_page: int = DIRECTORY_PAGE_SIZE) -> DirectoryPage:
+    """Members A to Z, searchable by name, town or interest, in a fixed number of queries."""
+    connected_ids = connections.connection_ids(viewer)
+    blocked_me = blocking.blocked_by_ids(viewer)
+    statement = (
+        sa.select(User)
+        .outerjoin(Profile, Profile.user_id == User.id)
+        .where(User.deleted_at.is_(None), User.purged_at.is_(None))
+    )
+    term = " ".join((query or "").split())[:80]
+    if term:
+        pattern = f"%{_escape_like(term)}%"
+        statement = statement.where(
+            sa.or_(
+                User.display_name.ilike(pattern, escape="\\"),
+                sa.and_(Profile.town.ilike(pattern, escape="\\"), _visible_sql(Profile.town_visibility, viewer, connected_ids, blocked_me)),
+                sa.and_(Profile.interests.ilike(pattern, escape="\\"), _visible_sql(Profile.interests_visibility, viewer, connected_ids, blocked_me)),
+            )
+        )
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.subquery())) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    users = db.session.scalars(
+        statement.options(sa.orm.contains_eager(User.profile))
+        .order_by(sa.func.lower(User.display_name), User.id)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).unique().all()
+    entries = [
+        view(viewer, user, connected=user.id in connected_ids, blocked_by_owner=user.id in blocked_me) for user in users
+    ]
+    return DirectoryPage(entries=entries, page=page, pages=pages, total=total)

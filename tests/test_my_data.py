@@ -1,0 +1,185 @@
+"""Alice's data rights: "Download my information", and "Delete my account" with 14 days to undo,
+then `flask purge-deleted` erases her for good."""
+import io
+import json
+import zipfile
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import sqlalchemy as sa
+import time_machine
+from PIL import Image
+
+from app.extensions import db
+from app.models import User
+from app.services import accounts, blocking, circle, connections, my_data, profiles
+from tests.helpers import CAST_PASSWORD, page_text
+from tests.people import new_member
+
+ABOUT = "I taught at Hoole primary school for thirty years & I love my garden."
+HELPS = "Give me time to answer. Short messages are best."
+START = datetime(2026, 3, 3, 10, 0, tzinfo=timezone.utc)
+
+
+def _photo():
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 64), "blue").save(buffer, "JPEG")
+    buffer.seek(0)
+    return buffer
+
+
+def _give_alice_a_full_life(alice, bob):
+    profiles.update(
+        alice, about=ABOUT, helps_me=HELPS, interests="beekeeping", town="Chester",
+        visibility={name: "members" for name in ("photo", "about", "helps_me", "interests", "town")}, photo=_photo(),
+    )
+    connections.accept(alice, connections.ask(bob, alice))
+    circle.accept(bob, circle.invite(alice, bob))
+    circle.record_on_behalf(bob, alice, "rsvp", "Said yes to the memory café.")
+    db.session.commit()
+    eve = new_member("Eve Stone")
+    blocking.block(alice, eve)
+    accounts.update_display_settings(alice, "largest", "cream")
+    return eve
+
+
+def test_the_download_holds_every_kind_of_record_alice_has(alice, bob, client_for):
+    _give_alice_a_full_life(alice, bob)
+    response = client_for(alice).get("/settings/my-data/download")
+    assert response.mimetype == "application/zip"
+    assert "my-kindred-information.zip" in response.headers["Content-Disposition"]
+
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    assert set(archive.namelist()) == {"my-kindred-information.json", "my-kindred-information.html", "my-photo.jpg"}
+    data = json.loads(archive.read("my-kindred-information.json"))
+    for kind in my_data.EXPORTERS:
+        assert data[kind], f"the download has no {kind}"
+    assert data["account"]["email"] == "alice@example.org"
+    assert data["account"]["display_name"] == "Alice Morgan"
+    assert data["profile"]["about_me"] == ABOUT
+    assert data["profile"]["things_that_help_me"] == HELPS
+    assert data["connections"][0]["with"] == "Bob Morgan"
+    assert data["circle"][0]["carer"] == "Bob Morgan"
+    assert data["on_behalf"][0] == {**data["on_behalf"][0], "done_by": "Bob Morgan", "what": "Said yes to the memory café."}
+    assert any("Bob Morgan" in note["message"] for note in data["notifications"])
+    assert data["blocks"][0]["member"] == "Eve Stone"
+    assert data["settings"] == {"text_size": "largest", "colour_scheme": "cream", "time_zone": "Europe/London"}
+
+    html = archive.read("my-kindred-information.html").decode()
+    assert '<html lang="en-GB">' in html and "<h1>Your information from Kindred</h1>" in html
+    assert "I taught at Hoole primary school for thirty years &amp; I love my garden." in html
+    for title, _function in my_data.EXPORTERS.values():
+        assert f"<h2>{title}</h2>".replace("'", "&#39;") in html
+
+
+def test_the_my_data_page_explains_both_choices(alice, client_for):
+    text = page_text(client_for(alice).get("/settings/my-data"))
+    assert "Download my information" in text and "Delete my account" in text
+    assert "Your circle of support" in text
+
+
+def test_alice_deletes_her_account_and_comes_back_within_14_days(alice, bob, client_for):
+    _give_alice_a_full_life(alice, bob)
+    with time_machine.travel(START, tick=False) as traveller:
+        browser = client_for(alice)
+        confirm = page_text(browser.get("/settings/my-data/delete"))
+        assert "Delete your account?" in confirm and "For 14 days you can change your mind." in confirm
+        assert "Yes, delete my account" in confirm
+
+        missing_choice = page_text(browser.post("/settings/my-data/delete", data={}))
+        assert "Choose what should happen to your posts." in missing_choice
+        assert alice.deleted_at is None
+
+        done = page_text(browser.post("/settings/my-data/delete", data={"posts_choice": "keep"}))
+        assert "Your account is closed" in done
+        assert "We will erase your information on Tuesday 17 March 2026" in done
+        assert alice.posts_choice == "keep"
+        assert browser.get("/settings").status_code == 302  # signed out
+
+        # Nobody can see her while her account is closing.
+        bob_browser = client_for(bob)
+        assert bob_browser.get(f"/members/{alice.id}").status_code == 404
+        assert "Alice Morgan" not in page_text(bob_browser.get("/connections"))
+        assert "Alice Morgan" not in page_text(bob_browser.get("/circle"))
+        assert not circle.acting_for(bob, alice)
+
+        traveller.shift(timedelta(days=13))
+        browser = client_for(alice)  # signing in still works, to undo
+        page = page_text(browser.get("/members", follow_redirects=True))
+        assert "Your account is set to be deleted" in page and "Keep my account" in page
+        response = browser.post("/settings/my-data/keep")
+        assert "Welcome back. Your account is open again and nothing has been deleted." in page_text(browser.get(response.headers["Location"]))
+
+        traveller.shift(timedelta(days=5))
+        assert my_data.purge_due() == 0
+        assert alice.profile.about == ABOUT
+        assert bob_browser.get(f"/members/{alice.id}").status_code == 200
+        assert circle.acting_for(bob, alice)
+
+
+def _every_string_value():
+    """Every string in every column of every table."""
+    found = []
+    for table in db.metadata.sorted_tables:
+        columns = [column for column in table.columns if isinstance(column.type, (sa.String, sa.Text))]
+        if not columns:
+            continue
+        for row in db.session.execute(sa.select(*columns)):
+            found.extend(value for value in row if isinstance(value, str))
+    return found
+
+
+def test_after_14_days_purge_erases_alice_from_every_table(app, alice, bob, client_for):
+    _give_alice_a_full_life(alice, bob)
+    alice_id = alice.id
+    photo_name = alice.profile.photo_name
+    with time_machine.travel(START, tick=False) as traveller:
+        my_data.request_deletion(alice, "keep")
+        runner = app.test_cli_runner()
+
+        traveller.shift(timedelta(days=13, hours=23))
+        assert "Erased 0 accounts" in runner.invoke(args=["purge-deleted"]).output
+        assert "alice@example.org" in _every_string_value()
+
+        traveller.shift(timedelta(hours=2))
+        assert "Erased 1 account whose 14 days had passed." in runner.invoke(args=["purge-deleted"]).output
+        assert "Erased 0 accounts" in runner.invoke(args=["purge-deleted"]).output  # idempotent
+    db.session.expire_all()
+
+    values = _every_string_value()
+    for secret in ("alice@example.org", "Alice Morgan", ABOUT, HELPS, "beekeeping"):
+        assert not [value for value in values if secret.lower() in value.lower()], f"{secret!r} is still stored"
+    assert photos_left(app) == [] and photo_name
+
+    alice = db.session.get(User, alice_id)
+    assert alice.display_name == "A former member" and alice.purged_at is not None
+    assert accounts.authenticate("alice@example.org", CAST_PASSWORD) is None
+    assert client_for(bob).get(f"/members/{alice_id}").status_code == 404
+    # What Bob did for Alice went with her; his own data is untouched.
+    assert bob.email == "bob@example.org" and not connections.are_connected(alice, bob)
+
+
+def test_a_carer_who_leaves_is_shown_as_a_former_member_in_the_persons_record(alice, bob, client_for):
+    _give_alice_a_full_life(alice, bob)
+    with time_machine.travel(START, tick=False) as traveller:
+        my_data.request_deletion(bob, "remove")
+        traveller.shift(timedelta(days=15))
+        my_data.purge_due()
+    db.session.expire_all()
+    text = page_text(client_for(alice).get("/circle"))
+    assert "A former member did this for you: Said yes to the memory café." in text
+    assert "Bob Morgan" not in text
+    assert not [value for value in _every_string_value() if "bob@example.org" in value or "Bob Morgan" in value]
+
+
+def photos_left(app):
+    from pathlib import Path
+
+    folder = Path(app.config["UPLOAD_DIR"]) / "photos"
+    return list(folder.glob("*")) if folder.exists() else []
+
+
+@pytest.mark.parametrize("choice", ["remove", "keep"])
+def test_the_posts_choice_is_stored_for_the_forums_to_honour(alice, choice):
+    my_data.request_deletion(alice, choice)
+    assert alice.posts_choice == choice
