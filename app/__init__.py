@@ -93,9 +93,10 @@ def _register_blueprints(app: Flask) -> None:
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
     from app.main import bp as main_bp
+    from app.meetups import bp as meetups_bp
     from app.settings import bp as settings_bp
 
-    for blueprint in (main_bp, auth_bp, settings_bp, admin_bp):
+    for blueprint in (main_bp, auth_bp, settings_bp, admin_bp, meetups_bp):
         app.register_blueprint(blueprint)
 
 

@@ -1,4 +1,4 @@
-"""Command-line tasks: `flask seed-demo`, `flask create-admin`."""
+"""Command-line tasks: `flask seed-demo`, `flask create-admin`, `flask send-reminders`."""
 import click
 from flask import Flask, current_app
 
@@ -28,3 +28,11 @@ def init_app(app: Flask) -> None:
         except ServiceError as error:
             raise click.ClickException(error.message)
         click.echo(f"{user.display_name} <{user.email}> is now an administrator.")
+
+    @app.cli.command("send-reminders")
+    def send_reminders_command():
+        """Send meet-up reminders that are due (safe to run every few minutes from cron)."""
+        from app.services import meetups
+
+        sent = meetups.send_reminders()
+        click.echo(f"Sent {sent} meet-up reminder{'' if sent == 1 else 's'}.")

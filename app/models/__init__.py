@@ -1,3 +1,19 @@
 """All models, imported here so Alembic and the app see the whole schema."""
 from app.models.audit import AuditEntry  # noqa: F401
 from app.models.users import ApprovalStatus, EmailToken, Role, TokenPurpose, User  # noqa: F401
+from app.models.meetups import (  # noqa: F401
+    ACCESS_FEATURES,
+    Access,
+    Audience,
+    CalendarToken,
+    Meetup,
+    MeetupDraft,
+    MeetupStatus,
+    Organisation,
+    OrganisationMember,
+    ReminderSent,
+    Repeat,
+    Rsvp,
+    RsvpStatus,
+    Series,
+)
