@@ -187,8 +187,10 @@ def new():
 def _draft_or_404(draft_id: int) -> MeetupDraft | None:
     """The member's own draft; None once it has been sent (a second press, or an old tab)."""
     draft = db.session.get(MeetupDraft, draft_id)
-    if draft is None or draft.author_id != current_user.id:
+    if draft is None:
         abort(404)
+    if draft.author_id != current_user.id:
+        abort(403)
     if draft.finished_at is not None:
         flash("You have already sent this meet-up.", "info")
         return None
