@@ -1,4 +1,4 @@
-"""Command-line tasks: `flask seed-demo`, `flask create-admin`, `flask purge-deleted`."""
+"""Command-line tasks: `flask seed-demo`, `flask create-admin`, `flask worker`, `flask purge-deleted`, `flask send-reminders`."""
 import click
 from flask import Flask, current_app
 
@@ -11,7 +11,8 @@ def init_app(app: Flask) -> None:
             raise click.ClickException("Demo content is never added in production.")
         from app.services import demo
 
-        created = demo.seed()
+        with _site_request_context():
+            created = demo.seed()
         click.echo(f"Demo content ready ({created} new members). Password for every demo member: {demo.DEMO_PASSWORD}")
 
     @app.cli.command("worker")
@@ -50,3 +51,25 @@ def init_app(app: Flask) -> None:
 
         count = my_data.purge_due()
         click.echo(f"Erased {count} account{'s' if count != 1 else ''} whose 14 days had passed.")
+
+    @app.cli.command("send-reminders")
+    def send_reminders_command():
+        """Send meet-up reminders that are due (safe to run every few minutes from cron)."""
+        from app.services import meetups
+
+        with _site_request_context():
+            sent = meetups.send_reminders()
+        click.echo(f"Sent {sent} meet-up reminder{'' if sent == 1 else 's'}.")
+
+
+def _site_request_context():
+    """Emails sent from a command (cron) link to the site: url_for needs its address.
+    SERVER_NAME when set, otherwise SITE_URL from the environment (default: the laptop's)."""
+    import os
+
+    config = current_app.config
+    if config.get("SERVER_NAME"):
+        base_url = f"{config.get('PREFERRED_URL_SCHEME', 'https')}://{config['SERVER_NAME']}"
+    else:
+        base_url = os.environ.get("SITE_URL", "http://localhost:5000")
+    return current_app.test_request_context("/", base_url=base_url)

@@ -12,3 +12,19 @@ from app.models.profiles import (  # noqa: F401
     Profile,
     Visibility,
 )
+from app.models.meetups import (  # noqa: F401
+    ACCESS_FEATURES,
+    Access,
+    Audience,
+    CalendarToken,
+    Meetup,
+    MeetupDraft,
+    MeetupStatus,
+    Organisation,
+    OrganisationMember,
+    ReminderSent,
+    Repeat,
+    Rsvp,
+    RsvpStatus,
+    Series,
+)

@@ -16,7 +16,7 @@ from app.services import accounts
 EXAMPLES: dict[str, Callable[[], str]] = {}
 
 # GET endpoints that answer with something other than an HTML page, e.g. "meetups.ics".
-NOT_PAGES: set[str] = set()
+NOT_PAGES: set[str] = {"meetups.ics", "meetups.member_feed", "meetups.organisation_feed"}
 
 
 def example(endpoint: str):
@@ -106,3 +106,91 @@ def end_circle_link() -> str:
 
 
 NOT_PAGES.update({"profiles.photo", "settings.download_my_data"})
+
+
+# ---- Meet-ups (seeded by app.services.demo.seed_meetups) ----
+
+
+def demo_meetup(title: str = "Memory café"):
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import Meetup
+
+    return db.session.scalar(sa.select(Meetup).where(Meetup.title == title).order_by(Meetup.starts_at).limit(1))
+
+
+def waiting_meetup():
+    """A member's meet-up waiting for a volunteer (so moderators have something to decide)."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import Meetup, MeetupStatus
+    from app.services import meetups
+
+    meetup = db.session.scalar(sa.select(Meetup).where(Meetup.status == MeetupStatus.AWAITING_APPROVAL).limit(1))
+    if meetup is None:
+        draft = meetups.start_draft(member("bob"))
+        meetups.save_answers(draft, meetups.answers_from(demo_meetup()) | {"title": "Walking group", "organisation_id": ""})
+        meetup = meetups.finish_draft(member("bob"), draft)[0]
+    return meetup
+
+
+@example("meetups.show")
+def meetup_page() -> str:
+    return url_for("meetups.show", meetup_id=demo_meetup().id)
+
+
+@example("meetups.not_going")
+def meetup_not_going() -> str:
+    return url_for("meetups.not_going", meetup_id=demo_meetup().id)
+
+
+@example("meetups.cancel")
+def meetup_cancel() -> str:
+    return url_for("meetups.cancel", meetup_id=demo_meetup().id)
+
+
+@example("meetups.people")
+def meetup_people() -> str:
+    return url_for("meetups.people", meetup_id=demo_meetup().id)
+
+
+@example("meetups.message")
+def meetup_message() -> str:
+    return url_for("meetups.message", meetup_id=demo_meetup().id)
+
+
+@example("meetups.decide")
+def meetup_decide() -> str:
+    return url_for("meetups.decide", meetup_id=waiting_meetup().id)
+
+
+def _draft():
+    from app.services import meetups
+
+    return meetups.start_draft(member("hope"))
+
+
+@example("meetups.step")
+def meetup_step() -> str:
+    return url_for("meetups.step", draft_id=_draft().id, number=2)
+
+
+@example("meetups.check")
+def meetup_check() -> str:
+    from app.services import meetups
+
+    draft = _draft()
+    meetups.save_answers(draft, meetups.answers_from(demo_meetup()) | {"title": "Dementia-friendly cinema"})
+    return url_for("meetups.check", draft_id=draft.id)
+
+
+@example("meetups.organisation")
+def organisation_page() -> str:
+    return url_for("meetups.organisation", organisation_id=demo_meetup().organisation_id)
+
+
+@example("meetups.verify_organisation")
+def organisation_verify() -> str:
+    return url_for("meetups.verify_organisation", organisation_id=demo_meetup().organisation_id)

@@ -1,0 +1,493 @@
+"""Meet-up pages: finding, going, listing (in steps), organising, moderating; organisations; calendars."""
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app.extensions import db
+from app.forms import add_service_error
+from app.meetups import bp
+from app.meetups.forms import (
+    AddMemberForm,
+    CancelForm,
+    DecisionForm,
+    FilterForm,
+    GoingForm,
+    MessageForm,
+    OrganisationForm,
+    StepOneForm,
+    StepThreeForm,
+    StepTwoForm,
+    VerifyForm,
+    step_four_form,
+)
+from app.models import ACCESS_FEATURES, Meetup, MeetupDraft, MeetupStatus, Organisation, RsvpStatus
+from app.models.types import utcnow
+from app.permissions import can_moderate, is_admin
+from app.services import calendars, meetups, organisations
+from app.services.errors import ServiceError
+
+ACCESS_KEYS = [key for key, _ in ACCESS_FEATURES]
+
+
+def _meetup_or_404(meetup_id: int) -> Meetup:
+    meetup = db.session.get(Meetup, meetup_id)
+    if meetup is None or not meetups.can_see(current_user, meetup):
+        abort(404)
+    return meetup
+
+
+def _organiser_only(meetup: Meetup) -> None:
+    if not meetups.is_organiser(current_user, meetup):
+        abort(403)
+
+
+def _page() -> int:
+    return request.args.get("page", 1, type=int) or 1
+
+
+def _calendar_response(body: bytes, filename: str) -> Response:
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# ---- Finding ----
+
+
+@bp.route("/meetups")
+def index():
+    form = FilterForm(request.args)
+    filters = meetups.Filters(
+        near=form.near.data or "",
+        miles=int(form.miles.data) if form.miles.data in ("5", "10", "25") else 10,
+        audience=form.audience.data or "",
+        access=[key for key in ACCESS_KEYS if getattr(form, key).data],
+        free_only=bool(form.free_only.data),
+        online_only=bool(form.online_only.data),
+    )
+    found = meetups.find_upcoming(filters, _page())
+    if found.problem:
+        form.near.errors = [found.problem]
+    args = {key: value for key, value in request.args.items(multi=False) if key != "page"}
+    return render_template(
+        "meetups/index.html",
+        filter_form=form,
+        found=found,
+        page=min(_page(), found.pages),
+        page_url=lambda number: url_for("meetups.index", page=number, **args),
+        filtered=bool(request.args.get("filter")),
+    )
+
+
+@bp.route("/meetups/past")
+def archive():
+    items, pages = meetups.find_past(_page())
+    return render_template(
+        "meetups/archive.html", meetups=items, page=min(_page(), pages), pages=pages,
+        page_url=lambda number: url_for("meetups.archive", page=number),
+    )
+
+
+@bp.route("/meetups/mine")
+@login_required
+def mine():
+    return render_template(
+        "meetups/mine.html", places=meetups.my_meetups(current_user), listings=meetups.my_listings(current_user),
+        organisations=meetups.organisations_of(current_user),
+    )
+
+
+@bp.route("/meetups/<int:meetup_id>")
+def show(meetup_id):
+    meetup = _meetup_or_404(meetup_id)
+    place = meetups.rsvp_for(current_user, meetup)
+    position = meetups.waiting_position(place) if place is not None and place.status == RsvpStatus.WAITING else None
+    going_form = GoingForm(companions=str(place.companions) if place and place.status != RsvpStatus.CANCELLED else "0")
+    return render_template(
+        "meetups/show.html",
+        meetup=meetup,
+        place=place,
+        position=position,
+        going_form=going_form,
+        organiser=meetups.is_organiser(current_user, meetup),
+        other_dates=meetups.series_dates(meetup),
+        repeat_words=meetups.repeat_words(meetup.series.repeat, meetup.starts_at) if meetup.series else "",
+        access_features=ACCESS_FEATURES,
+        now=utcnow(),
+    )
+
+
+@bp.route("/meetups/<int:meetup_id>.ics")
+def ics(meetup_id):
+    meetup = _meetup_or_404(meetup_id)
+    return _calendar_response(calendars.meetup_file(meetup), f"kindred-meetup-{meetup.id}.ics")
+
+
+# ---- Going ----
+
+
+@bp.route("/meetups/<int:meetup_id>/going", methods=["POST"])
+@login_required
+def going(meetup_id):
+    meetup = _meetup_or_404(meetup_id)
+    form = GoingForm()
+    if not form.validate_on_submit():
+        flash("Please choose how many companions are coming, then press the button again.", "error")
+        return redirect(url_for("meetups.show", meetup_id=meetup.id))
+    try:
+        place = meetups.rsvp(current_user, meetup, companions=int(form.companions.data))
+    except ServiceError as error:
+        flash(error.message, "error")
+    else:
+        if place.status == RsvpStatus.GOING:
+            flash(f"You are going to {meetup.title}. We will remind you the day before and on the morning.", "success")
+        else:
+            flash(
+                f"This meet-up is full, so you are on the waiting list (number {meetups.waiting_position(place)}). "
+                "If a place comes up, it is yours and we will tell you.",
+                "success",
+            )
+    return redirect(url_for("meetups.show", meetup_id=meetup.id))
+
+
+@bp.route("/meetups/<int:meetup_id>/not-going", methods=["GET", "POST"])
+@login_required
+def not_going(meetup_id):
+    meetup = _meetup_or_404(meetup_id)
+    place = meetups.rsvp_for(current_user, meetup)
+    if place is None or place.status == RsvpStatus.CANCELLED:
+        flash("You do not have a place at this meet-up.", "info")
+        return redirect(url_for("meetups.show", meetup_id=meetup.id))
+    form = CancelForm()
+    if request.method == "POST" and form.validate_on_submit():
+        meetups.leave(current_user, meetup)
+        flash("Your place is cancelled. Thank you for letting us know: someone else can go instead.", "success")
+        return redirect(url_for("meetups.show", meetup_id=meetup.id))
+    return render_template("meetups/not_going.html", meetup=meetup, place=place, form=form)
+
+
+# ---- Listing a meet-up, in steps ----
+
+
+@bp.route("/meetups/new", methods=["GET", "POST"])
+@login_required
+def new():
+    if request.method == "POST":
+        form = CancelForm()  # only the CSRF token matters here
+        if form.validate_on_submit():
+            draft = meetups.start_draft(current_user)
+            return redirect(url_for("meetups.step", draft_id=draft.id, number=1))
+    return render_template(
+        "meetups/new.html",
+        draft=meetups.unfinished_draft(current_user),
+        form=CancelForm(),
+        organisations=meetups.organisations_of(current_user),
+    )
+
+
+def _draft_or_404(draft_id: int) -> MeetupDraft | None:
+    """The member's own draft; None once it has been sent (a second press, or an old tab)."""
+    draft = db.session.get(MeetupDraft, draft_id)
+    if draft is None:
+        abort(404)
+    if draft.author_id != current_user.id:
+        abort(403)
+    if draft.finished_at is not None:
+        flash("You have already sent this meet-up.", "info")
+        return None
+    return draft
+
+
+def _step_form(number: int, draft: MeetupDraft, formdata=None):
+    answers = dict(draft.answers or {})
+    for key in ACCESS_KEYS:
+        answers[f"access_{key}"] = (answers.get("access") or {}).get(key, "unknown")
+    kwargs = {"data": answers} if formdata is None else {}
+    if number == 1:
+        return StepOneForm(**kwargs)
+    if number == 2:
+        return StepTwoForm(**kwargs)
+    if number == 3:
+        return StepThreeForm(**kwargs)
+    return step_four_form(meetups.organisations_of(current_user), **kwargs)
+
+
+def _answers_from(number: int, form) -> dict:
+    answers = {name: (field.data or "") for name, field in form._fields.items() if name != "csrf_token" and not name.startswith("access_")}
+    if number == 4:
+        answers["access"] = {key: getattr(form, f"access_{key}").data or "unknown" for key in ACCESS_KEYS}
+    return answers
+
+
+def _show_errors(form, errors: dict) -> None:
+    for name, message in errors.items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = list(field.errors or []) + [message]
+        else:
+            form.form_errors.append(message)
+
+
+@bp.route("/meetups/drafts/<int:draft_id>/step-<int:number>", methods=["GET", "POST"])
+@login_required
+def step(draft_id, number):
+    draft = _draft_or_404(draft_id)
+    if draft is None:
+        return redirect(url_for("meetups.mine"))
+    if number not in meetups.STEPS:
+        abort(404)
+    changing = draft.meetup_id is not None
+    from_check = request.args.get("from") == "check"
+    if request.method == "POST":
+        form = _step_form(number, draft, formdata=request.form)
+        if form.validate_on_submit():
+            answers = _answers_from(number, form)
+            meetups.save_answers(draft, answers)
+            _, errors = meetups.clean_step(number, draft.answers, changing=changing)
+            if not errors:
+                if from_check or number == meetups.STEP_COUNT:
+                    return redirect(url_for("meetups.check", draft_id=draft.id))
+                return redirect(url_for("meetups.step", draft_id=draft.id, number=number + 1))
+            _show_errors(form, errors)
+    else:
+        form = _step_form(number, draft)
+        if request.args.get("problems"):
+            _show_errors(form, meetups.clean_step(number, draft.answers or {}, changing=changing)[1])
+    return render_template(
+        "meetups/step.html", form=form, draft=draft, number=number, steps=meetups.STEPS,
+        changing=changing, from_check=from_check, description_limit=meetups.DESCRIPTION_LIMIT,
+    )
+
+
+@bp.route("/meetups/drafts/<int:draft_id>/check", methods=["GET", "POST"])
+@login_required
+def check(draft_id):
+    draft = _draft_or_404(draft_id)
+    if draft is None:
+        return redirect(url_for("meetups.mine"))
+    changing = draft.meetup_id is not None
+    values, problem_step, _ = meetups.check_all(draft.answers or {}, changing=changing)
+    if problem_step is not None:
+        flash(f"Step {problem_step} of {meetups.STEP_COUNT} needs another look.", "error")
+        return redirect(url_for("meetups.step", draft_id=draft.id, number=problem_step, problems=1))
+    form = CancelForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            created = meetups.finish_draft(current_user, draft)
+        except ServiceError as error:
+            flash(error.message, "error")
+            return redirect(url_for("meetups.check", draft_id=draft.id))
+        first = created[0]
+        if changing:
+            flash("Your changes are saved. If the time or place changed, we have told everyone going or waiting.", "success")
+        elif first.is_published:
+            flash(f"Your meet-up is listed{' with ' + str(len(created)) + ' dates' if len(created) > 1 else ''}.", "success")
+        else:
+            flash("Thank you. A volunteer will check your meet-up soon, and we will email you when it is listed.", "success")
+        return redirect(url_for("meetups.show", meetup_id=first.id))
+    answers = draft.answers or {}
+    organisation = None
+    if values.get("organisation_id"):
+        organisation = db.session.get(Organisation, values["organisation_id"])
+    publishes = changing or (organisation is not None and organisation.is_verified)
+    return render_template(
+        "meetups/check.html", draft=draft, values=values, answers=answers, form=form, changing=changing,
+        organisation=organisation, publishes=publishes, access_features=ACCESS_FEATURES,
+        repeat_words=meetups.repeat_words(values.get("repeat"), values.get("starts_at")),
+    )
+
+
+# ---- Organising ----
+
+
+@bp.route("/meetups/<int:meetup_id>/change", methods=["POST"])
+@login_required
+def change(meetup_id):
+    meetup = _meetup_or_404(meetup_id)
+    _organiser_only(meetup)
+    form = CancelForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("meetups.show", meetup_id=meetup.id))
+    try:
+        draft = meetups.draft_for_change(current_user, meetup)
+    except ServiceError as error:
+        flash(error.message, "error")
+        return redirect(url_for("meetups.show", meetup_id=meetup.id))
+    return redirect(url_for("meetups.check", draft_id=draft.id))
+
+
+@bp.route("/meetups/<int:meetup_id>/cancel", methods=["GET", "POST"])
+@login_required
+def cancel(meetup_id):
+    meetup = _meetup_or_404(meetup_id)
+    _organiser_only(meetup)
+    form = CancelForm()
+    if form.validate_on_submit():
+        meetups.cancel(current_user, meetup, form.reason.data or "")
+        flash("The meet-up is cancelled. We have told everyone who was going or waiting.", "success")
+        return redirect(url_for("meetups.show", meetup_id=meetup.id))
+    going, waiting = meetups.going_list(meetup)
+    return render_template("meetups/cancel.html", meetup=meetup, form=form, going=going, waiting=waiting)
+
+
+@bp.route("/meetups/<int:meetup_id>/people")
+@login_required
+def people(meetup_id):
+    meetup = _meetup_or_404(meetup_id)
+    _organiser_only(meetup)
+    going, waiting = meetups.going_list(meetup)
+    return render_template("meetups/people.html", meetup=meetup, going=going, waiting=waiting)
+
+
+@bp.route("/meetups/<int:meetup_id>/message", methods=["GET", "POST"])
+@login_required
+def message(meetup_id):
+    meetup = _meetup_or_404(meetup_id)
+    _organiser_only(meetup)
+    form = MessageForm()
+    if form.validate_on_submit():
+        try:
+            told = meetups.message_everyone(current_user, meetup, form.message.data)
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            flash(f"Your message is on its way to {told} {'person' if told == 1 else 'people'}.", "success")
+            return redirect(url_for("meetups.people", meetup_id=meetup.id))
+    going, _ = meetups.going_list(meetup)
+    return render_template("meetups/message.html", meetup=meetup, form=form, going=going)
+
+
+# ---- Moderation (until the moderation queue takes this over) ----
+
+
+@bp.route("/meetups/awaiting-approval")
+@login_required
+def awaiting_approval():
+    if not can_moderate(current_user):
+        abort(403)
+    return render_template("meetups/awaiting_approval.html", meetups=meetups.awaiting_approval())
+
+
+@bp.route("/meetups/<int:meetup_id>/decide", methods=["GET", "POST"])
+@login_required
+def decide(meetup_id):
+    if not can_moderate(current_user):
+        abort(403)
+    meetup = _meetup_or_404(meetup_id)
+    form = DecisionForm()
+    if form.validate_on_submit():
+        try:
+            meetups.decide(current_user, meetup, form.decision.data == "approve", form.reason.data or "")
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            verb = "published" if form.decision.data == "approve" else "not published"
+            flash(f"“{meetup.title}” is {verb}. We have emailed the organiser.", "success")
+            return redirect(url_for("meetups.awaiting_approval"))
+    return render_template("meetups/decide.html", meetup=meetup, form=form, access_features=ACCESS_FEATURES)
+
+
+# ---- Calendars ----
+
+
+@bp.route("/calendar", methods=["GET", "POST"])
+@login_required
+def calendar():
+    form = CancelForm()
+    if request.method == "POST" and form.validate_on_submit():
+        calendars.renew_token(current_user)
+        flash("Your calendar address is renewed. The old address no longer works.", "success")
+        return redirect(url_for("meetups.calendar"))
+    token = calendars.token_for(current_user, create=True)
+    feed_url = url_for("meetups.member_feed", token=token, _external=True)
+    return render_template("meetups/calendar.html", feed_url=feed_url, form=form)
+
+
+@bp.route("/calendar/<token>.ics")
+def member_feed(token):
+    body = calendars.member_feed(token)
+    if body is None:
+        abort(404)
+    response = _calendar_response(body, "kindred-my-meetups.ics")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# ---- Organisations ----
+
+
+@bp.route("/organisations/new", methods=["GET", "POST"])
+@login_required
+def new_organisation():
+    if not organisations.can_create(current_user):
+        abort(403)
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        try:
+            organisation = organisations.create(
+                current_user, **{name: form[name].data for name in
+                                 ("name", "kind", "registration", "website", "description", "contact_email", "contact_phone")}
+            )
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            flash("Your organisation page is made. An administrator will verify it soon.", "success")
+            return redirect(url_for("meetups.organisation", organisation_id=organisation.id))
+    return render_template("meetups/organisation_new.html", form=form)
+
+
+@bp.route("/organisations/<int:organisation_id>", methods=["GET", "POST"])
+def organisation(organisation_id):
+    org = organisations.get_with_members(organisation_id) or abort(404)
+    member = organisations.is_member(current_user, org)
+    form = AddMemberForm()
+    if request.method == "POST":
+        if not member:
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                added = organisations.add_member(current_user, org, form.email.data)
+            except ServiceError as error:
+                add_service_error(form, error)
+            else:
+                flash(f"{added.display_name} can now list and manage {org.name}'s meet-ups.", "success")
+                return redirect(url_for("meetups.organisation", organisation_id=org.id))
+    upcoming = db.session.scalars(
+        db.select(Meetup)
+        .where(Meetup.organisation_id == org.id, Meetup.status.in_((MeetupStatus.PUBLISHED, MeetupStatus.CANCELLED)))
+        .where(Meetup.ends_at > utcnow())
+        .order_by(Meetup.starts_at)
+        .limit(50)
+    ).all()
+    return render_template(
+        "meetups/organisation.html", organisation=org, upcoming=upcoming, member=member,
+        form=form if member else None, add_form=form,
+    )
+
+
+@bp.route("/organisations/<int:organisation_id>.ics")
+def organisation_feed(organisation_id):
+    org = db.session.get(Organisation, organisation_id) or abort(404)
+    return _calendar_response(calendars.organisation_feed(org), f"kindred-organisation-{org.id}.ics")
+
+
+@bp.route("/organisations/awaiting-verification")
+@login_required
+def organisations_awaiting():
+    if not is_admin(current_user):
+        abort(403)
+    return render_template("meetups/organisations_awaiting.html", organisations=organisations.awaiting_verification())
+
+
+@bp.route("/organisations/<int:organisation_id>/verify", methods=["GET", "POST"])
+@login_required
+def verify_organisation(organisation_id):
+    if not is_admin(current_user):
+        abort(403)
+    org = organisations.get_with_members(organisation_id) or abort(404)
+    form = VerifyForm()
+    if form.validate_on_submit():
+        approve = form.decision.data == "verify"
+        organisations.verify(current_user, org, approve, form.reason.data or "")
+        flash(f"{org.name} is {'verified' if approve else 'not verified'}. We have emailed its members.", "success")
+        return redirect(url_for("meetups.organisations_awaiting"))
+    return render_template("meetups/organisation_verify.html", organisation=org, form=form)

@@ -1,0 +1,78 @@
+"""Finding meet-ups: by distance from a town or postcode district, by access, audience, cost; the archive."""
+from datetime import timedelta
+
+import pytest
+import time_machine
+
+from app.models.types import utcnow
+from app.services import places
+from tests.helpers import count_queries, page_text
+from tests.meetups_support import hope_dementia_care, list_meetup
+
+
+@pytest.fixture
+def org(hope, root):
+    return hope_dementia_care(hope, root)
+
+
+def _titles(response):
+    text = page_text(response)
+    return {title for title in ("Chester café", "Liverpool singing", "Manchester walk", "Online carers' chat") if title in text}
+
+
+def test_places_and_distances_come_from_shipped_data():
+    assert places.normalise_postcode(" ch1  2hj") == "CH1 2HJ"
+    chester, liverpool = places.find_place("Chester"), places.find_place("L1")
+    assert places.find_place("CH1 2HJ") == chester
+    assert 13 < places.miles_between(chester.latitude, chester.longitude, liverpool.latitude, liverpool.longitude) < 17
+    assert places.find_place("liverpool") == liverpool
+    assert places.find_place("Atlantis") is None
+
+
+def test_near_a_town_or_postcode_within_a_distance(client, hope, org):
+    list_meetup(hope, org, title="Chester café", town="Chester", postcode="CH2 3AB")
+    list_meetup(hope, org, title="Liverpool singing", town="Liverpool", postcode="L1 4AB")
+    list_meetup(hope, org, title="Manchester walk", town="Manchester", postcode="M1 2AB")
+    list_meetup(hope, org, title="Online carers' chat", attendance="online", joining_link="https://meet.example.org/x")
+
+    assert _titles(client.get("/meetups")) == {"Chester café", "Liverpool singing", "Manchester walk", "Online carers' chat"}
+    assert _titles(client.get("/meetups?filter=1&near=Chester&miles=5")) == {"Chester café"}
+    assert _titles(client.get("/meetups?filter=1&near=CH1&miles=25")) == {"Chester café", "Liverpool singing"}
+    assert _titles(client.get("/meetups?filter=1&near=birkenhead&miles=10")) == {"Liverpool singing"}
+    text = page_text(client.get("/meetups?filter=1&near=CH1+4XY&miles=5"))
+    assert "within 5 miles of Chester" in text and "about 1 mile away" in text
+    assert _titles(client.get("/meetups?filter=1&online_only=y")) == {"Online carers' chat"}
+    text = page_text(client.get("/meetups?filter=1&near=Atlantis&miles=5"))
+    assert "We do not know where “Atlantis” is yet" in text
+
+
+def test_filter_by_access_audience_and_cost(client, hope, org):
+    list_meetup(hope, org, title="Chester café", access={"step_free": "yes", "hearing_loop": "yes"}, audience="living_with_dementia")
+    list_meetup(hope, org, title="Liverpool singing", access={"step_free": "no"}, audience="carers", cost_kind="paid", cost="3")
+    list_meetup(hope, org, title="Manchester walk", access={"step_free": "unknown", "quiet_space": "yes"}, audience="everyone")
+    assert _titles(client.get("/meetups?filter=1&step_free=y")) == {"Chester café"}
+    assert _titles(client.get("/meetups?filter=1&step_free=y&quiet_space=y")) == set()
+    assert _titles(client.get("/meetups?filter=1&audience=carers")) == {"Liverpool singing", "Manchester walk"}
+    assert _titles(client.get("/meetups?filter=1&free_only=y")) == {"Chester café", "Manchester walk"}
+
+
+def test_past_meetups_move_to_the_archive(client, hope, org):
+    list_meetup(hope, org, title="Chester café")
+    with time_machine.travel(utcnow() + timedelta(days=10)):
+        assert "Chester café" not in page_text(client.get("/meetups"))
+        assert "Chester café" in page_text(client.get("/meetups/past"))
+
+
+def test_the_list_loads_in_the_same_number_of_queries_for_3_or_30(client, hope, org):
+    for number in range(3):
+        list_meetup(hope, org, title=f"Café {number}")
+    client.get("/meetups")
+    with count_queries() as few:
+        client.get("/meetups?filter=1&near=Chester&miles=25&step_free=y")
+    for number in range(27):
+        list_meetup(hope, org, title=f"Café {number + 3}")
+    with count_queries() as many:
+        response = client.get("/meetups?filter=1&near=Chester&miles=25&step_free=y")
+    assert "30 meet-ups within 25 miles of Chester" in page_text(response)
+    assert "Page 1 of 2" in page_text(response)
+    assert few.count == many.count <= 3
