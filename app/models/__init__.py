@@ -1,3 +1,17 @@
 """All models, imported here so Alembic and the app see the whole schema."""
 from app.models.audit import AuditEntry  # noqa: F401
 from app.models.users import ApprovalStatus, EmailToken, Role, TokenPurpose, User  # noqa: F401
+from app.models.forums import (  # noqa: F401
+    Audience,
+    Bookmark,
+    Category,
+    Draft,
+    Post,
+    PostRevision,
+    PostStatus,
+    Reaction,
+    ReactionKind,
+    Thread,
+    ThreadFollow,
+    ThreadRead,
+)
