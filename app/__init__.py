@@ -88,10 +88,11 @@ def _tune_sqlite(engine) -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
+    from app.forums import bp as forums_bp
     from app.main import bp as main_bp
     from app.settings import bp as settings_bp
 
-    for blueprint in (main_bp, auth_bp, settings_bp, admin_bp):
+    for blueprint in (main_bp, auth_bp, settings_bp, admin_bp, forums_bp):
         app.register_blueprint(blueprint)
 
 

@@ -2,6 +2,7 @@
 from app.models.audit import AuditEntry  # noqa: F401
 from app.models.users import ApprovalStatus, EmailToken, Role, TokenPurpose, User  # noqa: F401
 from app.models.forums import (  # noqa: F401
+    AUDIENCE_LABELS,
     Audience,
     Bookmark,
     Category,

@@ -16,8 +16,15 @@ CAST = [
     ("root", "Kindred Admin", Role.VOLUNTEER),
 ]
 
+
+def _seed_forums(cast):
+    from app.services.forum_demo import seed_forums
+
+    seed_forums(cast)
+
+
 # Later features add their own seeding here (forums, meet-ups, chat rooms), each idempotent.
-SEEDERS = []
+SEEDERS = [_seed_forums]
 
 
 def seed() -> int:
