@@ -116,6 +116,12 @@ def _register_request_hooks(app: Flask) -> None:
     from app.display import display_preferences
 
     @app.before_request
+    def _forget_previous_user():
+        # A request made inside an app context that is already pushed (the test fixtures do this)
+        # shares `g` with earlier requests; each request must load its own signed-in member.
+        g.pop("_login_user", None)
+
+    @app.before_request
     def _load_display_preferences():
         g.display = display_preferences(current_user, request.cookies)
 

@@ -1,5 +1,5 @@
 """Jinja set-up: the navigation, date filters and permission helpers every template can use."""
-from flask import Flask, request, url_for
+from flask import Flask, has_request_context, request, url_for
 
 from app import formatting, permissions
 
@@ -28,6 +28,8 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def navigation():
+        if not has_request_context():  # emails are rendered outside a request and have no navigation
+            return {"navigation": [], "site_name": app.config["SITE_NAME"]}
         items = [
             {"label": label, "url": url_for(endpoint), "current": request.endpoint == endpoint or _in_section(endpoint)}
             for label, endpoint in NAVIGATION
