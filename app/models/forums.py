@@ -24,6 +24,11 @@ class Audience(str, enum.Enum):
     def label(self) -> str:
         return AUDIENCE_LABELS[self]
 
+    @property
+    def who(self) -> str:
+        """For sentences: "Only carers can start threads here"."""
+        return AUDIENCE_PEOPLE[self]
+
 
 AUDIENCE_LABELS = {
     Audience.EVERYONE: "Everyone, including visitors who have not signed in",
@@ -31,6 +36,15 @@ AUDIENCE_LABELS = {
     Audience.LIVING_WITH_DEMENTIA: "Only people living with dementia",
     Audience.CARERS: "Only carers",
     Audience.VOLUNTEERS: "Only approved volunteers",
+}
+
+
+AUDIENCE_PEOPLE = {
+    Audience.EVERYONE: "members",  # visitors never write
+    Audience.MEMBERS: "members",
+    Audience.LIVING_WITH_DEMENTIA: "people living with dementia",
+    Audience.CARERS: "carers",
+    Audience.VOLUNTEERS: "approved volunteers",
 }
 
 

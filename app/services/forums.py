@@ -218,10 +218,22 @@ def thread_page(viewer, thread: Thread, page: int = 1, collapsed_authors: frozen
     page = min(max(page, 1), total_pages)
     low, high = (page - 1) * POSTS_PER_PAGE + 1, page * POSTS_PER_PAGE
     collapsed_authors = collapsed_author_ids(viewer) if collapsed_authors is None else collapsed_authors
+    following, last_read, draft, first_unread = False, None, None, None
+    if is_member(viewer):
+        read = db.session.scalar(
+            sa.select(ThreadRead).where(ThreadRead.user_id == viewer.id, ThreadRead.thread_id == thread.id)
+        )
+        last_read = read.last_read_number if read else None
+        if last_read is not None and last_read < thread.last_post_number:
+            first_unread = last_read + 1
+        # Recorded before loading the page: a commit later would expire what the template reads.
+        _mark_read(viewer, thread, read, min(high, thread.last_post_number))
+        following = _is_following(viewer, thread)
+        draft = get_draft(viewer, thread=thread)
     posts = list(
         db.session.scalars(
             visible_posts(viewer)
-            .options(joinedload(Post.author))
+            .options(joinedload(Post.author), joinedload(Post.thread).joinedload(Thread.category))
             .where(Post.thread_id == thread.id, Post.number.between(low, high))
             .order_by(Post.number)
         )
@@ -235,7 +247,6 @@ def thread_page(viewer, thread: Thread, page: int = 1, collapsed_authors: frozen
             .group_by(Reaction.post_id, Reaction.kind)
         ):
             views[post_id].counts[kind] = count
-    following, last_read, draft = False, None, None
     if is_member(viewer) and ids:
         for post_id, kind in db.session.execute(
             sa.select(Reaction.post_id, Reaction.kind).where(Reaction.user_id == viewer.id, Reaction.post_id.in_(ids))
@@ -245,22 +256,11 @@ def thread_page(viewer, thread: Thread, page: int = 1, collapsed_authors: frozen
             sa.select(Bookmark.post_id).where(Bookmark.user_id == viewer.id, Bookmark.post_id.in_(ids))
         ):
             views[post_id].bookmarked = True
-    first_unread = None
-    if is_member(viewer):
-        following = _is_following(viewer, thread)
-        read = db.session.scalar(
-            sa.select(ThreadRead).where(ThreadRead.user_id == viewer.id, ThreadRead.thread_id == thread.id)
-        )
-        last_read = read.last_read_number if read else None
-        if last_read is not None and last_read < thread.last_post_number:
-            first_unread = last_read + 1
-        draft = get_draft(viewer, thread=thread)
+    if last_read is not None:
         for view in views.values():
-            if last_read is not None and view.post.number > last_read:
+            if view.post.number > last_read:
                 view.is_first_unread = True
                 break
-        if posts:
-            _mark_read(viewer, thread, read, max(post.number for post in posts))
     return ThreadPage(thread, list(views.values()), page, total_pages, following, last_read, first_unread, draft)
 
 
@@ -272,6 +272,8 @@ def _is_following(member, thread) -> bool:
 
 def _mark_read(member, thread, read: ThreadRead | None, number: int) -> None:
     """Remember the furthest post this member has seen (one statement, only when it moves on)."""
+    if number < 1:
+        return
     if read is None:
         db.session.add(ThreadRead(user_id=member.id, thread_id=thread.id, last_read_number=number))
     elif number > read.last_read_number:
@@ -379,7 +381,7 @@ def start_thread(author, category: Category, title: str, body: str, submission_k
         return existing.thread
     if not can_start_thread(author, category):
         raise NotAllowed(
-            f"Only {category.post_audience.label.lower()} can start threads in {category.name}. {KEPT}"
+            f"Only {category.post_audience.who} can start threads in {category.name}. {KEPT}"
         )
     title, body = _clean_title(title), _clean_body(body)
     now = utcnow()
@@ -553,6 +555,8 @@ def _follow(member, thread) -> None:
 
 def _set_read(member, thread, number: int) -> None:
     read = db.session.scalar(sa.select(ThreadRead).where(ThreadRead.user_id == member.id, ThreadRead.thread_id == thread.id))
+    if number < 1:
+        return
     if read is None:
         db.session.add(ThreadRead(user_id=member.id, thread_id=thread.id, last_read_number=number))
     elif number > read.last_read_number:
