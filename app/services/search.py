@@ -52,19 +52,23 @@ _SQLITE_MATCHES = """
       AND t.category_id IN :categories
 """
 
-_POSTGRES_MATCHES = """
-    FROM (
-        SELECT p.id AS post_id, ts_rank(to_tsvector('english', p.body), q.query) AS rank
-        FROM forum_posts p, q
-        WHERE to_tsvector('english', p.body) @@ q.query
+# Matches are collected from the two GIN indexes first (MATERIALIZED keeps the planner from
+# walking every post instead), carrying what the filters need, then joined to their threads.
+_POSTGRES_HITS = """
+    WITH hits AS MATERIALIZED (
+        SELECT p.id AS post_id, p.thread_id, p.status,
+               ts_rank(to_tsvector('english', p.body), websearch_to_tsquery('english', :query)) AS rank
+        FROM forum_posts p
+        WHERE to_tsvector('english', p.body) @@ websearch_to_tsquery('english', :query)
         UNION ALL
-        SELECT p.id, 2 * ts_rank(to_tsvector('english', t.title), q.query)
-        FROM forum_threads t JOIN forum_posts p ON p.thread_id = t.id AND p.number = 1, q
-        WHERE to_tsvector('english', t.title) @@ q.query
-    ) hits
-    JOIN forum_posts p ON p.id = hits.post_id
-    JOIN forum_threads t ON t.id = p.thread_id
-    WHERE p.status = 'VISIBLE' AND t.is_deleted = false
+        SELECT p.id, p.thread_id, p.status, 2 * ts_rank(to_tsvector('english', t.title), websearch_to_tsquery('english', :query))
+        FROM forum_threads t JOIN forum_posts p ON p.thread_id = t.id AND p.number = 1
+        WHERE to_tsvector('english', t.title) @@ websearch_to_tsquery('english', :query)
+    )
+"""
+_POSTGRES_MATCHES = """
+    FROM hits JOIN forum_threads t ON t.id = hits.thread_id
+    WHERE hits.status = 'VISIBLE' AND t.is_deleted = false
       AND t.category_id IN :categories
 """
 
@@ -92,19 +96,19 @@ def search(viewer, query: str, page: int = 1) -> SearchResults:
         """
     else:
         params["query"] = query
-        with_q = "WITH q AS (SELECT websearch_to_tsquery('english', :query) AS query) "
-        count_sql = with_q + f"SELECT count(*) FROM (SELECT DISTINCT p.id {_POSTGRES_MATCHES} LIMIT {MAX_COUNTED + 1}) counted"
+        count_sql = _POSTGRES_HITS + f"SELECT count(*) FROM (SELECT DISTINCT hits.post_id {_POSTGRES_MATCHES} LIMIT {MAX_COUNTED + 1}) counted"
         # ts_headline is slow, so it runs only on the page of results, after LIMIT.
-        page_sql = with_q + f"""
-            SELECT best.id, ts_headline('english', best.body, q.query,
+        page_sql = _POSTGRES_HITS + f"""
+            SELECT best.id, ts_headline('english', p.body, websearch_to_tsquery('english', :query),
                    'StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "') AS excerpt
             FROM (
-                SELECT p.id, p.body, max(hits.rank) AS rank
+                SELECT hits.post_id AS id, max(hits.rank) AS rank
                 {_POSTGRES_MATCHES}
-                GROUP BY p.id, p.body
-                ORDER BY max(hits.rank) DESC, p.id DESC
+                GROUP BY hits.post_id
+                ORDER BY max(hits.rank) DESC, hits.post_id DESC
                 LIMIT :limit OFFSET :offset
-            ) best, q
+            ) best
+            JOIN forum_posts p ON p.id = best.id
             ORDER BY best.rank DESC, best.id DESC
         """
     expanding = sa.bindparam("categories", expanding=True)

@@ -11,6 +11,7 @@ def example(endpoint):
 
 
 # ---- Forums (demo content from app/services/forum_demo.py) ----
+NOT_PAGES.add("forums.post")  # a permalink: redirects to the thread page that holds the post
 def _first_thread():
     import sqlalchemy as sa
 
