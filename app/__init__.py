@@ -94,13 +94,17 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth import bp as auth_bp
     from app.circle import bp as circle_bp
     from app.connections import bp as connections_bp
+    from app.forums import bp as forums_bp
     from app.main import bp as main_bp
     from app.meetups import bp as meetups_bp
     from app.notifications import bp as notifications_bp
     from app.profiles import bp as profiles_bp
     from app.settings import bp as settings_bp
 
-    for blueprint in (main_bp, auth_bp, settings_bp, admin_bp, profiles_bp, connections_bp, circle_bp, notifications_bp, meetups_bp):
+    for blueprint in (
+        main_bp, auth_bp, settings_bp, admin_bp, profiles_bp, connections_bp, circle_bp,
+        notifications_bp, forums_bp, meetups_bp,
+    ):
         app.register_blueprint(blueprint)
 
 
@@ -122,6 +126,12 @@ CSP = "; ".join(
 
 def _register_request_hooks(app: Flask) -> None:
     from app.display import display_preferences
+
+    @app.before_request
+    def _forget_previous_user():
+        # A request made inside an app context that is already pushed (the test fixtures do this)
+        # shares `g` with earlier requests; each request must load its own signed-in member.
+        g.pop("_login_user", None)
 
     @app.before_request
     def _load_display_preferences():

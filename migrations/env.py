@@ -90,6 +90,13 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
+    # Search tables and indexes made by hand in migrations (FTS5 on SQLite, GIN on PostgreSQL)
+    # are not in the models; autogenerate must not offer to drop them.
+    def include_object(obj, name, type_, reflected, compare_to):
+        return not (reflected and compare_to is None and (name or "").startswith(("forum_search", "ix_forum_search")))
+
+    conf_args.setdefault("include_object", include_object)
+
     connectable = get_engine()
 
     with connectable.connect() as connection:

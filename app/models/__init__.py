@@ -15,7 +15,7 @@ from app.models.profiles import (  # noqa: F401
 from app.models.meetups import (  # noqa: F401
     ACCESS_FEATURES,
     Access,
-    Audience,
+    Audience as MeetupAudience,
     CalendarToken,
     Meetup,
     MeetupDraft,
@@ -27,4 +27,19 @@ from app.models.meetups import (  # noqa: F401
     Rsvp,
     RsvpStatus,
     Series,
+)
+from app.models.forums import (  # noqa: F401
+    AUDIENCE_LABELS,
+    Audience,
+    Bookmark,
+    Category,
+    Draft,
+    Post,
+    PostRevision,
+    PostStatus,
+    Reaction,
+    ReactionKind,
+    Thread,
+    ThreadFollow,
+    ThreadRead,
 )

@@ -16,6 +16,13 @@ CAST = [
     ("root", "Kindred Admin", Role.VOLUNTEER),
 ]
 
+
+def _seed_forums(cast):
+    from app.services.forum_demo import seed_forums
+
+    seed_forums(cast)
+
+
 # Later features add their own seeding here (forums, meet-ups, chat rooms), each idempotent.
 def _seed_profiles(cast):
     from app.services.demo_profiles import seed_profiles
@@ -23,7 +30,7 @@ def _seed_profiles(cast):
     seed_profiles(cast)
 
 
-SEEDERS = [_seed_profiles]
+SEEDERS = [_seed_profiles, _seed_forums]
 
 
 def seed() -> int:

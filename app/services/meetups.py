@@ -11,10 +11,10 @@ from sqlalchemy.orm import selectinload
 
 from app import formatting
 from app.extensions import db
+from app.models.meetups import Audience
 from app.models import (
     ACCESS_FEATURES,
     Access,
-    Audience,
     Meetup,
     MeetupDraft,
     MeetupStatus,

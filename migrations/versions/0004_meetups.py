@@ -1,7 +1,7 @@
 """meetups
 
 Revision ID: 0004_meetups
-Revises: 0002_profiles
+Revises: 0003_forums
 Create Date: 2026-11-21 22:25:40.990856
 
 """
@@ -13,7 +13,7 @@ import app.models.types  # noqa: F401  (custom column types)
 
 # revision identifiers, used by Alembic.
 revision = '0004_meetups'
-down_revision = '0002_profiles'
+down_revision = '0003_forums'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,678 @@
+"""Forums: reading (in a fixed number of queries) and writing (threads, replies, edits, reactions, drafts)."""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from app import text
+from app.extensions import db
+from app.models import (
+    Audience,
+    Bookmark,
+    Category,
+    Draft,
+    Post,
+    PostRevision,
+    PostStatus,
+    Reaction,
+    ReactionKind,
+    Thread,
+    ThreadFollow,
+    ThreadRead,
+    User,
+)
+from app.models.types import utcnow
+from app.permissions import (
+    can_delete_post,
+    can_edit_post,
+    can_moderate,
+    can_read_category,
+    can_reply,
+    can_start_thread,
+    is_admin,
+    is_member,
+)
+from app.services import audit
+from app.services.errors import Conflict, Invalid, NotAllowed, NotFound
+
+POSTS_PER_PAGE = 20
+THREADS_PER_PAGE = 20
+SAVED_PER_PAGE = 20
+MAX_POST_CHARACTERS = 20_000
+MAX_TITLE_CHARACTERS = 150
+UNDO_MINUTES = 10
+
+KEPT = "We have kept what you wrote."
+
+REACTION_WORDS = {
+    # kind: (button, undo button, "1 person ...", "N people ...")
+    ReactionKind.THANK_YOU: ("Say thank you", "Take back your thank you", "said thank you"),
+    ReactionKind.HUG: ("Send a hug", "Take back your hug", "sent a hug"),
+    ReactionKind.ME_TOO: ("Say me too", "Take back your me too", "said me too"),
+}
+REACTION_NAMES = {ReactionKind.THANK_YOU: "Thank you", ReactionKind.HUG: "Sending a hug", ReactionKind.ME_TOO: "Me too"}
+
+
+def reaction_sentence(kind: ReactionKind, count: int) -> str:
+    """'1 person said thank you', '3 people sent a hug'."""
+    who = "1 person" if count == 1 else f"{count:,} people"
+    return f"{who} {REACTION_WORDS[kind][2]}"
+
+
+def page_for_number(number: int) -> int:
+    return max(1, math.ceil(number / POSTS_PER_PAGE))
+
+
+# ---- Seams for features built alongside this one ------------------------------------------
+
+
+def visible_posts(viewer):
+    """Every query for posts goes through here, so moderation (held, hidden) plugs in once."""
+    return sa.select(Post).where(Post.status == PostStatus.VISIBLE)
+
+
+def collapsed_author_ids(viewer) -> frozenset[int]:
+    """Authors whose posts are collapsed for this reader. Blocking (profiles) fills this in."""
+    return frozenset()
+
+
+# ---- Reading -------------------------------------------------------------------------------
+
+
+def all_categories() -> list[Category]:
+    return list(db.session.scalars(sa.select(Category).order_by(Category.position, Category.name)))
+
+
+def readable_category_ids(viewer) -> list[int]:
+    return [category.id for category in all_categories() if can_read_category(viewer, category)]
+
+
+def list_categories(viewer) -> list[Category]:
+    """The categories this person may read, each with its latest thread, in one query."""
+    categories = db.session.scalars(
+        sa.select(Category).options(joinedload(Category.last_thread)).order_by(Category.position, Category.name)
+    ).unique()
+    return [category for category in categories if can_read_category(viewer, category)]
+
+
+def get_category(viewer, slug: str) -> Category:
+    category = db.session.scalar(sa.select(Category).where(Category.slug == slug))
+    # Unreadable looks exactly like missing: the name of a private space is private too.
+    if category is None or not can_read_category(viewer, category):
+        raise NotFound("We cannot find that category.")
+    return category
+
+
+def get_thread(viewer, thread_id: int, *, include_deleted: bool = False) -> Thread:
+    thread = db.session.scalar(
+        sa.select(Thread).options(joinedload(Thread.category)).where(Thread.id == thread_id)
+    )
+    if thread is None or not can_read_category(viewer, thread.category):
+        raise NotFound("We cannot find that thread.")
+    if thread.is_deleted and not include_deleted:
+        raise NotFound("This thread has been deleted.")
+    return thread
+
+
+def get_post(viewer, post_id: int, *, include_deleted: bool = False) -> Post:
+    post = db.session.scalar(
+        sa.select(Post)
+        .options(joinedload(Post.thread).joinedload(Thread.category), joinedload(Post.author))
+        .where(Post.id == post_id)
+    )
+    if post is None or not can_read_category(viewer, post.thread.category):
+        raise NotFound("We cannot find that post.")
+    if not include_deleted and (post.status != PostStatus.VISIBLE or post.thread.is_deleted):
+        raise NotFound("That post has been deleted.")
+    return post
+
+
+@dataclass
+class ThreadRow:
+    thread: Thread
+    last_read_number: int | None  # None: never opened
+    following: bool
+
+    @property
+    def is_new(self) -> bool:
+        return self.last_read_number is None
+
+    @property
+    def new_replies(self) -> int:
+        if self.last_read_number is None:
+            return 0
+        return max(self.thread.last_post_number - self.last_read_number, 0)
+
+
+@dataclass
+class Listing:
+    rows: list
+    page: int
+    total_pages: int
+    total: int = 0
+
+
+def _pages(total: int, per_page: int) -> int:
+    return max(1, math.ceil(total / per_page))
+
+
+def thread_list(viewer, category: Category, page: int = 1) -> Listing:
+    """One page of a category's threads, pinned first, with this reader's New markers (one query)."""
+    total_pages = _pages(category.thread_count, THREADS_PER_PAGE)
+    page = min(max(page, 1), total_pages)
+    statement = (
+        sa.select(Thread)
+        .options(joinedload(Thread.author), joinedload(Thread.last_poster))
+        .where(Thread.category_id == category.id, Thread.is_deleted.is_(False))
+        .order_by(Thread.is_pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
+        .limit(THREADS_PER_PAGE)
+        .offset((page - 1) * THREADS_PER_PAGE)
+    )
+    if is_member(viewer):
+        statement = (
+            statement.add_columns(ThreadRead.last_read_number, ThreadFollow.id)
+            .outerjoin(ThreadRead, sa.and_(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == viewer.id))
+            .outerjoin(ThreadFollow, sa.and_(ThreadFollow.thread_id == Thread.id, ThreadFollow.user_id == viewer.id))
+        )
+        rows = [ThreadRow(thread, last_read, follow_id is not None) for thread, last_read, follow_id in db.session.execute(statement).unique()]
+    else:
+        rows = [ThreadRow(thread, 0, False) for thread in db.session.scalars(statement).unique()]
+    return Listing(rows, page, total_pages, category.thread_count)
+
+
+@dataclass
+class PostView:
+    post: Post
+    counts: dict = field(default_factory=dict)  # ReactionKind -> count
+    mine: set = field(default_factory=set)  # kinds this reader gave
+    bookmarked: bool = False
+    collapsed: bool = False
+    is_first_unread: bool = False
+
+
+@dataclass
+class ThreadPage:
+    thread: Thread
+    posts: list[PostView]
+    page: int
+    total_pages: int
+    following: bool
+    last_read_number: int | None  # before this visit
+    first_unread_number: int | None
+    draft: Draft | None
+
+    @property
+    def first_unread_page(self) -> int | None:
+        return page_for_number(self.first_unread_number) if self.first_unread_number else None
+
+
+def thread_page(viewer, thread: Thread, page: int = 1, collapsed_authors: frozenset[int] | None = None) -> ThreadPage:
+    """Posts numbered ((page-1)*20, page*20] — found through the (thread_id, number) index, never OFFSET."""
+    total_pages = page_for_number(thread.last_post_number)
+    page = min(max(page, 1), total_pages)
+    low, high = (page - 1) * POSTS_PER_PAGE + 1, page * POSTS_PER_PAGE
+    collapsed_authors = collapsed_author_ids(viewer) if collapsed_authors is None else collapsed_authors
+    following, last_read, draft, first_unread = False, None, None, None
+    if is_member(viewer):
+        read = db.session.scalar(
+            sa.select(ThreadRead).where(ThreadRead.user_id == viewer.id, ThreadRead.thread_id == thread.id)
+        )
+        last_read = read.last_read_number if read else None
+        if last_read is not None and last_read < thread.last_post_number:
+            first_unread = last_read + 1
+        # Recorded before loading the page: a commit later would expire what the template reads.
+        _mark_read(viewer, thread, read, min(high, thread.last_post_number))
+        following = _is_following(viewer, thread)
+        draft = get_draft(viewer, thread=thread)
+    posts = list(
+        db.session.scalars(
+            visible_posts(viewer)
+            .options(joinedload(Post.author), joinedload(Post.thread).joinedload(Thread.category))
+            .where(Post.thread_id == thread.id, Post.number.between(low, high))
+            .order_by(Post.number)
+        )
+    )
+    ids = [post.id for post in posts]
+    views = {post.id: PostView(post, collapsed=post.author_id in collapsed_authors) for post in posts}
+    if ids:
+        for post_id, kind, count in db.session.execute(
+            sa.select(Reaction.post_id, Reaction.kind, sa.func.count())
+            .where(Reaction.post_id.in_(ids))
+            .group_by(Reaction.post_id, Reaction.kind)
+        ):
+            views[post_id].counts[kind] = count
+    if is_member(viewer) and ids:
+        for post_id, kind in db.session.execute(
+            sa.select(Reaction.post_id, Reaction.kind).where(Reaction.user_id == viewer.id, Reaction.post_id.in_(ids))
+        ):
+            views[post_id].mine.add(kind)
+        for post_id in db.session.scalars(
+            sa.select(Bookmark.post_id).where(Bookmark.user_id == viewer.id, Bookmark.post_id.in_(ids))
+        ):
+            views[post_id].bookmarked = True
+    if last_read is not None:
+        for view in views.values():
+            if view.post.number > last_read:
+                view.is_first_unread = True
+                break
+    return ThreadPage(thread, list(views.values()), page, total_pages, following, last_read, first_unread, draft)
+
+
+def _is_following(member, thread) -> bool:
+    return db.session.scalar(
+        sa.select(ThreadFollow.id).where(ThreadFollow.user_id == member.id, ThreadFollow.thread_id == thread.id)
+    ) is not None
+
+
+def _mark_read(member, thread, read: ThreadRead | None, number: int) -> None:
+    """Remember the furthest post this member has seen (one statement, only when it moves on)."""
+    if number < 1:
+        return
+    if read is None:
+        db.session.add(ThreadRead(user_id=member.id, thread_id=thread.id, last_read_number=number))
+    elif number > read.last_read_number:
+        read.last_read_number = number
+        read.read_at = utcnow()
+    else:
+        return
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same member reading in two tabs at once
+        db.session.rollback()
+
+
+def reactions_for(post: Post) -> dict[ReactionKind, list[str]]:
+    """Who reacted, by kind: names in the order they reacted."""
+    result = {kind: [] for kind in ReactionKind}
+    for kind, name in db.session.execute(
+        sa.select(Reaction.kind, User.display_name)
+        .join(User, User.id == Reaction.user_id)
+        .where(Reaction.post_id == post.id)
+        .order_by(Reaction.created_at, Reaction.id)
+    ):
+        result[kind].append(name)
+    return result
+
+
+def revisions(post: Post) -> list[PostRevision]:
+    return list(
+        db.session.scalars(
+            sa.select(PostRevision).options(joinedload(PostRevision.editor))
+            .where(PostRevision.post_id == post.id).order_by(PostRevision.created_at.desc(), PostRevision.id.desc())
+        )
+    )
+
+
+def saved_posts(member, page: int = 1) -> Listing:
+    """Bookmarked posts this member can still read, newest bookmark first."""
+    readable = readable_category_ids(member)
+    base = (
+        sa.select(Bookmark)
+        .join(Post, Post.id == Bookmark.post_id)
+        .join(Thread, Thread.id == Post.thread_id)
+        .where(
+            Bookmark.user_id == member.id,
+            Post.id.in_(visible_posts(member).with_only_columns(Post.id).scalar_subquery()),
+            Thread.is_deleted.is_(False),
+            Thread.category_id.in_(readable),
+        )
+    )
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
+    total_pages = _pages(total, SAVED_PER_PAGE)
+    page = min(max(page, 1), total_pages)
+    rows = db.session.scalars(
+        base.options(joinedload(Bookmark.post).joinedload(Post.author), joinedload(Bookmark.post).joinedload(Post.thread))
+        .order_by(Bookmark.created_at.desc(), Bookmark.id.desc())
+        .limit(SAVED_PER_PAGE)
+        .offset((page - 1) * SAVED_PER_PAGE)
+    ).unique()
+    return Listing(list(rows), page, total_pages, total)
+
+
+# ---- Checking what people write --------------------------------------------------------------
+
+
+def _clean_title(title: str) -> str:
+    title = " ".join((title or "").split())
+    if not title:
+        raise Invalid("Write a title for your thread, in a few words.", field="title")
+    if len(title) > MAX_TITLE_CHARACTERS:
+        raise Invalid(
+            f"Your title is {len(title):,} characters long. Please keep it to {MAX_TITLE_CHARACTERS} characters or fewer.",
+            field="title",
+        )
+    return title
+
+
+def _clean_body(body: str) -> str:
+    body = (body or "").replace("\r\n", "\n").strip()
+    if not body:
+        raise Invalid("Write something in your post before you post it.", field="body")
+    if len(body) > MAX_POST_CHARACTERS:
+        raise Invalid(
+            f"Your post is {len(body):,} characters long. Please keep it to {MAX_POST_CHARACTERS:,} characters or fewer. "
+            "You could split it into two posts.",
+            field="body",
+        )
+    return body
+
+
+def _existing_submission(author, key: str | None) -> Post | None:
+    if not key:
+        return None
+    post = db.session.scalar(sa.select(Post).where(Post.submission_key == key))
+    if post is not None and post.author_id != author.id:
+        raise Conflict("Something went wrong with that form. Please reload the page and try again.")
+    return post
+
+
+# ---- Writing ----------------------------------------------------------------------------------
+
+
+def start_thread(author, category: Category, title: str, body: str, submission_key: str | None = None) -> Thread:
+    existing = _existing_submission(author, submission_key)
+    if existing is not None:
+        return existing.thread
+    if not can_start_thread(author, category):
+        raise NotAllowed(
+            f"Only {category.post_audience.who} can start threads in {category.name}. {KEPT}"
+        )
+    title, body = _clean_title(title), _clean_body(body)
+    now = utcnow()
+    thread = Thread(
+        category=category, author_id=author.id, title=title, last_post_number=1, post_count=1,
+        created_at=now, last_post_at=now, last_poster_id=author.id,
+    )
+    db.session.add(thread)
+    db.session.add(
+        Post(thread=thread, number=1, author_id=author.id, body=body, body_html=text.render(body),
+             submission_key=submission_key or None, created_at=now)
+    )
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        existing = _existing_submission(author, submission_key)
+        if existing is None:
+            raise
+        return existing.thread
+    db.session.execute(
+        sa.update(Category).where(Category.id == category.id).values(
+            thread_count=Category.thread_count + 1, post_count=Category.post_count + 1,
+            last_post_at=now, last_thread_id=thread.id,
+        )
+    )
+    db.session.add(ThreadFollow(user_id=author.id, thread_id=thread.id))
+    db.session.add(ThreadRead(user_id=author.id, thread_id=thread.id, last_read_number=1))
+    _discard_draft(author, category=category)
+    db.session.commit()
+    return thread
+
+
+def reply(author, thread: Thread, body: str, submission_key: str | None = None) -> Post:
+    """Add a post to the end of a thread. The same submission key twice returns the first post."""
+    existing = _existing_submission(author, submission_key)
+    if existing is not None:
+        return existing
+    if thread.is_deleted:
+        raise NotFound(f"This thread has been deleted, so nobody can reply to it now. {KEPT}")
+    if thread.is_locked and not can_moderate(author):
+        raise NotAllowed(f"This thread is locked, so nobody can reply to it now. {KEPT}")
+    if not can_reply(author, thread):
+        raise NotAllowed(f"You cannot reply in this thread. {KEPT}")
+    body = _clean_body(body)
+    now = utcnow()
+    # Handing out the next number is one atomic UPDATE, so two replies never get the same one.
+    number = db.session.execute(
+        sa.update(Thread).where(Thread.id == thread.id).values(
+            last_post_number=Thread.last_post_number + 1, post_count=Thread.post_count + 1,
+            last_post_at=now, last_poster_id=author.id,
+        ).returning(Thread.last_post_number)
+    ).scalar_one()
+    post = Post(thread_id=thread.id, number=number, author_id=author.id, body=body, body_html=text.render(body),
+                submission_key=submission_key or None, created_at=now)
+    db.session.add(post)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        existing = _existing_submission(author, submission_key)
+        if existing is None:
+            raise
+        return existing
+    db.session.execute(
+        sa.update(Category).where(Category.id == thread.category_id).values(
+            post_count=Category.post_count + 1, last_post_at=now, last_thread_id=thread.id,
+        )
+    )
+    _follow(author, thread)
+    _set_read(author, thread, number)
+    _discard_draft(author, thread=thread)
+    db.session.commit()
+    return post
+
+
+def edit_post(editor, post: Post, body: str) -> Post:
+    if not can_edit_post(editor, post):
+        raise NotAllowed(f"You cannot change this post. {KEPT}")
+    body = _clean_body(body)
+    if body == post.body:
+        return post
+    db.session.add(PostRevision(post_id=post.id, body=post.body, editor_id=editor.id))
+    post.body = body
+    post.body_html = text.render(body)
+    post.edited_at = utcnow()
+    if editor.id != post.author_id:
+        audit.record(editor, "edit_post", post, "Edited another member's post")
+    db.session.commit()
+    return post
+
+
+def delete_post(actor, post: Post) -> None:
+    """Delete a post (the first post deletes its thread). Undo works for UNDO_MINUTES."""
+    if not can_delete_post(actor, post):
+        raise NotAllowed("You cannot delete this post.")
+    now = utcnow()
+    post.status = PostStatus.DELETED
+    post.deleted_at = now
+    post.deleted_by_id = actor.id
+    thread = post.thread
+    _adjust_counts(thread, -1, deleting_thread=post.number == 1)
+    if actor.id != post.author_id:
+        audit.record(actor, "delete_post", post, "Deleted another member's post")
+    db.session.commit()
+
+
+def can_undo_delete(actor, post: Post) -> bool:
+    return (
+        is_member(actor)
+        and post.status == PostStatus.DELETED
+        and post.deleted_by_id == actor.id
+        and post.deleted_at is not None
+        and utcnow() - post.deleted_at <= timedelta(minutes=UNDO_MINUTES)
+    )
+
+
+def undo_delete(actor, post: Post) -> None:
+    if not can_undo_delete(actor, post):
+        raise NotAllowed(f"It is more than {UNDO_MINUTES} minutes since this post was deleted, so it cannot be brought back.")
+    post.status = PostStatus.VISIBLE
+    post.deleted_at = None
+    post.deleted_by_id = None
+    _adjust_counts(post.thread, +1, deleting_thread=post.number == 1)
+    db.session.commit()
+
+
+def _adjust_counts(thread: Thread, change: int, deleting_thread: bool) -> None:
+    thread.post_count += change
+    values = {"post_count": Category.post_count + change}
+    if deleting_thread:
+        thread.is_deleted = change < 0
+        values["thread_count"] = Category.thread_count + change
+    db.session.execute(sa.update(Category).where(Category.id == thread.category_id).values(**values))
+
+
+def react(member, post: Post, kind: ReactionKind | str) -> bool:
+    """Give or take back a reaction. Returns True when it is now given. One of each kind per member."""
+    kind = ReactionKind(kind)
+    if not is_member(member) or not can_read_category(member, post.thread.category):
+        raise NotAllowed("Please sign in to react to posts.")
+    existing = db.session.scalar(
+        sa.select(Reaction).where(Reaction.post_id == post.id, Reaction.user_id == member.id, Reaction.kind == kind)
+    )
+    if existing is not None:
+        db.session.delete(existing)
+        db.session.commit()
+        return False
+    db.session.add(Reaction(post_id=post.id, user_id=member.id, kind=kind))
+    try:
+        db.session.commit()
+    except IntegrityError:  # pressed twice at once: it is given either way
+        db.session.rollback()
+    return True
+
+
+def follow(member, thread: Thread, on: bool = True) -> None:
+    if not is_member(member):
+        raise NotAllowed("Please sign in to follow threads.")
+    if on:
+        _follow(member, thread)
+    else:
+        db.session.execute(sa.delete(ThreadFollow).where(ThreadFollow.user_id == member.id, ThreadFollow.thread_id == thread.id))
+    db.session.commit()
+
+
+def _follow(member, thread) -> None:
+    if not _is_following(member, thread):
+        db.session.add(ThreadFollow(user_id=member.id, thread_id=thread.id))
+
+
+def _set_read(member, thread, number: int) -> None:
+    read = db.session.scalar(sa.select(ThreadRead).where(ThreadRead.user_id == member.id, ThreadRead.thread_id == thread.id))
+    if number < 1:
+        return
+    if read is None:
+        db.session.add(ThreadRead(user_id=member.id, thread_id=thread.id, last_read_number=number))
+    elif number > read.last_read_number:
+        read.last_read_number = number
+
+
+def bookmark(member, post: Post, on: bool = True) -> None:
+    if not is_member(member):
+        raise NotAllowed("Please sign in to save posts.")
+    existing = db.session.scalar(sa.select(Bookmark).where(Bookmark.user_id == member.id, Bookmark.post_id == post.id))
+    if on and existing is None:
+        db.session.add(Bookmark(user_id=member.id, post_id=post.id))
+    elif not on and existing is not None:
+        db.session.delete(existing)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+
+
+def set_pinned(moderator, thread: Thread, pinned: bool) -> None:
+    if not can_moderate(moderator):
+        raise NotAllowed("Only moderators can pin threads.")
+    thread.is_pinned = pinned
+    audit.record(moderator, "pin_thread" if pinned else "unpin_thread", thread, thread.title)
+    db.session.commit()
+
+
+def set_locked(moderator, thread: Thread, locked: bool) -> None:
+    if not can_moderate(moderator):
+        raise NotAllowed("Only moderators can lock threads.")
+    thread.is_locked = locked
+    audit.record(moderator, "lock_thread" if locked else "unlock_thread", thread, thread.title)
+    db.session.commit()
+
+
+# ---- Drafts ----------------------------------------------------------------------------------
+
+
+def _draft_query(member, thread=None, category=None):
+    statement = sa.select(Draft).where(Draft.user_id == member.id)
+    if thread is not None:
+        return statement.where(Draft.thread_id == thread.id)
+    return statement.where(Draft.category_id == category.id)
+
+
+def get_draft(member, thread: Thread | None = None, category: Category | None = None) -> Draft | None:
+    if not is_member(member):
+        return None
+    return db.session.scalar(_draft_query(member, thread, category))
+
+
+def save_draft(member, body: str, thread: Thread | None = None, category: Category | None = None, title: str = "") -> Draft | None:
+    """Keep unsent writing on the server. Saving nothing removes the draft."""
+    if (thread is None) == (category is None):
+        raise Invalid("A draft belongs to one thread or one category.")
+    if not is_member(member):
+        raise NotAllowed("Please sign in to save a draft.")
+    body = (body or "")[: MAX_POST_CHARACTERS * 5]
+    title = (title or "")[:300]
+    draft = db.session.scalar(_draft_query(member, thread, category))
+    if not body.strip() and not title.strip():
+        if draft is not None:
+            db.session.delete(draft)
+            db.session.commit()
+        return None
+    if draft is None:
+        draft = Draft(user_id=member.id, thread_id=thread.id if thread else None, category_id=category.id if category else None)
+        db.session.add(draft)
+    draft.body, draft.title, draft.updated_at = body, title, utcnow()
+    try:
+        db.session.commit()
+    except IntegrityError:  # two autosaves racing: the other one created it; save into that
+        db.session.rollback()
+        return save_draft(member, body, thread, category, title)
+    return draft
+
+
+def _discard_draft(member, thread=None, category=None) -> None:
+    db.session.execute(
+        sa.delete(Draft).where(
+            Draft.user_id == member.id,
+            (Draft.thread_id == thread.id) if thread is not None else (Draft.category_id == category.id),
+        )
+    )
+
+
+# ---- Categories (administrators) -----------------------------------------------------------------
+
+
+def slugify(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:80] or "category"
+
+
+def save_category(admin, name: str, description: str, position: int, read_audience, post_audience,
+                  category: Category | None = None) -> Category:
+    if not is_admin(admin):
+        raise NotAllowed("Only an administrator can change categories.")
+    name = " ".join((name or "").split())
+    if not name:
+        raise Invalid("Write a name for the category.", field="name")
+    if len(name) > 80:
+        raise Invalid("Keep the name to 80 characters or fewer.", field="name")
+    slug = slugify(name)
+    clash = db.session.scalar(sa.select(Category).where(Category.slug == slug))
+    if clash is not None and clash is not category:
+        raise Invalid("There is already a category with that name. Choose a different name.", field="name")
+    created = category is None
+    if created:
+        category = Category()
+        db.session.add(category)
+    category.name, category.slug = name, slug
+    category.description = (description or "").strip()
+    category.position = position or 0
+    category.read_audience, category.post_audience = Audience(read_audience), Audience(post_audience)
+    db.session.flush()
+    audit.record(admin, "create_category" if created else "update_category", category, name)
+    db.session.commit()
+    return category

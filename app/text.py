@@ -1,0 +1,67 @@
+"""The only path from member-written text to HTML: a small Markdown subset, then a bleach allow-list."""
+import re
+
+import bleach
+import markdown
+from bleach.linkifier import LinkifyFilter
+from markupsafe import Markup, escape
+
+# Paragraphs, bold, italics, lists, quotes and links. Anything else is removed (its words kept).
+ALLOWED_TAGS = ["p", "br", "strong", "em", "ul", "ol", "li", "blockquote", "a"]
+ALLOWED_ATTRIBUTES = {"a": ["href", "title"]}
+ALLOWED_PROTOCOLS = ["http", "https", "mailto"]
+LINK_REL = "nofollow ugc noopener"
+
+# Whole elements whose content is never shown as text either.
+_DROP_WITH_CONTENT = re.compile(r"<(script|style|iframe|object|embed|template|noscript)\b.*?(</\1\s*>|$)", re.I | re.S)
+
+
+def _set_rel(attrs, new=False):
+    href_key = (None, "href")
+    if href_key not in attrs:
+        return attrs
+    attrs[(None, "rel")] = LINK_REL
+    return attrs
+
+
+_cleaner = bleach.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    protocols=ALLOWED_PROTOCOLS,
+    strip=True,
+    strip_comments=True,
+    filters=[lambda source: LinkifyFilter(source, callbacks=[_set_rel], parse_email=False)],
+)
+
+
+def render(source: str) -> str:
+    """Markdown source -> safe HTML (a str; stored on the post as a cache)."""
+    source = _DROP_WITH_CONTENT.sub("", source or "")
+    html = markdown.markdown(source, output_format="html")
+    return _cleaner.clean(html).strip()
+
+
+def as_markup(cached_html: str) -> Markup:
+    """Mark HTML that came out of render() as safe for templates. Nothing else may use this."""
+    return Markup(cached_html)
+
+
+def quote(source: str, author_name: str) -> str:
+    """A reply's opening that quotes another post, in Markdown."""
+    lines = (source or "").strip().splitlines() or [""]
+    quoted = "\n".join("> " + line if line.strip() else ">" for line in lines)
+    return f"{author_name} wrote:\n\n{quoted}\n\n"
+
+
+# Search excerpts come back from the database with these around the matching words.
+MARK_START, MARK_END = "\u27e6", "\u27e7"
+_MARKED = re.compile(re.escape(MARK_START) + "(.*?)" + re.escape(MARK_END), re.S)
+_MARKDOWN_PUNCTUATION = re.compile(r"(\*\*|__|(?m:^\s*>\s?)|(?m:^\s*[-*+]\s+)|[*_`#])")
+
+
+def highlighted_excerpt(raw: str) -> Markup:
+    """Escape an excerpt of plain source text, then turn only our markers into <mark>."""
+    plain = _MARKDOWN_PUNCTUATION.sub(" ", raw or "")
+    plain = " ".join(plain.split())
+    escaped = str(escape(plain))
+    return Markup(_MARKED.sub(r"<mark>\1</mark>", escaped).replace(MARK_START, "").replace(MARK_END, ""))

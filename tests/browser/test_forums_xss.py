@@ -1,0 +1,61 @@
+"""In a real browser: script and event-handler payloads in posts and titles never run.
+Chromium listens for any dialog (alert, confirm, prompt) while the pages are read."""
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from app.services import forums
+from tests.forum_fixtures import alices_thread, categories, welcome  # noqa: F401
+from tests.test_forums_text import XSS_PAYLOADS
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(params=["sqlite"])
+def backend(request):
+    return request.param
+
+
+@pytest.fixture
+def live_server(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def test_no_payload_opens_a_dialog(live_server, app, alice, bob, welcome):
+    playwright = pytest.importorskip("playwright.sync_api")
+    thread = forums.start_thread(alice, welcome, "Payloads: " + XSS_PAYLOADS[0], "Testing")
+    for payload in XSS_PAYLOADS:
+        forums.reply(bob, thread, payload)
+        forums.start_thread(bob, welcome, payload[:150], payload)
+    dialogs = []
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        # Signed in, so the search and reply pages are exercised as a member sees them.
+        page.goto(live_server + "/sign-in")
+        page.fill("#email", alice.email)
+        page.fill("#password", "teapot garden sunny bus")
+        page.click("button:has-text('Sign in')")
+        for path in [f"/threads/{thread.id}", f"/threads/{thread.id}?page=2", "/forums/welcome-and-introductions",
+                     "/forums/welcome-and-introductions?page=2", "/forums", "/search?q=alert", "/search?q=click"]:
+            page.goto(live_server + path)
+            page.mouse.move(200, 300)
+            page.keyboard.press("Tab")
+            page.wait_for_timeout(150)
+        # Posting a payload through the form, without any help from the test.
+        page.goto(live_server + f"/threads/{thread.id}")
+        page.fill("#body", '<img src=x onerror="alert(document.cookie)"> typed by hand')
+        page.click("button:has-text('Post reply')")
+        page.wait_for_load_state()
+        assert "typed by hand" in page.content()
+        browser.close()
+    assert dialogs == []

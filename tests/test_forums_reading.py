@@ -1,0 +1,132 @@
+"""Reading: category list, thread lists with New markers, thread pages found by post number,
+"Jump to first unread", and a fixed number of queries whatever the size of the forum."""
+import re
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Post, Reaction, ReactionKind, Thread, ThreadRead
+from app.services import forums
+from tests.forum_fixtures import alices_thread, categories, welcome  # noqa: F401
+from tests.helpers import count_queries, page_text
+
+
+def _add_replies(thread, authors, how_many, start=0):
+    for index in range(start, start + how_many):
+        forums.reply(authors[index % len(authors)], thread, f"Reply number {index + 2}")
+
+
+def test_thread_pages_hold_posts_by_number(client_for, alice, bob, maya, alices_thread):
+    _add_replies(alices_thread, [bob, maya], 44)  # 45 posts: pages of 20, 20 and 5
+    # A deleted reply leaves a gap; later posts stay on the same page.
+    forums.delete_post(bob, db.session.scalar(sa.select(Post).where(Post.thread_id == alices_thread.id, Post.number == 22)))
+    client = client_for(alice)
+    page_two = page_text(client.get(f"/threads/{alices_thread.id}?page=2"))
+    assert "Page 2 of 3" in page_two
+    numbers = [int(n) for n in re.findall(r"Post (\d+), ", page_two)]
+    assert numbers == [n for n in range(21, 41) if n != 22]
+    assert "Previous page" in page_two and "Next page" in page_two
+    assert [int(n) for n in re.findall(r"Post (\d+), ", page_text(client.get(f"/threads/{alices_thread.id}?page=3")))] == list(range(41, 46))
+    # A page beyond the end shows the last page rather than an empty one.
+    assert "Page 3 of 3" in page_text(client.get(f"/threads/{alices_thread.id}?page=99"))
+
+
+def test_new_since_your_last_visit_and_jump_to_first_unread(client_for, alice, bob, maya, alices_thread, welcome):
+    bob_client = client_for(bob)
+    assert "New since your last visit" in page_text(bob_client.get("/forums/welcome-and-introductions"))
+    bob_client.get(f"/threads/{alices_thread.id}")  # Bob reads post 1
+    assert "New since your last visit" not in page_text(bob_client.get("/forums/welcome-and-introductions"))
+
+    _add_replies(alices_thread, [alice, maya], 30)  # posts 2..31 arrive while Bob is away
+    listing = page_text(bob_client.get("/forums/welcome-and-introductions"))
+    assert "30 new replies" in listing
+    page = bob_client.get(f"/threads/{alices_thread.id}")
+    html = page.get_data(as_text=True)
+    assert "Jump to first unread post" in page_text(page)
+    assert f'href="/threads/{alices_thread.id}?page=1#post-2"' in html
+    assert html.index('id="post-2"') < html.index("New since your last visit") < html.index('id="post-3"')
+    # Having read page 1 (posts up to 20), the first unread is post 21 on page 2.
+    page = bob_client.get(f"/threads/{alices_thread.id}")
+    assert f'href="/threads/{alices_thread.id}?page=2#post-21"' in page.get_data(as_text=True)
+
+
+def test_category_list_shows_counts_and_latest_activity(client, alice, bob, alices_thread, welcome):
+    forums.reply(bob, alices_thread, "Welcome!")
+    text = page_text(client.get("/forums"))
+    assert "Welcome and introductions" in text
+    assert "1 thread, 2 posts." in text
+    assert "Latest activity" in text and "in “Hello from Alice”" in text
+
+
+def test_thread_list_is_paged_with_pinned_first(client_for, alice, maya, welcome):
+    threads = [forums.start_thread(alice, welcome, f"Thread {n}", "Hello") for n in range(1, 23)]
+    forums.set_pinned(maya, threads[0], True)
+    text = page_text(client_for(alice).get("/forums/welcome-and-introductions"))
+    assert "Page 1 of 2" in text
+    titles = re.findall(r"Thread (\d+) ", text)
+    assert titles[0] == "1" and titles[1] == "22"
+    assert "Thread 2 " in page_text(client_for(alice).get("/forums/welcome-and-introductions?page=2"))
+
+
+def _fill(thread, authors, posts, reactions_per_post):
+    """Bring a thread up to `posts` posts, each with a few reactions (through the services)."""
+    have = thread.last_post_number
+    _add_replies(thread, authors, posts - have, start=have)
+    ids = db.session.scalars(sa.select(Post.id).where(Post.thread_id == thread.id)).all()
+    existing = {(r.post_id, r.user_id, r.kind) for r in db.session.scalars(sa.select(Reaction))}
+    rows = [
+        {"post_id": post_id, "user_id": author.id, "kind": kind}
+        for post_id in ids
+        for author in authors[:reactions_per_post]
+        for kind in ReactionKind
+        if (post_id, author.id, kind) not in existing
+    ]
+    if rows:
+        # Reactions in bulk: the service would take minutes for thousands, and is tested elsewhere.
+        db.session.execute(sa.insert(Reaction), rows)
+        db.session.commit()
+
+
+def _count(client, path, forget_reading=None):
+    if forget_reading is not None:  # measure a first visit (it records how far they read)
+        db.session.execute(sa.delete(ThreadRead).where(ThreadRead.user_id == forget_reading.id))
+        db.session.commit()
+    with count_queries() as counter:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    return counter.count
+
+
+def test_forum_pages_run_the_same_number_of_queries_with_10_and_1000_posts(client_for, client, alice, bob, maya, hope, welcome):
+    authors = [alice, bob, maya, hope]
+    threads = [forums.start_thread(alice, welcome, f"Busy thread {n}", "Hello") for n in range(3)]
+    big = threads[0]
+    pages = lambda: {  # noqa: E731
+        "category list": "/forums",
+        "thread list": "/forums/welcome-and-introductions",
+        "thread page 1": f"/threads/{big.id}",
+        "last thread page": f"/threads/{big.id}?page={forums.page_for_number(db.session.get(Thread, big.id).last_post_number)}",
+        "search": "/search?q=reply",
+        "saved posts": "/saved",
+    }
+    member = client_for(bob)
+
+    def measure():
+        counts = {}
+        for name, path in pages().items():
+            counts[name] = (
+                _count(member, path, forget_reading=bob),  # first visit
+                _count(member, path),  # coming back
+                _count(client, path) if name != "saved posts" else 0,  # a visitor
+            )
+        return counts
+
+    _fill(big, authors, 10, reactions_per_post=1)
+    forums.bookmark(bob, db.session.scalar(sa.select(Post).where(Post.thread_id == big.id, Post.number == 2)))
+    small = measure()
+    _fill(big, authors, 1000, reactions_per_post=4)
+    for post in db.session.scalars(sa.select(Post).where(Post.thread_id == big.id).limit(30)):
+        forums.bookmark(bob, post)
+    large = measure()
+    assert small == large
+    assert large["thread page 1"][0] <= 14, large

@@ -1,0 +1,67 @@
+"""Search: FTS5 on SQLite, PostgreSQL full-text search with a GIN index; excerpts highlighted and
+escaped; results only from what the reader may read; paged."""
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Post
+from app.services import forums
+from app.services.search import search
+from tests.forum_fixtures import alices_thread, categories, welcome  # noqa: F401
+from tests.helpers import page_text
+
+
+def test_search_finds_posts_and_titles_with_a_highlighted_excerpt(client_for, alice, bob, alices_thread):
+    forums.reply(bob, alices_thread, "My mother's garden has roses and a pond with frogs.")
+    page = client_for(alice).get("/search?q=frogs")
+    html = page.get_data(as_text=True)
+    assert "1 result for “frogs”" in page_text(page)
+    assert "<mark>frogs</mark>" in html
+    assert "Hello from Alice" in page_text(page)
+    # Stemming: "gardening" finds "garden"; titles are searched too.
+    assert search(alice, "gardening").total == 2
+    assert search(alice, "hello").results[0].post.number == 1
+
+
+def test_search_never_shows_what_the_reader_cannot_read(client_for, alice, bob, hope, categories):
+    caring = categories["Caring for someone"]
+    forums.start_thread(bob, caring, "Tired tonight", "Mum asked about Dad again. Feeling exhausted.")
+    assert "Tired tonight" in page_text(client_for(bob).get("/search?q=exhausted"))
+    assert "Tired tonight" not in page_text(client_for(alice).get("/search?q=exhausted"))
+    assert "We found nothing" in page_text(client_for(hope).get("/search?q=exhausted"))
+
+
+def test_deleted_posts_are_not_found(alice, bob, alices_thread):
+    reply = forums.reply(bob, alices_thread, "A secret about marmalade")
+    assert search(alice, "marmalade").total == 1
+    forums.delete_post(bob, reply)
+    assert search(alice, "marmalade").total == 0
+
+
+def test_edits_are_searchable(alice, alices_thread):
+    post = db.session.scalar(sa.select(Post).where(Post.thread_id == alices_thread.id))
+    forums.edit_post(alice, post, "Now about tulips")
+    assert search(alice, "tulips").total == 1 and search(alice, "Biscuit").total == 0
+
+
+def test_search_results_are_paged(client_for, alice, bob, alices_thread):
+    for n in range(25):
+        forums.reply(bob, alices_thread, f"Crumpets, number {n}")
+    text = page_text(client_for(alice).get("/search?q=crumpets&page=3"))
+    assert "25 results" in text and "Page 3 of 3" in text
+    assert search(alice, "crumpets", 3).results.__len__() == 5
+
+
+def test_strange_queries_are_safe(client_for, alice, alices_thread):
+    client = client_for(alice)
+    for query in ['"', "AND OR NOT", "garden*", "NEAR(", "'; DROP TABLE forum_posts; --", "<script>alert(1)</script>", "   "]:
+        response = client.get("/search", query_string={"q": query})
+        assert response.status_code == 200
+        assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
+    assert search(alice, "garden").total == 1
+
+
+def test_excerpts_escape_what_members_wrote(alice, bob, alices_thread):
+    forums.reply(bob, alices_thread, 'Pineapple <img src=x onerror="alert(1)"> and <script>alert(2)</script>')
+    excerpt = str(search(alice, "pineapple").results[0].excerpt)
+    assert "<img" not in excerpt and "<script" not in excerpt
+    assert "<mark>" in excerpt.lower()
