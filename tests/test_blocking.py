@@ -98,3 +98,20 @@ def test_is_blocked_for_collapsing_posts(alice, bob):
     assert not blocking.is_blocked(bob, eve)
     assert not blocking.is_blocked(None, eve)
     assert blocking.blocked_ids(alice) == {eve.id}
+
+
+def test_posts_by_someone_alice_blocked_are_folded_away_for_her_only(alice, bob, root, client_for):
+    from app.models import Audience
+    from app.services import forums
+
+    eve = new_member("Eve Stone")
+    welcome = forums.save_category(root, "Welcome", "Say hello.", 0, Audience.EVERYONE, Audience.MEMBERS)
+    thread = forums.start_thread(alice, welcome, "Hello from Alice", "I love my garden.")
+    forums.reply(eve, thread, "Send me your bank details.")
+    blocking.block(alice, eve)
+
+    alices_view = client_for(alice).get(f"/threads/{thread.id}").get_data(as_text=True)
+    assert "Show this post from a member you have blocked" in alices_view
+    assert '<details class="post__collapsed">' in alices_view
+    bobs_view = client_for(bob).get(f"/threads/{thread.id}").get_data(as_text=True)
+    assert "Send me your bank details." in bobs_view and "member you have blocked" not in bobs_view

@@ -108,7 +108,7 @@ def test_the_last_place_goes_to_exactly_one_of_two_people_at_once(app, alice, bo
     last_place = list_meetup(hope, hope_dementia_care(hope, root), capacity="1")
     meetup_id, people = last_place.id, [alice.id, bob.id]
     db.session.remove()
-    barrier = threading.Barrier(2)
+    barrier = threading.Barrier(2, timeout=20)  # never hang the suite if one side fails early
     outcomes, failures = {}, []
 
     def press_im_going(user_id):
@@ -125,7 +125,7 @@ def test_the_last_place_goes_to_exactly_one_of_two_people_at_once(app, alice, bo
         except Exception as error:  # noqa: BLE001 - reported below
             failures.append(error)
 
-    threads = [threading.Thread(target=press_im_going, args=(user_id,)) for user_id in people]
+    threads = [threading.Thread(target=press_im_going, args=(user_id,), daemon=True) for user_id in people]
     for thread in threads:
         thread.start()
     for thread in threads:

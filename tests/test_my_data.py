@@ -11,8 +11,9 @@ import time_machine
 from PIL import Image
 
 from app.extensions import db
-from app.models import User
-from app.services import accounts, blocking, circle, connections, my_data, profiles
+from app.models import Audience, Post, Role, Rsvp, User
+from app.services import accounts, blocking, circle, connections, forums, meetups, my_data, profiles
+from tests.meetups_support import hope_dementia_care, list_meetup
 from tests.helpers import CAST_PASSWORD, page_text
 from tests.people import new_member
 
@@ -29,6 +30,16 @@ def _photo():
 
 
 def _give_alice_a_full_life(alice, bob):
+    # Alice goes to Hope's memory café, writes in the forums and thanks someone.
+    root = accounts.find_by_email("root@example.org") or accounts.create_admin("Kindred Admin", "root@example.org", CAST_PASSWORD)
+    hope = new_member("Hope Care", "hopecare", Role.ORGANISATION)
+    accounts.decide_approval(root, hope, approve=True)
+    meetups.rsvp(alice, list_meetup(hope, hope_dementia_care(hope, root)))
+    welcome = forums.save_category(root, "Welcome", "Say hello.", 0, Audience.EVERYONE, Audience.MEMBERS)
+    thread = forums.start_thread(alice, welcome, "Hello from Alice", "I taught at Hoole primary school.")
+    first_post = db.session.scalar(sa.select(Post).where(Post.thread_id == thread.id, Post.number == 1))
+    forums.react(alice, first_post, "thank_you")
+    forums.bookmark(alice, first_post)
     profiles.update(
         alice, about=ABOUT, helps_me=HELPS, interests="beekeeping", town="Chester",
         visibility={name: "members" for name in ("photo", "about", "helps_me", "interests", "town")}, photo=_photo(),
@@ -180,6 +191,31 @@ def photos_left(app):
 
 
 @pytest.mark.parametrize("choice", ["remove", "keep"])
-def test_the_posts_choice_is_stored_for_the_forums_to_honour(alice, choice):
-    my_data.request_deletion(alice, choice)
-    assert alice.posts_choice == choice
+def test_the_forums_honour_the_choice_about_posts(app, alice, bob, client_for, choice):
+    _give_alice_a_full_life(alice, bob)
+    thread_id = db.session.scalar(sa.select(Post.thread_id).where(Post.author_id == alice.id))
+    with time_machine.travel(START, tick=False) as traveller:
+        my_data.request_deletion(alice, choice)
+        traveller.shift(timedelta(days=15))
+        my_data.purge_due()
+    db.session.expire_all()
+    thread_page = page_text(client_for(bob).get(f"/threads/{thread_id}"))
+    assert "Alice Morgan" not in thread_page and "A former member" in thread_page
+    if choice == "keep":
+        assert "I taught at Hoole primary school." in thread_page
+    else:
+        assert "I taught at Hoole primary school." not in thread_page
+        assert "This post was removed by the person who wrote it." in thread_page
+        assert not [value for value in _every_string_value() if "Hoole primary" in value]
+
+
+def test_purge_gives_up_alices_places_so_the_next_person_waiting_gets_one(app, alice, bob):
+    _give_alice_a_full_life(alice, bob)
+    cafe = db.session.scalars(sa.select(Rsvp)).one().meetup
+    with time_machine.travel(START, tick=False) as traveller:
+        my_data.request_deletion(alice, "keep")
+        traveller.shift(timedelta(days=15))
+        my_data.purge_due()
+    db.session.expire_all()
+    assert db.session.scalars(sa.select(Rsvp).where(Rsvp.meetup_id == cafe.id)).all() == []
+    assert db.session.get(type(cafe), cafe.id).places_taken == 0

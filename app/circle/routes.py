@@ -1,5 +1,5 @@
 """Routes for the circle of support. Ending a link always has a confirmation page."""
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.circle import bp
@@ -7,7 +7,7 @@ from app.circle.forms import InviteForm
 from app.extensions import db
 from app.models import User
 from app.profiles.forms import ConfirmForm
-from app.services import circle, connections, notifications
+from app.services import circle, connections, meetups, notifications
 from app.services.errors import NotFound, ServiceError
 
 
@@ -25,7 +25,9 @@ def _invite_form(overview) -> InviteForm | None:
 @login_required
 def index():
     overview = circle.overview(current_user)
-    supporting = [(link, notifications.recent_for(link.person)) for link in overview["supporting"]]
+    supporting = [
+        (link, notifications.recent_for(link.person), meetups.my_meetups(link.person)) for link in overview["supporting"]
+    ]
     return render_template(
         "circle/index.html", overview=overview, supporting=supporting, form=ConfirmForm(),
         invite_form=_invite_form(overview), record=circle.on_behalf_record(current_user),
@@ -49,7 +51,9 @@ def invite():
         else:
             flash(f"We have invited {carer.display_name} into your circle of support. They need to agree.", "success")
         return redirect(url_for("circle.index"))
-    supporting = [(link, notifications.recent_for(link.person)) for link in overview["supporting"]]
+    supporting = [
+        (link, notifications.recent_for(link.person), meetups.my_meetups(link.person)) for link in overview["supporting"]
+    ]
     return render_template(
         "circle/index.html", overview=overview, supporting=supporting, form=ConfirmForm(), invite_form=form,
         record=circle.on_behalf_record(current_user), can_have_circle=True,
@@ -89,6 +93,23 @@ def decline(link_id):
             flash(error.message, "error")
         else:
             flash(f"You said no to {other.display_name}. We have not told them.", "success")
+    return redirect(url_for("circle.index"))
+
+
+@bp.route("/<int:link_id>/reminders", methods=["POST"])
+@login_required
+def reminders(link_id):
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            link = circle.get_for(current_user, link_id)
+            wanted = request.form.get("wanted") == "yes"
+            circle.set_reminder_copies(current_user, link, wanted)
+        except ServiceError as error:
+            flash(error.message, "error")
+        else:
+            name = link.person.display_name
+            flash(f"We will send you a copy of {name}'s meet-up reminders." if wanted else f"We will stop sending you copies of {name}'s meet-up reminders.", "success")
     return redirect(url_for("circle.index"))
 
 

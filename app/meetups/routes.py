@@ -19,7 +19,7 @@ from app.meetups.forms import (
     VerifyForm,
     step_four_form,
 )
-from app.models import ACCESS_FEATURES, Meetup, MeetupDraft, MeetupStatus, Organisation, RsvpStatus
+from app.models import ACCESS_FEATURES, Meetup, MeetupDraft, MeetupStatus, Organisation, RsvpStatus, User
 from app.models.types import utcnow
 from app.permissions import can_moderate, is_admin
 from app.services import calendars, meetups, organisations
@@ -108,6 +108,7 @@ def show(meetup_id):
         place=place,
         position=position,
         going_form=going_form,
+        people_i_help=meetups.people_i_help(current_user, meetup),
         organiser=meetups.is_organiser(current_user, meetup),
         other_dates=meetups.series_dates(meetup),
         repeat_words=meetups.repeat_words(meetup.series.repeat, meetup.starts_at) if meetup.series else "",
@@ -133,12 +134,16 @@ def going(meetup_id):
     if not form.validate_on_submit():
         flash("Please choose how many companions are coming, then press the button again.", "error")
         return redirect(url_for("meetups.show", meetup_id=meetup.id))
+    person = _person_answered_for()
     try:
-        place = meetups.rsvp(current_user, meetup, companions=int(form.companions.data))
+        place = meetups.rsvp(person, meetup, companions=int(form.companions.data), acting_member=current_user)
     except ServiceError as error:
         flash(error.message, "error")
     else:
-        if place.status == RsvpStatus.GOING:
+        if person.id != current_user.id:
+            where = "going to" if place.status == RsvpStatus.GOING else "on the waiting list for"
+            flash(f"{person.display_name} is {where} {meetup.title}. We have told {person.display_name} that you did this.", "success")
+        elif place.status == RsvpStatus.GOING:
             flash(f"You are going to {meetup.title}. We will remind you the day before and on the morning.", "success")
         else:
             flash(
@@ -153,16 +158,33 @@ def going(meetup_id):
 @login_required
 def not_going(meetup_id):
     meetup = _meetup_or_404(meetup_id)
-    place = meetups.rsvp_for(current_user, meetup)
+    person = _person_answered_for()
+    place = meetups.rsvp_for(person, meetup)
     if place is None or place.status == RsvpStatus.CANCELLED:
-        flash("You do not have a place at this meet-up.", "info")
+        flash("You do not have a place at this meet-up." if person.id == current_user.id else f"{person.display_name} does not have a place at this meet-up.", "info")
         return redirect(url_for("meetups.show", meetup_id=meetup.id))
     form = CancelForm()
     if request.method == "POST" and form.validate_on_submit():
-        meetups.leave(current_user, meetup)
-        flash("Your place is cancelled. Thank you for letting us know: someone else can go instead.", "success")
+        try:
+            meetups.leave(person, meetup, acting_member=current_user)
+        except ServiceError as error:
+            flash(error.message, "error")
+        else:
+            if person.id == current_user.id:
+                flash("Your place is cancelled. Thank you for letting us know: someone else can go instead.", "success")
+            else:
+                flash(f"{person.display_name}'s place is cancelled. We have told {person.display_name} that you did this.", "success")
         return redirect(url_for("meetups.show", meetup_id=meetup.id))
-    return render_template("meetups/not_going.html", meetup=meetup, place=place, form=form)
+    return render_template("meetups/not_going.html", meetup=meetup, place=place, form=form, person=person)
+
+
+def _person_answered_for() -> User:
+    """Whose place this is: the member themself, or (?for=<id>) someone whose circle of support
+    they are in. The service checks the circle link; here we only find the person."""
+    person_id = request.values.get("for", type=int)
+    if not person_id or person_id == current_user.id:
+        return current_user._get_current_object()
+    return db.session.get(User, person_id) or abort(404)
 
 
 # ---- Listing a meet-up, in steps ----

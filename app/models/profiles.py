@@ -152,6 +152,8 @@ class CircleLink(db.Model):
     status: Mapped[CircleStatus] = mapped_column(sa.Enum(CircleStatus, native_enum=False, length=16), default=CircleStatus.PENDING)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The carer chose to get a copy of the person's meet-up reminders (off until they ask).
+    carer_gets_reminders: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     person = relationship("User", foreign_keys=[person_id])
     carer = relationship("User", foreign_keys=[carer_id])

@@ -140,6 +140,39 @@ def record_on_behalf(carer: User, person: User, action: str, description: str) -
     return entry
 
 
+def set_reminder_copies(carer: User, link: CircleLink, wanted: bool) -> None:
+    """A carer chooses whether to get a copy of the person's meet-up reminders."""
+    if link.carer_id != carer.id or link.status != CircleStatus.ACTIVE:
+        raise NotAllowed("Only a carer in the circle of support can choose this.")
+    link.carer_gets_reminders = wanted
+    db.session.commit()
+
+
+def people_supported_by(carer: User) -> list[User]:
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(CircleLink, CircleLink.person_id == User.id)
+            .where(CircleLink.carer_id == carer.id, CircleLink.status == CircleStatus.ACTIVE)
+            .order_by(User.display_name)
+        )
+    )
+
+
+def carers_wanting_reminders(person: User) -> list[User]:
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(CircleLink, CircleLink.carer_id == User.id)
+            .where(
+                CircleLink.person_id == person.id,
+                CircleLink.status == CircleStatus.ACTIVE,
+                CircleLink.carer_gets_reminders.is_(True),
+            )
+        )
+    )
+
+
 def overview(user: User) -> dict:
     """What the /circle page shows: links as the person and as a carer, each split by status."""
     links = db.session.scalars(

@@ -38,7 +38,7 @@ from app.permissions import (
     is_admin,
     is_member,
 )
-from app.services import audit
+from app.services import audit, blocking
 from app.services.errors import Conflict, Invalid, NotAllowed, NotFound
 
 POSTS_PER_PAGE = 20
@@ -78,8 +78,10 @@ def visible_posts(viewer):
 
 
 def collapsed_author_ids(viewer) -> frozenset[int]:
-    """Authors whose posts are collapsed for this reader. Blocking (profiles) fills this in."""
-    return frozenset()
+    """Authors whose posts are collapsed for this reader: the members they have blocked."""
+    if not is_member(viewer):
+        return frozenset()
+    return frozenset(blocking.blocked_ids(viewer))
 
 
 # ---- Reading -------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
+from urllib.parse import urlsplit
+
 import sqlalchemy as sa
 from flask import url_for
 from sqlalchemy.exc import IntegrityError
@@ -29,7 +31,7 @@ from app.models import (
 )
 from app.models.types import utcnow
 from app.permissions import can_moderate
-from app.services import audit, email, places
+from app.services import audit, circle, email, notifications, places
 from app.services.errors import Conflict, Invalid, NotAllowed
 
 TITLE_LIMIT = 120
@@ -49,11 +51,12 @@ _PHONE = re.compile(r"^\+?[0-9 ()-]{10,20}$")
 
 
 def _tell(member: User, kind: str, subject: str, sentence: str, link: str, *, actor: User | None = None, **context) -> None:
-    """The one way this module tells someone something (email now; the in-app notice is added
-    here at merge with app.services.notifications.notify(member, kind, sentence, link, actor)).
+    """The one way this module tells someone something: an in-app notice and an email.
     Nobody is told about a change they made themselves."""
     if actor is not None and member.id == actor.id:
         return
+    notifications.notify(member, f"meetup_{kind}", sentence, urlsplit(link).path, actor=actor)
+    db.session.commit()
     email.send_template(
         member.email, subject, f"meetups/{kind}", user=member, sentence=sentence, link=link, **context
     )
@@ -517,6 +520,26 @@ def _release_places(meetup_id: int, seats: int) -> None:
     )
 
 
+def _check_acting_for(acting_member: User, member: User) -> None:
+    """A carer may answer for the person only while in their circle of support (never for anyone else)."""
+    if acting_member.id != member.id and not circle.acting_for(acting_member, member):
+        raise NotAllowed(f"You can only do this for {member.display_name} while you are in their circle of support.")
+
+
+def people_i_help(carer: User, meetup: Meetup) -> list[tuple[User, Rsvp | None]]:
+    """The people whose circle of support `carer` is in, each with their place at this meet-up."""
+    if not getattr(carer, "is_authenticated", False):
+        return []
+    people = circle.people_supported_by(carer)
+    if not people:
+        return []
+    places = {
+        row.member_id: row
+        for row in db.session.scalars(sa.select(Rsvp).where(Rsvp.meetup_id == meetup.id, Rsvp.member_id.in_([p.id for p in people])))
+    }
+    return [(person, places.get(person.id)) for person in people]
+
+
 def rsvp_for(member: User, meetup: Meetup) -> Rsvp | None:
     if not getattr(member, "is_authenticated", False):
         return None
@@ -528,9 +551,7 @@ def rsvp(member: User, meetup: Meetup, *, companions: int = 0, acting_member: Us
 
     acting_member is who pressed the button (a carer in the member's circle of support can)."""
     acting_member = acting_member or member
-    # At merge: if acting_member is not member, require circle.acting_for(acting_member, member) and call circle.record_on_behalf(acting_member, member, "rsvp", ...).
-    if acting_member.id != member.id:
-        raise NotAllowed("Only the member can say they are going, for now.")
+    _check_acting_for(acting_member, member)
     if not meetup.is_published:
         raise NotAllowed("This meet-up is not open for places.")
     if meetup.starts_at <= utcnow():
@@ -554,6 +575,9 @@ def rsvp(member: User, meetup: Meetup, *, companions: int = 0, acting_member: Us
     else:
         row.status, row.waiting_since = RsvpStatus.WAITING, utcnow()
     db.session.add(row)
+    if acting_member.id != member.id:
+        what = "going to" if row.status == RsvpStatus.GOING else "on the waiting list for"
+        circle.record_on_behalf(acting_member, member, "rsvp", f"put you {what} “{meetup.title}”, {formatting.time_range(meetup.starts_at, meetup.ends_at)}.")
     try:
         db.session.commit()
     except IntegrityError:
@@ -586,9 +610,7 @@ def _change_companions(row: Rsvp, meetup: Meetup, companions: int, acting_member
 def leave(member: User, meetup: Meetup, *, acting_member: User | None = None) -> Rsvp | None:
     """'I can't go any more': give the place back; the first person waiting gets it."""
     acting_member = acting_member or member
-    # At merge: the same circle-of-support check and record as in rsvp().
-    if acting_member.id != member.id:
-        raise NotAllowed("Only the member can give up their place, for now.")
+    _check_acting_for(acting_member, member)
     row = rsvp_for(member, meetup)
     if row is None or row.status == RsvpStatus.CANCELLED:
         return row
@@ -604,6 +626,8 @@ def leave(member: User, meetup: Meetup, *, acting_member: User | None = None) ->
         return row
     if was_going:
         _release_places(meetup.id, row.seats)
+    if acting_member.id != member.id:
+        circle.record_on_behalf(acting_member, member, "rsvp", f"gave up your place at “{meetup.title}”, {formatting.time_range(meetup.starts_at, meetup.ends_at)}.")
     db.session.commit()
     db.session.expire(row)
     db.session.expire(meetup, ["places_taken"])
@@ -921,7 +945,16 @@ def send_reminders(now: datetime | None = None) -> int:
             db.session.rollback()
             continue
         when = "today" if kind == "morning" else "tomorrow"
-        # At merge: carers in the member's circle of support who opted in get a copy here.
+        for carer in circle.carers_wanting_reminders(row.member):
+            _tell(
+                carer,
+                "reminder",
+                f"Reminder for {row.member.display_name}: {meetup.title} is {when}",
+                f"{row.member.display_name} is going to “{meetup.title}” {when}: {formatting.time_range(meetup.starts_at, meetup.ends_at)}. You asked for a copy of their reminders.",
+                _link(meetup),
+                meetup=meetup,
+                rsvp=row,
+            )
         _tell(
             row.member,
             "reminder",

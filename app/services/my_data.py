@@ -260,6 +260,90 @@ def erase_tokens(user: User) -> None:
     db.session.execute(sa.delete(EmailToken).where(EmailToken.user_id == user.id))
 
 
+# ---- Forums ----
+
+
+@exporter("posts", "Your forum posts")
+def export_posts(user: User) -> list:
+    from app.models import Post, Thread
+
+    rows = db.session.execute(
+        sa.select(Post, Thread).join(Thread, Post.thread_id == Thread.id).where(Post.author_id == user.id).order_by(Post.created_at, Post.id)
+    ).all()
+    return [
+        {"thread": thread.title, "number": post.number, "written": _when(post.created_at), "edited": _when(post.edited_at),
+         "status": post.status.value, "text": post.body}
+        for post, thread in rows
+    ]
+
+
+@exporter("forum_activity", "Your reactions, saved posts, drafts and followed threads")
+def export_forum_activity(user: User) -> dict:
+    from app.models import Bookmark, Draft, Reaction, Thread, ThreadFollow
+
+    return {
+        "reactions": [{"post_id": r.post_id, "reaction": r.kind.value, "when": _when(r.created_at)}
+                      for r in db.session.scalars(sa.select(Reaction).where(Reaction.user_id == user.id))],
+        "saved_posts": [b.post_id for b in db.session.scalars(sa.select(Bookmark).where(Bookmark.user_id == user.id))],
+        "drafts": [{"title": d.title, "text": d.body} for d in db.session.scalars(sa.select(Draft).where(Draft.user_id == user.id))],
+        "following": [t.title for t in db.session.scalars(
+            sa.select(Thread).join(ThreadFollow, ThreadFollow.thread_id == Thread.id).where(ThreadFollow.user_id == user.id))],
+    }
+
+
+@eraser("posts")
+def erase_posts(user: User) -> None:
+    """"Remove my posts": their words go (a first post is blanked so other people's replies stay);
+    "keep": the posts stay, shown as written by a former member."""
+    from app.models import Bookmark, Draft, Post, PostRevision, Reaction, ThreadFollow, ThreadRead
+    from app.text import render
+
+    for model in (Reaction, Bookmark, Draft, ThreadFollow, ThreadRead):
+        db.session.execute(sa.delete(model).where(model.user_id == user.id))
+    if user.posts_choice != "remove":
+        return
+    removed = "This post was removed by the person who wrote it."
+    db.session.execute(sa.delete(PostRevision).where(PostRevision.post_id.in_(sa.select(Post.id).where(Post.author_id == user.id))))
+    db.session.execute(
+        sa.update(Post).where(Post.author_id == user.id).values(body=removed, body_html=render(removed), edited_at=None)
+    )
+
+
+# ---- Meet-ups ----
+
+
+@exporter("meetups", "Meet-ups you said you are going to")
+def export_meetups(user: User) -> list:
+    from app.models import Meetup, Rsvp
+
+    rows = db.session.execute(
+        sa.select(Rsvp, Meetup).join(Meetup, Rsvp.meetup_id == Meetup.id).where(Rsvp.member_id == user.id).order_by(Meetup.starts_at)
+    ).all()
+    return [
+        {"meetup": meetup.title, "starts": _when(meetup.starts_at), "answer": place.status.value,
+         "companions": place.companions, "answered_by_someone_else": place.acted_by_id not in (None, user.id)}
+        for place, meetup in rows
+    ]
+
+
+@eraser("meetups")
+def erase_meetups(user: User) -> None:
+    """Places at meet-ups still to come are given up (the first person waiting gets them)."""
+    from app.models import CalendarToken, Meetup, MeetupDraft, Rsvp, RsvpStatus
+    from app.services import meetups
+
+    upcoming = db.session.scalars(
+        sa.select(Meetup).join(Rsvp, Rsvp.meetup_id == Meetup.id)
+        .where(Rsvp.member_id == user.id, Rsvp.status != RsvpStatus.CANCELLED, Meetup.starts_at > utcnow())
+    ).all()
+    for meetup in upcoming:
+        meetups.leave(user, meetup)
+    db.session.execute(sa.delete(Rsvp).where(Rsvp.member_id == user.id))
+    db.session.execute(sa.update(Rsvp).where(Rsvp.acted_by_id == user.id).values(acted_by_id=None))
+    db.session.execute(sa.delete(MeetupDraft).where(MeetupDraft.author_id == user.id))
+    db.session.execute(sa.delete(CalendarToken).where(CalendarToken.user_id == user.id))
+
+
 def _anonymise(user: User) -> None:
     """The row stays (so kept posts can say "a former member") but holds nothing personal."""
     user.email = f"former-member-{user.id}@deleted.invalid"
