@@ -55,6 +55,7 @@ def _init_extensions(app: Flask) -> None:
         message_queue=redis_url,
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE", "threading"),
         cors_allowed_origins=app.config.get("SOCKETIO_ALLOWED_ORIGINS", []) or None,
+        max_http_buffer_size=app.config.get("SOCKETIO_MAX_BUFFER", 64 * 1024),
     )
 
     with app.app_context():
@@ -92,10 +93,11 @@ def _tune_sqlite(engine) -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
+    from app.chat import bp as chat_bp
     from app.main import bp as main_bp
     from app.settings import bp as settings_bp
 
-    for blueprint in (main_bp, auth_bp, settings_bp, admin_bp):
+    for blueprint in (main_bp, auth_bp, settings_bp, admin_bp, chat_bp):
         app.register_blueprint(blueprint)
 
 

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import ApprovalStatus, Role, User
 from app.models.types import utcnow
-from app.services import accounts
+from app.services import accounts, chat
 
 DEMO_PASSWORD = "kindred-demo-garden"
 
@@ -17,7 +17,7 @@ CAST = [
 ]
 
 # Later features add their own seeding here (forums, meet-ups, chat rooms), each idempotent.
-SEEDERS = []
+SEEDERS = [chat.seed_demo]
 
 
 def seed() -> int:
