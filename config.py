@@ -82,6 +82,8 @@ class Config:
     # Chat (Socket.IO). Origins other than the site's own that may open a socket (rarely needed).
     SOCKETIO_ALLOWED_ORIGINS = [o for o in os.environ.get("SOCKETIO_ALLOWED_ORIGINS", "").split() if o]
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "threading")
+    # The Redis pub/sub channel the server processes share (one per site if several share a Redis).
+    SOCKETIO_CHANNEL = os.environ.get("SOCKETIO_CHANNEL", "kindred-socketio")
     SOCKETIO_MAX_BUFFER = int(os.environ.get("SOCKETIO_MAX_BUFFER", 64 * 1024))  # bytes per packet
     CHAT_MESSAGE_MAX = 2000
     CHAT_RATE_LIMITS_ENABLED = _bool("CHAT_RATE_LIMITS_ENABLED", True)
