@@ -53,8 +53,6 @@ def index():
 def _render_room(room, form, status=200):
     before = _int_arg("before")
     messages, has_earlier = chat.history_before(current_user, room, before)
-    if not before and messages:
-        chat.mark_read(current_user, room, messages[-1].id)
     deleted_id = _int_arg("deleted")
     undo_message = None
     if deleted_id:
@@ -63,7 +61,7 @@ def _render_room(room, form, status=200):
             undo_message = found
     if not form.client_id.data:
         form.client_id.data = uuid.uuid4().hex
-    return render_template(
+    page = render_template(
         "chat/room.html",
         room=room,
         title=chat.room_title(room, current_user),
@@ -80,7 +78,11 @@ def _render_room(room, form, status=200):
         report_url=_report_url if "moderation.report" in current_app.view_functions else None,
         slow_mode_form=SlowModeForm(seconds=str(room.slow_mode_seconds)) if permissions.can_moderate(current_user) else None,
         Status=MessageStatus,
-    ), status
+    )
+    if not before and messages:
+        # After drawing the page: the commit would otherwise reload every message shown.
+        chat.mark_read(current_user, room, messages[-1].id)
+    return page, status
 
 
 @bp.route("/<int:room_id>")
