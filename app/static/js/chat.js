@@ -6,6 +6,7 @@
   var log = document.getElementById("chat-log");
   if (!log || typeof window.io !== "function" || log.dataset.live !== "yes") { return; }
 
+  var list = log.querySelector("[data-chat-list]");
   var roomId = parseInt(log.dataset.roomId, 10);
   var userId = parseInt(log.dataset.userId, 10);
   var canModerate = log.dataset.canModerate === "yes";
@@ -104,7 +105,7 @@
     var existing = document.getElementById("message-" + message.id);
     var item = render(message);
     if (existing) { existing.replaceWith(item); return; }
-    var empty = log.querySelector("[data-chat-empty]");
+    var empty = list.querySelector("[data-chat-empty]");
     if (empty) { empty.remove(); }
     var stayDown = nearBottom();
     // Keep the order by id even if a late message arrives out of turn.
@@ -112,7 +113,7 @@
     log.querySelectorAll(".chat-message").forEach(function (el) {
       if (!after && parseInt(el.dataset.messageId, 10) > message.id) { after = el; }
     });
-    log.insertBefore(item, after);
+    list.insertBefore(item, after);
     if (message.id > lastSeenId) { lastSeenId = message.id; }
     if (pending && message.client_id === pending.client_id && message.author_id === userId) { sent(); }
     if (stayDown || message.author_id === userId) {
