@@ -12,3 +12,12 @@ def _attach_socket_handlers(_state):
     from app.extensions import socketio
 
     events.init_socketio(socketio)
+
+
+@bp.cli.command("create-rooms")
+def create_rooms_command():
+    """Make the open chat rooms (safe to run again)."""
+    from app.services import chat
+
+    for room in chat.ensure_open_rooms():
+        print(f"Room {room.id}: {room.name}")
