@@ -82,6 +82,23 @@ class Config:
     SEED_DEMO_ALLOWED = True
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
 
+    # Chat (Socket.IO). Origins other than the site's own that may open a socket (rarely needed).
+    SOCKETIO_ALLOWED_ORIGINS = [o for o in os.environ.get("SOCKETIO_ALLOWED_ORIGINS", "").split() if o]
+    SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "threading")
+    # The Redis pub/sub channel the server processes share (one per site if several share a Redis).
+    SOCKETIO_CHANNEL = os.environ.get("SOCKETIO_CHANNEL", "kindred-socketio")
+    SOCKETIO_MAX_BUFFER = int(os.environ.get("SOCKETIO_MAX_BUFFER", 64 * 1024))  # bytes per packet
+    CHAT_MESSAGE_MAX = 2000
+    CHAT_RATE_LIMITS_ENABLED = _bool("CHAT_RATE_LIMITS_ENABLED", True)
+    CHAT_RATE_LIMIT = os.environ.get("CHAT_RATE_LIMIT", "10 per 10 seconds")
+    CHAT_NEW_MEMBER_RATE_LIMIT = os.environ.get("CHAT_NEW_MEMBER_RATE_LIMIT", "5 per 10 seconds")
+    # A member is "new" for this many days, and until this many of their messages were seen by others.
+    CHAT_NEW_MEMBER_DAYS = 7
+    CHAT_TRUSTED_AFTER_MESSAGES = 3
+    CHAT_UNDO_SECONDS = 60
+    # Presence ("Who's here") is sent at most once per this many seconds per room.
+    CHAT_PRESENCE_DELAY = float(os.environ.get("CHAT_PRESENCE_DELAY", "1.0"))
+
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
@@ -99,6 +116,7 @@ class TestingConfig(Config):
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 64  # argon2 refuses less than 8 KiB per lane (4 lanes)
     REDIS_URL = None
+    CHAT_PRESENCE_DELAY = 0  # announce at once, so tests need not wait
 
 
 class ProductionConfig(Config):

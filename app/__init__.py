@@ -55,6 +55,8 @@ def _init_extensions(app: Flask) -> None:
         message_queue=redis_url,
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE", "threading"),
         cors_allowed_origins=app.config.get("SOCKETIO_ALLOWED_ORIGINS", []) or None,
+        max_http_buffer_size=app.config.get("SOCKETIO_MAX_BUFFER", 64 * 1024),
+        channel=app.config.get("SOCKETIO_CHANNEL", "kindred-socketio"),
     )
 
     with app.app_context():
@@ -92,6 +94,7 @@ def _tune_sqlite(engine) -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
+    from app.chat import bp as chat_bp
     from app.circle import bp as circle_bp
     from app.connections import bp as connections_bp
     from app.forums import bp as forums_bp
@@ -103,7 +106,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (
         main_bp, auth_bp, settings_bp, admin_bp, profiles_bp, connections_bp, circle_bp,
-        notifications_bp, forums_bp, meetups_bp,
+        notifications_bp, forums_bp, meetups_bp, chat_bp,
     ):
         app.register_blueprint(blueprint)
 

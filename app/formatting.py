@@ -35,6 +35,13 @@ def full_date_time(moment: datetime, zone: str | None = None) -> str:
     return f"{full_date(moment)}, {clock(moment)}"
 
 
+def day_time(moment: datetime, zone: str | None = None) -> str:
+    """Tuesday 3 March, 10:42am (the year only when it is not this year)."""
+    moment = local(moment, zone)
+    year = f" {moment.year}" if moment.year != local(datetime.now(moment.tzinfo), zone).year else ""
+    return f"{moment:%A} {moment.day} {moment:%B}{year}, {clock(moment)}"
+
+
 def time_range(start: datetime, end: datetime, zone: str | None = None) -> str:
     """Tuesday 3 March 2026, 2pm to 4pm (the date twice only when the days differ)."""
     start, end = local(start, zone), local(end, zone)
@@ -43,9 +50,13 @@ def time_range(start: datetime, end: datetime, zone: str | None = None) -> str:
     return f"{full_date_time(start)} to {full_date_time(end)}"
 
 
-def time_tag(moment: datetime | None, zone: str | None = None, with_time: bool = True) -> Markup:
-    """A <time> element with the full words inside and the machine-readable moment outside."""
+def time_tag(moment: datetime | None, zone: str | None = None, with_time: bool = True, short: bool = False) -> Markup:
+    """A <time> element with the full words inside and the machine-readable moment outside.
+    `short` leaves out this year: "Tuesday 3 March, 10:42am" (chat messages)."""
     if moment is None:
         return Markup("")
-    text = full_date_time(moment, zone) if with_time else full_date(moment, zone)
+    if short:
+        text = day_time(moment, zone)
+    else:
+        text = full_date_time(moment, zone) if with_time else full_date(moment, zone)
     return Markup('<time datetime="{}">{}</time>').format(moment.isoformat(), escape(text))

@@ -43,3 +43,4 @@ from app.models.forums import (  # noqa: F401
     ThreadFollow,
     ThreadRead,
 )
+from app.models.chat import ChatPreference, Message, MessageStatus, Room, RoomKind, RoomMember, RoomMute  # noqa: F401

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import ApprovalStatus, Role, User
 from app.models.types import utcnow
-from app.services import accounts
+from app.services import accounts, chat
 
 DEMO_PASSWORD = "kindred-demo-garden"
 
@@ -30,7 +30,7 @@ def _seed_profiles(cast):
     seed_profiles(cast)
 
 
-SEEDERS = [_seed_profiles, _seed_forums]
+SEEDERS = [_seed_profiles, _seed_forums, chat.seed_demo]
 
 
 def seed() -> int:

@@ -28,3 +28,7 @@ class Conflict(ServiceError):
 
 class NotConfirmed(ServiceError):
     """The password was right, but the member has not opened any link we emailed them yet."""
+
+
+class TooFast(ServiceError):
+    """A rate limit or a room's slow mode: the person should wait a little and try again."""

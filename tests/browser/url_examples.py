@@ -295,3 +295,50 @@ def _admin_category():
     from app.models import Category
 
     return url_for("forums.admin_category", category_id=db.session.scalar(sa.select(Category.id).order_by(Category.id)))
+
+
+# ---- Chat ----
+
+
+def morning_cuppa():
+    from app.services import chat
+
+    return chat.ensure_open_rooms()[0]
+
+
+def alices_chat_message():
+    """A message Alice wrote in Morning cuppa (made once per session)."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import Message, MessageStatus
+    from app.services import chat
+
+    room, alice = morning_cuppa(), member("alice")
+    found = db.session.scalar(
+        sa.select(Message).where(Message.room_id == room.id, Message.author_id == alice.id, Message.status == MessageStatus.VISIBLE).limit(1)
+    )
+    return found or chat.post_message(alice, room, "Good morning! I had porridge for breakfast.")
+
+
+@example("chat.room")
+def chat_room() -> str:
+    return url_for("chat.room", room_id=morning_cuppa().id)
+
+
+@example("chat.confirm_delete")
+def chat_confirm_delete() -> str:
+    # Alice sees the confirmation; others are told the page is not for them (403).
+    message = alices_chat_message()
+    return url_for("chat.confirm_delete", room_id=message.room_id, message_id=message.id)
+
+
+@example("chat.confirm_hide")
+def chat_confirm_hide() -> str:
+    message = alices_chat_message()
+    return url_for("chat.confirm_hide", room_id=message.room_id, message_id=message.id)
+
+
+@example("chat.mute")
+def chat_mute() -> str:
+    return url_for("chat.mute", room_id=morning_cuppa().id, user_id=member("bob").id)

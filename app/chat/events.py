@@ -1,0 +1,170 @@
+"""The live side of chat: the Socket.IO namespace /chat.
+
+A connection is accepted only for a signed-in member who may use chat, from the site's own
+origin. Every event checks again who is asking and whether they may see the room, validates its
+payload, and answers mistakes with a "chat_error" event in a plain sentence (never a disconnect).
+Handlers return an acknowledgement ({"ok": ...}) too, which the browser uses for its "sent" mark.
+"""
+import functools
+import json
+import logging
+
+from flask import current_app, request
+from flask_login import current_user
+from flask_socketio import emit, join_room, leave_room
+
+from app import permissions
+from app.extensions import db
+from app.services import chat
+from app.services.chat_presence import presence
+from app.services.errors import Invalid, NotAllowed, ServiceError
+
+log = logging.getLogger(__name__)
+
+NAMESPACE = chat.NAMESPACE
+PAYLOAD_MAX = 16 * 1024  # characters of JSON; a 2,000-character message is far below this
+
+
+_HANDLERS: list = []
+
+
+def _on(name: str):
+    def register(handler):
+        _HANDLERS.append((name, handler))
+        return handler
+
+    return register
+
+
+def init_socketio(sio) -> None:
+    """Attach the handlers to this app's Socket.IO server (create_app makes a new one each time)."""
+    for name, handler in _HANDLERS:
+        sio.on_event(name, handler, namespace=NAMESPACE)
+
+
+def _same_origin(origin: str | None) -> bool:
+    if not origin:
+        return True  # not a browser (browsers always send Origin on a WebSocket or a cross-site request)
+    allowed = {request.host_url.rstrip("/")} | {o.rstrip("/") for o in current_app.config.get("SOCKETIO_ALLOWED_ORIGINS", [])}
+    return origin.rstrip("/") in allowed
+
+
+@_on("connect")
+def connect(auth=None):
+    if not _same_origin(request.headers.get("Origin")):
+        log.warning("Refused a chat connection from origin %r", request.headers.get("Origin"))
+        raise ConnectionRefusedError("Chat works only on this website.")
+    if not permissions.may_use_chat(current_user):
+        raise ConnectionRefusedError("Please sign in to use chat.")
+    join_room(chat.user_room(current_user.id))
+    if permissions.can_moderate(current_user):
+        join_room(chat.MODERATORS_ROOM)
+    return True
+
+
+@_on("disconnect")
+def disconnect(*_args):
+    for room_id in presence().disconnect(request.sid):
+        chat.announce_presence(room_id)
+
+
+def _problem(event: str, message: str, data) -> dict:
+    answer = {"ok": False, "event": event, "error": message}
+    if isinstance(data, dict):
+        for key in ("room_id", "client_id"):
+            if isinstance(data.get(key), (int, str)):
+                answer[key] = data[key]
+    emit("chat_error", answer)
+    return answer
+
+
+def chat_event(name: str):
+    """Register a handler for `name` on /chat that receives a checked dict and the member."""
+
+    def register(handler):
+        @functools.wraps(handler)
+        def checked(data=None, *_extra):
+            try:
+                if not permissions.may_use_chat(current_user):
+                    raise NotAllowed("Please sign in again to use chat.")
+                if not isinstance(data, dict):
+                    raise Invalid("That message was not in the form we expected. Please reload the page and try again.")
+                if len(json.dumps(data, default=str)) > PAYLOAD_MAX:
+                    raise Invalid("That was too much to send at once. Please send a shorter message.")
+                return handler(data)
+            except ServiceError as error:
+                db.session.rollback()
+                return _problem(name, error.message, data)
+            except Exception:  # noqa: BLE001 - one bad event must never stop the server
+                db.session.rollback()
+                log.exception("Chat event %s failed", name)
+                return _problem(name, "Something went wrong on our side. Please try again in a moment.", data)
+
+        _HANDLERS.append((name, checked))
+        return checked
+
+    return register
+
+
+def _room_id(data) -> int:
+    room_id = data.get("room_id")
+    if not isinstance(room_id, int) or isinstance(room_id, bool):
+        raise Invalid("That message did not say which room it is for. Please reload the page.")
+    return room_id
+
+
+def _after_id(data) -> int | None:
+    after = data.get("after_id")
+    if after is None:
+        return None
+    if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+        raise Invalid("That catch-up request was damaged. Please reload the page.")
+    return after
+
+
+@chat_event("join")
+def join(data):
+    """Start receiving a room live; with after_id, also get everything missed since then."""
+    room = chat.room_for(current_user, _room_id(data))
+    after = _after_id(data)
+    join_room(room.socket_room)
+    presence().join(room.id, request.sid, current_user.id)
+    chat.announce_presence(room.id)
+    answer = {"ok": True, "room_id": room.id, **chat.room_settings(room)}
+    if after is not None:
+        answer["messages"] = [chat.message_payload(m) for m in chat.messages_after(current_user, room, after)]
+    return answer
+
+
+@chat_event("leave")
+def leave(data):
+    room = chat.room_for(current_user, _room_id(data))
+    leave_room(room.socket_room)
+    presence().leave(room.id, request.sid)
+    chat.announce_presence(room.id)
+    return {"ok": True, "room_id": room.id}
+
+
+@chat_event("catch_up")
+def catch_up(data):
+    """Everything after the last message this client saw, so nothing is missed or shown twice."""
+    room = chat.room_for(current_user, _room_id(data))
+    after = _after_id(data)
+    if after is None:
+        raise Invalid("That catch-up request did not say which message you saw last. Please reload the page.")
+    answer = {"ok": True, "room_id": room.id, "messages": [chat.message_payload(m) for m in chat.messages_after(current_user, room, after)]}
+    emit("catch_up", answer)
+    return answer
+
+
+@chat_event("send")
+def send(data):
+    room = chat.room_for(current_user, _room_id(data))
+    body = data.get("body")
+    if not isinstance(body, str):
+        raise Invalid("That message had no text. Please write something and send it again.")
+    client_id = data.get("client_id")
+    if client_id is not None and not isinstance(client_id, str):
+        raise Invalid("That message had a damaged label. Please send it again.")
+    message = chat.post_message(current_user, room, body, client_id)
+    return {"ok": True, "room_id": room.id, "client_id": client_id, "message": chat.message_payload(message)}

@@ -1,0 +1,629 @@
+"""Chat: rooms, direct messages, posting (stored first, then sent live), history, delete and undo,
+and the moderators' tools (hide, release, mute, slow mode). The HTML routes and the Socket.IO
+handlers both call these functions, so the rules are the same whichever way a message arrives."""
+import re
+import threading
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from app import formatting, permissions
+from app.extensions import db, socketio
+from app.models import ChatPreference, Message, MessageStatus, Room, RoomKind, RoomMember, RoomMute, User
+from app.models.types import utcnow
+from app.services import audit
+from app.services.chat_presence import presence
+from app.services.errors import Conflict, Invalid, NotAllowed, NotFound, TooFast
+
+NAMESPACE = "/chat"
+MODERATORS_ROOM = "moderators"
+PAGE_SIZE = 50
+CATCH_UP_LIMIT = 500
+CLIENT_ID_MAX = 64
+
+OPEN_ROOMS = [
+    ("Morning cuppa", "Say good morning, share how you are, and put the kettle on."),
+    ("Carers' corner", "For carers, family and friends: practical tips and a listening ear."),
+    ("What's on the telly", "Programmes, films and radio worth talking about."),
+]
+
+SLOW_MODE_CHOICES = [0, 10, 30, 60, 300]
+MUTE_CHOICES = [15, 60, 24 * 60]  # minutes
+
+DIRECT_MESSAGE_REFUSALS = {
+    "not_member": "Please sign in to send private messages.",
+    "self": "You cannot send a private message to yourself.",
+    "sender_cannot_chat": "You cannot send private messages at the moment. Please ask a volunteer for help.",
+    "blocked": "You cannot send private messages to this member.",
+    "connections_only": (
+        "This member gets private messages only from people they are connected with. "
+        "You can say hello in an open room instead."
+    ),
+}
+
+NOT_FOUND_ROOM = "We cannot find that chat room, or it is not open to you. Go back to the list of rooms and choose another."
+
+LINK = re.compile(r"(https?://|www\.|\b[a-z0-9-]+\.(?:com|org|net|uk|co|io|info|biz|ly|me)\b)", re.IGNORECASE)
+
+
+def user_room(user_id: int) -> str:
+    """The Socket.IO room holding every open connection of one member."""
+    return f"user:{user_id}"
+
+
+# ---- Rooms ----
+
+
+def ensure_open_rooms() -> list[Room]:
+    """The open rooms every member can use; idempotent (by name)."""
+    rooms = []
+    for name, description in OPEN_ROOMS:
+        room = db.session.scalar(sa.select(Room).where(Room.kind == RoomKind.OPEN, Room.name == name))
+        if room is None:
+            room = Room(kind=RoomKind.OPEN, name=name, description=description)
+            db.session.add(room)
+        rooms.append(room)
+    db.session.commit()
+    return rooms
+
+
+def seed_demo(cast: dict) -> None:
+    """Demo content: the open rooms and a first good morning from Maya."""
+    rooms = ensure_open_rooms()
+    cuppa = rooms[0]
+    if db.session.scalar(sa.select(Message.id).where(Message.room_id == cuppa.id).limit(1)) is None:
+        db.session.add(Message(room=cuppa, author_id=cast["maya"].id, body="Good morning, everyone! The kettle is on."))
+        db.session.commit()
+
+
+def meetup_room(member, meetup) -> Room:
+    """The meet-up's room, made the first time someone who may use it opens it."""
+    if not permissions.can_join_meetup_chat(member, meetup.id):
+        raise NotAllowed("The chat for this meet-up is for the people going and the organisers.")
+    room = db.session.scalar(sa.select(Room).where(Room.kind == RoomKind.MEETUP, Room.meetup_id == meetup.id))
+    if room is None:
+        room = Room(kind=RoomKind.MEETUP, meetup_id=meetup.id, name=f"{meetup.title}"[:80],
+                    description="For the people going and the organisers.", created_by_id=member.id)
+        db.session.add(room)
+        try:
+            db.session.commit()
+        except IntegrityError:  # two people opened it at once
+            db.session.rollback()
+            room = db.session.scalar(sa.select(Room).where(Room.kind == RoomKind.MEETUP, Room.meetup_id == meetup.id))
+    return room
+
+
+def get_room(room_id) -> Room | None:
+    if not isinstance(room_id, int) or isinstance(room_id, bool) or room_id < 1:
+        return None
+    return db.session.get(Room, room_id, options=[selectinload(Room.members).selectinload(RoomMember.user)])
+
+
+def room_for(user, room_id) -> Room:
+    """The room, if this person may see it; otherwise NotFound (the same words for both, so
+    nobody learns which private rooms exist)."""
+    room = get_room(room_id)
+    if room is None or not permissions.can_see_room(user, room):
+        raise NotFound(NOT_FOUND_ROOM)
+    return room
+
+
+def other_member(room: Room, viewer) -> User | None:
+    return next((member.user for member in room.members if member.user_id != viewer.id), None)
+
+
+def room_title(room: Room, viewer) -> str:
+    if room.kind == RoomKind.DIRECT:
+        other = other_member(room, viewer)
+        return f"Conversation with {other.display_name}" if other else "Private conversation"
+    return room.name
+
+
+def rooms_for(user) -> dict:
+    """The open rooms and this member's private conversations, with whether each has news."""
+    open_rooms = db.session.scalars(sa.select(Room).where(Room.kind == RoomKind.OPEN).order_by(Room.id)).all()
+    direct = db.session.scalars(
+        sa.select(Room)
+        .join(RoomMember, RoomMember.room_id == Room.id)
+        .where(Room.kind == RoomKind.DIRECT, RoomMember.user_id == user.id)
+        .options(selectinload(Room.members).selectinload(RoomMember.user))
+        .order_by(Room.id)
+    ).all()
+    meetup_rooms = _meetup_rooms_for(user)
+    rooms = [*open_rooms, *direct, *meetup_rooms]
+    ids = [room.id for room in rooms]
+    latest = dict(
+        db.session.execute(
+            sa.select(Message.room_id, sa.func.max(Message.id))
+            .where(Message.room_id.in_(ids), Message.status == MessageStatus.VISIBLE)
+            .group_by(Message.room_id)
+        ).all()
+    ) if ids else {}
+    read = dict(
+        db.session.execute(
+            sa.select(RoomMember.room_id, RoomMember.last_read_message_id).where(RoomMember.user_id == user.id)
+        ).all()
+    )
+    unread = {room_id for room_id, last in latest.items() if last and last > (read.get(room_id) or 0)}
+    return {"open": open_rooms, "direct": direct, "meetups": meetup_rooms, "unread": unread}
+
+
+def _meetup_rooms_for(user) -> list[Room]:
+    """Rooms of meet-ups still to come that this member is going to or organises (one query)."""
+    from app.models import Meetup, OrganisationMember, Rsvp, RsvpStatus
+
+    going = sa.select(Rsvp.meetup_id).where(Rsvp.member_id == user.id, Rsvp.status == RsvpStatus.GOING)
+    my_organisations = sa.select(OrganisationMember.organisation_id).where(OrganisationMember.user_id == user.id)
+    return list(
+        db.session.scalars(
+            sa.select(Room).join(Meetup, Meetup.id == Room.meetup_id)
+            .where(
+                Room.kind == RoomKind.MEETUP,
+                Meetup.ends_at > utcnow(),
+                sa.or_(Meetup.id.in_(going), Meetup.author_id == user.id, Meetup.organisation_id.in_(my_organisations)),
+            )
+            .order_by(Meetup.starts_at)
+        )
+    )
+
+
+def mark_read(user, room: Room, message_id: int | None) -> None:
+    if not message_id:
+        return
+    membership = db.session.get(RoomMember, (room.id, user.id))
+    if membership is None:
+        membership = RoomMember(room_id=room.id, user_id=user.id)
+        db.session.add(membership)
+    if (membership.last_read_message_id or 0) < message_id:
+        membership.last_read_message_id = message_id
+    try:
+        db.session.commit()
+    except IntegrityError:  # two tabs opened the room at the same moment
+        db.session.rollback()
+
+
+def direct_message_problem(sender, recipient) -> str | None:
+    """The sentence to show when `sender` may not message `recipient`, or None."""
+    reason = permissions.direct_message_refusal(sender, recipient, dm_from_anyone(recipient) if recipient else False)
+    return DIRECT_MESSAGE_REFUSALS[reason] if reason else None
+
+
+def start_direct(sender, recipient) -> Room:
+    """The private room for these two members (made the first time)."""
+    problem = direct_message_problem(sender, recipient)
+    if problem:
+        raise NotAllowed(problem)
+    key = ":".join(str(i) for i in sorted((sender.id, recipient.id)))
+    room = db.session.scalar(sa.select(Room).where(Room.direct_key == key))
+    if room is not None:
+        return room
+    room = Room(kind=RoomKind.DIRECT, direct_key=key, created_by_id=sender.id)
+    room.members = [RoomMember(user_id=sender.id), RoomMember(user_id=recipient.id)]
+    db.session.add(room)
+    try:
+        db.session.commit()
+    except IntegrityError:  # both started it at once
+        db.session.rollback()
+        room = db.session.scalar(sa.select(Room).where(Room.direct_key == key))
+    return room
+
+
+# ---- Preferences ----
+
+
+def preferences(user) -> ChatPreference:
+    found = db.session.get(ChatPreference, user.id)
+    return found or ChatPreference(user_id=user.id, dm_from_anyone=False, appear_offline=False)
+
+
+def dm_from_anyone(user) -> bool:
+    return preferences(user).dm_from_anyone
+
+
+def update_preferences(user, *, dm_from_anyone: bool, appear_offline: bool) -> ChatPreference:
+    found = db.session.get(ChatPreference, user.id)
+    if found is None:
+        found = ChatPreference(user_id=user.id)
+        db.session.add(found)
+    found.dm_from_anyone = bool(dm_from_anyone)
+    found.appear_offline = bool(appear_offline)
+    db.session.commit()
+    for room_id in _rooms_with(user):
+        announce_presence(room_id)
+    return found
+
+
+# ---- Reading ----
+
+
+def _can_see_filter(viewer):
+    if permissions.can_moderate(viewer):
+        return Message.status.in_((MessageStatus.VISIBLE, MessageStatus.HELD))
+    return sa.or_(
+        Message.status == MessageStatus.VISIBLE,
+        sa.and_(Message.status == MessageStatus.HELD, Message.author_id == viewer.id),
+    )
+
+
+def history_before(viewer, room: Room, before_id: int | None = None, limit: int = PAGE_SIZE) -> tuple[list[Message], bool]:
+    """Up to `limit` messages before `before_id` (or the latest), oldest first, and whether there are earlier ones."""
+    query = sa.select(Message).where(Message.room_id == room.id, _can_see_filter(viewer))
+    if before_id:
+        query = query.where(Message.id < before_id)
+    rows = db.session.scalars(query.options(selectinload(Message.author)).order_by(Message.id.desc()).limit(limit + 1)).all()
+    return list(reversed(rows[:limit])), len(rows) > limit
+
+
+def messages_after(viewer, room: Room, after_id: int, limit: int = CATCH_UP_LIMIT) -> list[Message]:
+    """Everything this person may see after `after_id`, oldest first: the catch-up after a reconnect."""
+    query = (
+        sa.select(Message)
+        .where(Message.room_id == room.id, Message.id > after_id, _can_see_filter(viewer))
+        .options(selectinload(Message.author))
+        .order_by(Message.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def get_message(room: Room, message_id) -> Message:
+    message = db.session.get(Message, message_id) if isinstance(message_id, int) else None
+    if message is None or message.room_id != room.id:
+        raise NotFound("We cannot find that message. It may have been removed.")
+    return message
+
+
+def message_payload(message: Message) -> dict:
+    """What a browser needs to show one message (the same for every viewer)."""
+    return {
+        "id": message.id,
+        "room_id": message.room_id,
+        "author_id": message.author_id,
+        "author": message.author.display_name,
+        "body": message.body,
+        "iso": message.created_at.isoformat(),
+        "when": formatting.day_time(message.created_at),
+        "held": message.status == MessageStatus.HELD,
+        "client_id": message.client_id,
+    }
+
+
+# ---- Posting ----
+
+
+def is_new_member(user) -> bool:
+    days = current_app.config["CHAT_NEW_MEMBER_DAYS"]
+    return user.created_at > utcnow() - timedelta(days=days)
+
+
+def hold_reason(author, body: str) -> str:
+    """Why this message should wait for a volunteer before others see it, or "".
+
+    The one rule for now: links from new members (joined in the last week, or fewer than a few
+    messages that others have seen). Moderation takes this function over when it arrives."""
+    if permissions.can_moderate(author) or not LINK.search(body):
+        return ""
+    if is_new_member(author):
+        return "A link from a new member"
+    seen = db.session.scalar(
+        sa.select(sa.func.count(Message.id)).where(Message.author_id == author.id, Message.status == MessageStatus.VISIBLE)
+    )
+    if seen < current_app.config["CHAT_TRUSTED_AFTER_MESSAGES"]:
+        return "A link from a new member"
+    return ""
+
+
+def active_mute(user, room: Room) -> RoomMute | None:
+    return db.session.scalar(
+        sa.select(RoomMute)
+        .where(RoomMute.room_id == room.id, RoomMute.user_id == user.id, RoomMute.until > utcnow())
+        .order_by(RoomMute.until.desc())
+        .limit(1)
+    )
+
+
+_limiter_lock = threading.Lock()
+
+
+def _rate_limiter():
+    app = current_app._get_current_object()
+    found = app.extensions.get("kindred_chat_limiter")
+    if found is None:
+        with _limiter_lock:
+            found = app.extensions.get("kindred_chat_limiter")
+            if found is None:
+                from limits import storage, strategies
+
+                store = storage.storage_from_string(app.config.get("REDIS_URL") or "memory://")
+                found = strategies.MovingWindowRateLimiter(store)
+                app.extensions["kindred_chat_limiter"] = found
+    return found
+
+
+def _check_rate(author) -> None:
+    config = current_app.config
+    if not config["CHAT_RATE_LIMITS_ENABLED"] or permissions.can_moderate(author):
+        return
+    from limits import parse
+
+    limit = parse(config["CHAT_NEW_MEMBER_RATE_LIMIT"] if is_new_member(author) else config["CHAT_RATE_LIMIT"])
+    if not _rate_limiter().hit(limit, "kindred-chat", str(author.id)):
+        raise TooFast(
+            "You are sending messages very quickly. Please wait a few seconds, then send again. "
+            "Your message is still in the box."
+        )
+
+
+def _check_slow_mode(author, room: Room) -> None:
+    seconds = room.slow_mode_seconds or 0
+    if not seconds or permissions.can_moderate(author):
+        return
+    recent = db.session.scalar(
+        sa.select(Message.created_at)
+        .where(Message.room_id == room.id, Message.author_id == author.id, Message.created_at > utcnow() - timedelta(seconds=seconds))
+        .order_by(Message.id.desc())
+        .limit(1)
+    )
+    if recent is not None:
+        wait = max(1, int((recent + timedelta(seconds=seconds) - utcnow()).total_seconds()) + 1)
+        raise TooFast(
+            f"This room is in slow mode: one message every {_duration(seconds)}. "
+            f"Please wait {_duration(wait)}, then send again. Your message is still in the box."
+        )
+
+
+def _duration(seconds: int) -> str:
+    if seconds % 60 == 0 and seconds >= 60:
+        minutes = seconds // 60
+        return "1 minute" if minutes == 1 else f"{minutes} minutes"
+    return "1 second" if seconds == 1 else f"{seconds} seconds"
+
+
+def clean_body(body) -> str:
+    if not isinstance(body, str):
+        raise Invalid("Write your message as text.", field="body")
+    body = body.replace("\r\n", "\n").strip()
+    if not body:
+        raise Invalid("Write a message before pressing Send message.", field="body")
+    limit = current_app.config["CHAT_MESSAGE_MAX"]
+    if len(body) > limit:
+        raise Invalid(
+            f"Your message is {len(body):,} characters long. Please keep it to {limit:,} characters, "
+            "or send it in two parts.",
+            field="body",
+        )
+    return body
+
+
+def _existing_by_client_id(author, client_id: str | None) -> Message | None:
+    if not client_id:
+        return None
+    return db.session.scalar(sa.select(Message).where(Message.author_id == author.id, Message.client_id == client_id))
+
+
+def post_message(author, room: Room, body, client_id: str | None = None) -> Message:
+    """Store a message, then send it to everyone in the room who may see it.
+
+    A message re-sent with the same client_id (after a dropped connection, or a button pressed
+    twice) returns the one already stored instead of storing it again."""
+    if client_id is not None and (not isinstance(client_id, str) or len(client_id) > CLIENT_ID_MAX):
+        raise Invalid("That message had a damaged label. Please send it again.")
+    client_id = client_id or None
+    if not permissions.can_post_in_room(author, room):
+        if permissions.can_see_room(author, room) and room.kind == RoomKind.DIRECT:
+            raise NotAllowed(direct_message_problem(author, other_member(room, author)) or DIRECT_MESSAGE_REFUSALS["blocked"])
+        raise NotFound(NOT_FOUND_ROOM)
+    body = clean_body(body)
+    existing = _existing_by_client_id(author, client_id)
+    if existing is not None:
+        return existing
+    mute = active_mute(author, room)
+    if mute is not None:
+        raise NotAllowed(
+            f"A volunteer has paused your messages in this room until {formatting.day_time(mute.until, author.timezone)}. "
+            "You can still read along."
+        )
+    _check_slow_mode(author, room)
+    _check_rate(author)
+    reason = hold_reason(author, body)
+    message = Message(
+        room_id=room.id,
+        author_id=author.id,
+        body=body,
+        client_id=client_id,
+        status=MessageStatus.HELD if reason else MessageStatus.VISIBLE,
+        held_reason=reason,
+    )
+    db.session.add(message)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        existing = _existing_by_client_id(author, client_id)
+        if existing is None:
+            raise
+        return existing
+    _send(message)
+    return message
+
+
+def _send(message: Message) -> None:
+    """Emit a stored message to whoever may see it now."""
+    payload = message_payload(message)
+    if message.status == MessageStatus.VISIBLE:
+        socketio.emit("new_message", payload, to=message.room.socket_room, namespace=NAMESPACE)
+    elif message.status == MessageStatus.HELD:
+        socketio.emit("new_message", payload, to=[user_room(message.author_id), MODERATORS_ROOM], namespace=NAMESPACE)
+
+
+def _remove_everywhere(message: Message) -> None:
+    payload = {"id": message.id, "room_id": message.room_id}
+    socketio.emit("message_removed", payload, to=[message.room.socket_room, user_room(message.author_id), MODERATORS_ROOM], namespace=NAMESPACE)
+
+
+# ---- Delete and undo ----
+
+
+def delete_message(user, message: Message) -> Message:
+    if message.author_id != user.id:
+        raise NotAllowed("You can delete only your own messages.")
+    if message.status not in (MessageStatus.VISIBLE, MessageStatus.HELD):
+        raise Conflict("This message has already been removed.")
+    message.status_before_delete = message.status
+    message.status = MessageStatus.DELETED
+    message.deleted_at = utcnow()
+    db.session.commit()
+    _remove_everywhere(message)
+    return message
+
+
+def can_undo_delete(user, message: Message) -> bool:
+    return (
+        message.author_id == user.id
+        and message.status == MessageStatus.DELETED
+        and message.deleted_at is not None
+        and utcnow() - message.deleted_at <= timedelta(seconds=current_app.config["CHAT_UNDO_SECONDS"])
+    )
+
+
+def undo_delete(user, message: Message) -> Message:
+    if not can_undo_delete(user, message):
+        raise Conflict("It is more than a minute since this message was deleted, so it cannot be brought back.")
+    message.status = message.status_before_delete or MessageStatus.VISIBLE
+    message.status_before_delete = None
+    message.deleted_at = None
+    db.session.commit()
+    _send(message)
+    return message
+
+
+# ---- Moderation: every action checked with can_moderate and written to the audit log ----
+
+
+def _require_moderator(user) -> None:
+    if not permissions.can_moderate(user):
+        raise NotAllowed("Only volunteer moderators can do that.")
+
+
+def hide_message(moderator, message: Message, reason: str = "") -> Message:
+    _require_moderator(moderator)
+    if message.status not in (MessageStatus.VISIBLE, MessageStatus.HELD):
+        raise Conflict("This message has already been removed.")
+    message.status = MessageStatus.HIDDEN
+    message.moderated_by_id = moderator.id
+    message.moderated_at = utcnow()
+    audit.record(moderator, "chat.hide_message", message, reason)
+    db.session.commit()
+    _remove_everywhere(message)
+    return message
+
+
+def release_message(moderator, message: Message) -> Message:
+    """A held message is fine: everyone in the room sees it now."""
+    _require_moderator(moderator)
+    if message.status != MessageStatus.HELD:
+        raise Conflict("This message is not waiting for a volunteer.")
+    message.status = MessageStatus.VISIBLE
+    message.moderated_by_id = moderator.id
+    message.moderated_at = utcnow()
+    audit.record(moderator, "chat.release_message", message, message.held_reason)
+    db.session.commit()
+    _send(message)
+    return message
+
+
+def mute_member(moderator, room: Room, member, minutes: int, reason: str = "") -> RoomMute:
+    _require_moderator(moderator)
+    if minutes not in MUTE_CHOICES:
+        raise Invalid("Choose how long to pause their messages.", field="minutes")
+    if member.id == moderator.id:
+        raise Invalid("You cannot pause your own messages.")
+    mute = RoomMute(room_id=room.id, user_id=member.id, muted_by_id=moderator.id, reason=reason, until=utcnow() + timedelta(minutes=minutes))
+    db.session.add(mute)
+    audit.record(moderator, "chat.mute_member", member, f"Room {room.id} ({room.name}), {minutes} minutes. {reason}".strip())
+    db.session.commit()
+    socketio.emit(
+        "notice",
+        {"room_id": room.id, "message": f"A volunteer has paused your messages in this room until {formatting.day_time(mute.until, member.timezone)}. You can still read along."},
+        to=user_room(member.id),
+        namespace=NAMESPACE,
+    )
+    return mute
+
+
+def set_slow_mode(moderator, room: Room, seconds: int) -> Room:
+    _require_moderator(moderator)
+    if seconds not in SLOW_MODE_CHOICES:
+        raise Invalid("Choose how often each member may send a message.", field="seconds")
+    room.slow_mode_seconds = seconds
+    audit.record(moderator, "chat.slow_mode", room, f"{seconds} seconds")
+    db.session.commit()
+    socketio.emit("room_settings", room_settings(room), to=room.socket_room, namespace=NAMESPACE)
+    return room
+
+
+def slow_mode_text(room: Room) -> str:
+    if not room.slow_mode_seconds:
+        return ""
+    return f"Slow mode is on: each member can send one message every {_duration(room.slow_mode_seconds)}."
+
+
+def room_settings(room: Room) -> dict:
+    return {"room_id": room.id, "slow_mode_seconds": room.slow_mode_seconds, "slow_mode_text": slow_mode_text(room)}
+
+
+# ---- Presence ("Who's here") ----
+
+
+def who_is_here(room: Room) -> list[str]:
+    """Names of members connected to this room now, leaving out anyone who chose to appear offline."""
+    ids = presence().user_ids(room.id)
+    if not ids:
+        return []
+    hidden = set(db.session.scalars(sa.select(ChatPreference.user_id).where(ChatPreference.user_id.in_(ids), ChatPreference.appear_offline.is_(True))))
+    names = db.session.scalars(sa.select(User.display_name).where(User.id.in_(ids - hidden)))
+    return sorted(names, key=str.casefold)
+
+
+def _rooms_with(user) -> list[int]:
+    store = presence().store
+    rooms = db.session.scalars(sa.select(Room.id).where(Room.kind == RoomKind.OPEN)).all()
+    rooms += db.session.scalars(sa.select(RoomMember.room_id).where(RoomMember.user_id == user.id)).all()
+    return [room_id for room_id in set(rooms) if user.id in store.user_ids(room_id)]
+
+
+_pending_presence: set[int] = set()
+_pending_lock = threading.Lock()
+
+
+def announce_presence(room_id: int) -> None:
+    """Send "Who's here" to the room: at once in tests, else at most once per CHAT_PRESENCE_DELAY
+    (500 people arriving together would otherwise mean 500 × 500 updates)."""
+    app = current_app._get_current_object()
+    delay = app.config["CHAT_PRESENCE_DELAY"]
+    if not delay:
+        _emit_presence(room_id)
+        return
+    with _pending_lock:
+        if room_id in _pending_presence:
+            return
+        _pending_presence.add(room_id)
+
+    def later():
+        socketio.sleep(delay)
+        with _pending_lock:
+            _pending_presence.discard(room_id)
+        with app.app_context():
+            _emit_presence(room_id)
+            db.session.remove()
+
+    socketio.start_background_task(later)
+
+
+def _emit_presence(room_id: int) -> None:
+    room = db.session.get(Room, room_id)
+    if room is not None:
+        socketio.emit("presence", {"room_id": room_id, "names": who_is_here(room)}, to=room.socket_room, namespace=NAMESPACE)

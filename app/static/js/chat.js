@@ -1,0 +1,242 @@
+// Makes a chat room live. Without this file (or without Socket.IO) the room still works:
+// the form posts the message and the page comes back with it.
+(function () {
+  "use strict";
+
+  var log = document.getElementById("chat-log");
+  if (!log || typeof window.io !== "function" || log.dataset.live !== "yes") { return; }
+
+  var list = log.querySelector("[data-chat-list]");
+  var roomId = parseInt(log.dataset.roomId, 10);
+  var userId = parseInt(log.dataset.userId, 10);
+  var canModerate = log.dataset.canModerate === "yes";
+  var form = document.querySelector("[data-chat-form]");
+  var textarea = form ? form.querySelector("textarea") : null;
+  var clientIdField = form ? form.querySelector("input[name=client_id]") : null;
+  var unsentNote = document.querySelector("[data-chat-unsent]");
+  var statusLine = document.querySelector("[data-chat-status]");
+  var newBox = document.querySelector("[data-chat-new]");
+  var newButton = document.querySelector("[data-chat-new-button]");
+  var hereList = document.querySelector("[data-chat-here]");
+  var slowText = document.querySelector("[data-slow-mode-text]");
+  var keysHint = document.querySelector("[data-chat-keys]");
+
+  var lastSeenId = 0;
+  var unseen = 0;
+  var pending = null;  // {client_id, body}: written, not yet confirmed as stored
+  var sendTimer = null;
+
+  function newClientId() {
+    if (window.crypto && window.crypto.randomUUID) { return window.crypto.randomUUID().replace(/-/g, ""); }
+    return Date.now().toString(36) + Math.random().toString(36).slice(2);
+  }
+
+  function say(text) { if (statusLine) { statusLine.textContent = text; } }
+
+  function nearBottom() { return log.scrollHeight - log.scrollTop - log.clientHeight < 48; }
+  function toBottom() { log.scrollTop = log.scrollHeight; }
+
+  function showNewCount() {
+    if (!newBox) { return; }
+    if (unseen > 0) {
+      newButton.textContent = (unseen === 1 ? "1 new message" : unseen + " new messages") + " — show them";
+      newBox.hidden = false;
+    } else {
+      newBox.hidden = true;
+    }
+  }
+
+  function actionLink(template, id, words, hidden) {
+    var li = document.createElement("li");
+    var a = document.createElement("a");
+    a.href = template.replace(/\/0\/(\w+)$/, "/" + id + "/$1");
+    a.textContent = words;
+    if (hidden) {
+      var span = document.createElement("span");
+      span.className = "visually-hidden";
+      span.textContent = hidden;
+      a.appendChild(span);
+    }
+    li.appendChild(a);
+    return li;
+  }
+
+  function render(message) {
+    var li = document.createElement("li");
+    li.className = "chat-message" + (message.held ? " chat-message--held" : "");
+    li.id = "message-" + message.id;
+    li.dataset.messageId = message.id;
+    var meta = document.createElement("p");
+    meta.className = "chat-message__meta";
+    var who = document.createElement("span");
+    who.className = "chat-message__author";
+    who.textContent = message.author;
+    var when = document.createElement("time");
+    when.dateTime = message.iso;
+    when.textContent = message.when;
+    meta.append(who, " ", when);
+    var body = document.createElement("p");
+    body.className = "chat-message__body";
+    body.textContent = message.body;
+    li.append(meta, body);
+    if (message.held) {
+      var held = document.createElement("p");
+      held.className = "chat-message__held";
+      held.textContent = message.author_id === userId
+        ? "Only you can see this for now. A volunteer will check this soon."
+        : "Held for a volunteer to check.";
+      li.appendChild(held);
+    }
+    var actions = document.createElement("ul");
+    actions.className = "chat-message__actions";
+    if (message.author_id === userId) {
+      actions.appendChild(actionLink(log.dataset.deleteUrl, message.id, "Delete", " your message from " + message.when));
+    }
+    if (canModerate) {
+      actions.appendChild(actionLink(log.dataset.hideUrl, message.id, "Hide", " this message from " + message.author));
+    }
+    li.appendChild(actions);
+    return li;
+  }
+
+  // Show a message once: a repeat (catch-up overlap, or a held message released) replaces it in place.
+  function add(message) {
+    if (message.room_id !== roomId) { return; }
+    var existing = document.getElementById("message-" + message.id);
+    var item = render(message);
+    if (existing) { existing.replaceWith(item); return; }
+    var empty = list.querySelector("[data-chat-empty]");
+    if (empty) { empty.remove(); }
+    var stayDown = nearBottom();
+    // Keep the order by id even if a late message arrives out of turn.
+    var after = null;
+    log.querySelectorAll(".chat-message").forEach(function (el) {
+      if (!after && parseInt(el.dataset.messageId, 10) > message.id) { after = el; }
+    });
+    list.insertBefore(item, after);
+    if (message.id > lastSeenId) { lastSeenId = message.id; }
+    if (pending && message.client_id === pending.client_id && message.author_id === userId) { sent(); }
+    if (stayDown || message.author_id === userId) {
+      toBottom();
+    } else {
+      unseen += 1;
+      showNewCount();
+    }
+  }
+
+  function sent() {
+    if (!pending) { return; }
+    if (textarea.value.trim() === pending.body.trim()) { textarea.value = ""; }
+    pending = null;
+    clientIdField.value = newClientId();
+    unsentNote.hidden = true;
+    window.clearTimeout(sendTimer);
+  }
+
+  function markUnsent() {
+    if (pending) { unsentNote.hidden = false; }
+  }
+
+  function trySend() {
+    if (!pending || !socket.connected) { markUnsent(); return; }
+    var attempt = pending;
+    window.clearTimeout(sendTimer);
+    sendTimer = window.setTimeout(markUnsent, 8000);
+    socket.emit("send", { room_id: roomId, body: attempt.body, client_id: attempt.client_id }, function (answer) {
+      if (pending !== attempt) { return; }
+      window.clearTimeout(sendTimer);
+      if (answer && answer.ok) {
+        add(answer.message);
+        sent();
+        say("Sent.");
+      } else {
+        // A rule said no (too fast, too long...): the words stay in the box; the reason is shown.
+        pending = null;
+        unsentNote.hidden = false;
+        say(answer && answer.error ? answer.error : "Your message was not sent. Please try again.");
+      }
+    });
+  }
+
+  // ---- The connection ----
+  log.classList.add("chat-log--live");
+  log.querySelectorAll(".chat-message").forEach(function (el) {
+    lastSeenId = Math.max(lastSeenId, parseInt(el.dataset.messageId, 10) || 0);
+  });
+  toBottom();
+  if (keysHint) { keysHint.hidden = false; }
+
+  var socket = window.io("/chat", { transports: ["websocket", "polling"] });
+  say("Connecting to the room…");
+
+  socket.on("connect", function () {
+    socket.emit("join", { room_id: roomId, after_id: lastSeenId }, function (answer) {
+      if (!answer || !answer.ok) { return; }
+      (answer.messages || []).forEach(add);
+      say("Connected. New messages appear as they arrive.");
+      if (pending) { trySend(); }
+    });
+  });
+  socket.on("disconnect", function () {
+    say("The connection is lost. We will keep trying. What you write will be sent when it is back.");
+    markUnsent();
+  });
+  socket.on("connect_error", function (error) {
+    say((error && error.message && error.message.indexOf(" ") > 0 ? error.message + " " : "") + "We will keep trying to connect.");
+  });
+  socket.on("new_message", add);
+  socket.on("catch_up", function (answer) { (answer.messages || []).forEach(add); });
+  socket.on("message_removed", function (data) {
+    if (data.room_id !== roomId) { return; }
+    var el = document.getElementById("message-" + data.id);
+    if (el) { el.remove(); }
+  });
+  socket.on("presence", function (data) {
+    if (data.room_id !== roomId || !hereList) { return; }
+    hereList.textContent = "";
+    var names = data.names.length ? data.names : ["Nobody else is showing as here right now."];
+    names.forEach(function (name) {
+      var li = document.createElement("li");
+      li.textContent = name;
+      hereList.appendChild(li);
+    });
+  });
+  socket.on("room_settings", function (data) {
+    if (data.room_id !== roomId || !slowText) { return; }
+    slowText.textContent = data.slow_mode_text;
+    slowText.hidden = !data.slow_mode_text;
+  });
+  socket.on("notice", function (data) { if (data.room_id === roomId) { say(data.message); } });
+  socket.on("chat_error", function (data) {
+    if (data.event !== "send") { say(data.error); }
+  });
+
+  log.addEventListener("scroll", function () {
+    if (nearBottom() && unseen) { unseen = 0; showNewCount(); }
+  });
+  if (newButton) {
+    newButton.addEventListener("click", function () { unseen = 0; showNewCount(); toBottom(); log.focus(); });
+  }
+
+  if (!form) { return; }
+  form.addEventListener("submit", function (event) {
+    var body = textarea.value.trim();
+    if (!body) { return; }  // let the server explain, as it does without JavaScript
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    if (pending) { return; }  // already on its way
+    pending = { client_id: clientIdField.value || newClientId(), body: body };
+    clientIdField.value = pending.client_id;
+    trySend();
+  }, true);
+  textarea.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  textarea.addEventListener("input", function () {
+    // Changing the words after a failed send makes it a new message.
+    if (!pending) { unsentNote.hidden = true; }
+  });
+})();

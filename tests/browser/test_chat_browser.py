@@ -1,0 +1,93 @@
+"""Two people chatting live in real browsers, and the same room used without JavaScript."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.support import sign_in_with_form
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def cuppa_path(site_app):
+    from app.services import chat
+
+    with site_app.app_context():
+        return f"/chat/{chat.ensure_open_rooms()[0].id}"
+
+
+def _open_room(context_factory, address, path, **options):
+    page = context_factory(**options).new_page()
+    sign_in_with_form(page, address)
+    page.goto(path)
+    return page
+
+
+def _log(page):
+    return page.get_by_role("log")
+
+
+def test_alice_and_bob_chat_live_and_maya_joins_in_without_javascript(context_factory, cuppa_path):
+    alice = _open_room(context_factory, "alice@example.org", cuppa_path)
+    bob = _open_room(context_factory, "bob@example.org", cuppa_path)
+    for page in (alice, bob):
+        expect(page.locator("[data-chat-status]")).to_contain_text("Connected")
+        expect(page.get_by_text("Press Enter to send. To start a new line, hold Shift and press Enter.")).to_be_visible()
+
+    # Alice writes two lines (Shift+Enter) and sends with Enter.
+    box = alice.get_by_label("Your message")
+    box.fill("Good morning, Bob!")
+    box.press("Shift+Enter")
+    box.type("Lovely sunshine.")
+    box.press("Enter")
+    expect(_log(bob)).to_contain_text("Good morning, Bob!\nLovely sunshine.")
+    expect(box).to_have_value("")
+    expect(alice.locator("[data-chat-unsent]")).to_be_hidden()
+
+    # Bob answers with the big Send button; Alice sees it without reloading.
+    bob.get_by_label("Your message").fill("Morning, Mum. Kettle's on.")
+    bob.get_by_role("button", name="Send message").click()
+    expect(_log(alice)).to_contain_text("Morning, Mum. Kettle's on.")
+    assert alice.url.endswith(cuppa_path)  # no page load happened
+
+    # Who's here shows both of them.
+    expect(alice.locator("[data-chat-here]")).to_contain_text("Bob Morgan")
+
+    # Maya has JavaScript switched off: the plain form posts and the page comes back with her words.
+    maya = _open_room(context_factory, "maya@example.org", cuppa_path, java_script_enabled=False)
+    expect(_log(maya)).to_contain_text("Morning, Mum. Kettle's on.")
+    maya.get_by_label("Your message").fill("Welcome both. No rush here.")
+    maya.get_by_role("button", name="Send message").click()
+    maya.wait_for_load_state()
+    expect(_log(maya)).to_contain_text("Welcome both. No rush here.")
+    expect(_log(alice)).to_contain_text("Welcome both. No rush here.")
+    expect(_log(bob)).to_contain_text("Welcome both. No rush here.")
+
+
+def test_a_reader_who_has_scrolled_up_is_not_moved_and_is_told_of_new_messages(context_factory, cuppa_path, site_app):
+    from app.services import chat, accounts
+
+    with site_app.app_context():
+        site_app.config["CHAT_RATE_LIMITS_ENABLED"] = False
+        room, hope = chat.ensure_open_rooms()[0], accounts.find_by_email("hope@example.org")
+        for n in range(30):
+            chat.post_message(hope, room, f"Upcoming event number {n}")
+    alice = _open_room(context_factory, "alice@example.org", cuppa_path, viewport={"width": 1000, "height": 600})
+    expect(alice.locator("[data-chat-status]")).to_contain_text("Connected")
+    log = _log(alice)
+    log.evaluate("el => { el.scrollTop = 0; }")
+
+    bob = _open_room(context_factory, "bob@example.org", cuppa_path)
+    expect(bob.locator("[data-chat-status]")).to_contain_text("Connected")
+    for words in ("One", "Two", "Three"):
+        bob.get_by_label("Your message").fill(f"Message {words}")
+        bob.get_by_label("Your message").press("Enter")
+        expect(bob.get_by_label("Your message")).to_have_value("")
+
+    button = alice.get_by_role("button", name=re.compile("new messages — show them"))
+    expect(button).to_have_text("3 new messages — show them")
+    assert log.evaluate("el => el.scrollTop") == 0
+    button.click()
+    expect(button).to_be_hidden()
+    assert log.evaluate("el => el.scrollHeight - el.scrollTop - el.clientHeight") < 50
