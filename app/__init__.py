@@ -101,12 +101,13 @@ def _register_blueprints(app: Flask) -> None:
     from app.main import bp as main_bp
     from app.meetups import bp as meetups_bp
     from app.notifications import bp as notifications_bp
+    from app.notifications import public_bp as notifications_public_bp
     from app.profiles import bp as profiles_bp
     from app.settings import bp as settings_bp
 
     for blueprint in (
         main_bp, auth_bp, settings_bp, admin_bp, profiles_bp, connections_bp, circle_bp,
-        notifications_bp, forums_bp, meetups_bp, chat_bp,
+        notifications_bp, notifications_public_bp, forums_bp, meetups_bp, chat_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -1,8 +1,11 @@
-"""The notifications page: newest first, keyset-paged, with "Mark all as read"."""
-from flask import flash, redirect, render_template, request, url_for
+"""The notifications page (newest first, keyset-paged, "Mark all as read"), the notification
+settings page, and the unsubscribe links in emails."""
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from app.notifications import bp
+from app.extensions import csrf
+from app.notifications import bp, public_bp
+from app.notifications.forms import preferences_form
 from app.profiles.forms import ConfirmForm
 from app.services import notifications
 
@@ -24,3 +27,34 @@ def mark_all_read():
         notifications.mark_all_read(current_user)
         flash("All your notifications are marked as read.", "success")
     return redirect(url_for("notifications.index"))
+
+
+@public_bp.route("/settings/notifications", methods=["GET", "POST"])
+@login_required
+def settings():
+    form = preferences_form(current_user)
+    if form.validate_on_submit():
+        notifications.save_preferences(current_user, {kind: form[kind].data for kind in notifications.KINDS if kind in form})
+        flash("Your notification settings are saved.", "success")
+        return redirect(url_for("settings.notifications"))
+    groups: dict[str, list] = {}
+    for kind, info in notifications.KINDS.items():
+        groups.setdefault(info.group, []).append((kind, info))
+    return render_template("notifications/settings.html", form=form, groups=groups)
+
+
+# Not signed in, so no session and no CSRF token: the signed token in the address is the proof,
+# and mail programs' one-click unsubscribe (RFC 8058) POSTs without one. The worst a forged
+# cross-site POST could do is what the token's owner asked for: stop one kind of email.
+@public_bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt
+def unsubscribe(token):
+    found = notifications.read_unsubscribe_token(token)
+    if found is None:
+        return render_template("notifications/unsubscribe_broken.html"), 400
+    user, kind = found
+    what = notifications.unsubscribe_words(kind)
+    if request.method == "POST":
+        notifications.unsubscribe(user, kind)
+        return render_template("notifications/unsubscribed.html", what=what)
+    return render_template("notifications/unsubscribe.html", what=what, token=token)

@@ -31,7 +31,7 @@ from app.models import (
 )
 from app.models.types import utcnow
 from app.permissions import can_moderate
-from app.services import audit, circle, email, notifications, places
+from app.services import audit, circle, notifications, places
 from app.services.errors import Conflict, Invalid, NotAllowed
 
 TITLE_LIMIT = 120
@@ -51,15 +51,16 @@ _PHONE = re.compile(r"^\+?[0-9 ()-]{10,20}$")
 
 
 def _tell(member: User, kind: str, subject: str, sentence: str, link: str, *, actor: User | None = None, **context) -> None:
-    """The one way this module tells someone something: an in-app notice and an email.
+    """The one way this module tells someone something: an in-app notice, and an email with the
+    meet-up's details when the member's notification settings ask for one (notify decides).
     Nobody is told about a change they made themselves."""
     if actor is not None and member.id == actor.id:
         return
-    notifications.notify(member, f"meetup_{kind}", sentence, urlsplit(link).path, actor=actor)
-    db.session.commit()
-    email.send_template(
-        member.email, subject, f"meetups/{kind}", user=member, sentence=sentence, link=link, **context
+    notifications.notify(
+        member, f"meetup_{kind}", sentence, urlsplit(link).path, actor=actor,
+        subject=subject, email_template=f"meetups/{kind}", **context,
     )
+    db.session.commit()
 
 
 def _link(meetup: Meetup) -> str:

@@ -1,22 +1,351 @@
-"""In-app notifications. notify() adds to the session; the calling service commits it together
-with the change it describes, so a notification never exists without its cause (or the reverse)."""
-import sqlalchemy as sa
+"""Notifications: the one path by which Kindred tells a member something.
 
+notify() stores the in-app notification (always) and decides, from the member's preference for
+that kind, whether it is also emailed at once, kept for the daily summary, or not emailed. It adds
+to the session; the calling service commits it together with the change it describes, so a
+notification never exists without its cause (or the reverse).
+
+Emails and live counts wait for that commit: notify() renders the email and keeps it in the
+session's `info`; an after-commit hook hands it to app/services/email.send (queued on RQ when
+REDIS_URL is set) and emits the new unread count over Socket.IO. A rollback drops them. So a
+failed send never loses the in-app notification, and nobody is emailed about something that was
+not saved."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urljoin
+
+import sqlalchemy as sa
+from flask import current_app, render_template, url_for
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from app import formatting
 from app.extensions import db
-from app.models import Notification, User
+from app.models import DigestRun, EmailState, Notification, NotificationPreference, User
 from app.models.types import utcnow
 
+log = logging.getLogger(__name__)
+
 PAGE_SIZE = 20
+NAMESPACE = "/notifications"
+
+NOW, DAILY, NEVER = "now", "daily", "never"
+DELIVERY_CHOICES = [
+    (NOW, "Email me straight away"),
+    (DAILY, "Put it in one email a day"),
+    (NEVER, "Do not email me (I will see it on Kindred)"),
+]
+DELIVERY_WORDS = dict(DELIVERY_CHOICES)
 
 
-def notify(user: User, kind: str, message: str, link: str = "", actor: User | None = None) -> Notification:
-    """Tell `user` something in one plain sentence. Pass `actor` whenever the sentence names
-    someone, so erasing that person's account can erase the sentence too."""
+@dataclass(frozen=True)
+class Kind:
+    label: str  # for the settings page: "Replies in threads you follow"
+    default: str  # NOW, DAILY or NEVER
+    can_turn_off: bool = True  # False: safety messages always come by email at once
+    group: str = "Other"
+
+
+# Every kind of notification, in the order the settings page shows them.
+KINDS: dict[str, Kind] = {
+    "meetup_reminder": Kind("Reminders of meet-ups you are going to (and copies you asked for as a carer)", NOW, group="Meet-ups"),
+    "meetup_changed": Kind("A meet-up you are going to has changed", NOW, group="Meet-ups"),
+    "meetup_cancelled": Kind("A meet-up you are going to is cancelled", NOW, group="Meet-ups"),
+    "meetup_place_offered": Kind("A place has come up for you from the waiting list", NOW, group="Meet-ups"),
+    "meetup_message": Kind("Messages from the organisers of a meet-up you are going to", NOW, group="Meet-ups"),
+    "meetup_decision": Kind("Our team has checked a meet-up you listed", NOW, group="Meet-ups"),
+    "forum_reply": Kind("Replies in threads you follow", DAILY, group="Forums"),
+    "forum_mention": Kind("Someone mentions you in the forums", DAILY, group="Forums"),
+    "forum_reaction": Kind("Reactions to your posts (thank you, hugs, me too)", NEVER, group="Forums"),
+    "direct_message": Kind("Private messages that arrive while you are away", NOW, group="Chat"),
+    "connection_request": Kind("Someone asks to connect with you", DAILY, group="People"),
+    "connection_accepted": Kind("Someone says yes to connecting with you", DAILY, group="People"),
+    "circle_request": Kind("Someone asks to join your circle of support", NOW, group="Circle of support"),
+    "circle_started": Kind("Someone agrees to a circle of support link", NOW, group="Circle of support"),
+    "circle_ended": Kind("A circle of support link is ended", NOW, group="Circle of support"),
+    # Safety: someone acting on your account must never go unnoticed.
+    "on_behalf": Kind("A carer in your circle of support does something for you", NOW, can_turn_off=False, group="Circle of support"),
+}
+UNKNOWN_KIND = Kind("Other news", NEVER)
+# The daily summary's own unsubscribe link: everything that was "once a day" becomes "not by email".
+DIGEST = "digest"
+
+
+def kind_info(kind: str) -> Kind:
+    return KINDS.get(kind, UNKNOWN_KIND)
+
+
+# ---- Preferences ----
+
+
+def preferences_for(user: User) -> dict[str, str]:
+    """Every kind with this member's choice (their own, or the default)."""
+    chosen = dict(
+        db.session.execute(
+            sa.select(NotificationPreference.kind, NotificationPreference.delivery).where(NotificationPreference.user_id == user.id)
+        ).all()
+    )
+    return {kind: (chosen.get(kind, info.default) if info.can_turn_off else info.default) for kind, info in KINDS.items()}
+
+
+def delivery_for(user: User, kind: str) -> str:
+    info = kind_info(kind)
+    if not info.can_turn_off:
+        return info.default
+    chosen = db.session.scalar(
+        sa.select(NotificationPreference.delivery).where(NotificationPreference.user_id == user.id, NotificationPreference.kind == kind)
+    )
+    return chosen or info.default
+
+
+def set_preference(user: User, kind: str, delivery: str) -> None:
+    """Adds to the session; callers commit."""
+    if kind not in KINDS or delivery not in DELIVERY_WORDS or not KINDS[kind].can_turn_off:
+        return
+    row = db.session.scalar(
+        sa.select(NotificationPreference).where(NotificationPreference.user_id == user.id, NotificationPreference.kind == kind)
+    )
+    if row is None:
+        db.session.add(NotificationPreference(user_id=user.id, kind=kind, delivery=delivery))
+    else:
+        row.delivery = delivery
+
+
+def save_preferences(user: User, choices: dict[str, str]) -> None:
+    for kind, delivery in choices.items():
+        set_preference(user, kind, delivery)
+    db.session.commit()
+
+
+# ---- Who may be emailed ----
+
+
+def may_email(user: User) -> bool:
+    """No emails to closed (deleted or purged) accounts, or to members who are suspended."""
+    if user.deleted_at is not None or user.purged_at is not None or not user.email:
+        return False
+    until = getattr(user, "restricted_until", None)  # the moderation feature's suspensions
+    if until is not None and until > utcnow():
+        return False
+    return True
+
+
+# ---- Unsubscribe links ----
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="unsubscribe")
+
+
+def unsubscribe_token(user: User, kind: str) -> str:
+    return _serializer().dumps({"u": user.id, "k": kind})
+
+
+def read_unsubscribe_token(token: str) -> tuple[User, str] | None:
+    """The member and kind a token was made for, or None if it was forged, altered or is stale."""
+    try:
+        data = _serializer().loads(token)
+    except BadSignature:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
+        return None
+    kind = data.get("k")
+    if kind != DIGEST and (kind not in KINDS or not KINDS[kind].can_turn_off):
+        return None
+    user = db.session.get(User, data["u"])
+    if user is None or user.purged_at is not None:
+        return None
+    return user, data["k"]
+
+
+def unsubscribe(user: User, kind: str) -> None:
+    if kind == DIGEST:
+        for each, delivery in preferences_for(user).items():
+            if delivery == DAILY:
+                set_preference(user, each, NEVER)
+    else:
+        set_preference(user, kind, NEVER)
+    db.session.commit()
+
+
+def unsubscribe_words(kind: str) -> str:
+    if kind == DIGEST:
+        return "the daily summary email"
+    return f"emails about: {kind_info(kind).label.lower()}"
+
+
+def unsubscribe_url(user: User, kind: str) -> str | None:
+    if kind != DIGEST and (kind not in KINDS or not KINDS[kind].can_turn_off):
+        return None
+    return _external("notifications_public.unsubscribe", token=unsubscribe_token(user, kind))
+
+
+def _external(endpoint: str, **values) -> str:
+    return url_for(endpoint, _external=True, **values)
+
+
+def _absolute(link: str) -> str:
+    if not link or link.startswith(("http://", "https://")):
+        return link or _external("notifications.index")
+    return urljoin(_external("main.home"), link)
+
+
+# ---- Telling people ----
+
+
+def notify(
+    user: User,
+    kind: str,
+    message: str,
+    link: str = "",
+    actor: User | None = None,
+    *,
+    group_key: str | None = None,
+    subject: str | None = None,
+    email_template: str | None = None,
+    **email_context,
+) -> Notification:
+    """Tell `user` something in one plain sentence, with a link to the exact place. Pass `actor`
+    whenever the sentence names someone, so erasing that person's account can erase the sentence.
+
+    With `group_key`, an unread notification with the same key is updated in place (and not
+    emailed again) instead of adding another. `email_template` (emails/<name>.txt/.html) replaces
+    the plain notification email when the email needs more than the sentence (a venue, a phone)."""
+    if group_key is not None:
+        existing = db.session.scalar(
+            sa.select(Notification).where(
+                Notification.user_id == user.id, Notification.group_key == group_key, Notification.read_at.is_(None)
+            ).order_by(Notification.id.desc()).limit(1)
+        )
+        if existing is not None:
+            existing.message = message[:500]
+            existing.link = link
+            existing.created_at = utcnow()
+            if actor is not None:
+                existing.actor_id = actor.id
+            _note_live(user.id)
+            return existing
+    delivery = delivery_for(user, kind)
+    state = {NOW: EmailState.NOW, DAILY: EmailState.DIGEST}.get(delivery, EmailState.NONE)
+    if state != EmailState.NONE and not may_email(user):
+        state = EmailState.NONE
     notification = Notification(
-        user_id=user.id, kind=kind, message=message, link=link, actor_id=actor.id if actor is not None else None
+        user_id=user.id, kind=kind, message=message[:500], link=link, actor_id=actor.id if actor is not None else None,
+        group_key=group_key, email_state=state,
     )
     db.session.add(notification)
+    if state == EmailState.NOW:
+        _queue_after_commit(_notification_email(user, kind, message, link, subject, email_template, email_context))
+    _note_live(user.id)
     return notification
+
+
+def short_subject(sentence: str, limit: int = 70) -> str:
+    sentence = " ".join(sentence.split()).rstrip(".")
+    if len(sentence) <= limit:
+        return sentence
+    return sentence[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _notification_email(user, kind, message, link, subject, template, context):
+    from app.services import email
+
+    absolute = _absolute(link)
+    unsubscribe = unsubscribe_url(user, kind)
+    values = dict(
+        user=user, sentence=message, link=absolute, unsubscribe_url=unsubscribe, kind_label=kind_info(kind).label,
+        settings_url=_external("notifications_public.settings"),
+    )
+    values.update(context)
+    template = template or "notification"
+    subject = subject or short_subject(message)
+    text_body = render_template(f"emails/{template}.txt", **values)
+    html_body = render_template(f"emails/{template}.html", subject=subject, **values)
+    return email.build_message(user.email, subject, text_body, html_body, headers=_list_headers(unsubscribe))
+
+
+def _list_headers(unsubscribe: str | None) -> dict:
+    if not unsubscribe:
+        return {}
+    # RFC 8058 one-click: mail programs POST "List-Unsubscribe=One-Click" to this address.
+    return {"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
+# ---- After commit: emails and live counts ----
+
+_OUTGOING = "kindred_outgoing_emails"
+_LIVE = "kindred_live_counts"
+
+
+def _queue_after_commit(message) -> None:
+    db.session.info.setdefault(_OUTGOING, []).append(message)
+
+
+def _note_live(user_id: int) -> None:
+    db.session.info.setdefault(_LIVE, {})[user_id] = None
+
+
+@event.listens_for(Session, "before_commit")
+def _count_before_commit(session):
+    live = session.info.get(_LIVE)
+    if not live:
+        return
+    counts = dict(
+        session.execute(
+            sa.select(Notification.user_id, sa.func.count(Notification.id))
+            .where(Notification.user_id.in_(list(live)), Notification.read_at.is_(None))
+            .group_by(Notification.user_id)
+        ).all()
+    )
+    for user_id in live:
+        live[user_id] = counts.get(user_id, 0)
+
+
+@event.listens_for(Session, "after_commit")
+def _deliver_after_commit(session):
+    outgoing = session.info.pop(_OUTGOING, None) or []
+    live = session.info.pop(_LIVE, None) or {}
+    if outgoing:
+        from app.services import email
+
+        for message in outgoing:
+            email.send(message)  # queued on RQ, or sent in-process; failures are logged there
+    for user_id, count in live.items():
+        if count is not None:
+            emit_count(user_id, count)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_after_rollback(session, _previous_transaction):
+    if not session.in_transaction():
+        session.info.pop(_OUTGOING, None)
+        session.info.pop(_LIVE, None)
+
+
+def user_room(user_id: int) -> str:
+    return f"user:{user_id}"
+
+
+def count_words(count: int) -> str:
+    return f"{count} new" if count else ""
+
+
+def emit_count(user_id: int, count: int) -> None:
+    from app.extensions import socketio
+
+    try:
+        socketio.emit(
+            "unread", {"count": count, "text": count_words(count)}, to=user_room(user_id), namespace=NAMESPACE
+        )
+    except Exception:  # noqa: BLE001 - a live update is a nicety; the page count is the truth
+        log.exception("Could not send the live notification count to member %s", user_id)
+
+
+# ---- Reading ----
 
 
 def unread_count(user: User) -> int:
@@ -45,5 +374,74 @@ def mark_all_read(user: User) -> int:
         .where(Notification.user_id == user.id, Notification.read_at.is_(None))
         .values(read_at=utcnow())
     )
+    _note_live(user.id)
     db.session.commit()
     return result.rowcount
+
+
+# ---- The daily summary ----
+
+
+def london_day(now: datetime):
+    return formatting.local(now, "Europe/London").date()
+
+
+def send_digests(now: datetime | None = None) -> int:
+    """One email per member per day with everything kept for the summary since their last one.
+    Safe to run again: a DigestRun row (unique per member and London day) is committed with the
+    notifications it covers, and the email goes only after that commit."""
+    now = now or utcnow()
+    day = london_day(now)
+    user_ids = list(
+        db.session.scalars(
+            sa.select(Notification.user_id)
+            .where(Notification.email_state == EmailState.DIGEST, Notification.digest_sent_at.is_(None))
+            .distinct()
+        )
+    )
+    sent = 0
+    for user_id in user_ids:
+        user = db.session.get(User, user_id)
+        if user is None or not may_email(user):
+            continue
+        if db.session.scalar(sa.select(DigestRun.id).where(DigestRun.user_id == user_id, DigestRun.day == day)):
+            continue
+        rows = list(
+            db.session.scalars(
+                sa.select(Notification)
+                .where(
+                    Notification.user_id == user_id,
+                    Notification.email_state == EmailState.DIGEST,
+                    Notification.digest_sent_at.is_(None),
+                )
+                .order_by(Notification.id)
+            )
+        )
+        if not rows:
+            continue
+        for row in rows:
+            row.digest_sent_at = now
+        db.session.add(DigestRun(user_id=user_id, day=day, sent_at=now, count=len(rows)))
+        _queue_after_commit(_digest_email(user, rows))
+        try:
+            db.session.commit()
+        except sa.exc.IntegrityError:  # another run sent today's summary first
+            db.session.rollback()
+            continue
+        sent += 1
+    return sent
+
+
+def _digest_email(user: User, rows: list[Notification]):
+    from app.services import email
+
+    count = len(rows)
+    subject = "Your daily summary: 1 new thing" if count == 1 else f"Your daily summary: {count} new things"
+    unsubscribe = unsubscribe_url(user, DIGEST)
+    values = dict(
+        user=user, items=[(row.message, _absolute(row.link)) for row in rows], unsubscribe_url=unsubscribe,
+        link=_external("notifications.index"), settings_url=_external("notifications_public.settings"),
+    )
+    text_body = render_template("emails/digest.txt", **values)
+    html_body = render_template("emails/digest.html", subject=subject, **values)
+    return email.build_message(user.email, subject, text_body, html_body, headers=_list_headers(unsubscribe))
