@@ -1,4 +1,5 @@
-"""Command-line tasks: `flask seed-demo`, `flask create-admin`, `flask worker`, `flask purge-deleted`, `flask send-reminders`."""
+"""Command-line tasks: `flask seed-demo`, `flask create-admin`, `flask worker`, `flask purge-deleted`, `flask send-reminders`,
+`flask send-digests`."""
 import click
 from flask import Flask, current_app
 
@@ -60,6 +61,15 @@ def init_app(app: Flask) -> None:
         with _site_request_context():
             sent = meetups.send_reminders()
         click.echo(f"Sent {sent} meet-up reminder{'' if sent == 1 else 's'}.")
+
+    @app.cli.command("send-digests")
+    def send_digests_command():
+        """Send today's daily summary emails (safe to run again: one per member per day, Europe/London)."""
+        from app.services import notifications
+
+        with _site_request_context():
+            sent = notifications.send_digests()
+        click.echo(f"Sent {sent} daily summar{'y' if sent == 1 else 'ies'}.")
 
 
 def _site_request_context():

@@ -6,7 +6,7 @@ import threading
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, url_for
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -14,7 +14,7 @@ from app import formatting, permissions
 from app.extensions import db, socketio
 from app.models import ChatPreference, Message, MessageStatus, Room, RoomKind, RoomMember, RoomMute, User
 from app.models.types import utcnow
-from app.services import audit
+from app.services import audit, notifications
 from app.services.chat_presence import presence
 from app.services.errors import Conflict, Invalid, NotAllowed, NotFound, TooFast
 
@@ -439,6 +439,9 @@ def post_message(author, room: Room, body, client_id: str | None = None) -> Mess
     )
     db.session.add(message)
     try:
+        db.session.flush()
+        if room.kind == RoomKind.DIRECT and message.status == MessageStatus.VISIBLE:
+            _tell_if_away(author, room, message)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -448,6 +451,30 @@ def post_message(author, room: Room, body, client_id: str | None = None) -> Mess
         return existing
     _send(message)
     return message
+
+
+def _tell_if_away(author, room: Room, message: Message) -> None:
+    """A private message to someone who is not in the conversation right now: one notification
+    per conversation while it is unread, updated as more messages arrive."""
+    recipient = other_member(room, author)
+    if recipient is None or recipient.deleted_at is not None or recipient.id in presence().user_ids(room.id):
+        return
+    membership = db.session.get(RoomMember, (room.id, recipient.id))
+    last_read = membership.last_read_message_id if membership is not None else None
+    unread = db.session.scalar(
+        sa.select(sa.func.count(Message.id)).where(
+            Message.room_id == room.id, Message.author_id == author.id, Message.status == MessageStatus.VISIBLE,
+            Message.id > (last_read or 0),
+        )
+    ) or 1
+    sentence = (
+        f"{author.display_name} sent you a private message."
+        if unread == 1 else f"{author.display_name} sent you {unread} private messages."
+    )
+    notifications.notify(
+        recipient, "direct_message", sentence, url_for("chat.room", room_id=room.id) + f"#message-{message.id}",
+        actor=author, group_key=f"direct:{room.id}",
+    )
 
 
 def _send(message: Message) -> None:

@@ -38,7 +38,7 @@ from app.permissions import (
     is_admin,
     is_member,
 )
-from app.services import audit, blocking
+from app.services import audit, blocking, notifications
 from app.services.errors import Conflict, Invalid, NotAllowed, NotFound
 
 POSTS_PER_PAGE = 20
@@ -456,6 +456,8 @@ def reply(author, thread: Thread, body: str, submission_key: str | None = None) 
     _follow(author, thread)
     _set_read(author, thread, number)
     _discard_draft(author, thread=thread)
+    if post.status == PostStatus.VISIBLE:
+        _tell_about_reply(author, thread, post)
     db.session.commit()
     return post
 
@@ -534,9 +536,12 @@ def react(member, post: Post, kind: ReactionKind | str) -> bool:
         return False
     db.session.add(Reaction(post_id=post.id, user_id=member.id, kind=kind))
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:  # pressed twice at once: it is given either way
         db.session.rollback()
+        return True
+    _tell_about_reaction(member, post, kind)
+    db.session.commit()
     return True
 
 
@@ -548,6 +553,91 @@ def follow(member, thread: Thread, on: bool = True) -> None:
     else:
         db.session.execute(sa.delete(ThreadFollow).where(ThreadFollow.user_id == member.id, ThreadFollow.thread_id == thread.id))
     db.session.commit()
+
+
+# ---- Telling people ----
+
+MENTION = re.compile(r"@(\w[\w .'-]{0,59})", re.UNICODE)
+
+
+def post_link(post: Post) -> str:
+    """The exact place of a post: its page of the thread, scrolled to it."""
+    from flask import url_for
+
+    return url_for("forums.thread", thread_id=post.thread_id, page=page_for_number(post.number)) + f"#post-{post.number}"
+
+
+def _may_be_told(member: User, author: User, thread: Thread, blocked_author: set[int]) -> bool:
+    """Not the author, not someone who blocked them, not a closed account, and only if they may read it."""
+    return (
+        member.id != author.id
+        and member.id not in blocked_author
+        and member.deleted_at is None
+        and can_read_category(member, thread.category)
+    )
+
+
+def mentioned_in(body: str, thread: Thread) -> list[User]:
+    """Members named as @Name in `body`, chosen only from people who have posted in the thread
+    (display names matched without regard to case; the longest name wins)."""
+    if "@" not in body:
+        return []
+    poster_ids = set(db.session.scalars(sa.select(Post.author_id).where(Post.thread_id == thread.id, Post.author_id.is_not(None)).distinct()))
+    if thread.author_id:
+        poster_ids.add(thread.author_id)
+    if not poster_ids:
+        return []
+    posters = sorted(db.session.scalars(sa.select(User).where(User.id.in_(poster_ids))), key=lambda u: -len(u.display_name))
+    lowered = body.casefold()
+    found = []
+    for start in [m.start() for m in re.finditer("@", lowered)]:
+        after = lowered[start + 1:]
+        for person in posters:
+            name = person.display_name.casefold()
+            if after.startswith(name) and (len(after) == len(name) or not after[len(name)].isalnum()):
+                if person not in found:
+                    found.append(person)
+                break
+    return found
+
+
+def _tell_about_reply(author: User, thread: Thread, post: Post) -> None:
+    """One notification each: a mention for people named in the reply, otherwise a reply notice
+    for followers. Never the author, people who blocked them, or people who cannot read it."""
+    blocked_author = blocking.blocked_by_ids(author)
+    link = post_link(post)
+    told: set[int] = set()
+    for person in mentioned_in(post.body, thread):
+        if _may_be_told(person, author, thread, blocked_author):
+            notifications.notify(
+                person, "forum_mention", f"{author.display_name} mentioned you in “{thread.title}”.", link, actor=author
+            )
+            told.add(person.id)
+    followers = db.session.scalars(
+        sa.select(User).join(ThreadFollow, ThreadFollow.user_id == User.id).where(ThreadFollow.thread_id == thread.id)
+    )
+    for follower in followers:
+        if follower.id not in told and _may_be_told(follower, author, thread, blocked_author):
+            notifications.notify(
+                follower, "forum_reply", f"{author.display_name} replied in “{thread.title}”, a thread you follow.", link,
+                actor=author,
+            )
+
+
+def _tell_about_reaction(member: User, post: Post, kind: ReactionKind) -> None:
+    """Gathered: one unread notification per post and kind, updated in place ("3 people sent a hug")."""
+    author = post.author
+    if author is None or author.id == member.id or author.deleted_at is not None:
+        return
+    if member.id in blocking.blocked_ids(author):
+        return
+    count = db.session.scalar(
+        sa.select(sa.func.count(Reaction.id)).where(Reaction.post_id == post.id, Reaction.kind == kind, Reaction.user_id != author.id)
+    ) or 1
+    notifications.notify(
+        author, "forum_reaction", f"{reaction_sentence(kind, count)} on your post in “{post.thread.title}”.",
+        post_link(post), group_key=f"reaction:{post.id}:{kind.value}",
+    )
 
 
 def _follow(member, thread) -> None:
