@@ -36,7 +36,7 @@ def settings():
     if form.validate_on_submit():
         notifications.save_preferences(current_user, {kind: form[kind].data for kind in notifications.KINDS if kind in form})
         flash("Your notification settings are saved.", "success")
-        return redirect(url_for("settings.notifications"))
+        return redirect(url_for("notifications_public.settings"))
     groups: dict[str, list] = {}
     for kind, info in notifications.KINDS.items():
         groups.setdefault(info.group, []).append((kind, info))
