@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import sqlalchemy as sa
 from flask import current_app, render_template, url_for
@@ -188,6 +188,14 @@ def _external(endpoint: str, **values) -> str:
     return url_for(endpoint, _external=True, **values)
 
 
+def _site_path(link: str) -> str:
+    """Links to our own pages are stored as paths, so they work whatever address the site has."""
+    parts = urlsplit(link or "")
+    if parts.netloc and parts.netloc == urlsplit(_external("main.home")).netloc:
+        return urlunsplit(("", "", parts.path, parts.query, parts.fragment))
+    return link or ""
+
+
 def _absolute(link: str) -> str:
     if not link or link.startswith(("http://", "https://")):
         return link or _external("notifications.index")
@@ -215,6 +223,7 @@ def notify(
     With `group_key`, an unread notification with the same key is updated in place (and not
     emailed again) instead of adding another. `email_template` (emails/<name>.txt/.html) replaces
     the plain notification email when the email needs more than the sentence (a venue, a phone)."""
+    link = _site_path(link)
     if group_key is not None:
         existing = db.session.scalar(
             sa.select(Notification).where(
