@@ -342,3 +342,11 @@ def chat_confirm_hide() -> str:
 @example("chat.mute")
 def chat_mute() -> str:
     return url_for("chat.mute", room_id=morning_cuppa().id, user_id=member("bob").id)
+
+
+@example("notifications_public.unsubscribe")
+def unsubscribe() -> str:
+    # The confirmation page a link in Alice's reply emails opens (no sign-in needed).
+    from app.services import notifications
+
+    return url_for("notifications_public.unsubscribe", token=notifications.unsubscribe_token(member("alice"), "forum_reply"))
