@@ -153,3 +153,24 @@ def test_meetup_emails_keep_the_venue_and_follow_the_members_choice(alice, hope,
     assert len(emails_to("alice@example.org")) == 1  # she chose not to be emailed about this
     note = db.session.scalars(sa.select(Notification).where(Notification.user_id == alice.id, Notification.kind == "meetup_cancelled")).one()
     assert note.link == f"/meetups/{cafe.id}" and "The hall is flooded." in note.message
+
+
+def test_with_redis_a_request_queues_the_notification_email_and_the_worker_delivers_it(app, alice, bob, client_for, redis_url):
+    from redis import Redis
+    from rq import SimpleWorker
+
+    from app.services.email import email_queue
+    from tests.helpers import read_outbox
+
+    notifications.save_preferences(alice, {"connection_request": "now"})
+    app.config["REDIS_URL"] = redis_url
+    queue = email_queue()
+    queue.empty()
+    client_for(bob).post(f"/members/{alice.id}/connect")
+    assert notifications.unread_count(alice) == 1
+    assert emails_to("alice@example.org") == [] and queue.count == 1  # the page did not wait
+
+    SimpleWorker([queue], connection=Redis.from_url(redis_url)).work(burst=True)
+    [message] = [m for m in read_outbox() if m["To"] == "alice@example.org"]
+    assert message["Subject"] == "Bob Morgan would like to connect with you – Kindred"
+    assert message["List-Unsubscribe"].startswith("<http://localhost/unsubscribe/")

@@ -83,3 +83,11 @@ def test_the_notifications_page_loads_in_a_fixed_number_of_queries(alice, bob, c
     db.session.commit()
     with assert_max_queries(few.count):
         assert "Another 29" in page_text(browser.get("/notifications"))
+
+
+def test_opening_the_conversation_reads_its_notification(alice, bob, client_for):
+    room = chat.start_direct(alice, bob)
+    message = chat.post_message(bob, room, "Hello Mum, are you free on Sunday?")
+    assert notifications.unread_count(alice) == 1
+    chat.mark_read(alice, room, message.id)
+    assert notifications.unread_count(alice) == 0

@@ -179,6 +179,8 @@ def mark_read(user, room: Room, message_id: int | None) -> None:
         db.session.add(membership)
     if (membership.last_read_message_id or 0) < message_id:
         membership.last_read_message_id = message_id
+        if room.kind == RoomKind.DIRECT:
+            notifications.mark_group_read(user, f"direct:{room.id}")  # they have seen the messages now
     try:
         db.session.commit()
     except IntegrityError:  # two tabs opened the room at the same moment

@@ -14,7 +14,9 @@ from flask import render_template
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import Block, CircleLink, Connection, EmailToken, Notification, OnBehalfAction, Profile, User
+from app.models import (
+    Block, CircleLink, Connection, DigestRun, EmailToken, Notification, NotificationPreference, OnBehalfAction, Profile, User,
+)
 from app.models.types import utcnow
 from app.services import photos
 from app.services.errors import Invalid, NotAllowed
@@ -160,6 +162,16 @@ def export_notifications(user: User) -> list:
     return [{"message": row.message, "link": row.link, "when": _when(row.created_at), "read": _when(row.read_at)} for row in rows]
 
 
+@exporter("notification_settings", "How we tell you about things")
+def export_notification_settings(user: User) -> list:
+    from app.services import notifications
+
+    return [
+        {"what": notifications.KINDS[kind].label, "by_email": notifications.DELIVERY_WORDS[delivery]}
+        for kind, delivery in notifications.preferences_for(user).items()
+    ]
+
+
 @exporter("blocks", "Members you have blocked")
 def export_blocks(user: User) -> list:
     rows = db.session.scalars(
@@ -248,6 +260,12 @@ def erase_on_behalf(user: User) -> None:
 def erase_notifications(user: User) -> None:
     # Notifications they caused name them, so those go too.
     db.session.execute(sa.delete(Notification).where(sa.or_(Notification.user_id == user.id, Notification.actor_id == user.id)))
+
+
+@eraser("notification_settings")
+def erase_notification_settings(user: User) -> None:
+    db.session.execute(sa.delete(NotificationPreference).where(NotificationPreference.user_id == user.id))
+    db.session.execute(sa.delete(DigestRun).where(DigestRun.user_id == user.id))
 
 
 @eraser("blocks")

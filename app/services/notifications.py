@@ -388,6 +388,17 @@ def mark_all_read(user: User) -> int:
     return result.rowcount
 
 
+def mark_group_read(user: User, group_key: str) -> None:
+    """Adds to the session; callers commit. (Opening a conversation reads its notification.)"""
+    result = db.session.execute(
+        sa.update(Notification)
+        .where(Notification.user_id == user.id, Notification.group_key == group_key, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    if result.rowcount:
+        _note_live(user.id)
+
+
 # ---- The daily summary ----
 
 
