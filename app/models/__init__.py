@@ -43,3 +43,18 @@ from app.models.forums import (  # noqa: F401
     ThreadFollow,
     ThreadRead,
 )
+from app.models.moderation import (  # noqa: F401
+    Appeal,
+    AppealStatus,
+    Case,
+    CaseStatus,
+    Outcome,
+    Report,
+    ReportReason,
+    Sanction,
+    SanctionKind,
+    Urgency,
+    WatchedAction,
+    WatchedKind,
+    WatchedWord,
+)
