@@ -44,6 +44,8 @@ from app.models.forums import (  # noqa: F401
     ThreadRead,
 )
 from app.models.moderation import (  # noqa: F401
+    MEMBER_REASONS,
+    WATCHED_ACTION_LABELS,
     Appeal,
     AppealStatus,
     Case,

@@ -243,6 +243,8 @@ def active_sanctions(user) -> list[Sanction]:
     """Silences and suspensions in force now. Cached for one request (cleared when one is added)."""
     if not is_member(user):
         return []
+    if user.restricted_until is None or user.restricted_until <= utcnow():
+        return []
     cache = g.setdefault("_kindred_sanctions", {})
     if user.id not in cache:
         now = utcnow()
@@ -257,6 +259,17 @@ def active_sanctions(user) -> list[Sanction]:
 
 def forget_cached_sanctions() -> None:
     g.pop("_kindred_sanctions", None)
+
+
+def _recompute_restricted(member: User) -> None:
+    db.session.flush()
+    member.restricted_until = db.session.scalar(
+        sa.select(sa.func.max(Sanction.until)).where(
+            Sanction.member_id == member.id, Sanction.kind.in_((SanctionKind.SILENCE, SanctionKind.SUSPEND)),
+            Sanction.lifted_at.is_(None), Sanction.until > utcnow(),
+        )
+    )
+    forget_cached_sanctions()
 
 
 def suspension_of(user) -> Sanction | None:
@@ -606,6 +619,8 @@ def act(moderator, case: Case, outcome, reason: str, *, days: int | None = None,
     if outcome in (Outcome.WARN, Outcome.SILENCE, Outcome.SUSPEND):
         sanction_kind = {Outcome.WARN: SanctionKind.WARNING, Outcome.SILENCE: SanctionKind.SILENCE, Outcome.SUSPEND: SanctionKind.SUSPEND}[outcome]
         db.session.add(Sanction(member_id=author.id, kind=sanction_kind, case_id=case.id, reason=reason, by_id=moderator.id, until=until))
+        if until is not None and (author.restricted_until is None or author.restricted_until < until):
+            author.restricted_until = until
         forget_cached_sanctions()
     audit_reason = reason or ACTION_WORDS[outcome][0]
     if until:
@@ -693,7 +708,7 @@ def lift_sanction(admin_or_moderator, sanction: Sanction, reason: str = "") -> N
     if sanction.lifted_at is None:
         sanction.lifted_at = utcnow()
         audit.record(admin_or_moderator, "lift_sanction", sanction, reason or f"{sanction.kind.value} lifted")
-        forget_cached_sanctions()
+        _recompute_restricted(sanction.member)
         notify(sanction.member, "moderation", f"Your {'suspension' if sanction.kind == SanctionKind.SUSPEND else 'pause'} has been lifted. Welcome back.",
                url_for("moderation.history"))
         db.session.commit()
@@ -782,7 +797,8 @@ def decide_appeal(moderator, row: Appeal, overturn: bool, reason: str) -> Appeal
             kind.restore(obj, moderator)
         for sanction in db.session.scalars(sa.select(Sanction).where(Sanction.case_id == case.id, Sanction.lifted_at.is_(None))):
             sanction.lifted_at = utcnow()
-        forget_cached_sanctions()
+        if row.member is not None:
+            _recompute_restricted(row.member)
     audit.record(moderator, "appeal_overturned" if overturn else "appeal_upheld", case, reason)
     if row.member is not None:
         sentence = ("A volunteer looked at your appeal and changed the decision. " if overturn
