@@ -215,6 +215,12 @@ def _hide_meetup(meetup, reason, moderator):
 
 
 def _restore_meetup(meetup, moderator):
+    """Publish it again; a held listing publishes every date of its series."""
+    if meetup.series_id:
+        for item in db.session.scalars(sa.select(Meetup).where(
+            Meetup.series_id == meetup.series_id, Meetup.status.in_((MeetupStatus.AWAITING_APPROVAL, MeetupStatus.NOT_PUBLISHED))
+        )):
+            item.status = MeetupStatus.PUBLISHED
     meetup.status = MeetupStatus.PUBLISHED
 
 

@@ -46,6 +46,12 @@ SAFETY_MESSAGE = (
     "A member of our safeguarding team will read what you wrote. You can talk to someone now:"
 )
 
+def support_sentence() -> str:
+    """The support lines in one sentence, for a flashed message after writing words of crisis."""
+    lines = "; ".join(f"{name}: {number}" for name, number, _ in SUPPORT_LINES)
+    return f"{SAFETY_MESSAGE} {lines}."
+
+
 # ---- Normalising ------------------------------------------------------------------------------
 
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
