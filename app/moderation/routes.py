@@ -121,6 +121,8 @@ def report(content_type, content_id):
         abort(404)
     obj = _reportable(content_type, content_id)
     kind = moderation.kind_of(content_type)
+    if kind.author_id(obj) == current_user.id:
+        abort(403)  # your own: delete it instead
     form = ReportForm()
     if form.validate_on_submit():
         try:
