@@ -72,6 +72,13 @@ def can_delete_post(user, post) -> bool:
     return can_edit_post(user, post)
 
 
+def can_participate(user) -> bool:
+    """May this member write (post, reply, react, message)? Not while a volunteer has paused or suspended them."""
+    from app.services.moderation import can_participate as not_paused
+
+    return not_paused(user)
+
+
 def can_see_revisions(user) -> bool:
     return can_moderate(user)
 
@@ -87,6 +94,7 @@ ALL = {
     "can_edit_post": can_edit_post,
     "can_delete_post": can_delete_post,
     "can_see_revisions": can_see_revisions,
+    "can_participate": can_participate,
 }
 
 
