@@ -100,13 +100,14 @@ def _register_blueprints(app: Flask) -> None:
     from app.forums import bp as forums_bp
     from app.main import bp as main_bp
     from app.meetups import bp as meetups_bp
+    from app.moderation import bp as moderation_bp
     from app.notifications import bp as notifications_bp
     from app.profiles import bp as profiles_bp
     from app.settings import bp as settings_bp
 
     for blueprint in (
         main_bp, auth_bp, settings_bp, admin_bp, profiles_bp, connections_bp, circle_bp,
-        notifications_bp, forums_bp, meetups_bp, chat_bp,
+        notifications_bp, forums_bp, meetups_bp, chat_bp, moderation_bp,
     ):
         app.register_blueprint(blueprint)
 

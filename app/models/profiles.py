@@ -77,6 +77,11 @@ class Profile(db.Model):
     interests_visibility: Mapped[Visibility] = _visibility_column(Visibility.MEMBERS)
     town_visibility: Mapped[Visibility] = _visibility_column(Visibility.MEMBERS)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # Moderation of the written fields (about, helps me, interests, town): "visible", "held" (waiting
+    # for a volunteer after a watched word) or "hidden" (by a volunteer). Held or hidden text is
+    # shown only to the member themself (and in the moderation queue).
+    text_status: Mapped[str] = mapped_column(sa.String(16), default="visible", server_default="visible")
+    moderation_note: Mapped[str | None] = mapped_column(sa.Text)
 
     user = relationship(
         "User", backref=backref("profile", uselist=False, cascade="all, delete-orphan", passive_deletes=True)

@@ -9,7 +9,7 @@ from app.models.profiles import PRIVATE_FIELDS, VISIBILITY_SHORT
 from app.permissions import can_view_profile, is_member
 from app.profiles import bp
 from app.profiles.forms import ConfirmForm, DirectorySearchForm, EditProfileForm
-from app.services import blocking, circle, connections, photos, profiles
+from app.services import blocking, circle, connections, photos, profiles, watched_words
 from app.services.errors import ServiceError
 
 
@@ -79,7 +79,7 @@ def edit():
         upload = form.photo.data
         has_upload = upload is not None and getattr(upload, "filename", "")
         try:
-            profiles.update(
+            saved = profiles.update(
                 current_user,
                 about=form.about.data, helps_me=form.helps_me.data, interests=form.interests.data, town=form.town.data,
                 visibility={name: getattr(form, f"{name}_visibility").data for name in PRIVATE_FIELDS},
@@ -89,7 +89,13 @@ def edit():
         except ServiceError as error:
             add_service_error(form, error)
         else:
-            flash("Your profile is saved.", "success")
+            verdict = getattr(saved, "moderation_verdict", None)
+            if verdict is not None and verdict.held:
+                flash("Your profile is saved. " + " ".join(verdict.messages) + " Until then, only you can see your words.", "info")
+            else:
+                flash("Your profile is saved.", "success")
+            if verdict is not None and verdict.safety:
+                flash(watched_words.support_sentence(), "info")
             return redirect(url_for("profiles.show", user_id=current_user.id))
     return render_template("profiles/edit.html", form=form, profile=profile)
 
