@@ -8,6 +8,7 @@ from app.models.profiles import (  # noqa: F401
     CircleStatus,
     Connection,
     ConnectionStatus,
+    Mute,
     OnBehalfAction,
     Profile,
     Visibility,

@@ -200,3 +200,19 @@ class Block(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     blocked = relationship("User", foreign_keys=[blocked_id])
+
+
+class Mute(db.Model):
+    """A member muted another: a softer step than blocking. The muted member's forum posts are
+    folded away and they send no notifications to the muter; nothing else changes, and they are
+    never told."""
+
+    __tablename__ = "mutes"
+    __table_args__ = (sa.UniqueConstraint("muter_id", "muted_id", name="uq_mutes_pair"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    muter_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    muted_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    muted = relationship("User", foreign_keys=[muted_id])

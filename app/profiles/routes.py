@@ -40,6 +40,7 @@ def show(user_id):
         context.update(
             connection=connection,
             i_blocked=blocking.is_blocked(current_user, member),
+            i_muted=blocking.is_muted(current_user, member),
             circle_link=circle.link_between(current_user, member),
             can_have_circle=circle.can_have_circle,
         )
@@ -158,3 +159,19 @@ def block(user_id):
         flash(f"You have blocked {member.display_name}. They have not been told.", "success")
         return redirect(url_for("settings.blocked"))
     return render_template("profiles/block.html", member=member, form=form)
+
+
+@bp.route("/<int:user_id>/mute", methods=["POST"])
+@login_required
+def mute(user_id):
+    """Mute (or unmute) a member: no confirmation page, because it is gentle and undone in one press."""
+    member = _member_or_404(user_id)
+    if member.id == current_user.id or not ConfirmForm().validate_on_submit():
+        return redirect(url_for("profiles.show", user_id=member.id))
+    if request.form.get("mute") == "no":
+        blocking.unmute(current_user, member)
+        flash(f"You have unmuted {member.display_name}. Their posts show as usual again.", "success")
+    else:
+        blocking.mute(current_user, member)
+        flash(f"You have muted {member.display_name}. Their posts are folded away for you and they cannot send you notifications. They have not been told.", "success")
+    return redirect(url_for("profiles.show", user_id=member.id))

@@ -106,10 +106,10 @@ def may_see_thread(viewer, thread: Thread) -> bool:
 
 
 def collapsed_author_ids(viewer) -> frozenset[int]:
-    """Authors whose posts are collapsed for this reader: the members they have blocked."""
+    """Authors whose posts are collapsed for this reader: the members they have blocked or muted."""
     if not is_member(viewer):
         return frozenset()
-    return frozenset(blocking.blocked_ids(viewer))
+    return frozenset(blocking.hidden_author_ids(viewer))
 
 
 # ---- Reading -------------------------------------------------------------------------------

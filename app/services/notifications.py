@@ -9,9 +9,13 @@ from app.models.types import utcnow
 PAGE_SIZE = 20
 
 
-def notify(user: User, kind: str, message: str, link: str = "", actor: User | None = None) -> Notification:
+def notify(user: User, kind: str, message: str, link: str = "", actor: User | None = None) -> Notification | None:
     """Tell `user` something in one plain sentence. Pass `actor` whenever the sentence names
     someone, so erasing that person's account can erase the sentence too."""
+    from app.services import blocking
+
+    if actor is not None and blocking.wants_nothing_from(user, actor):
+        return None  # they blocked or muted the person who caused it
     notification = Notification(
         user_id=user.id, kind=kind, message=message, link=link, actor_id=actor.id if actor is not None else None
     )
