@@ -80,6 +80,12 @@ class Config:
     DEFAULT_TIMEZONE = "Europe/London"
     HSTS = False
     SEED_DEMO_ALLOWED = True
+
+    # Moderation: content reported by this many different members is hidden until a volunteer decides;
+    # a new member's first posts wait for approval, and so do links until they have this many approved posts.
+    MODERATION_HIDE_AFTER_REPORTS = int(os.environ.get("MODERATION_HIDE_AFTER_REPORTS", "3"))
+    MODERATION_FIRST_POSTS_HELD = int(os.environ.get("MODERATION_FIRST_POSTS_HELD", "2"))
+    MODERATION_LINK_TRUSTED_AFTER = int(os.environ.get("MODERATION_LINK_TRUSTED_AFTER", "5"))
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
 
     # Chat (Socket.IO). Origins other than the site's own that may open a socket (rarely needed).
@@ -117,6 +123,9 @@ class TestingConfig(Config):
     ARGON2_MEMORY_COST = 64  # argon2 refuses less than 8 KiB per lane (4 lanes)
     REDIS_URL = None
     CHAT_PRESENCE_DELAY = 0  # announce at once, so tests need not wait
+    # The cast are established members in most stories; the moderation tests turn these back on.
+    MODERATION_FIRST_POSTS_HELD = 0
+    MODERATION_LINK_TRUSTED_AFTER = 0
 
 
 class ProductionConfig(Config):

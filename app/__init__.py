@@ -100,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.forums import bp as forums_bp
     from app.main import bp as main_bp
     from app.meetups import bp as meetups_bp
+    from app.moderation import bp as moderation_bp
     from app.notifications import bp as notifications_bp
     from app.notifications import public_bp as notifications_public_bp
     from app.profiles import bp as profiles_bp
@@ -107,7 +108,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (
         main_bp, auth_bp, settings_bp, admin_bp, profiles_bp, connections_bp, circle_bp,
-        notifications_bp, notifications_public_bp, forums_bp, meetups_bp, chat_bp,
+        notifications_bp, notifications_public_bp, forums_bp, meetups_bp, chat_bp, moderation_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -1,10 +1,12 @@
 """Command-line tasks: `flask seed-demo`, `flask create-admin`, `flask worker`, `flask purge-deleted`, `flask send-reminders`,
-`flask send-digests`."""
+`flask send-digests`, `flask moderation-reminders`."""
 import click
 from flask import Flask, current_app
 
 
 def init_app(app: Flask) -> None:
+    _moderation_commands(app)
+
     @app.cli.command("seed-demo")
     def seed_demo_command():
         """Create the demo cast and content (safe to run more than once)."""
@@ -70,6 +72,17 @@ def init_app(app: Flask) -> None:
         with _site_request_context():
             sent = notifications.send_digests()
         click.echo(f"Sent {sent} daily summar{'y' if sent == 1 else 'ies'}.")
+
+
+def _moderation_commands(app: Flask) -> None:
+    @app.cli.command("moderation-reminders")
+    def moderation_reminders_command():
+        """Email the admins once about moderation cases waiting too long (24 hours; safety 2 hours). Run from cron."""
+        from app.services import moderation
+
+        with _site_request_context():
+            late = moderation.send_overdue_reminders()
+        click.echo(f"Emailed the admins about {late} late case{'' if late == 1 else 's'}.")
 
 
 def _site_request_context():

@@ -73,13 +73,22 @@ def can_delete_post(user, post) -> bool:
     return can_edit_post(user, post)
 
 
+def can_participate(user) -> bool:
+    """May this member write (post, reply, react, message)? Not while a volunteer has paused or suspended them."""
+    from app.services.moderation import can_participate as not_paused
+
+    return not_paused(user)
+
+
 def can_see_revisions(user) -> bool:
     return can_moderate(user)
 
 
 def may_use_chat(user) -> bool:
-    """May this person connect to chat at all? Moderation adds suspension here."""
-    return is_member(user)
+    """May this person connect to chat at all? Not while suspended (silenced members may read)."""
+    from app.services.moderation import suspension_of
+
+    return is_member(user) and suspension_of(user) is None
 
 
 def can_see_room(user, room) -> bool:
@@ -147,9 +156,9 @@ def can_direct_message(sender, recipient) -> bool:
 
 
 def can_post_in_room(user, room) -> bool:
-    """Send in a room: see it, and in a direct room be allowed to message the other person
-    (or be replying to someone who started the conversation with you)."""
-    if not can_see_room(user, room):
+    """Send in a room: see it, not be silenced, and in a direct room be allowed to message the
+    other person (or be replying to someone who started the conversation with you)."""
+    if not can_see_room(user, room) or not can_participate(user):
         return False
     if room.kind != RoomKind.DIRECT:
         return True
@@ -172,13 +181,12 @@ ALL = {
     "can_edit_post": can_edit_post,
     "can_delete_post": can_delete_post,
     "can_see_revisions": can_see_revisions,
-
-
     "may_use_chat": may_use_chat,
     "can_see_room": can_see_room,
     "can_post_in_room": can_post_in_room,
     "can_direct_message": can_direct_message,
     "can_join_meetup_chat": can_join_meetup_chat,
+    "can_participate": can_participate,
 }
 
 

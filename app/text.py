@@ -65,3 +65,13 @@ def highlighted_excerpt(raw: str) -> Markup:
     plain = " ".join(plain.split())
     escaped = str(escape(plain))
     return Markup(_MARKED.sub(r"<mark>\1</mark>", escaped).replace(MARK_START, "").replace(MARK_END, ""))
+
+
+_LINK = re.compile(
+    r"https?://|\bwww\.|\b[a-z0-9-]+\.(?:com|org|net|co\.uk|org\.uk|uk|io|info|biz|xyz|ly|me)\b(?:/|\s|$)", re.I
+)
+
+
+def contains_link(source: str) -> bool:
+    """Does this text carry a web address? (Links from new members wait for approval.)"""
+    return bool(_LINK.search(source or ""))

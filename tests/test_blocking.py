@@ -115,3 +115,32 @@ def test_posts_by_someone_alice_blocked_are_folded_away_for_her_only(alice, bob,
     assert '<details class="post__collapsed">' in alices_view
     bobs_view = client_for(bob).get(f"/threads/{thread.id}").get_data(as_text=True)
     assert "Send me your bank details." in bobs_view and "member you have blocked" not in bobs_view
+
+
+def test_alice_mutes_eve_her_posts_fold_away_and_eve_sends_her_no_notifications(alice, bob, root, client_for):
+    from app.models import Audience, Notification
+    from app.services import forums
+    import sqlalchemy as sa
+    from app.extensions import db
+
+    eve = new_member("Eve Stone")
+    browser = client_for(alice)
+    profile = page_text(browser.get(f"/members/{eve.id}"))
+    assert "Mute Eve Stone" in profile
+    reply = browser.post(f"/members/{eve.id}/mute", data={})
+    assert "You have muted Eve Stone" in page_text(browser.get(reply.headers["Location"]))
+    assert blocking.is_muted(alice, eve) and not blocking.is_blocked(alice, eve)
+
+    welcome = forums.save_category(root, "Welcome", "Say hello.", 0, Audience.EVERYONE, Audience.MEMBERS)
+    thread = forums.start_thread(alice, welcome, "Hello from Alice", "I love my garden.")
+    forums.reply(eve, thread, "Look at my shop.")
+    assert "Show this post from a member you have blocked or muted" in page_text(browser.get(f"/threads/{thread.id}"))
+    # Eve still sees Alice's members-level profile and can connect: muting only quietens Eve for Alice.
+    connections.ask(eve, alice)
+    db.session.commit()
+    assert not db.session.scalars(sa.select(Notification).where(Notification.user_id == alice.id, Notification.actor_id == eve.id)).all()
+    assert "Eve Stone" in page_text(browser.get("/settings/blocked"))
+
+    browser.post(f"/settings/muted/{eve.id}/unmute", data={})
+    assert not blocking.is_muted(alice, eve)
+    assert '<details class="post__collapsed">' not in browser.get(f"/threads/{thread.id}").get_data(as_text=True)

@@ -81,10 +81,13 @@ def test_alice_cannot_join_or_post_in_a_private_conversation_between_others(sock
     assert stored_bodies(private) == []
 
 
-def test_meetup_rooms_are_closed_until_meetups_arrive(socket_for, alice):
-    meetup_room = Room(kind=RoomKind.MEETUP, name="Tea dance chat", meetup_id=7)
-    db.session.add(meetup_room)
-    db.session.commit()
+def test_a_meetup_room_is_closed_to_someone_not_going(socket_for, alice, bob, hope, root):
+    from app.services import meetups
+    from tests.meetups_support import hope_dementia_care, list_meetup
+
+    tea_dance = list_meetup(hope, hope_dementia_care(hope, root), title="Tea dance")
+    meetups.rsvp(bob, tea_dance)
+    meetup_room = chat.meetup_room(bob, tea_dance)
     alice_live = socket_for(alice)
     assert join(alice_live, meetup_room)["ok"] is False
     assert say(alice_live, meetup_room, "Anyone going?")["ok"] is False

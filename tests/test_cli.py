@@ -12,7 +12,8 @@ def test_seed_demo_creates_the_cast_once_and_they_can_sign_in(app):
     second = runner.invoke(args=["seed-demo"])
     assert "5 new members" in first.output and "0 new members" in second.output
     emails = sorted(db.session.scalars(sa.select(User.email)))
-    assert emails == [f"{name}@example.org" for name in ("alice", "bob", "hope", "maya", "root")]
+    # The cast, plus Eve and Nina from the moderation demo (a troublemaker and a brand-new member).
+    assert emails == [f"{name}@example.org" for name in ("alice", "bob", "eve", "hope", "maya", "nina", "root")]
     root = accounts.authenticate("root@example.org", demo.DEMO_PASSWORD)
     assert root.is_admin and root.is_moderator
     maya = accounts.find_by_email("maya@example.org")

@@ -50,6 +50,7 @@ def _give_alice_a_full_life(alice, bob):
     db.session.commit()
     eve = new_member("Eve Stone")
     blocking.block(alice, eve)
+    blocking.mute(alice, new_member("Max Loud"))
     accounts.update_display_settings(alice, "largest", "cream")
     return eve
 

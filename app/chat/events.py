@@ -167,4 +167,5 @@ def send(data):
     if client_id is not None and not isinstance(client_id, str):
         raise Invalid("That message had a damaged label. Please send it again.")
     message = chat.post_message(current_user, room, body, client_id)
-    return {"ok": True, "room_id": room.id, "client_id": client_id, "message": chat.message_payload(message)}
+    return {"ok": True, "room_id": room.id, "client_id": client_id, "message": chat.message_payload(message),
+            "notice": getattr(message, "notice", "")}

@@ -37,9 +37,9 @@ def _int_arg(name: str) -> int | None:
 
 
 def _report_url(message: Message) -> str | None:
-    """"Report this" links to moderation once it exists (the lead settles its arguments at merge)."""
+    """The "Report this" link for a message (moderation's one reporting route)."""
     try:
-        return url_for("moderation.report", target="chat_message", target_id=message.id)
+        return url_for("moderation.report", content_type="chat_message", content_id=message.id)
     except BuildError:
         return None
 
@@ -102,7 +102,9 @@ def send(room_id: int):
         except ServiceError as error:
             add_service_error(form, error)
         else:
-            if message.status == MessageStatus.HELD:
+            if getattr(message, "notice", ""):
+                flash(message.notice, "info")
+            elif message.status == MessageStatus.HELD:
                 flash("Your message is saved. It has a link, so a volunteer will check it soon before others see it.", "info")
             return redirect(url_for("chat.room", room_id=room.id, _anchor=f"message-{message.id}"))
     return _render_room(room, form, 400)

@@ -19,7 +19,7 @@ from app.forums.forms import WRITING_HINT, CategoryForm, ConfirmForm, EditForm, 
 from app.models import Category, ReactionKind
 from app import text
 from app.permissions import can_delete_post, can_edit_post, can_moderate, can_reply, can_see_revisions, can_start_thread, is_member
-from app.services import forums, search as search_service
+from app.services import forums, search as search_service, watched_words
 from app.services.errors import NotFound, ServiceError
 
 UNSENT_COOKIE = "kindred_unsent"
@@ -126,6 +126,25 @@ def _with_callbacks(response, callbacks):
     return response
 
 
+def _told_about_moderation(post) -> bool:
+    """After writing: say gently that it waits for a volunteer, and show support lines at once
+    after words of crisis. Returns True when something was said."""
+    if post is None:
+        return False
+    verdict = getattr(post, "moderation_verdict", None)
+    told = False
+    if getattr(post, "moderation_held", False):
+        words = " ".join(verdict.messages) if verdict is not None and verdict.messages else ""
+        flash(f"Thank you. A volunteer will check this soon, then everyone can see it. {words}".strip(), "info")
+        told = True
+    if verdict is not None and verdict.safety:
+        if not told:
+            flash("Your post is published.", "success")
+        flash(watched_words.support_sentence(), "info")
+        told = True
+    return told
+
+
 # ---- Reading ------------------------------------------------------------------------------------
 
 
@@ -189,7 +208,8 @@ def new_thread(slug):
         except ServiceError as error:
             add_service_error(form, error)
         else:
-            flash("Your thread is posted. We will let you know when people reply.", "success")
+            if not _told_about_moderation(getattr(thread, "first_post", None)):
+                flash("Your thread is posted. We will let you know when people reply.", "success")
             return redirect(url_for("forums.thread", thread_id=thread.id))
     may_post = can_start_thread(current_user, category)
     return _with_callbacks(render_template("forums/new_thread.html", category=category, form=form, may_post=may_post), callbacks)
@@ -230,7 +250,8 @@ def reply(thread_id):
             except ServiceError as error:
                 add_service_error(form, error)
             else:
-                flash("Your reply is posted.", "success")
+                if not _told_about_moderation(post):
+                    flash("Your reply is posted.", "success")
                 return redirect(post_url(post))
     return render_template("forums/reply.html", thread=thread, form=form, may_reply=can_reply(current_user, thread))
 
@@ -273,7 +294,8 @@ def edit_post(post_id):
         except ServiceError as error:
             add_service_error(form, error)
         else:
-            flash("Your changes are saved.", "success")
+            if not _told_about_moderation(post):
+                flash("Your changes are saved.", "success")
             return redirect(post_url(post))
     return render_template("forums/edit.html", post=post, form=form)
 

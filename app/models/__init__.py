@@ -8,6 +8,7 @@ from app.models.profiles import (  # noqa: F401
     CircleStatus,
     Connection,
     ConnectionStatus,
+    Mute,
     OnBehalfAction,
     Profile,
     Visibility,
@@ -44,3 +45,20 @@ from app.models.forums import (  # noqa: F401
     ThreadRead,
 )
 from app.models.chat import ChatPreference, Message, MessageStatus, Room, RoomKind, RoomMember, RoomMute  # noqa: F401
+from app.models.moderation import (  # noqa: F401
+    MEMBER_REASONS,
+    WATCHED_ACTION_LABELS,
+    Appeal,
+    AppealStatus,
+    Case,
+    CaseStatus,
+    Outcome,
+    Report,
+    ReportReason,
+    Sanction,
+    SanctionKind,
+    Urgency,
+    WatchedAction,
+    WatchedKind,
+    WatchedWord,
+)

@@ -106,6 +106,8 @@ class Thread(db.Model):
     is_pinned: Mapped[bool] = mapped_column(default=False)
     is_locked: Mapped[bool] = mapped_column(default=False)
     is_deleted: Mapped[bool] = mapped_column(default=False)
+    # Its first post is held for approval or hidden by a volunteer: only the author and moderators see it.
+    is_hidden: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # The highest post number handed out; posts are numbered 1, 2, 3 ... within a thread.
     last_post_number: Mapped[int] = mapped_column(default=0)
     post_count: Mapped[int] = mapped_column(default=0)  # visible posts, first post included
@@ -139,6 +141,8 @@ class Post(db.Model):
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     deleted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # Why a volunteer hid it (or a note about their edit), written for the author.
+    moderation_note: Mapped[str | None] = mapped_column(sa.Text)
 
     thread: Mapped[Thread] = relationship(foreign_keys=[thread_id])
     author = relationship("User", foreign_keys=[author_id])

@@ -77,6 +77,11 @@ class Profile(db.Model):
     interests_visibility: Mapped[Visibility] = _visibility_column(Visibility.MEMBERS)
     town_visibility: Mapped[Visibility] = _visibility_column(Visibility.MEMBERS)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # Moderation of the written fields (about, helps me, interests, town): "visible", "held" (waiting
+    # for a volunteer after a watched word) or "hidden" (by a volunteer). Held or hidden text is
+    # shown only to the member themself (and in the moderation queue).
+    text_status: Mapped[str] = mapped_column(sa.String(16), default="visible", server_default="visible")
+    moderation_note: Mapped[str | None] = mapped_column(sa.Text)
 
     user = relationship(
         "User", backref=backref("profile", uselist=False, cascade="all, delete-orphan", passive_deletes=True)
@@ -195,3 +200,19 @@ class Block(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     blocked = relationship("User", foreign_keys=[blocked_id])
+
+
+class Mute(db.Model):
+    """A member muted another: a softer step than blocking. The muted member's forum posts are
+    folded away and they send no notifications to the muter; nothing else changes, and they are
+    never told."""
+
+    __tablename__ = "mutes"
+    __table_args__ = (sa.UniqueConstraint("muter_id", "muted_id", name="uq_mutes_pair"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    muter_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    muted_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    muted = relationship("User", foreign_keys=[muted_id])

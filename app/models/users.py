@@ -87,6 +87,9 @@ class User(UserMixin, db.Model):
     purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # What happens to their posts: "remove" or "keep" (shown as "a former member").
     posts_choice: Mapped[str | None] = mapped_column(sa.String(16))
+    # The latest end of a pause or suspension (services.moderation keeps it): when it is empty or past,
+    # no page needs to look up sanctions at all.
+    restricted_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     tokens: Mapped[list[EmailToken]] = relationship(back_populates="user", cascade="all, delete-orphan")
 

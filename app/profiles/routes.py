@@ -9,7 +9,7 @@ from app.models.profiles import PRIVATE_FIELDS, VISIBILITY_SHORT
 from app.permissions import can_view_profile, is_member
 from app.profiles import bp
 from app.profiles.forms import ConfirmForm, DirectorySearchForm, EditProfileForm
-from app.services import blocking, circle, connections, photos, profiles
+from app.services import blocking, circle, connections, photos, profiles, watched_words
 from app.services.errors import ServiceError
 
 
@@ -40,6 +40,7 @@ def show(user_id):
         context.update(
             connection=connection,
             i_blocked=blocking.is_blocked(current_user, member),
+            i_muted=blocking.is_muted(current_user, member),
             circle_link=circle.link_between(current_user, member),
             can_have_circle=circle.can_have_circle,
         )
@@ -79,7 +80,7 @@ def edit():
         upload = form.photo.data
         has_upload = upload is not None and getattr(upload, "filename", "")
         try:
-            profiles.update(
+            saved = profiles.update(
                 current_user,
                 about=form.about.data, helps_me=form.helps_me.data, interests=form.interests.data, town=form.town.data,
                 visibility={name: getattr(form, f"{name}_visibility").data for name in PRIVATE_FIELDS},
@@ -89,7 +90,13 @@ def edit():
         except ServiceError as error:
             add_service_error(form, error)
         else:
-            flash("Your profile is saved.", "success")
+            verdict = getattr(saved, "moderation_verdict", None)
+            if verdict is not None and verdict.held:
+                flash("Your profile is saved. " + " ".join(verdict.messages) + " Until then, only you can see your words.", "info")
+            else:
+                flash("Your profile is saved.", "success")
+            if verdict is not None and verdict.safety:
+                flash(watched_words.support_sentence(), "info")
             return redirect(url_for("profiles.show", user_id=current_user.id))
     return render_template("profiles/edit.html", form=form, profile=profile)
 
@@ -152,3 +159,19 @@ def block(user_id):
         flash(f"You have blocked {member.display_name}. They have not been told.", "success")
         return redirect(url_for("settings.blocked"))
     return render_template("profiles/block.html", member=member, form=form)
+
+
+@bp.route("/<int:user_id>/mute", methods=["POST"])
+@login_required
+def mute(user_id):
+    """Mute (or unmute) a member: no confirmation page, because it is gentle and undone in one press."""
+    member = _member_or_404(user_id)
+    if member.id == current_user.id or not ConfirmForm().validate_on_submit():
+        return redirect(url_for("profiles.show", user_id=member.id))
+    if request.form.get("mute") == "no":
+        blocking.unmute(current_user, member)
+        flash(f"You have unmuted {member.display_name}. Their posts show as usual again.", "success")
+    else:
+        blocking.mute(current_user, member)
+        flash(f"You have muted {member.display_name}. Their posts are folded away for you and they cannot send you notifications. They have not been told.", "success")
+    return redirect(url_for("profiles.show", user_id=member.id))

@@ -1,8 +1,9 @@
-"""Blocking: a member stops another from reaching them. The blocked member is never told."""
+"""Blocking (a member stops another from reaching them) and muting (a softer step: their posts are
+folded away and they send no notifications). Neither is ever told."""
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Block, CircleLink, Connection, User
+from app.models import Block, CircleLink, Connection, Mute, User
 from app.services.errors import Invalid
 
 
@@ -71,4 +72,58 @@ def unblock(blocker: User, blocked: User) -> None:
     db.session.execute(
         sa.delete(Connection).where(Connection.requester_id == blocked.id, Connection.addressee_id == blocker.id)
     )
+    db.session.commit()
+
+
+def is_muted(viewer: User | None, author: User | None) -> bool:
+    if viewer is None or author is None or not getattr(viewer, "is_authenticated", False):
+        return False
+    return db.session.scalar(
+        sa.select(sa.literal(True)).where(Mute.muter_id == viewer.id, Mute.muted_id == author.id)
+    ) is not None
+
+
+def muted_ids(viewer: User) -> set[int]:
+    return set(db.session.scalars(sa.select(Mute.muted_id).where(Mute.muter_id == viewer.id)))
+
+
+def hidden_author_ids(viewer: User) -> set[int]:
+    """Authors whose posts are folded away for `viewer`: blocked or muted (one query)."""
+    blocked = sa.select(Block.blocked_id.label("member_id")).where(Block.blocker_id == viewer.id)
+    muted = sa.select(Mute.muted_id.label("member_id")).where(Mute.muter_id == viewer.id)
+    return set(db.session.scalars(sa.union(blocked, muted)))
+
+
+def wants_nothing_from(recipient: User, actor: User | None) -> bool:
+    """Should a notification caused by `actor` be dropped for `recipient`? (blocked or muted)"""
+    if actor is None or recipient is None:
+        return False
+    return db.session.scalar(
+        sa.select(sa.literal(True)).where(
+            sa.or_(
+                sa.exists().where(Block.blocker_id == recipient.id, Block.blocked_id == actor.id),
+                sa.exists().where(Mute.muter_id == recipient.id, Mute.muted_id == actor.id),
+            )
+        )
+    ) is not None
+
+
+def muted_members(viewer: User) -> list[Mute]:
+    return list(
+        db.session.scalars(
+            sa.select(Mute).where(Mute.muter_id == viewer.id).options(sa.orm.joinedload(Mute.muted)).order_by(Mute.created_at.desc(), Mute.id.desc())
+        )
+    )
+
+
+def mute(muter: User, muted: User) -> None:
+    if muter.id == muted.id:
+        raise Invalid("You cannot mute yourself.")
+    if not is_muted(muter, muted):
+        db.session.add(Mute(muter_id=muter.id, muted_id=muted.id))
+        db.session.commit()
+
+
+def unmute(muter: User, muted: User) -> None:
+    db.session.execute(sa.delete(Mute).where(Mute.muter_id == muter.id, Mute.muted_id == muted.id))
     db.session.commit()

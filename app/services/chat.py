@@ -14,7 +14,7 @@ from app import formatting, permissions
 from app.extensions import db, socketio
 from app.models import ChatPreference, Message, MessageStatus, Room, RoomKind, RoomMember, RoomMute, User
 from app.models.types import utcnow
-from app.services import audit, notifications
+from app.services import audit, notifications, watched_words
 from app.services.chat_presence import presence
 from app.services.errors import Conflict, Invalid, NotAllowed, NotFound, TooFast
 
@@ -430,7 +430,10 @@ def post_message(author, room: Room, body, client_id: str | None = None) -> Mess
         )
     _check_slow_mode(author, room)
     _check_rate(author)
-    reason = hold_reason(author, body)
+    verdict = watched_words.check(author, body, "chat_message")
+    if verdict.blocked:
+        raise Invalid(f"{watched_words.block_message(verdict)} Your message is still in the box.", field="body")
+    reason = f"Watched words: {verdict.summary}" if verdict.held else hold_reason(author, body)
     message = Message(
         room_id=room.id,
         author_id=author.id,
@@ -451,6 +454,7 @@ def post_message(author, room: Room, body, client_id: str | None = None) -> Mess
         if existing is None:
             raise
         return existing
+    _after_watched_words(author, message, verdict)
     _send(message)
     return message
 
@@ -477,6 +481,24 @@ def _tell_if_away(author, room: Room, message: Message) -> None:
         recipient, "direct_message", sentence, url_for("chat.room", room_id=room.id) + f"#message-{message.id}",
         actor=author, group_key=f"direct:{room.id}",
     )
+def _after_watched_words(author, message: Message, verdict) -> None:
+    """Scams are reported quietly; words of crisis are published, the author is shown the support
+    lines at once (message.notice) and the safeguarding lead gets a safety case."""
+    from app.models import ReportReason
+    from app.services import moderation
+
+    message.notice = ""
+    if verdict.held and verdict.messages:
+        message.notice = " ".join(verdict.messages)
+    if verdict.report_scam:
+        moderation.report_automatically("chat_message", message, ReportReason.SCAM, f"Watched words: {verdict.summary}", author_id=author.id)
+    if verdict.safety:
+        moderation.report_automatically("chat_message", message, ReportReason.SAFETY, f"Watched words: {verdict.summary}", author_id=author.id)
+        message.notice = watched_words.support_sentence()
+    if verdict.report_scam or verdict.safety:
+        db.session.commit()
+    if verdict.safety:
+        moderation.send_safety_alerts("chat_message", message.id)
 
 
 def _send(message: Message) -> None:

@@ -22,6 +22,7 @@ from app.models import (
     PostStatus,
     Reaction,
     ReactionKind,
+    ReportReason,
     Thread,
     ThreadFollow,
     ThreadRead,
@@ -73,15 +74,42 @@ def page_for_number(number: int) -> int:
 
 
 def visible_posts(viewer):
-    """Every query for posts goes through here, so moderation (held, hidden) plugs in once."""
-    return sa.select(Post).where(Post.status == PostStatus.VISIBLE)
+    """Every query for posts goes through here, so moderation plugs in once. Published posts for
+    everyone; held and hidden posts for moderators, and for their own author (who sees why);
+    deleted posts for nobody (the author has the undo page)."""
+    return sa.select(Post).where(post_visibility(viewer))
+
+
+def post_visibility(viewer):
+    """The WHERE clause of visible_posts, for queries that select something else."""
+    if can_moderate(viewer):
+        return Post.status.in_((PostStatus.VISIBLE, PostStatus.HELD, PostStatus.HIDDEN))
+    if is_member(viewer):
+        return sa.or_(
+            Post.status == PostStatus.VISIBLE,
+            sa.and_(Post.author_id == viewer.id, Post.status.in_((PostStatus.HELD, PostStatus.HIDDEN))),
+        )
+    return Post.status == PostStatus.VISIBLE
+
+
+def may_see_post(viewer, post: Post) -> bool:
+    if post.status == PostStatus.VISIBLE:
+        return True
+    if post.status in (PostStatus.HELD, PostStatus.HIDDEN):
+        return can_moderate(viewer) or (is_member(viewer) and post.author_id == viewer.id)
+    return False
+
+
+def may_see_thread(viewer, thread: Thread) -> bool:
+    """A thread whose first post is held or hidden is seen only by its author and moderators."""
+    return not thread.is_hidden or can_moderate(viewer) or (is_member(viewer) and thread.author_id == viewer.id)
 
 
 def collapsed_author_ids(viewer) -> frozenset[int]:
-    """Authors whose posts are collapsed for this reader: the members they have blocked."""
+    """Authors whose posts are collapsed for this reader: the members they have blocked or muted."""
     if not is_member(viewer):
         return frozenset()
-    return frozenset(blocking.blocked_ids(viewer))
+    return frozenset(blocking.hidden_author_ids(viewer))
 
 
 # ---- Reading -------------------------------------------------------------------------------
@@ -119,6 +147,8 @@ def get_thread(viewer, thread_id: int, *, include_deleted: bool = False) -> Thre
         raise NotFound("We cannot find that thread.")
     if thread.is_deleted and not include_deleted:
         raise NotFound("This thread has been deleted.")
+    if not may_see_thread(viewer, thread):
+        raise NotFound("We cannot find that thread.")
     return thread
 
 
@@ -130,7 +160,11 @@ def get_post(viewer, post_id: int, *, include_deleted: bool = False) -> Post:
     )
     if post is None or not can_read_category(viewer, post.thread.category):
         raise NotFound("We cannot find that post.")
-    if not include_deleted and (post.status != PostStatus.VISIBLE or post.thread.is_deleted):
+    if post.status in (PostStatus.HELD, PostStatus.HIDDEN) and not may_see_post(viewer, post):
+        raise NotFound("We cannot find that post.")
+    if not may_see_thread(viewer, post.thread):
+        raise NotFound("We cannot find that post.")
+    if not include_deleted and (post.status == PostStatus.DELETED or post.thread.is_deleted):
         raise NotFound("That post has been deleted.")
     return post
 
@@ -166,12 +200,26 @@ def _pages(total: int, per_page: int) -> int:
 
 def thread_list(viewer, category: Category, page: int = 1) -> Listing:
     """One page of a category's threads, pinned first, with this reader's New markers (one query)."""
-    total_pages = _pages(category.thread_count, THREADS_PER_PAGE)
+    total = category.thread_count
+    if can_moderate(viewer):
+        shown = sa.true()
+    elif is_member(viewer):
+        shown = sa.or_(Thread.is_hidden.is_(False), Thread.author_id == viewer.id)
+    else:
+        shown = Thread.is_hidden.is_(False)
+    if is_member(viewer):
+        # The counter holds published threads; add the held or hidden ones this reader may see.
+        total += db.session.scalar(
+            sa.select(sa.func.count(Thread.id)).where(
+                Thread.category_id == category.id, Thread.is_deleted.is_(False), Thread.is_hidden.is_(True), shown
+            )
+        ) or 0
+    total_pages = _pages(total, THREADS_PER_PAGE)
     page = min(max(page, 1), total_pages)
     statement = (
         sa.select(Thread)
         .options(joinedload(Thread.author), joinedload(Thread.last_poster))
-        .where(Thread.category_id == category.id, Thread.is_deleted.is_(False))
+        .where(Thread.category_id == category.id, Thread.is_deleted.is_(False), shown)
         .order_by(Thread.is_pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
         .limit(THREADS_PER_PAGE)
         .offset((page - 1) * THREADS_PER_PAGE)
@@ -185,7 +233,7 @@ def thread_list(viewer, category: Category, page: int = 1) -> Listing:
         rows = [ThreadRow(thread, last_read, follow_id is not None) for thread, last_read, follow_id in db.session.execute(statement).unique()]
     else:
         rows = [ThreadRow(thread, 0, False) for thread in db.session.scalars(statement).unique()]
-    return Listing(rows, page, total_pages, category.thread_count)
+    return Listing(rows, page, total_pages, total)
 
 
 @dataclass
@@ -325,6 +373,8 @@ def saved_posts(member, page: int = 1) -> Listing:
             Thread.category_id.in_(readable),
         )
     )
+    if not can_moderate(member):
+        base = base.where(sa.or_(Thread.is_hidden.is_(False), Thread.author_id == member.id))
     total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
     total_pages = _pages(total, SAVED_PER_PAGE)
     page = min(max(page, 1), total_pages)
@@ -377,6 +427,42 @@ def _existing_submission(author, key: str | None) -> Post | None:
 # ---- Writing ----------------------------------------------------------------------------------
 
 
+def _check_writing(author, text_to_check: str, field: str = "body"):
+    """The watched words and the approval rules for new members. Returns (verdict, why it is held or None).
+    A blocked text raises Invalid with the sentence for the author; what they wrote is kept."""
+    from app.services import moderation, watched_words
+
+    moderation.ensure_can_participate(author)
+    verdict = watched_words.check(author, text_to_check, "post")
+    if verdict.blocked:
+        raise Invalid(f"{watched_words.block_message(verdict)} {KEPT}", field=field)
+    if verdict.held:
+        return verdict, f"Watched words: {verdict.summary}"
+    return verdict, moderation.approval_reason(author, text_to_check)
+
+
+def _after_writing(author, post: Post, verdict, held_because: str | None) -> None:
+    """Open the moderation case for a held post, or report it (scam, safety). Before the commit."""
+    from app.services import moderation
+
+    post.moderation_verdict = verdict  # for the page: what to tell the author (not stored)
+    post.moderation_held = held_because is not None
+    if held_because:
+        moderation.hold_for_approval("post", post, held_because, author_id=author.id)
+    if verdict.report_scam:
+        moderation.report_automatically("post", post, ReportReason.SCAM, f"Watched words: {verdict.summary}", author_id=author.id)
+    if verdict.safety:
+        moderation.report_automatically("post", post, ReportReason.SAFETY, f"Watched words: {verdict.summary}", author_id=author.id)
+
+
+def _alert_after_commit(post: Post) -> None:
+    from app.services import moderation
+
+    verdict = getattr(post, "moderation_verdict", None)
+    if verdict is not None and verdict.safety:
+        moderation.send_safety_alerts("post", post.id)
+
+
 def start_thread(author, category: Category, title: str, body: str, submission_key: str | None = None) -> Thread:
     existing = _existing_submission(author, submission_key)
     if existing is not None:
@@ -386,16 +472,18 @@ def start_thread(author, category: Category, title: str, body: str, submission_k
             f"Only {category.post_audience.who} can start threads in {category.name}. {KEPT}"
         )
     title, body = _clean_title(title), _clean_body(body)
+    verdict, held_because = _check_writing(author, f"{title}\n\n{body}")
+    public = held_because is None
     now = utcnow()
     thread = Thread(
-        category=category, author_id=author.id, title=title, last_post_number=1, post_count=1,
-        created_at=now, last_post_at=now, last_poster_id=author.id,
+        category=category, author_id=author.id, title=title, last_post_number=1, post_count=1 if public else 0,
+        created_at=now, last_post_at=now, last_poster_id=author.id, is_hidden=not public,
     )
     db.session.add(thread)
-    db.session.add(
-        Post(thread=thread, number=1, author_id=author.id, body=body, body_html=text.render(body),
-             submission_key=submission_key or None, created_at=now)
-    )
+    post = Post(thread=thread, number=1, author_id=author.id, body=body, body_html=text.render(body),
+                submission_key=submission_key or None, created_at=now,
+                status=PostStatus.VISIBLE if public else PostStatus.HELD)
+    db.session.add(post)
     try:
         db.session.flush()
     except IntegrityError:
@@ -404,16 +492,20 @@ def start_thread(author, category: Category, title: str, body: str, submission_k
         if existing is None:
             raise
         return existing.thread
-    db.session.execute(
-        sa.update(Category).where(Category.id == category.id).values(
-            thread_count=Category.thread_count + 1, post_count=Category.post_count + 1,
-            last_post_at=now, last_thread_id=thread.id,
+    if public:
+        db.session.execute(
+            sa.update(Category).where(Category.id == category.id).values(
+                thread_count=Category.thread_count + 1, post_count=Category.post_count + 1,
+                last_post_at=now, last_thread_id=thread.id,
+            )
         )
-    )
     db.session.add(ThreadFollow(user_id=author.id, thread_id=thread.id))
     db.session.add(ThreadRead(user_id=author.id, thread_id=thread.id, last_read_number=1))
     _discard_draft(author, category=category)
+    _after_writing(author, post, verdict, held_because)
     db.session.commit()
+    _alert_after_commit(post)
+    thread.first_post = post
     return thread
 
 
@@ -429,16 +521,20 @@ def reply(author, thread: Thread, body: str, submission_key: str | None = None) 
     if not can_reply(author, thread):
         raise NotAllowed(f"You cannot reply in this thread. {KEPT}")
     body = _clean_body(body)
+    verdict, held_because = _check_writing(author, body)
+    public = held_because is None
     now = utcnow()
     # Handing out the next number is one atomic UPDATE, so two replies never get the same one.
+    # A held reply takes a number but changes nothing readers see (count, latest post) until approved.
+    changes = {"last_post_number": Thread.last_post_number + 1}
+    if public:
+        changes.update(post_count=Thread.post_count + 1, last_post_at=now, last_poster_id=author.id)
     number = db.session.execute(
-        sa.update(Thread).where(Thread.id == thread.id).values(
-            last_post_number=Thread.last_post_number + 1, post_count=Thread.post_count + 1,
-            last_post_at=now, last_poster_id=author.id,
-        ).returning(Thread.last_post_number)
+        sa.update(Thread).where(Thread.id == thread.id).values(**changes).returning(Thread.last_post_number)
     ).scalar_one()
     post = Post(thread_id=thread.id, number=number, author_id=author.id, body=body, body_html=text.render(body),
-                submission_key=submission_key or None, created_at=now)
+                submission_key=submission_key or None, created_at=now,
+                status=PostStatus.VISIBLE if public else PostStatus.HELD)
     db.session.add(post)
     try:
         db.session.flush()
@@ -448,17 +544,20 @@ def reply(author, thread: Thread, body: str, submission_key: str | None = None) 
         if existing is None:
             raise
         return existing
-    db.session.execute(
-        sa.update(Category).where(Category.id == thread.category_id).values(
-            post_count=Category.post_count + 1, last_post_at=now, last_thread_id=thread.id,
+    if public:
+        db.session.execute(
+            sa.update(Category).where(Category.id == thread.category_id).values(
+                post_count=Category.post_count + 1, last_post_at=now, last_thread_id=thread.id,
+            )
         )
-    )
     _follow(author, thread)
     _set_read(author, thread, number)
     _discard_draft(author, thread=thread)
+    _after_writing(author, post, verdict, held_because)
     if post.status == PostStatus.VISIBLE:
         _tell_about_reply(author, thread, post)
     db.session.commit()
+    _alert_after_commit(post)
     return post
 
 
@@ -468,14 +567,68 @@ def edit_post(editor, post: Post, body: str) -> Post:
     body = _clean_body(body)
     if body == post.body:
         return post
+    verdict, held_because = None, None
+    if not can_moderate(editor):
+        verdict, held_because = _check_writing(editor, body)
     db.session.add(PostRevision(post_id=post.id, body=post.body, editor_id=editor.id))
     post.body = body
     post.body_html = text.render(body)
     post.edited_at = utcnow()
     if editor.id != post.author_id:
         audit.record(editor, "edit_post", post, "Edited another member's post")
+    if verdict is not None:
+        if held_because and post.status == PostStatus.VISIBLE and verdict.held:
+            set_post_status(post, PostStatus.HELD)
+        else:
+            held_because = None  # an approved post is not held again for being a new member's
+        _after_writing(editor, post, verdict, held_because)
     db.session.commit()
+    _alert_after_commit(post)
     return post
+
+
+def set_post_status(post: Post, status: PostStatus, note: str | None = None, *, actor=None) -> None:
+    """Moderation changes a post's status here, so thread and category counters stay right:
+    they count published posts and threads only. A first post carries its thread with it."""
+    old = post.status
+    if old == status:
+        post.moderation_note = note
+        return
+    thread = post.thread
+    was_public, now_public = old == PostStatus.VISIBLE, status == PostStatus.VISIBLE
+    post.status = status
+    post.moderation_note = note
+    if status == PostStatus.DELETED:
+        post.deleted_at = utcnow()
+        post.deleted_by_id = actor.id if actor is not None else None
+    elif old == PostStatus.DELETED:
+        post.deleted_at = post.deleted_by_id = None
+    first = post.number == 1
+    if first:
+        thread.is_hidden = status in (PostStatus.HELD, PostStatus.HIDDEN)
+        thread.is_deleted = status == PostStatus.DELETED
+    if was_public == now_public:
+        return
+    change = 1 if now_public else -1
+    thread.post_count += change
+    values = {"post_count": Category.post_count + change}
+    if first:
+        values["thread_count"] = Category.thread_count + change
+    if now_public and old == PostStatus.HELD:
+        # Approved: it is news now, as if it had just been posted.
+        now = utcnow()
+        if first or post.number >= thread.last_post_number or thread.last_post_at is None or post.created_at >= thread.last_post_at:
+            thread.last_post_at, thread.last_poster_id = now, post.author_id
+        values.update(last_post_at=now, last_thread_id=thread.id)
+        if not first and post.author is not None:
+            _tell_about_reply(post.author, thread, post)  # followers hear of a held reply once it is published
+    db.session.execute(sa.update(Category).where(Category.id == thread.category_id).values(**values))
+
+
+def approved_post_count(author) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(Post.id)).where(Post.author_id == author.id, Post.status == PostStatus.VISIBLE)
+    ) or 0
 
 
 def delete_post(actor, post: Post) -> None:
@@ -527,6 +680,9 @@ def react(member, post: Post, kind: ReactionKind | str) -> bool:
     kind = ReactionKind(kind)
     if not is_member(member) or not can_read_category(member, post.thread.category):
         raise NotAllowed("Please sign in to react to posts.")
+    from app.services import moderation
+
+    moderation.ensure_can_participate(member)
     existing = db.session.scalar(
         sa.select(Reaction).where(Reaction.post_id == post.id, Reaction.user_id == member.id, Reaction.kind == kind)
     )

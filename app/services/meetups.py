@@ -15,6 +15,7 @@ from app import formatting
 from app.extensions import db
 from app.models.meetups import Audience
 from app.models import (
+    ReportReason,
     ACCESS_FEATURES,
     Access,
     Meetup,
@@ -232,7 +233,13 @@ def clean_step(step: int, answers: dict, *, now: datetime | None = None, changin
             errors["description"] = "Say what happens at the meet-up, so people know what to expect."
         elif len(description) > DESCRIPTION_LIMIT:
             errors["description"] = f"Keep the description to {DESCRIPTION_LIMIT:,} characters or fewer. It has {len(description):,} now."
-        # At merge: the watched-words check (app/text.py) is called here on title and description.
+        # The watched words: a blocked word stops the step here; hold/report/safety act when the listing is finished.
+        if not errors.get("title") and not errors.get("description"):
+            from app.services import watched_words
+
+            verdict = watched_words.check(None, f"{title}\n\n{description}", "meetup")
+            if verdict.blocked:
+                errors["description"] = watched_words.block_message(verdict)
         cost_pence = 0
         if get("cost_kind") not in ("free", "paid"):
             errors["cost_kind"] = "Say whether the meet-up is free or costs something."
@@ -424,7 +431,11 @@ MEETUP_FIELDS = (
 
 
 def _create(author: User, draft: MeetupDraft, values: dict, organisation: Organisation | None) -> list[Meetup]:
-    published = organisation is not None and organisation.is_verified
+    from app.services import moderation, watched_words
+
+    moderation.ensure_can_participate(author)
+    verdict = watched_words.check(author, f"{values['title']}\n\n{values['description']}", "meetup")
+    published = organisation is not None and organisation.is_verified and not verdict.held
     status = MeetupStatus.PUBLISHED if published else MeetupStatus.AWAITING_APPROVAL
     duration = values["ends_at"] - values["starts_at"]
     first_local = values["starts_at"]
@@ -444,7 +455,17 @@ def _create(author: User, draft: MeetupDraft, values: dict, organisation: Organi
         db.session.add(meetup)
         created.append(meetup)
     draft.finished_at = utcnow()
+    db.session.flush()
+    if verdict.held:
+        moderation.hold_for_approval("meetup", created[0], f"Watched words: {verdict.summary}", author_id=author.id)
+    if verdict.report_scam:
+        moderation.report_automatically("meetup", created[0], ReportReason.SCAM, f"Watched words: {verdict.summary}", author_id=author.id)
+    if verdict.safety:
+        moderation.report_automatically("meetup", created[0], ReportReason.SAFETY, f"Watched words: {verdict.summary}", author_id=author.id)
     db.session.commit()
+    if verdict.safety:
+        moderation.send_safety_alerts("meetup", created[0].id)
+    created[0].moderation_verdict = verdict
     return created
 
 
@@ -768,7 +789,21 @@ def message_everyone(organiser: User, meetup: Meetup, text: str) -> int:
         raise Invalid("Write the message you want to send.", field="message")
     if len(text) > MESSAGE_LIMIT:
         raise Invalid(f"Keep the message to {MESSAGE_LIMIT:,} characters or fewer.", field="message")
-    # At merge: the watched-words check (app/text.py) is called here too.
+    # The watched words. A message is emailed at once and cannot wait for a volunteer, so "hold"
+    # (phone numbers, bank details) stops it like "block", with the sentence saying why.
+    from app.services import moderation, watched_words
+
+    moderation.ensure_can_participate(organiser)
+    verdict = watched_words.check(organiser, text, "meetup_message")
+    if verdict.blocked or verdict.held:
+        raise Invalid(watched_words.block_message(verdict) + " Your message has not been sent; we have kept it.", field="message")
+    if verdict.report_scam or verdict.safety:
+        reason = ReportReason.SAFETY if verdict.safety else ReportReason.SCAM
+        moderation.report_automatically("meetup", meetup, reason, f"Organiser's message, watched words: {verdict.summary}",
+                                        author_id=organiser.id)
+        db.session.commit()
+        if verdict.safety:
+            moderation.send_safety_alerts("meetup", meetup.id)
     told = 0
     going, _ = going_list(meetup)
     for row in going:

@@ -15,7 +15,8 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import (
-    Block, CircleLink, Connection, DigestRun, EmailToken, Notification, NotificationPreference, OnBehalfAction, Profile, User,
+    Block, CircleLink, Connection, DigestRun, EmailToken, Mute, Notification, NotificationPreference, OnBehalfAction, Profile,
+    User,
 )
 from app.models.types import utcnow
 from app.services import photos
@@ -271,6 +272,17 @@ def erase_notification_settings(user: User) -> None:
 @eraser("blocks")
 def erase_blocks(user: User) -> None:
     db.session.execute(sa.delete(Block).where(sa.or_(Block.blocker_id == user.id, Block.blocked_id == user.id)))
+
+
+@exporter("mutes", "Members you muted")
+def export_mutes(user: User) -> list:
+    rows = db.session.scalars(sa.select(Mute).where(Mute.muter_id == user.id).options(joinedload(Mute.muted)))
+    return [{"member": _name(row.muted), "since": _when(row.created_at)} for row in rows]
+
+
+@eraser("mutes")
+def erase_mutes(user: User) -> None:
+    db.session.execute(sa.delete(Mute).where(sa.or_(Mute.muter_id == user.id, Mute.muted_id == user.id)))
 
 
 @eraser("tokens")

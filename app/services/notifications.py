@@ -69,6 +69,9 @@ KINDS: dict[str, Kind] = {
     "circle_ended": Kind("A circle of support link is ended", NOW, group="Circle of support"),
     # Safety: someone acting on your account must never go unnoticed.
     "on_behalf": Kind("A carer in your circle of support does something for you", NOW, can_turn_off=False, group="Circle of support"),
+    # Moderation: what volunteers decided about your posts and your account always comes at once.
+    "moderation": Kind("What our volunteers decided about your posts or your account", NOW, can_turn_off=False, group="Safety and moderation"),
+    "report_outcome": Kind("What happened to something you reported", NOW, group="Safety and moderation"),
 }
 UNKNOWN_KIND = Kind("Other news", NEVER)
 # The daily summary's own unsubscribe link: everything that was "once a day" becomes "not by email".
@@ -128,9 +131,12 @@ def may_email(user: User) -> bool:
     """No emails to closed (deleted or purged) accounts, or to members who are suspended."""
     if user.deleted_at is not None or user.purged_at is not None or not user.email:
         return False
-    until = getattr(user, "restricted_until", None)  # the moderation feature's suspensions
+    until = user.restricted_until  # set while paused or suspended; only a suspension stops email
     if until is not None and until > utcnow():
-        return False
+        from app.services import moderation
+
+        if moderation.suspension_of(user) is not None:
+            return False
     return True
 
 
@@ -216,13 +222,17 @@ def notify(
     subject: str | None = None,
     email_template: str | None = None,
     **email_context,
-) -> Notification:
+) -> Notification | None:
     """Tell `user` something in one plain sentence, with a link to the exact place. Pass `actor`
     whenever the sentence names someone, so erasing that person's account can erase the sentence.
 
     With `group_key`, an unread notification with the same key is updated in place (and not
     emailed again) instead of adding another. `email_template` (emails/<name>.txt/.html) replaces
     the plain notification email when the email needs more than the sentence (a venue, a phone)."""
+    from app.services import blocking
+
+    if actor is not None and blocking.wants_nothing_from(user, actor):
+        return None  # they blocked or muted the person who caused it
     link = _site_path(link)
     if group_key is not None:
         existing = db.session.scalar(

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from app import permissions
 from app.extensions import db
-from app.models import Profile, User, Visibility
+from app.models import Profile, ReportReason, User, Visibility
 from app.models.profiles import FIELD_LABELS, PRIVATE_FIELDS
 from app.services import blocking, connections, photos
 from app.services.errors import Invalid
@@ -44,9 +44,18 @@ def _clean_text(value: str | None, field_name: str) -> str:
 def update(user: User, *, about: str, helps_me: str, interests: str, town: str, visibility: dict,
            photo=None, remove_photo: bool = False) -> Profile:
     """Save a member's profile. The photo is checked first, so a bad photo changes nothing."""
+    from app.services import moderation, watched_words
+
+    moderation.ensure_can_participate(user)
     new_photo = photos.clean_photo(photo) if photo is not None else None
     values = {name: _clean_text(value, name) for name, value in
               (("about", about), ("helps_me", helps_me), ("interests", interests), ("town", town))}
+    # Watched words on the written fields. "Hold" for profile text means: it is saved, the member
+    # sees it, and nobody else does until a volunteer approves it (their name and photo still show).
+    changed = {name: value for name, value in values.items() if value != getattr(user.profile, name, "")}
+    verdict = watched_words.check(user, "\n".join(changed.values()), "profile")
+    if verdict.blocked:
+        raise Invalid(f"{watched_words.block_message(verdict)} We have kept what you wrote.", field="about")
     levels = {}
     for name in PRIVATE_FIELDS:
         try:
@@ -63,7 +72,17 @@ def update(user: User, *, about: str, helps_me: str, interests: str, town: str, 
         profile.photo_name = photos.store(new_photo)
     elif remove_photo:
         profile.photo_name = None
+    profile.moderation_verdict = verdict
+    if verdict.held:
+        profile.text_status = "held"
+        moderation.hold_for_approval("profile", profile, f"Profile text, watched words: {verdict.summary}", author_id=user.id)
+    if verdict.report_scam:
+        moderation.report_automatically("profile", profile, ReportReason.SCAM, f"Watched words: {verdict.summary}", author_id=user.id)
+    if verdict.safety:
+        moderation.report_automatically("profile", profile, ReportReason.SAFETY, f"Watched words: {verdict.summary}", author_id=user.id)
     db.session.commit()
+    if verdict.safety:
+        moderation.send_safety_alerts("profile", user.id)
     if old_photo and old_photo != profile.photo_name:
         photos.remove(old_photo)
     return profile
@@ -92,6 +111,8 @@ class ProfileView:
     fields: list[ShownField] = field(default_factory=list)
     photo_name: str | None = None
     photo_visibility: Visibility | None = None
+    text_status: str | None = None  # the member's own view only: "held" or "hidden" explains itself
+    moderation_note: str | None = None
 
     @property
     def is_self(self) -> bool:
@@ -113,9 +134,14 @@ def view(viewer, owner: User, *, connected: bool | None = None, blocked_by_owner
     level = permissions.audience(viewer, owner, connected=connected, blocked_by_owner=blocked_by_owner)
     profile = profile_of(owner)
     shown = ProfileView(owner=owner, level=level, viewer_is_member=permissions.is_member(viewer))
+    text_withheld = profile.text_status not in (None, "visible") and level != permissions.SELF
+    shown.text_status = profile.text_status if level == permissions.SELF else None
+    shown.moderation_note = profile.moderation_note if level == permissions.SELF else None
     for name in PRIVATE_FIELDS:
         visibility = profile.visibility_of(name)
         if not permissions.visible_at(visibility, level):
+            continue
+        if text_withheld and name != "photo":
             continue
         if name == "photo":
             if profile.photo_name:
@@ -150,7 +176,8 @@ def _visible_sql(column, viewer: User, connected_ids: set[int], blocked_me: set[
     members = sa.and_(column == Visibility.MEMBERS, Profile.user_id.not_in(blocked_me or {-1}))
     friends = sa.and_(column == Visibility.CONNECTIONS, Profile.user_id.in_(connected_ids or {-1}))
     own = Profile.user_id == viewer.id
-    return sa.or_(public, members, friends, own)
+    # Text held for approval or hidden by a volunteer is never matched for anyone else.
+    return sa.or_(sa.and_(sa.or_(public, members, friends), Profile.text_status == "visible"), own)
 
 
 @dataclass

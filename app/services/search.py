@@ -42,13 +42,15 @@ def _fts5_query(query: str) -> str:
     return " ".join(f'"{word}"' for word in words[:20])
 
 
-# The visible-post rule here must match services.forums.visible_posts (moderation plugs into both).
+# Search shows published posts in published threads only, to everyone, moderators included: held and
+# hidden posts are found through the moderation queue, and an author's own held post is on its
+# thread page. (A narrower rule than services.forums.visible_posts, on purpose.)
 _SQLITE_MATCHES = """
     FROM forum_search
     JOIN forum_posts p ON p.id = forum_search.rowid
     JOIN forum_threads t ON t.id = p.thread_id
     WHERE forum_search MATCH :match
-      AND p.status = 'VISIBLE' AND t.is_deleted = 0
+      AND p.status = 'VISIBLE' AND t.is_deleted = 0 AND t.is_hidden = 0
       AND t.category_id IN :categories
 """
 
@@ -68,7 +70,7 @@ _POSTGRES_HITS = """
 """
 _POSTGRES_MATCHES = """
     FROM hits JOIN forum_threads t ON t.id = hits.thread_id
-    WHERE hits.status = 'VISIBLE' AND t.is_deleted = false
+    WHERE hits.status = 'VISIBLE' AND t.is_deleted = false AND t.is_hidden = false
       AND t.category_id IN :categories
 """
 

@@ -28,7 +28,9 @@ def _closing_accounts_only_see_keep_page():
 @bp.route("/blocked")
 @login_required
 def blocked():
-    return render_template("settings/blocked.html", blocks=blocking.blocked_members(current_user), form=ConfirmForm())
+    return render_template(
+        "settings/blocked.html", blocks=blocking.blocked_members(current_user), mutes=blocking.muted_members(current_user), form=ConfirmForm()
+    )
 
 
 @bp.route("/blocked/<int:user_id>/unblock", methods=["POST"])
@@ -38,6 +40,16 @@ def unblock(user_id):
     if ConfirmForm().validate_on_submit():
         blocking.unblock(current_user, member)
         flash(f"You have unblocked {member.display_name}.", "success")
+    return redirect(url_for("settings.blocked"))
+
+
+@bp.route("/muted/<int:user_id>/unmute", methods=["POST"])
+@login_required
+def unmute(user_id):
+    member = db.session.get(User, user_id) or abort(404)
+    if ConfirmForm().validate_on_submit():
+        blocking.unmute(current_user, member)
+        flash(f"You have unmuted {member.display_name}.", "success")
     return redirect(url_for("settings.blocked"))
 
 

@@ -20,7 +20,7 @@ def sign_in_with_form(page, address: str, password: str = DEMO_PASSWORD) -> None
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in", exact=True).press("Enter")
     page.wait_for_load_state()
-    header = page.locator("header").inner_text()
+    header = page.locator("header.site-header").inner_text()
     assert "Signed in as" in header, f"{address} could not sign in: {page.url}\n{header}"
 
 

@@ -11,10 +11,6 @@ from tests.test_forums_text import XSS_PAYLOADS
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
-
-
 @pytest.fixture(params=["sqlite"])
 def backend(request):
     return request.param
@@ -29,16 +25,16 @@ def live_server(app):
     server.shutdown()
 
 
-def test_no_payload_opens_a_dialog(live_server, app, alice, bob, welcome):
-    playwright = pytest.importorskip("playwright.sync_api")
+def test_no_payload_opens_a_dialog(live_server, browser, app, alice, bob, welcome):
     thread = forums.start_thread(alice, welcome, "Payloads: " + XSS_PAYLOADS[0], "Testing")
     for payload in XSS_PAYLOADS:
         forums.reply(bob, thread, payload)
         forums.start_thread(bob, welcome, payload[:150], payload)
     dialogs = []
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page()
+    # The suite's one Chromium (tests/browser/conftest.py): a second Playwright would clash with it.
+    context = browser.new_context()
+    try:
+        page = context.new_page()
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
         # Signed in, so the search and reply pages are exercised as a member sees them.
         page.goto(live_server + "/sign-in")
@@ -57,5 +53,6 @@ def test_no_payload_opens_a_dialog(live_server, app, alice, bob, welcome):
         page.click("button:has-text('Post reply')")
         page.wait_for_load_state()
         assert "typed by hand" in page.content()
-        browser.close()
+    finally:
+        context.close()
     assert dialogs == []

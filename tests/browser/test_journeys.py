@@ -37,7 +37,7 @@ def latest_link(site, address: str, subject: str, path_prefix: str) -> str:
 
 
 def expect_signed_in(page, name: str) -> None:
-    expect(page.locator("header")).to_contain_text(f"Signed in as {name}")
+    expect(page.locator("header.site-header")).to_contain_text(f"Signed in as {name}")
 
 
 def sign_out(page) -> None:
@@ -46,7 +46,7 @@ def sign_out(page) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Do you want to sign out?")
     press_button(page, "Yes, sign me out")
     expect(page.get_by_role("status")).to_contain_text("You have signed out")
-    expect(page.locator("header")).not_to_contain_text("Signed in as")
+    expect(page.locator("header.site-header")).not_to_contain_text("Signed in as")
 
 
 def register(page, name: str, address: str, password: str = PASSWORD) -> None:
@@ -161,7 +161,7 @@ def test_script_typed_into_forms_never_runs(context_factory, site, payload):
     page.goto(latest_link(site, address, "Welcome to Kindred", "/sign-in/link/"))
     press_button(page, "Sign me in")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Hello, {payload}")
-    expect(page.locator("header")).to_contain_text(f"Signed in as {payload}")
+    expect(page.locator("header.site-header")).to_contain_text(f"Signed in as {payload}")
     follow_link(page, "Your account")
     expect(page.locator("main")).to_contain_text(payload)
 

@@ -50,11 +50,8 @@ class Problem:
 
 def _get_routes(app):
     """(endpoint, rule) for every GET route except static files."""
-    return sorted(
-        (rule.endpoint, rule)
-        for rule in app.url_map.iter_rules()
-        if "GET" in (rule.methods or ()) and rule.endpoint != "static"
-    )
+    rules = [rule for rule in app.url_map.iter_rules() if "GET" in (rule.methods or ()) and rule.endpoint != "static"]
+    return [(rule.endpoint, rule) for rule in sorted(rules, key=lambda rule: (rule.endpoint, rule.rule))]
 
 
 def test_every_get_route_with_parameters_has_an_example(site_app):
@@ -210,7 +207,7 @@ def _check_page(page, axe, endpoint, path, role, variant, text_size, colour_sche
     if status is None or status >= 500:
         problem("http-status", f"GET {path} answered {status}")
         return found
-    if role != "visitor" and "Signed in as" not in page.locator("header").inner_text():
+    if role != "visitor" and "Signed in as" not in page.locator("header.site-header").inner_text():
         problem("signed-out", f"{role} is no longer signed in, so the scan of this role is meaningless")
 
     for rule, detail, targets in page.evaluate(PAGE_CHECKS, [text_size, colour_scheme]):

@@ -343,6 +343,95 @@ def chat_confirm_hide() -> str:
 def chat_mute() -> str:
     return url_for("chat.mute", room_id=morning_cuppa().id, user_id=member("bob").id)
 
+# ---- Moderation (demo content from app/services/moderation_demo.py) ----
+
+
+def _case(waiting: bool = True):
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import Case, CaseStatus
+
+    condition = Case.status != CaseStatus.RESOLVED if waiting else Case.status == CaseStatus.RESOLVED
+    case = db.session.scalar(sa.select(Case).where(condition).order_by(Case.id))
+    assert case is not None, "no moderation case: did `flask seed-demo` run?"
+    return case
+
+
+@example("moderation.report")
+def _report():
+    from app.services import forums
+
+    post = forums.get_post(member("bob"), _first_reply().id)
+    return url_for("moderation.report", content_type="post", content_id=post.id)
+
+
+@example("moderation.case")
+def _moderation_case():
+    return url_for("moderation.case", case_id=_case().id)
+
+
+@example("moderation.act")
+def _moderation_act():
+    return url_for("moderation.act", case_id=_case().id, action="hide")
+
+
+@example("moderation.appeal")
+def _moderation_appeal():
+    # Bob's post that Maya edited: Bob may appeal; everyone else gets 404.
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import Case, Outcome
+
+    case_id = db.session.scalar(sa.select(Case.id).where(Case.author_id == member("bob").id, Case.outcome == Outcome.EDIT))
+    assert case_id is not None, "Bob's edited post is missing: did `flask seed-demo` run?"
+    return url_for("moderation.appeal", case_id=case_id)
+
+
+@example("moderation.decide_appeal")
+def _decide_appeal():
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import Appeal
+
+    return url_for("moderation.decide_appeal", appeal_id=db.session.scalar(sa.select(Appeal.id).order_by(Appeal.id)))
+
+
+@example("moderation.lift")
+def _lift():
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import Sanction
+
+    return url_for("moderation.lift", sanction_id=db.session.scalar(sa.select(Sanction.id).order_by(Sanction.id)))
+
+
+@example("moderation.watched_word")
+def _watched_word():
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import WatchedWord
+
+    return url_for("moderation.watched_word", entry_id=db.session.scalar(sa.select(WatchedWord.id).order_by(WatchedWord.id)))
+
+
+@example("moderation.delete_watched_word")
+def _delete_watched_word():
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import WatchedWord
+    from app.services import watched_words
+
+    entry = db.session.scalar(sa.select(WatchedWord).where(WatchedWord.built_in.is_(False)).order_by(WatchedWord.id))
+    if entry is None:
+        entry = watched_words.save(member("root"), label="Miracle cures", pattern="miracle cure", kind="word",
+                                   action="block", message="Please do not promise cures for dementia.")
+    return url_for("moderation.delete_watched_word", entry_id=entry.id)
 
 @example("notifications_public.unsubscribe")
 def unsubscribe() -> str:

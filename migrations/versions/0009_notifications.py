@@ -1,7 +1,7 @@
 """notifications: email delivery state, grouping, preferences, daily summaries
 
-Revision ID: 0008_notifications
-Revises: 0006_chat
+Revision ID: 0009_notifications
+Revises: 0008_mutes
 Create Date: 2026-11-21 23:22:57.230580
 
 """
@@ -12,8 +12,8 @@ import app.models.types  # noqa: F401  (custom column types)
 
 
 # revision identifiers, used by Alembic.
-revision = '0008_notifications'
-down_revision = '0006_chat'
+revision = '0009_notifications'
+down_revision = '0008_mutes'
 branch_labels = None
 depends_on = None
 

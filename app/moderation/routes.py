@@ -1,0 +1,436 @@
+"""Moderation pages. Thin: read the form, check the permission on the server for every object, call
+one service, then flash and redirect. Anything a person may not see answers 404 (or 403 for a
+page they may not use at all)."""
+from datetime import datetime, time
+from functools import wraps
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app import formatting, permissions
+from app.admin.routes import admin_required
+from app.extensions import db
+from app.forms import add_service_error
+from app.models import Appeal, Case, ReportReason, Sanction, SanctionKind, User, WatchedWord
+from app.moderation import bp
+from app.moderation.forms import (
+    ActionForm,
+    AppealDecisionForm,
+    AppealForm,
+    ConfirmForm,
+    LogFilterForm,
+    ReportForm,
+    WatchedWordForm,
+)
+from app.permissions import can_moderate, is_admin, is_member
+from app.services import forums, moderation, watched_words
+from app.services.errors import NotFound, ServiceError
+
+# What each action is called on buttons and pages: (page heading, button, needs a confirmation page).
+ACTIONS = {
+    "approve": ("Approve and publish it", "Approve and publish this {noun}", False),
+    "dismiss": ("Dismiss the report", "Dismiss the report and keep this {noun}", False),
+    "hide": ("Hide it", "Hide this {noun}", False),
+    "restore": ("Put it back", "Put this {noun} back", False),
+    "edit": ("Edit it, with a note", "Save the edit to this {noun}", False),
+    "delete": ("Delete it", "Yes, delete this {noun}", True),
+    "warn": ("Send a warning", "Send the warning to {author}", False),
+    "silence": ("Pause their posting (read-only)", "Yes, pause {author}'s posting until {until}", True),
+    "suspend": ("Suspend their account", "Yes, suspend {author} until {until}", True),
+    "escalate": ("Pass to a safeguarding lead", "Pass this case to a safeguarding lead", False),
+}
+SUSPENDED_MAY_USE = {"moderation.suspended", "moderation.history", "moderation.appeal", "auth.sign_out", "static",
+                     "main.help", "main.guidelines", "main.privacy", "main.accessibility", "settings.display"}
+
+
+def moderator_required(view):
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not can_moderate(current_user):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@bp.before_app_request
+def _confine_suspended_members():
+    g.pop("_kindred_sanctions", None)  # each request looks again: a pause may have ended or started
+    if not is_member(current_user) or request.endpoint in SUSPENDED_MAY_USE or request.endpoint is None:
+        return None
+    if moderation.suspension_of(current_user) is not None:
+        return redirect(url_for("moderation.suspended"))
+    return None
+
+
+@bp.app_context_processor
+def _moderation_globals():
+    def my_pause():
+        return moderation.silence_of(current_user) if is_member(current_user) else None
+
+    def outcome_words(case):
+        return moderation.ACTION_WORDS[case.outcome][0] if case.outcome else "not decided yet"
+
+    return {"my_pause": my_pause, "outcome_words": outcome_words, "until_words": moderation.until_words, "can_participate": moderation.can_participate,
+            "support_lines": watched_words.SUPPORT_LINES}
+
+
+def _case_or_404(case_id) -> Case:
+    case = db.session.get(Case, case_id)
+    if case is None:
+        abort(404)
+    return case
+
+
+def _reportable(content_type, content_id):
+    """The content, if this member may see it (reporting must not reveal anything either)."""
+    try:
+        if content_type == "post":
+            return forums.get_post(current_user, content_id)
+        if content_type == "thread":
+            return forums.get_thread(current_user, content_id)
+        if content_type == "profile":
+            owner = db.session.get(User, content_id)
+            if owner is None or not permissions.can_view_profile(current_user, owner):
+                raise NotFound("")
+            from app.services.profiles import ensure_profile
+
+            profile = ensure_profile(owner)
+            db.session.commit()
+            return profile
+        if content_type == "meetup":
+            from app.services import meetups
+
+            meetup = moderation.load_content("meetup", content_id)
+            if not meetups.can_see(current_user, meetup):
+                raise NotFound("")
+            return meetup
+        return moderation.load_content(content_type, content_id)
+    except NotFound:
+        abort(404)
+
+
+# ---- Reporting ---------------------------------------------------------------------------------------
+
+
+@bp.route("/report/<content_type>/<int:content_id>", methods=["GET", "POST"])
+@login_required
+def report(content_type, content_id):
+    if content_type not in moderation.CONTENT_KINDS:
+        abort(404)
+    obj = _reportable(content_type, content_id)
+    kind = moderation.kind_of(content_type)
+    if kind.author_id(obj) == current_user.id:
+        abort(403)  # your own: delete it instead
+    form = ReportForm()
+    if form.validate_on_submit():
+        try:
+            moderation.report(current_user, content_type, content_id, form.reason.data, form.words.data)
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            return redirect(url_for("moderation.reported", safety="yes" if form.reason.data == ReportReason.SAFETY.value else None))
+    return render_template("moderation/report.html", form=form, obj=obj, kind=kind, content_type=content_type,
+                           back_url=kind.url(obj))
+
+
+@bp.route("/report/thank-you")
+@login_required
+def reported():
+    return render_template("moderation/reported.html", safety=request.args.get("safety") == "yes")
+
+
+@bp.route("/settings/reports")
+@login_required
+def my_reports():
+    return render_template("moderation/my_reports.html", reports=moderation.my_reports(current_user))
+
+
+# ---- What members see about moderation of their own things ---------------------------------------------
+
+
+@bp.route("/settings/moderation-history")
+@login_required
+def history():
+    items, sanctions = moderation.history_for(current_user)
+    return render_template("moderation/history.html", items=items, sanctions=sanctions)
+
+
+@bp.route("/moderation/cases/<int:case_id>/appeal", methods=["GET", "POST"])
+@login_required
+def appeal(case_id):
+    case = _case_or_404(case_id)
+    if case.author_id != current_user.id:
+        abort(404)
+    form = AppealForm()
+    if form.validate_on_submit():
+        try:
+            moderation.appeal(current_user, case, form.words.data)
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            flash("Thank you. A different volunteer will look at your appeal and we will let you know what they decide.", "success")
+            return redirect(url_for("moderation.history"))
+    kind = moderation.CONTENT_KINDS.get(case.content_type)
+    return render_template("moderation/appeal.html", form=form, case=case, noun=kind.noun if kind else "content",
+                           may_appeal=moderation.may_appeal(current_user, case))
+
+
+@bp.route("/suspended")
+@login_required
+def suspended():
+    sanction = moderation.suspension_of(current_user)
+    if sanction is None:
+        return redirect(url_for("main.home"))
+    return render_template("moderation/suspended.html", sanction=sanction)
+
+
+# ---- The review queue ------------------------------------------------------------------------------------
+
+
+@bp.route("/moderation")
+@moderator_required
+def queue():
+    return render_template("moderation/queue.html", rows=moderation.queue(current_user),
+                           appeals=moderation.waiting_appeals(current_user), now=formatting)
+
+
+@bp.route("/moderation/cases/<int:case_id>")
+@moderator_required
+def case(case_id):
+    case = _case_or_404(case_id)
+    if case.author_id == current_user.id:
+        abort(404)  # about me or my writing: another volunteer decides
+    kind = moderation.kind_of(case.content_type)
+    obj = kind.load(case.content_id)
+    context = {}
+    if case.content_type == "post" and obj is not None:
+        # The thread around the post: the two posts before and after it, whatever their status.
+        from app.models import Post
+
+        import sqlalchemy as sa
+
+        context["around"] = list(db.session.scalars(
+            sa.select(Post).where(Post.thread_id == obj.thread_id, Post.number.between(obj.number - 2, obj.number + 2))
+            .order_by(Post.number)
+        ))
+    if case.content_type == "chat_message" and obj is not None:
+        # The room around the message: the two before and after it, whatever their status.
+        from app.models import Message
+
+        import sqlalchemy as sa
+
+        before = list(db.session.scalars(sa.select(Message).where(Message.room_id == obj.room_id, Message.id < obj.id).order_by(Message.id.desc()).limit(2)))
+        after = list(db.session.scalars(sa.select(Message).where(Message.room_id == obj.room_id, Message.id > obj.id).order_by(Message.id).limit(2)))
+        context["around"] = [*reversed(before), obj, *after]
+    return render_template(
+        "moderation/case.html", case=case, kind=kind, obj=obj, context=context, actions=ACTIONS,
+        history=moderation.author_history(case), sanctions=moderation.sanctions_of(case.author_id) if case.author_id else [],
+        may_act=moderation.may_act(current_user, case), claim_lapsed=moderation.claim_lapsed(case),
+        overdue=moderation.is_overdue(case), due_at=moderation.due_at(case), form=ConfirmForm(),
+    )
+
+
+@bp.route("/moderation/cases/<int:case_id>/claim", methods=["POST"])
+@moderator_required
+def claim(case_id):
+    case = _case_or_404(case_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            if request.form.get("release") == "yes":
+                moderation.release(current_user, case)
+                flash("You let go of this case. Another volunteer can pick it up.", "success")
+            else:
+                moderation.claim(current_user, case)
+                flash(f"This case is yours for the next {moderation.CLAIM_MINUTES} minutes.", "success")
+        except ServiceError as error:
+            flash(error.message, "error")
+    return redirect(url_for("moderation.case", case_id=case.id))
+
+
+@bp.route("/moderation/cases/<int:case_id>/<action>", methods=["GET", "POST"])
+@moderator_required
+def act(case_id, action):
+    if action not in ACTIONS:
+        abort(404)
+    case = _case_or_404(case_id)
+    if case.author_id == current_user.id:
+        abort(404)
+    kind = moderation.kind_of(case.content_type)
+    obj = kind.load(case.content_id)
+    author = db.session.get(User, case.author_id) if case.author_id else None
+    form = ActionForm()
+    if request.method == "GET":
+        if action == "edit" and obj is not None:
+            form.new_text.data = kind.text(obj) if case.content_type != "meetup" else obj.description
+    heading, button, needs_confirming = ACTIONS[action]
+    until = None
+    if action in ("silence", "suspend"):
+        try:
+            until = moderation.until_for(form.days.data or "7")
+        except ServiceError:
+            until = None
+    words = {"noun": kind.noun, "author": author.display_name if author else "the author",
+             "until": formatting.full_date_time(until) if until else ""}
+    if form.validate_on_submit():
+        if needs_confirming and form.confirmed.data != "yes" and not form.errors:
+            if not (form.reason.data or "").strip():
+                form.reason.errors = ["Write the reason. The member will read it, so keep it kind and clear."]
+            else:
+                return render_template("moderation/confirm_action.html", case=case, kind=kind, form=form, action=action,
+                                       heading=heading, button=button.format(**words), author=author, until=until)
+        else:
+            try:
+                if action == "escalate":
+                    moderation.escalate(current_user, case, form.reason.data)
+                    flash("A safeguarding lead has been emailed and the case is at the top of their queue.", "success")
+                else:
+                    moderation.act(current_user, case, action, form.reason.data, days=form.days.data,
+                                   new_text=form.new_text.data, also_hide=form.also_hide.data)
+                    flash(f"Done: {heading.lower()}. The member has been told, with your reason.", "success")
+                return redirect(url_for("moderation.queue"))
+            except ServiceError as error:
+                add_service_error(form, error)
+    return render_template("moderation/action.html", case=case, kind=kind, obj=obj, form=form, action=action,
+                           heading=heading, button=button.format(**words), author=author,
+                           may_act=moderation.may_act(current_user, case))
+
+
+@bp.route("/moderation/appeals/<int:appeal_id>", methods=["GET", "POST"])
+@moderator_required
+def decide_appeal(appeal_id):
+    row = db.session.get(Appeal, appeal_id) or abort(404)
+    if row.member_id == current_user.id:
+        abort(404)
+    form = AppealDecisionForm()
+    if form.validate_on_submit():
+        try:
+            moderation.decide_appeal(current_user, row, form.decision.data == "overturn", form.reason.data)
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            flash("Your decision is saved and the member has been told.", "success")
+            return redirect(url_for("moderation.queue"))
+    kind = moderation.CONTENT_KINDS.get(row.case.content_type)
+    obj = kind.load(row.case.content_id) if kind else None
+    return render_template("moderation/decide_appeal.html", row=row, form=form, kind=kind, obj=obj,
+                           may_decide=moderation.may_decide_appeal(current_user, row))
+
+
+@bp.route("/moderation/sanctions/<int:sanction_id>/lift", methods=["GET", "POST"])
+@moderator_required
+def lift(sanction_id):
+    sanction = db.session.get(Sanction, sanction_id) or abort(404)
+    if sanction.member_id == current_user.id:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        moderation.lift_sanction(current_user, sanction)
+        flash(f"{sanction.member.display_name} can take part again. We have told them.", "success")
+        return redirect(url_for("moderation.queue"))
+    return render_template("moderation/lift.html", sanction=sanction, form=form, SanctionKind=SanctionKind)
+
+
+# ---- The staff action log (administrators, read only) --------------------------------------------------
+
+
+def _date(text):
+    try:
+        return datetime.combine(datetime.strptime(text.strip(), "%Y-%m-%d").date(), time(0), tzinfo=formatting.DEFAULT_ZONE)
+    except (ValueError, AttributeError):
+        return None
+
+
+@bp.route("/moderation/log")
+@admin_required
+def log():
+    form = LogFilterForm(request.args)
+    staff = moderation.staff()
+    form.actor.choices = [("", "Anyone")] + [(str(user.id), user.display_name) for user in staff]
+    form.action.choices = [("", "Any action")] + [(name, name.replace("_", " ").capitalize()) for name in moderation.log_actions()]
+    since, until = _date(form.since.data), _date(form.until.data)
+    if form.since.data and since is None:
+        form.since.errors = ["Write the date like 2026-03-01."]
+    if form.until.data and until is None:
+        form.until.errors = ["Write the date like 2026-03-31."]
+    if until is not None:
+        from datetime import timedelta
+
+        until = until + timedelta(days=1)
+    page = request.args.get("page", 1, type=int) or 1
+    actor_id = int(form.actor.data) if (form.actor.data or "").isdigit() else None
+    entries, pages = moderation.log_entries(current_user, actor_id=actor_id, action=form.action.data or "",
+                                            since=since, before=until, page=page)
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("moderation/log.html", form=form, entries=entries, page=min(max(page, 1), pages), pages=pages,
+                           page_url=lambda number: url_for("moderation.log", page=number, **args))
+
+
+# ---- Watched words and moderators (administrators) --------------------------------------------------
+
+
+@bp.route("/admin/watched-words")
+@admin_required
+def watched_words_list():
+    return render_template("moderation/watched_words.html", entries=watched_words.all_entries())
+
+
+@bp.route("/admin/watched-words/new", methods=["GET", "POST"], defaults={"entry_id": None})
+@bp.route("/admin/watched-words/<int:entry_id>", methods=["GET", "POST"])
+@admin_required
+def watched_word(entry_id):
+    entry = db.session.get(WatchedWord, entry_id) if entry_id else None
+    if entry_id and entry is None:
+        abort(404)
+    form = WatchedWordForm(obj=entry) if entry is not None and request.method == "GET" else WatchedWordForm()
+    if entry is not None and request.method == "GET":
+        form.kind.data, form.action.data = entry.kind.value, entry.action.value
+    if form.validate_on_submit():
+        try:
+            saved = watched_words.save(current_user, label=form.label.data, pattern=form.pattern.data,
+                                       kind=form.kind.data if not (entry and entry.built_in) else entry.kind,
+                                       action=form.action.data if not (entry and entry.built_in) else entry.action,
+                                       message=form.message.data, enabled=form.enabled.data, entry=entry)
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            flash(f"“{saved.label}” is saved and {'on' if saved.enabled else 'turned off'}.", "success")
+            return redirect(url_for("moderation.watched_words_list"))
+    return render_template("moderation/watched_word.html", form=form, entry=entry)
+
+
+@bp.route("/admin/watched-words/<int:entry_id>/delete", methods=["GET", "POST"])
+@admin_required
+def delete_watched_word(entry_id):
+    entry = db.session.get(WatchedWord, entry_id) or abort(404)
+    if entry.built_in:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        label = entry.label
+        watched_words.remove(current_user, entry)
+        flash(f"“{label}” is deleted.", "success")
+        return redirect(url_for("moderation.watched_words_list"))
+    return render_template("moderation/delete_watched_word.html", entry=entry, form=form)
+
+
+@bp.route("/admin/moderators")
+@admin_required
+def moderators():
+    return render_template("moderation/moderators.html", volunteers=moderation.volunteers(), form=ConfirmForm())
+
+
+@bp.route("/admin/moderators/<int:user_id>", methods=["POST"])
+@admin_required
+def set_moderator(user_id):
+    member = db.session.get(User, user_id) or abort(404)
+    if ConfirmForm().validate_on_submit():
+        on = request.form.get("moderator") == "yes"
+        try:
+            moderation.set_moderator(current_user, member, on)
+        except ServiceError as error:
+            flash(error.message, "error")
+        else:
+            flash(f"{member.display_name} {'can now moderate' if on else 'no longer has moderator powers'}.", "success")
+    return redirect(url_for("moderation.moderators"))

@@ -1,0 +1,1000 @@
+"""Moderation and safeguarding: reports about any kind of content, the review queue, claiming a case,
+the actions (each with a reason for the member), sanctions, appeals, and reminders about late cases.
+
+Content is pointed at generically (content_type, content_id). CONTENT_KINDS maps each type to the
+few operations moderation needs (load, author, show in context, hide, restore, delete, edit), so a
+new feature (chat) plugs in by registering one ContentKind.
+
+Two moderators never act on one case at once: claiming and acting are conditional UPDATEs
+(WHERE the case is open, or claimed by me, or the claim has lapsed) and the loser is told who did.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Callable
+
+import sqlalchemy as sa
+from flask import current_app, g, url_for
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from app import formatting
+from app.extensions import db
+from app.models import (
+    Appeal,
+    AppealStatus,
+    AuditEntry,
+    Case,
+    CaseStatus,
+    Meetup,
+    MeetupStatus,
+    Outcome,
+    Post,
+    PostStatus,
+    Profile,
+    Report,
+    ReportReason,
+    Role,
+    Sanction,
+    SanctionKind,
+    Thread,
+    Urgency,
+    User,
+)
+from app.models.types import utcnow
+from app.permissions import can_moderate, is_admin, is_member
+from app.services import audit, email
+from app.services.errors import Conflict, Invalid, NotAllowed, NotFound
+from app.services.notifications import notify
+
+log = logging.getLogger(__name__)
+
+CLAIM_MINUTES = 30
+OVERDUE = {Urgency.NORMAL: timedelta(hours=24), Urgency.SAFETY: timedelta(hours=2)}
+MAX_REASON = 2000
+DURATIONS = {1: "1 day", 3: "3 days", 7: "1 week", 14: "2 weeks", 30: "30 days", 90: "90 days"}
+
+
+# ---- The content registry ---------------------------------------------------------------------
+
+
+@dataclass
+class ContentKind:
+    name: str  # "post"
+    noun: str  # "post", "thread", "profile", "meet-up": for sentences
+    load: Callable[[int], Any]
+    author_id: Callable[[Any], int | None]
+    text: Callable[[Any], str]  # what was written, for the moderator
+    url: Callable[[Any], str]
+    hide: Callable[[Any, str, User], None]
+    restore: Callable[[Any, User], None]
+    delete: Callable[[Any, User], None]
+    edit: Callable[[Any, str, User, str], None]
+    is_hidden: Callable[[Any], bool]
+    template: str  # the snippet that shows it in context on the case page
+    describe: Callable[[Any], str] = lambda obj: ""
+
+
+CONTENT_KINDS: dict[str, ContentKind] = {}
+
+
+def register(kind: ContentKind) -> None:
+    CONTENT_KINDS[kind.name] = kind
+
+
+def kind_of(content_type: str) -> ContentKind:
+    try:
+        return CONTENT_KINDS[content_type]
+    except KeyError:
+        raise NotFound("We cannot find that.")
+
+
+def load_content(content_type: str, content_id: int):
+    obj = kind_of(content_type).load(content_id)
+    if obj is None:
+        raise NotFound("We cannot find that. It may have been deleted.")
+    return obj
+
+
+# Posts and threads ---------------------------------------------------------------------------------
+
+
+def _forums():
+    from app.services import forums
+
+    return forums
+
+
+def _load_post(post_id):
+    return db.session.scalar(
+        sa.select(Post).options(joinedload(Post.thread).joinedload(Thread.category), joinedload(Post.author)).where(Post.id == post_id)
+    )
+
+
+def _post_url(post):
+    return url_for("forums.thread", thread_id=post.thread_id, page=_forums().page_for_number(post.number)) + f"#post-{post.number}"
+
+
+def _edit_post(post, new_text, moderator, note):
+    from app import text
+    from app.models import PostRevision
+
+    new_text = (new_text or "").strip()
+    if not new_text:
+        raise Invalid("Write the new text for the post.", field="new_text")
+    db.session.add(PostRevision(post_id=post.id, body=post.body, editor_id=moderator.id))
+    post.body, post.body_html, post.edited_at = new_text, text.render(new_text), utcnow()
+    post.moderation_note = note
+    if post.status == PostStatus.HELD:
+        _forums().set_post_status(post, PostStatus.VISIBLE, note)
+
+
+register(ContentKind(
+    name="post", noun="post", load=_load_post, author_id=lambda p: p.author_id, text=lambda p: p.body, url=_post_url,
+    hide=lambda p, reason, m: _forums().set_post_status(p, PostStatus.HIDDEN, reason),
+    restore=lambda p, m: _forums().set_post_status(p, PostStatus.VISIBLE, None),
+    delete=lambda p, m: _forums().set_post_status(p, PostStatus.DELETED, None, actor=m),
+    edit=_edit_post, is_hidden=lambda p: p.status != PostStatus.VISIBLE, template="moderation/content/_post.html",
+    describe=lambda p: f"Post {p.number} in “{p.thread.title}”",
+))
+
+
+def _load_thread(thread_id):
+    return db.session.scalar(sa.select(Thread).options(joinedload(Thread.category)).where(Thread.id == thread_id))
+
+
+def _first_post(thread):
+    return db.session.scalar(sa.select(Post).where(Post.thread_id == thread.id, Post.number == 1))
+
+
+def _edit_thread(thread, new_text, moderator, note):
+    title = " ".join((new_text or "").split())
+    if not title or len(title) > 150:
+        raise Invalid("Write the new title, in 150 characters or fewer.", field="new_text")
+    thread.title = title
+
+
+register(ContentKind(
+    name="thread", noun="thread", load=_load_thread, author_id=lambda t: t.author_id,
+    text=lambda t: t.title, url=lambda t: url_for("forums.thread", thread_id=t.id),
+    hide=lambda t, reason, m: _forums().set_post_status(_first_post(t), PostStatus.HIDDEN, reason),
+    restore=lambda t, m: _forums().set_post_status(_first_post(t), PostStatus.VISIBLE, None),
+    delete=lambda t, m: _forums().set_post_status(_first_post(t), PostStatus.DELETED, None, actor=m),
+    edit=_edit_thread, is_hidden=lambda t: t.is_hidden or t.is_deleted, template="moderation/content/_thread.html",
+    describe=lambda t: f"The thread “{t.title}”",
+))
+
+
+# Profiles (content_id is the member's user id; the written fields are moderated, not the name) ---------
+
+PROFILE_TEXT_FIELDS = ("about", "helps_me", "interests", "town")
+
+
+def _load_profile(user_id):
+    return db.session.get(Profile, user_id)
+
+
+def _profile_text(profile):
+    from app.models.profiles import FIELD_LABELS
+
+    return "\n".join(f"{FIELD_LABELS[name]}: {getattr(profile, name)}" for name in PROFILE_TEXT_FIELDS if getattr(profile, name))
+
+
+def _set_profile_status(profile, status, note=None):
+    profile.text_status, profile.moderation_note = status, note
+
+
+def _delete_profile_text(profile, moderator):
+    for name in PROFILE_TEXT_FIELDS:
+        setattr(profile, name, "")
+    _set_profile_status(profile, "visible")
+
+
+def _edit_profile(profile, new_text, moderator, note):
+    profile.about = (new_text or "").strip()[:2000]
+    _set_profile_status(profile, "visible", note)
+
+
+register(ContentKind(
+    name="profile", noun="profile", load=_load_profile, author_id=lambda p: p.user_id, text=_profile_text,
+    url=lambda p: url_for("profiles.show", user_id=p.user_id),
+    hide=lambda p, reason, m: _set_profile_status(p, "hidden", reason),
+    restore=lambda p, m: _set_profile_status(p, "visible"),
+    delete=_delete_profile_text, edit=_edit_profile, is_hidden=lambda p: p.text_status not in (None, "visible"),
+    template="moderation/content/_profile.html", describe=lambda p: f"The profile of {p.user.display_name}",
+))
+
+
+# Meet-ups --------------------------------------------------------------------------------------------
+
+
+def _hide_meetup(meetup, reason, moderator):
+    meetup.status, meetup.decision_reason = MeetupStatus.NOT_PUBLISHED, reason
+
+
+def _restore_meetup(meetup, moderator):
+    """Publish it again; a held listing publishes every date of its series."""
+    if meetup.series_id:
+        for item in db.session.scalars(sa.select(Meetup).where(
+            Meetup.series_id == meetup.series_id, Meetup.status.in_((MeetupStatus.AWAITING_APPROVAL, MeetupStatus.NOT_PUBLISHED))
+        )):
+            item.status = MeetupStatus.PUBLISHED
+    meetup.status = MeetupStatus.PUBLISHED
+
+
+def _edit_meetup(meetup, new_text, moderator, note):
+    new_text = (new_text or "").strip()
+    if not new_text:
+        raise Invalid("Write the new description for the meet-up.", field="new_text")
+    meetup.description = new_text
+    if meetup.status == MeetupStatus.AWAITING_APPROVAL:
+        meetup.status = MeetupStatus.PUBLISHED
+
+
+register(ContentKind(
+    name="meetup", noun="meet-up", load=lambda meetup_id: db.session.get(Meetup, meetup_id), author_id=lambda m: m.author_id,
+    text=lambda m: f"{m.title}\n\n{m.description}", url=lambda m: url_for("meetups.show", meetup_id=m.id),
+    hide=_hide_meetup, restore=_restore_meetup, delete=lambda m, mod: _hide_meetup(m, "Removed by a volunteer", mod),
+    edit=_edit_meetup, is_hidden=lambda m: m.status != MeetupStatus.PUBLISHED and m.status != MeetupStatus.CANCELLED,
+    template="moderation/content/_meetup.html", describe=lambda m: f"The meet-up “{m.title}”",
+))
+
+
+# Chat messages -----------------------------------------------------------------------------------------
+
+
+def _load_chat_message(message_id):
+    from app.models import Message
+
+    return db.session.scalar(
+        sa.select(Message).options(joinedload(Message.room), joinedload(Message.author)).where(Message.id == message_id)
+    )
+
+
+def _set_chat_status(message, status, moderator):
+    """Hide, restore or delete a chat message; every open screen is updated at once."""
+    from app.models import MessageStatus
+    from app.services import chat
+
+    was_visible = message.status == MessageStatus.VISIBLE
+    message.status = status
+    message.moderated_by_id = moderator.id if moderator is not None else None
+    message.moderated_at = utcnow()
+    if status == MessageStatus.VISIBLE:
+        chat._send(message)  # noqa: SLF001 - the chat service's own emitter
+    elif was_visible or status != MessageStatus.VISIBLE:
+        chat._remove_everywhere(message)  # noqa: SLF001
+
+
+def _edit_chat_message(message, new_text, moderator, note):
+    new_text = (new_text or "").strip()
+    if not new_text:
+        raise Invalid("Write the new text for the message.", field="new_text")
+    message.body = new_text
+
+
+def _chat_status(name):
+    from app.models import MessageStatus
+
+    return MessageStatus(name)
+
+
+register(ContentKind(
+    name="chat_message", noun="chat message", load=_load_chat_message, author_id=lambda m: m.author_id,
+    text=lambda m: m.body, url=lambda m: url_for("chat.room", room_id=m.room_id) + f"#message-{m.id}",
+    hide=lambda m, reason, mod: _set_chat_status(m, _chat_status("hidden"), mod),
+    restore=lambda m, mod: _set_chat_status(m, _chat_status("visible"), mod),
+    delete=lambda m, mod: _set_chat_status(m, _chat_status("deleted"), mod),
+    edit=_edit_chat_message, is_hidden=lambda m: m.status.value in ("hidden", "held"),
+    template="moderation/content/_chat_message.html",
+    describe=lambda m: f"A chat message in “{m.room.name or 'a private conversation'}”",
+))
+
+
+# ---- Sanctions and what they stop ----------------------------------------------------------------
+
+
+def active_sanctions(user) -> list[Sanction]:
+    """Silences and suspensions in force now. Cached for one request (cleared when one is added)."""
+    if not is_member(user):
+        return []
+    if user.restricted_until is None or user.restricted_until <= utcnow():
+        return []
+    cache = g.setdefault("_kindred_sanctions", {})
+    if user.id not in cache:
+        now = utcnow()
+        cache[user.id] = list(db.session.scalars(
+            sa.select(Sanction).where(
+                Sanction.member_id == user.id, Sanction.kind.in_((SanctionKind.SILENCE, SanctionKind.SUSPEND)),
+                Sanction.lifted_at.is_(None), sa.or_(Sanction.until.is_(None), Sanction.until > now),
+            ).order_by(Sanction.until.desc())
+        ))
+    return cache[user.id]
+
+
+def forget_cached_sanctions() -> None:
+    g.pop("_kindred_sanctions", None)
+
+
+def _recompute_restricted(member: User) -> None:
+    db.session.flush()
+    member.restricted_until = db.session.scalar(
+        sa.select(sa.func.max(Sanction.until)).where(
+            Sanction.member_id == member.id, Sanction.kind.in_((SanctionKind.SILENCE, SanctionKind.SUSPEND)),
+            Sanction.lifted_at.is_(None), Sanction.until > utcnow(),
+        )
+    )
+    forget_cached_sanctions()
+
+
+def suspension_of(user) -> Sanction | None:
+    return next((s for s in active_sanctions(user) if s.kind == SanctionKind.SUSPEND), None)
+
+
+def silence_of(user) -> Sanction | None:
+    return suspension_of(user) or next((s for s in active_sanctions(user) if s.kind == SanctionKind.SILENCE), None)
+
+
+def can_participate(user) -> bool:
+    """May this member write anything (post, reply, react, message)? Not while silenced or suspended."""
+    return is_member(user) and silence_of(user) is None
+
+
+def until_words(sanction: Sanction) -> str:
+    return formatting.full_date_time(sanction.until) if sanction.until else "an administrator lifts it"
+
+
+def ensure_can_participate(user) -> None:
+    sanction = silence_of(user)
+    if sanction is not None:
+        raise NotAllowed(
+            f"You cannot post or reply until {until_words(sanction)}, because a volunteer paused your account: "
+            f"{sanction.reason} You can still read. If you think this is wrong, you can appeal from your Moderation history page."
+        )
+
+
+# ---- Held for approval ------------------------------------------------------------------------------
+
+
+def approval_reason(author, text_to_check: str) -> str | None:
+    """Why a new post must wait for a volunteer, or None. New members' first posts, and links from
+    members with few approved posts. Moderators and verified partners are trusted."""
+    from app.permissions import is_verified_partner
+    from app.text import contains_link
+
+    if can_moderate(author) or is_verified_partner(author):
+        return None
+    approved = _forums().approved_post_count(author)
+    first = current_app.config.get("MODERATION_FIRST_POSTS_HELD", 2)
+    if approved < first:
+        return f"A new member's first {first} posts wait for approval"
+    if approved < current_app.config.get("MODERATION_LINK_TRUSTED_AFTER", 5) and contains_link(text_to_check):
+        return "A link from a member with fewer than 5 approved posts"
+    return None
+
+
+def _open_case(content_type: str, obj, *, author_id: int | None, urgency: Urgency = Urgency.NORMAL, summary: str = "") -> Case:
+    """The unresolved case for this content, or a new one. The partial unique index means two
+    requests at once cannot open two cases: the loser finds the winner's case."""
+    content_id = _content_id(content_type, obj)
+    case = _unresolved_case(content_type, content_id)
+    if case is None:
+        case = Case(content_type=content_type, content_id=content_id, author_id=author_id, urgency=urgency, summary=summary)
+        try:
+            with db.session.begin_nested():
+                db.session.add(case)
+        except IntegrityError:
+            case = _unresolved_case(content_type, content_id)
+    if urgency == Urgency.SAFETY and case.urgency != Urgency.SAFETY:
+        case.urgency = Urgency.SAFETY
+    if summary and summary not in case.summary:
+        case.summary = f"{case.summary}; {summary}" if case.summary else summary
+    return case
+
+
+def _content_id(content_type, obj) -> int:
+    return obj.user_id if content_type == "profile" else obj.id
+
+
+def _unresolved_case(content_type, content_id) -> Case | None:
+    return db.session.scalar(
+        sa.select(Case).where(Case.content_type == content_type, Case.content_id == content_id, Case.status != CaseStatus.RESOLVED)
+    )
+
+
+def hold_for_approval(content_type: str, obj, why: str, *, author_id: int | None) -> Case:
+    """The content is already saved as held by its feature; open its case. The caller commits."""
+    case = _open_case(content_type, obj, author_id=author_id, summary=why)
+    case.held_for_approval = True
+    return case
+
+
+def report_automatically(content_type: str, obj, reason: ReportReason, summary: str, *, author_id: int | None) -> Case:
+    """A report raised by the watched words (no reporter). The caller commits, then calls
+    send_safety_alerts for a safety report."""
+    urgency = Urgency.SAFETY if reason == ReportReason.SAFETY else Urgency.NORMAL
+    case = _open_case(content_type, obj, author_id=author_id, urgency=urgency, summary=summary)
+    db.session.flush()
+    db.session.add(Report(case_id=case.id, content_type=content_type, content_id=case.content_id, reporter_id=None,
+                          reason=reason, words=summary))
+    return case
+
+
+# ---- Reporting ---------------------------------------------------------------------------------------
+
+
+def report(reporter, content_type: str, content_id: int, reason, words: str = "") -> Report:
+    """A member reports something. Safety reports go to the top of the queue and email every admin;
+    enough different reporters hide the content until a moderator decides."""
+    if not is_member(reporter):
+        raise NotAllowed("Please sign in to report something.")
+    try:
+        reason = ReportReason(reason)
+    except ValueError:
+        raise Invalid("Choose why you are reporting this.", field="reason")
+    if reason == ReportReason.APPROVAL:
+        raise Invalid("Choose why you are reporting this.", field="reason")
+    words = (words or "").strip()
+    if reason == ReportReason.OTHER and not words:
+        raise Invalid("Tell us in a few words what is wrong, so a volunteer knows what to look for.", field="words")
+    if len(words) > MAX_REASON:
+        raise Invalid(f"Please keep it to {MAX_REASON:,} characters or fewer.", field="words")
+    kind = kind_of(content_type)
+    obj = load_content(content_type, content_id)
+    author_id = kind.author_id(obj)
+    if author_id == reporter.id:
+        raise NotAllowed("This is your own. If you want it gone, you can delete it yourself.")
+    urgency = Urgency.SAFETY if reason == ReportReason.SAFETY else Urgency.NORMAL
+    case = _open_case(content_type, obj, author_id=author_id, urgency=urgency, summary="Reported by members")
+    db.session.flush()
+    existing = db.session.scalar(sa.select(Report).where(Report.case_id == case.id, Report.reporter_id == reporter.id))
+    if existing is not None:
+        return existing  # reported twice: one report, the first reason kept
+    row = Report(case_id=case.id, content_type=content_type, content_id=case.content_id, reporter_id=reporter.id,
+                 reason=reason, words=words)
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:  # the same member pressing twice at once
+        return db.session.scalar(sa.select(Report).where(Report.case_id == case.id, Report.reporter_id == reporter.id))
+    reporters = db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(Report.reporter_id))).where(Report.case_id == case.id, Report.reporter_id.is_not(None))
+    )
+    if reporters >= current_app.config.get("MODERATION_HIDE_AFTER_REPORTS", 3) and not kind.is_hidden(obj):
+        kind.hide(obj, "Hidden while a volunteer looks at reports about it.", None)
+        case.hidden_by_reports = True
+    db.session.commit()
+    if reason == ReportReason.SAFETY:
+        send_safety_alerts(content_type, case.content_id)
+    return row
+
+
+def admins() -> list[User]:
+    return list(db.session.scalars(sa.select(User).where(User.is_admin.is_(True), User.deleted_at.is_(None))))
+
+
+def send_safety_alerts(content_type: str, content_id: int) -> None:
+    """Email every admin (the safeguarding leads) at once about a safety case."""
+    case = _unresolved_case(content_type, content_id)
+    if case is None:
+        return
+    link = url_for("moderation.case", case_id=case.id, _external=True)
+    for admin in admins():
+        email.send_template(admin.email, "A safety worry needs you now", "moderation/safety", user=admin, case=case, link=link,
+                            deadline=case.created_at + OVERDUE[Urgency.SAFETY])
+
+
+# ---- The queue -------------------------------------------------------------------------------------
+
+
+@dataclass
+class QueueRow:
+    case: Case
+    obj: Any
+    kind: ContentKind
+    overdue: bool
+    due_at: datetime
+    claimed_by_other: bool = False
+    reasons: list[str] = field(default_factory=list)
+
+
+def due_at(case: Case) -> datetime:
+    return case.created_at + OVERDUE[case.urgency]
+
+
+def is_overdue(case: Case, now: datetime | None = None) -> bool:
+    return case.status != CaseStatus.RESOLVED and (now or utcnow()) > due_at(case)
+
+
+def claim_lapsed(case: Case, now: datetime | None = None) -> bool:
+    return case.claimed_at is None or (now or utcnow()) - case.claimed_at > timedelta(minutes=CLAIM_MINUTES)
+
+
+def queue(moderator) -> list[QueueRow]:
+    """Unresolved cases, safety first, then oldest first. Moderators do not see cases about themselves."""
+    if not can_moderate(moderator):
+        raise NotAllowed("Only volunteer moderators can see the review queue.")
+    statement = (
+        sa.select(Case)
+        .options(selectinload(Case.reports), joinedload(Case.claimed_by), joinedload(Case.author))
+        .where(Case.status != CaseStatus.RESOLVED)
+        .where(sa.or_(Case.author_id.is_(None), Case.author_id != moderator.id))
+        .order_by(sa.case((Case.urgency == Urgency.SAFETY, 0), else_=1), Case.created_at, Case.id)
+    )
+    now = utcnow()
+    rows = []
+    for case in db.session.scalars(statement).unique():
+        kind = CONTENT_KINDS.get(case.content_type)
+        if kind is None:
+            continue
+        obj = kind.load(case.content_id)
+        claimed_other = case.status == CaseStatus.CLAIMED and not claim_lapsed(case, now) and case.claimed_by_id != moderator.id
+        rows.append(QueueRow(case, obj, kind, is_overdue(case, now), due_at(case), claimed_other,
+                             sorted({r.reason.label for r in case.reports})))
+    return rows
+
+
+def get_case(moderator, case_id: int) -> Case:
+    if not can_moderate(moderator):
+        raise NotAllowed("Only volunteer moderators can look at reports.")
+    case = db.session.get(Case, case_id)
+    if case is None:
+        raise NotFound("We cannot find that case.")
+    return case
+
+
+def may_act(moderator, case: Case) -> bool:
+    return can_moderate(moderator) and case.author_id != moderator.id and (not case.escalated or is_admin(moderator))
+
+
+def _check_may_act(moderator, case: Case) -> None:
+    if not can_moderate(moderator):
+        raise NotAllowed("Only volunteer moderators can act on reports.")
+    if case.author_id is not None and case.author_id == moderator.id:
+        raise NotAllowed("This case is about you or something you wrote, so another volunteer will decide it.")
+    if case.escalated and not is_admin(moderator):
+        raise NotAllowed("This case has been passed to a safeguarding lead. Only an administrator can act on it now.")
+
+
+def author_history(case: Case) -> list[Case]:
+    """Earlier decisions about the same member's content, newest first."""
+    if case.author_id is None:
+        return []
+    return list(db.session.scalars(
+        sa.select(Case).options(joinedload(Case.resolved_by))
+        .where(Case.author_id == case.author_id, Case.id != case.id, Case.status == CaseStatus.RESOLVED)
+        .order_by(Case.resolved_at.desc()).limit(20)
+    ))
+
+
+def sanctions_of(member_id: int) -> list[Sanction]:
+    return list(db.session.scalars(
+        sa.select(Sanction).options(joinedload(Sanction.by)).where(Sanction.member_id == member_id).order_by(Sanction.created_at.desc())
+    ))
+
+
+def _handled_sentence(case: Case) -> str:
+    db.session.refresh(case)
+    if case.status == CaseStatus.RESOLVED:
+        who = case.resolved_by.display_name if case.resolved_by else "Another volunteer"
+        return f"{who} already handled this at {formatting.full_date_time(case.resolved_at)}."
+    who = case.claimed_by.display_name if case.claimed_by else "Another volunteer"
+    return f"{who} is looking at this case (since {formatting.clock(case.claimed_at)}). Their claim lapses after {CLAIM_MINUTES} minutes."
+
+
+def _free_for(moderator, now):
+    lapsed = now - timedelta(minutes=CLAIM_MINUTES)
+    return sa.or_(
+        Case.status == CaseStatus.OPEN,
+        sa.and_(Case.status == CaseStatus.CLAIMED, sa.or_(Case.claimed_by_id == moderator.id, Case.claimed_at < lapsed)),
+    )
+
+
+def claim(moderator, case: Case) -> Case:
+    """Take a case so that nobody else acts on it for CLAIM_MINUTES. One conditional UPDATE decides."""
+    _check_may_act(moderator, case)
+    now = utcnow()
+    result = db.session.execute(
+        sa.update(Case).where(Case.id == case.id, _free_for(moderator, now))
+        .values(status=CaseStatus.CLAIMED, claimed_by_id=moderator.id, claimed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise Conflict(_handled_sentence(case))
+    db.session.commit()
+    db.session.refresh(case)
+    return case
+
+
+def release(moderator, case: Case) -> None:
+    db.session.execute(
+        sa.update(Case).where(Case.id == case.id, Case.status == CaseStatus.CLAIMED, Case.claimed_by_id == moderator.id)
+        .values(status=CaseStatus.OPEN, claimed_by_id=None, claimed_at=None)
+    )
+    db.session.commit()
+
+
+# ---- Acting on a case ---------------------------------------------------------------------------------
+
+ACTION_WORDS = {
+    # outcome: (what the member is told happened, audit action)
+    Outcome.DISMISS: ("a volunteer looked at it and decided it can stay", "dismiss_report"),
+    Outcome.APPROVE: ("a volunteer checked it and it is now published", "approve_content"),
+    Outcome.HIDE: ("a volunteer hid it", "hide_content"),
+    Outcome.RESTORE: ("a volunteer put it back", "restore_content"),
+    Outcome.EDIT: ("a volunteer edited it", "edit_content"),
+    Outcome.DELETE: ("a volunteer deleted it", "delete_content"),
+    Outcome.WARN: ("a volunteer sent its author a warning", "warn_member"),
+    Outcome.SILENCE: ("a volunteer paused its author's posting", "silence_member"),
+    Outcome.SUSPEND: ("a volunteer suspended its author's account", "suspend_member"),
+}
+
+
+def until_for(days: int | None, now: datetime | None = None) -> datetime:
+    try:
+        days = int(days)
+    except (TypeError, ValueError):
+        raise Invalid("Choose how long it lasts.", field="days")
+    if days not in DURATIONS:
+        raise Invalid("Choose how long it lasts.", field="days")
+    return (now or utcnow()) + timedelta(days=days)
+
+
+def act(moderator, case: Case, outcome, reason: str, *, days: int | None = None, new_text: str = "", also_hide: bool = False) -> Case:
+    """Decide a case. The reason is written for the member and is shown to them. Exactly one
+    moderator's decision counts: the case is resolved by a conditional UPDATE first."""
+    outcome = Outcome(outcome)
+    _check_may_act(moderator, case)
+    reason = (reason or "").strip()
+    if not reason and outcome not in (Outcome.APPROVE, Outcome.DISMISS, Outcome.RESTORE):
+        raise Invalid("Write the reason. The member will read it, so keep it kind and clear.", field="reason")
+    if len(reason) > MAX_REASON:
+        raise Invalid(f"Please keep the reason to {MAX_REASON:,} characters or fewer.", field="reason")
+    kind = kind_of(case.content_type)
+    obj = kind.load(case.content_id)
+    if obj is None and outcome not in (Outcome.DISMISS,):
+        raise NotFound("The content has gone (its author may have deleted it). You can dismiss this case.")
+    until = until_for(days) if outcome in (Outcome.SILENCE, Outcome.SUSPEND) else None
+    author = db.session.get(User, case.author_id) if case.author_id else None
+    if outcome in (Outcome.WARN, Outcome.SILENCE, Outcome.SUSPEND) and author is None:
+        raise Invalid("This content has no author now, so there is nobody to warn or pause.")
+    now = utcnow()
+    result = db.session.execute(
+        sa.update(Case).where(Case.id == case.id, _free_for(moderator, now))
+        .values(status=CaseStatus.RESOLVED, resolved_by_id=moderator.id, resolved_at=now, outcome=outcome,
+                outcome_reason=reason, claimed_by_id=moderator.id, claimed_at=sa.func.coalesce(Case.claimed_at, now))
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise Conflict(_handled_sentence(case))
+    db.session.refresh(case)
+    _apply(outcome, kind, obj, case, moderator, reason, new_text, also_hide)
+    if outcome in (Outcome.WARN, Outcome.SILENCE, Outcome.SUSPEND):
+        sanction_kind = {Outcome.WARN: SanctionKind.WARNING, Outcome.SILENCE: SanctionKind.SILENCE, Outcome.SUSPEND: SanctionKind.SUSPEND}[outcome]
+        db.session.add(Sanction(member_id=author.id, kind=sanction_kind, case_id=case.id, reason=reason, by_id=moderator.id, until=until))
+        if until is not None and (author.restricted_until is None or author.restricted_until < until):
+            author.restricted_until = until
+        forget_cached_sanctions()
+    audit_reason = reason or ACTION_WORDS[outcome][0]
+    if until:
+        audit_reason += f" (until {formatting.full_date_time(until)})"
+    audit.record(moderator, ACTION_WORDS[outcome][1], case, f"{case.content_type} {case.content_id}: {audit_reason}")
+    _tell_people(case, kind, obj, outcome, reason, until, author)
+    db.session.commit()
+    return case
+
+
+def _apply(outcome, kind, obj, case, moderator, reason, new_text, also_hide):
+    if outcome == Outcome.DISMISS:
+        if obj is not None and (case.hidden_by_reports or case.held_for_approval) and kind.is_hidden(obj):
+            kind.restore(obj, moderator)  # hidden by reports or held: dismissing puts it back
+    elif outcome in (Outcome.APPROVE, Outcome.RESTORE):
+        kind.restore(obj, moderator)
+    elif outcome == Outcome.HIDE:
+        kind.hide(obj, reason, moderator)
+    elif outcome == Outcome.DELETE:
+        kind.delete(obj, moderator)
+    elif outcome == Outcome.EDIT:
+        kind.edit(obj, new_text, moderator, reason)
+    elif outcome in (Outcome.WARN, Outcome.SILENCE, Outcome.SUSPEND):
+        if also_hide:
+            kind.hide(obj, reason, moderator)
+        elif case.held_for_approval and kind.is_hidden(obj):
+            pass  # a held post stays held: the moderator can decide it separately
+        elif case.hidden_by_reports and kind.is_hidden(obj):
+            kind.restore(obj, moderator)
+
+
+def _tell_people(case, kind, obj, outcome, reason, until, author):
+    link = url_for("moderation.history")
+    what = kind.noun
+    if author is not None and (outcome != Outcome.DISMISS or case.held_for_approval):
+        sentences = {
+            Outcome.DISMISS: f"A volunteer checked your {what} and it is now published.",
+            Outcome.APPROVE: f"A volunteer checked your {what} and it is now published.",
+            Outcome.HIDE: f"A volunteer hid your {what}. They said: {reason}",
+            Outcome.RESTORE: f"A volunteer put your {what} back." + (f" They said: {reason}" if reason else ""),
+            Outcome.EDIT: f"A volunteer edited your {what}. They said: {reason}",
+            Outcome.DELETE: f"A volunteer deleted your {what}. They said: {reason}",
+            Outcome.WARN: f"A volunteer sent you a warning about your {what}: {reason}",
+            Outcome.SILENCE: f"A volunteer paused your posting until {formatting.full_date_time(until) if until else ''}. They said: {reason}",
+            Outcome.SUSPEND: f"A volunteer suspended your account until {formatting.full_date_time(until) if until else ''}. They said: {reason}",
+        }
+        notify(author, "moderation", sentences[outcome] + " You can see this on your Moderation history page, and appeal once.", link)
+    told = set()
+    for row in case.reports:
+        if row.reporter is None or row.reporter_id in told:
+            continue
+        told.add(row.reporter_id)
+        notify(row.reporter, "report_outcome",
+               f"Thank you for your report about a {what}: {ACTION_WORDS[outcome][0]}.", url_for("moderation.my_reports"))
+
+
+def escalate(moderator, case: Case, reason: str) -> Case:
+    """Pass a case to the safeguarding leads (the admins): it becomes a safety case and they are emailed."""
+    _check_may_act(moderator, case)
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid("Say why you are passing this to a safeguarding lead.", field="reason")
+    now = utcnow()
+    result = db.session.execute(
+        sa.update(Case).where(Case.id == case.id, _free_for(moderator, now))
+        .values(escalated=True, escalated_at=now, urgency=Urgency.SAFETY, status=CaseStatus.OPEN, claimed_by_id=None, claimed_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise Conflict(_handled_sentence(case))
+    audit.record(moderator, "escalate", case, reason)
+    db.session.commit()
+    db.session.refresh(case)
+    link = url_for("moderation.case", case_id=case.id, _external=True)
+    for admin in admins():
+        email.send_template(admin.email, "A volunteer has asked a safeguarding lead to look at a case", "moderation/escalated",
+                            user=admin, case=case, link=link, moderator=moderator, reason=reason)
+    return case
+
+
+def lift_sanction(admin_or_moderator, sanction: Sanction, reason: str = "") -> None:
+    if not can_moderate(admin_or_moderator):
+        raise NotAllowed("Only volunteer moderators can lift a pause or suspension.")
+    if sanction.lifted_at is None:
+        sanction.lifted_at = utcnow()
+        audit.record(admin_or_moderator, "lift_sanction", sanction, reason or f"{sanction.kind.value} lifted")
+        _recompute_restricted(sanction.member)
+        notify(sanction.member, "moderation", f"Your {'suspension' if sanction.kind == SanctionKind.SUSPEND else 'pause'} has been lifted. Welcome back.",
+               url_for("moderation.history"))
+        db.session.commit()
+
+
+# ---- Appeals ------------------------------------------------------------------------------------------
+
+
+def may_appeal(member, case: Case) -> bool:
+    return (
+        is_member(member) and case.status == CaseStatus.RESOLVED and case.author_id == member.id
+        and case.outcome not in (Outcome.DISMISS, Outcome.APPROVE, Outcome.RESTORE)
+        and db.session.scalar(sa.select(Appeal.id).where(Appeal.case_id == case.id)) is None
+    )
+
+
+def appeal(member, case: Case, words: str) -> Appeal:
+    if not is_member(member) or case.author_id != member.id:
+        raise NotAllowed("You can only appeal decisions about your own writing or account.")
+    if db.session.scalar(sa.select(Appeal.id).where(Appeal.case_id == case.id)) is not None:
+        raise Conflict("You have already appealed this decision. Each decision can be appealed once.")
+    if not may_appeal(member, case):
+        raise NotAllowed("There is nothing to appeal in this decision.")
+    words = (words or "").strip()
+    if not words:
+        raise Invalid("Tell us why you think the decision was wrong.", field="words")
+    if len(words) > MAX_REASON:
+        raise Invalid(f"Please keep it to {MAX_REASON:,} characters or fewer.", field="words")
+    row = Appeal(case_id=case.id, member_id=member.id, words=words)
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        raise Conflict("You have already appealed this decision. Each decision can be appealed once.")
+    db.session.commit()
+    return row
+
+
+def waiting_appeals(moderator) -> list[Appeal]:
+    """Appeals this moderator may decide: not about themself, not their own decision."""
+    if not can_moderate(moderator):
+        return []
+    return [
+        row for row in db.session.scalars(
+            sa.select(Appeal).options(joinedload(Appeal.case), joinedload(Appeal.member))
+            .where(Appeal.status == AppealStatus.WAITING).order_by(Appeal.created_at)
+        )
+        if may_decide_appeal(moderator, row)
+    ]
+
+
+def may_decide_appeal(moderator, row: Appeal) -> bool:
+    return (
+        can_moderate(moderator) and row.status == AppealStatus.WAITING
+        and row.case.resolved_by_id != moderator.id and row.member_id != moderator.id
+    )
+
+
+def decide_appeal(moderator, row: Appeal, overturn: bool, reason: str) -> Appeal:
+    if not can_moderate(moderator):
+        raise NotAllowed("Only volunteer moderators can decide appeals.")
+    if row.case.resolved_by_id == moderator.id:
+        raise NotAllowed("You made the first decision, so a different volunteer or an administrator must decide the appeal.")
+    if row.member_id == moderator.id:
+        raise NotAllowed("This appeal is yours, so another volunteer will decide it.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid("Write the reason for your decision. The member will read it.", field="reason")
+    result = db.session.execute(
+        sa.update(Appeal).where(Appeal.id == row.id, Appeal.status == AppealStatus.WAITING)
+        .values(status=AppealStatus.OVERTURNED if overturn else AppealStatus.UPHELD, decided_by_id=moderator.id,
+                decided_at=utcnow(), decision_reason=reason)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        db.session.refresh(row)
+        who = row.decided_by.display_name if row.decided_by else "Another volunteer"
+        raise Conflict(f"{who} already decided this appeal at {formatting.full_date_time(row.decided_at)}.")
+    db.session.refresh(row)
+    case = row.case
+    if overturn:
+        kind = CONTENT_KINDS.get(case.content_type)
+        obj = kind.load(case.content_id) if kind else None
+        if obj is not None and kind.is_hidden(obj):
+            kind.restore(obj, moderator)
+        for sanction in db.session.scalars(sa.select(Sanction).where(Sanction.case_id == case.id, Sanction.lifted_at.is_(None))):
+            sanction.lifted_at = utcnow()
+        if row.member is not None:
+            _recompute_restricted(row.member)
+    audit.record(moderator, "appeal_overturned" if overturn else "appeal_upheld", case, reason)
+    if row.member is not None:
+        sentence = ("A volunteer looked at your appeal and changed the decision. " if overturn
+                    else "A volunteer looked at your appeal and the decision stays. ") + f"They said: {reason}"
+        notify(row.member, "moderation", sentence, url_for("moderation.history"))
+    db.session.commit()
+    return row
+
+
+# ---- What members see ------------------------------------------------------------------------------
+
+
+@dataclass
+class HistoryItem:
+    case: Case
+    noun: str
+    what: str
+    appeal: Appeal | None
+    may_appeal: bool
+
+
+def history_for(member) -> tuple[list[HistoryItem], list[Sanction]]:
+    """Decisions about this member's own content and account (not who reported them)."""
+    cases = list(db.session.scalars(
+        sa.select(Case).where(Case.author_id == member.id, Case.status == CaseStatus.RESOLVED,
+                              Case.outcome.not_in((Outcome.DISMISS,)))
+        .order_by(Case.resolved_at.desc()).limit(100)
+    ))
+    appeals = {row.case_id: row for row in db.session.scalars(sa.select(Appeal).where(Appeal.case_id.in_([c.id for c in cases] or [0])))}
+    items = []
+    for case in cases:
+        kind = CONTENT_KINDS.get(case.content_type)
+        obj = kind.load(case.content_id) if kind else None
+        items.append(HistoryItem(case, kind.noun if kind else "content", kind.describe(obj) if obj is not None and kind else "",
+                                 appeals.get(case.id), case.id not in appeals and may_appeal(member, case)))
+    return items, sanctions_of(member.id)
+
+
+def my_reports(member) -> list[Report]:
+    return list(db.session.scalars(
+        sa.select(Report).options(joinedload(Report.case)).where(Report.reporter_id == member.id).order_by(Report.created_at.desc()).limit(100)
+    ))
+
+
+def open_case_for(member, content_type: str, content_id: int) -> Case | None:
+    """The case about the member's own content, for "A volunteer will check this soon"."""
+    return _unresolved_case(content_type, content_id)
+
+
+# ---- Reminders about late cases ----------------------------------------------------------------------
+
+
+def send_overdue_reminders(now: datetime | None = None) -> int:
+    """Email the admins once about every case waiting longer than 24 hours (safety: 2 hours).
+    Safe to run from cron as often as you like: each case is claimed for its email by one UPDATE."""
+    now = now or utcnow()
+    late = []
+    for case in db.session.scalars(
+        sa.select(Case).where(Case.status != CaseStatus.RESOLVED, Case.overdue_emailed_at.is_(None)).order_by(Case.created_at)
+    ):
+        if now <= case.created_at + OVERDUE[case.urgency]:
+            continue
+        marked = db.session.execute(
+            sa.update(Case).where(Case.id == case.id, Case.overdue_emailed_at.is_(None)).values(overdue_emailed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if marked.rowcount == 1:
+            late.append(case)
+    db.session.commit()
+    if late:
+        link = url_for("moderation.queue", _external=True)
+        for admin in admins():
+            email.send_template(admin.email, f"{len(late)} moderation case{'s' if len(late) != 1 else ''} waiting too long",
+                                "moderation/overdue", user=admin, cases=late, link=link)
+    return len(late)
+
+
+# ---- The staff action log (read only) ----------------------------------------------------------------
+
+LOG_PAGE_SIZE = 50
+
+
+def log_entries(viewer, *, actor_id: int | None = None, action: str = "", since: datetime | None = None,
+                before: datetime | None = None, page: int = 1) -> tuple[list[AuditEntry], int]:
+    if not is_admin(viewer):
+        raise NotAllowed("Only administrators can read the staff action log.")
+    statement = sa.select(AuditEntry).options(joinedload(AuditEntry.actor))
+    if actor_id:
+        statement = statement.where(AuditEntry.actor_id == actor_id)
+    if action:
+        statement = statement.where(AuditEntry.action == action)
+    if since:
+        statement = statement.where(AuditEntry.created_at >= since)
+    if before:
+        statement = statement.where(AuditEntry.created_at < before)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.subquery())) or 0
+    pages = max(1, -(-total // LOG_PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    rows = list(db.session.scalars(
+        statement.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()).limit(LOG_PAGE_SIZE).offset((page - 1) * LOG_PAGE_SIZE)
+    ))
+    return rows, pages
+
+
+def log_actions() -> list[str]:
+    return list(db.session.scalars(sa.select(AuditEntry.action).distinct().order_by(AuditEntry.action)))
+
+
+def staff() -> list[User]:
+    return list(db.session.scalars(
+        sa.select(User).where(sa.or_(User.is_admin.is_(True), User.is_moderator.is_(True))).order_by(User.display_name)
+    ))
+
+
+# ---- Moderator powers (administrators) ----------------------------------------------------------------
+
+
+def volunteers() -> list[User]:
+    """Approved volunteers, who may be given moderator powers, and anyone who has them."""
+    from app.models import ApprovalStatus
+
+    return list(db.session.scalars(
+        sa.select(User).where(User.deleted_at.is_(None), sa.or_(
+            User.is_moderator.is_(True), sa.and_(User.role == Role.VOLUNTEER, User.approval == ApprovalStatus.APPROVED),
+        )).order_by(User.display_name)
+    ))
+
+
+def set_moderator(admin, member: User, on: bool, reason: str = "") -> None:
+    from app.models import ApprovalStatus
+
+    if not is_admin(admin):
+        raise NotAllowed("Only an administrator can give or remove moderator powers.")
+    if on and not (member.role == Role.VOLUNTEER and member.approval == ApprovalStatus.APPROVED):
+        raise NotAllowed(f"{member.display_name} is not an approved volunteer. Only approved volunteers can moderate.")
+    if member.is_moderator == on:
+        return
+    member.is_moderator = on
+    audit.record(admin, "grant_moderator" if on else "remove_moderator", member, reason or member.display_name)
+    notify(member, "moderation", "You can now help moderate Kindred: the review queue is in your account menu." if on
+           else "Your moderator powers have been removed. Thank you for your help.", url_for("settings.index"), actor=admin)
+    db.session.commit()

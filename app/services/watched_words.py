@@ -1,0 +1,363 @@
+"""Watched words: the one check every piece of member writing passes through (posts, thread titles,
+profile text, meet-up descriptions, organisers' messages, chat). check() returns a Verdict; the
+feature's service acts on it (block, hold, report, safety) the same way everywhere.
+
+Text is normalised before matching so that simple tricks do not get past: case and accents are
+folded, l33t letters in words become letters ("m0ney" -> "money"), and in the digits form spaces,
+dots, dashes and brackets between digits disappear and number words become digits, so
+"0 7 7 0 0 - 9 0 0 1 2 3" and "oh seven seven ..." are both a phone number. Ordinary numbers
+(dates, times, "3 miles", prices) do not look like phone, card or bank numbers: those need the
+right length and prefix, a Luhn check, or a word such as "account" nearby.
+
+Built-in entries are added by ensure_built_ins() the first time they are needed (idempotent, keyed):
+they are on in every database from the start, and admins can turn them off but not delete them.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+from app.models import WatchedAction, WatchedKind, WatchedWord
+from app.permissions import is_admin
+from app.services import audit
+from app.services.errors import Invalid, NotAllowed
+
+SUPPORT_LINES = [
+    ("Samaritans, any time, day or night", "116 123", "tel:116123"),
+    ("Alzheimer's Society Dementia Connect support line", "0333 150 3456", "tel:+443331503456"),
+    ("If you are in danger now, call 999", "999", "tel:999"),
+]
+
+# Told to the author when the text is held back; gentle, and says what to do instead.
+PERSONAL_DETAILS_MESSAGE = (
+    "It looks like your writing includes a phone number, email address, bank or card details. "
+    "To keep everyone safe from scams, a volunteer will check it before others can see it. "
+    "If you want to swap contact details with someone, send them a connection request instead."
+)
+SCAM_MESSAGE = ""  # reported quietly: the author is not told
+SAFETY_MESSAGE = (
+    "It sounds like things are very hard at the moment. You are not alone. "
+    "A member of our safeguarding team will read what you wrote. You can talk to someone now:"
+)
+
+def support_sentence() -> str:
+    """The support lines in one sentence, for a flashed message after writing words of crisis."""
+    lines = "; ".join(f"{name}: {number}" for name, number, _ in SUPPORT_LINES)
+    return f"{SAFETY_MESSAGE} {lines}."
+
+
+# ---- Normalising ------------------------------------------------------------------------------
+
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
+_NUMBER_WORDS = {
+    "zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4",
+    "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+}
+_NUMBER_WORD_RE = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b")
+
+
+def fold(text: str) -> str:
+    """Lower case, accents removed, curly quotes made plain."""
+    text = unicodedata.normalize("NFKD", text or "")
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return text.lower().replace("’", "'").replace("‘", "'")
+
+
+def words_form(text: str) -> str:
+    """For word patterns: l33t letters inside words become letters, apostrophes go ("don't" ->
+    "dont"), every other run of punctuation or space becomes one space. £ and @ are kept."""
+    text = fold(text).replace("'", "")
+    tokens = []
+    for token in re.split(r"\s+", text):
+        if re.search(r"[a-z]", token) and re.search(r"[0-9@$]", token) and not re.fullmatch(r"[£$]?\d+[a-z]{0,3}", token):
+            token = token.translate(_LEET)  # "m0ney", "g1ft" -- but not "3pm", "10am", "£50"
+        tokens.append(token)
+    text = " ".join(tokens)
+    text = re.sub(r"[^a-z0-9£@\s]+", " ", text)
+    return " " + " ".join(text.split()) + " "
+
+
+def digits_form(text: str) -> str:
+    """For numbers: number words become digits, a letter O between digits becomes 0, and spaces,
+    dots, dashes and brackets between digits disappear."""
+    text = fold(text)
+    text = _NUMBER_WORD_RE.sub(lambda m: _NUMBER_WORDS[m.group(1)], text)
+    # A letter O typed for a zero: only inside a run of digits ("O7700", "9OO123"), never in words.
+    text = re.sub(r"\b[0-9o]*\d[0-9o]*\b", lambda m: m.group(0).replace("o", "0"), text)
+    text = re.sub(r"(?<=\d)[\s\-.()]+(?=[\d(])", "", text)
+    text = re.sub(r"\(\s*(?=\d)", "", text)
+    return text
+
+
+# ---- Built-in detectors -------------------------------------------------------------------------
+
+
+def _luhn(number: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(number)):
+        digit = int(char)
+        if index % 2 == 1:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return total % 10 == 0
+
+
+_PHONE = re.compile(r"(?<![\d£$])(?:\+44|0044|44(?=7)|0)(?:7\d{9}|[1-3]\d{8,9}|8\d{8,9}|9\d{9})(?!\d)")
+_EMAIL = re.compile(
+    r"[a-z0-9._%+-]+\s*(?:@|\(at\)|\[at\]|\{at\}|\s+at\s+)\s*[a-z0-9-]+(?:\s*(?:\.|\(dot\)|\[dot\]|\s+dot\s+)\s*[a-z0-9-]+)*"
+    r"\s*(?:\.|\(dot\)|\[dot\]|\s+dot\s+)\s*(?:com|org|net|co\s*(?:\.|dot)\s*uk|uk|org\s*(?:\.|dot)\s*uk|info|me|io)\b"
+)
+_EMAIL_PLAIN = re.compile(r"[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+")
+_SORT_CODE = re.compile(r"(?<!\d)\d{2}[-\s]\d{2}[-\s]\d{2}(?![-\s]?\d)")
+_ACCOUNT_WORDS = re.compile(r"\b(?:account|acct|acc|a/c)\b|\bsort\s*code\b|\bbank\b")
+_EIGHT_DIGITS = re.compile(r"(?<!\d)\d{8}(?!\d)")
+_CARD = re.compile(r"(?<!\d)\d{13,19}(?!\d)")
+
+
+def _phone(folded: str, digits: str) -> bool:
+    return bool(_PHONE.search(digits.replace(" ", "")) or _PHONE.search(digits))
+
+
+def _email(folded: str, digits: str) -> bool:
+    return bool(_EMAIL_PLAIN.search(folded) or _EMAIL.search(folded))
+
+
+def _sort_code(folded: str, digits: str) -> bool:
+    return bool(_SORT_CODE.search(folded) and re.search(r"\bsort\s*code\b|\bbank\b|\baccount\b", folded))
+
+
+def _account_number(folded: str, digits: str) -> bool:
+    return bool(_ACCOUNT_WORDS.search(folded) and _EIGHT_DIGITS.search(digits))
+
+
+def _card(folded: str, digits: str) -> bool:
+    return any(_luhn(match) for match in _CARD.findall(digits))
+
+
+DETECTORS = {
+    "phone_number": _phone,
+    "email_address": _email,
+    "sort_code": _sort_code,
+    "account_number": _account_number,
+    "card_number": _card,
+}
+
+# ---- The built-in list ---------------------------------------------------------------------------
+
+_MONEY = r"(?:money|cash|£\s?\d[\d,]*|\d+ (?:pounds|quid)|funds)"
+BUILT_INS = [
+    # key, label, kind, pattern, action, message
+    ("phone_number", "Phone numbers", WatchedKind.DETECTOR, "phone_number", WatchedAction.HOLD, PERSONAL_DETAILS_MESSAGE),
+    ("email_address", "Email addresses", WatchedKind.DETECTOR, "email_address", WatchedAction.HOLD, PERSONAL_DETAILS_MESSAGE),
+    ("sort_code", "UK bank sort codes", WatchedKind.DETECTOR, "sort_code", WatchedAction.HOLD, PERSONAL_DETAILS_MESSAGE),
+    ("account_number", "Bank account numbers", WatchedKind.DETECTOR, "account_number", WatchedAction.HOLD, PERSONAL_DETAILS_MESSAGE),
+    ("card_number", "Card numbers", WatchedKind.DETECTOR, "card_number", WatchedAction.HOLD, PERSONAL_DETAILS_MESSAGE),
+    (
+        "money_request", "Asking for money", WatchedKind.REGEX,
+        rf"\b(?:send|lend|loan|give|transfer|wire|pay)\b (?:me|us|my \w+)(?: \w+){{0,3}} {_MONEY}"
+        rf"|\b(?:need|borrow)\b (?:some |a little |the )?{_MONEY}(?: \w+){{0,4}} (?:urgently|asap|today|tonight|now|can you|could you)\b"
+        rf"|\bcan you (?:help me )?(?:with )?(?:some )?{_MONEY}|\btransfer the (?:funds|money)\b",
+        WatchedAction.REPORT, SCAM_MESSAGE,
+    ),
+    (
+        "gift_cards", "Gift cards and vouchers as payment", WatchedKind.REGEX,
+        r"\b(?:buy|send|get|pay|purchase)\b(?: \w+){0,4} (?:gift ?cards?|itunes|google play|steam|amazon) (?:cards?|vouchers?|codes?)?"
+        r"|\b(?:gift ?card|voucher) (?:codes?|numbers?)\b|\bscratch (?:off )?the back\b",
+        WatchedAction.REPORT, SCAM_MESSAGE,
+    ),
+    (
+        "bank_transfer", "Bank transfers and money services", WatchedKind.REGEX,
+        r"\b(?:bank transfer|western union|moneygram|money gram|wire transfer|paypal me|send it to my account|my bank details)\b",
+        WatchedAction.REPORT, SCAM_MESSAGE,
+    ),
+    (
+        "investment", "Investment scams", WatchedKind.REGEX,
+        r"\b(?:bitcoin|crypto ?currency|crypto|forex|binary options?)\b(?: \w+){0,6} (?:invest|profit|returns?|trading|double)"
+        r"|\binvest(?:ment)? opportunity\b|\bguaranteed (?:returns?|profits?|income)\b|\bdouble your money\b",
+        WatchedAction.REPORT, SCAM_MESSAGE,
+    ),
+    (
+        "romance", "Romance scams", WatchedKind.REGEX,
+        r"\b(?:stuck|stranded) (?:abroad|overseas|at the airport)\b|\bcustoms (?:fee|charge)s?\b"
+        r"|\b(?:oil rig|peacekeeping mission)\b|\bmoney for (?:a |my |the )?(?:flight|plane ticket|visa|hospital bill)s?\b",
+        WatchedAction.REPORT, SCAM_MESSAGE,
+    ),
+    (
+        "crisis_self", "Words of crisis: wanting to die or self-harm", WatchedKind.REGEX,
+        r"\b(?:want|wanna|wanting|going|ready) to (?:die|end it|end it all|end my life|kill myself)\b"
+        r"|\bwish i (?:was|were) dead\b|\bkill(?:ing)? myself\b|\bend(?:ing)? (?:it all|my life)\b|\bsuicid(?:e|al)\b"
+        r"|\b(?:hurt|harm|cut)(?:ing)? myself\b|\bself ?harm(?:ing)?\b"
+        r"|\bno (?:point|reason) (?:in )?(?:going on|carrying on|living|being here|to live|to go on)\b"
+        r"|\b(?:dont|do not) want to (?:be here|live|go on|wake up)(?: any ?more)?\b|\bbetter off (?:dead|without me)\b"
+        r"|\bcant (?:go on|cope) any ?more\b",
+        WatchedAction.SAFETY, SAFETY_MESSAGE,
+    ),
+    (
+        "crisis_harm", "Words of crisis: being hurt by someone", WatchedKind.REGEX,
+        r"\b(?:he|she|they|my (?:husband|wife|partner|son|daughter|carer|brother|sister|neighbour|grandson|granddaughter))"
+        r" (?:hits|beats|slaps|slapped|kicks|kicked|pushes|shoves|punches|punched|threatens|threatened|hurts|is hurting|has been hurting|keeps hurting) me\b"
+        r"|\bbeing (?:hurt|hit|abused|beaten) by\b|\b(?:im|i am) (?:scared|afraid|frightened) of (?:him|her|them|my \w+)\b"
+        r"|\btakes? (?:all )?my (?:money|pension|bank card) and\b",
+        WatchedAction.SAFETY, SAFETY_MESSAGE,
+    ),
+]
+
+
+def ensure_built_ins() -> None:
+    """Add any built-in entry that is missing (never changes one an admin turned off). Safe to call often."""
+    have = set(db.session.scalars(sa.select(WatchedWord.key).where(WatchedWord.key.is_not(None))))
+    missing = [entry for entry in BUILT_INS if entry[0] not in have]
+    if not missing:
+        return
+    try:
+        with db.session.begin_nested():
+            for key, label, kind, pattern, action, message in missing:
+                db.session.add(WatchedWord(key=key, label=label, kind=kind, pattern=pattern, action=action,
+                                           message=message, built_in=True, enabled=True))
+    except IntegrityError:  # another process added them at the same moment
+        pass
+
+
+# ---- Checking ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Verdict:
+    action: str = "publish"  # "publish", "hold" or "block"
+    messages: list[str] = field(default_factory=list)  # sentences for the author
+    matched: list[WatchedWord] = field(default_factory=list)
+    report_scam: bool = False
+    safety: bool = False
+
+    @property
+    def blocked(self) -> bool:
+        return self.action == "block"
+
+    @property
+    def held(self) -> bool:
+        return self.action == "hold"
+
+    @property
+    def summary(self) -> str:
+        """For moderators: which entries matched."""
+        return ", ".join(word.label for word in self.matched)
+
+
+@lru_cache(maxsize=512)
+def _compiled(kind: str, pattern: str):
+    if kind == WatchedKind.WORD.value:
+        phrase = words_form(pattern).strip()
+        return re.compile(r"(?<![a-z0-9])" + r"\s+".join(re.escape(part) for part in phrase.split()) + r"(?![a-z0-9])")
+    return re.compile(pattern)
+
+
+def matches(word: WatchedWord, texts: tuple[str, str, str]) -> bool:
+    folded, words, digits = texts
+    if word.kind == WatchedKind.DETECTOR:
+        detector = DETECTORS.get(word.pattern)
+        return bool(detector and detector(folded, digits))
+    try:
+        return bool(_compiled(word.kind.value, word.pattern).search(words))
+    except re.error:
+        return False
+
+
+_SEVERITY = {"publish": 0, "hold": 1, "block": 2}
+
+
+def check(author, text: str, kind: str = "post") -> Verdict:
+    """Check what a member wrote. `kind` says where it is going ("post", "thread_title", "profile",
+    "meetup", "meetup_message", "chat_message"); the rules are the same everywhere."""
+    verdict = Verdict()
+    if not (text or "").strip():
+        return verdict
+    ensure_built_ins()
+    texts = (fold(text), words_form(text), digits_form(text))
+    for word in db.session.scalars(sa.select(WatchedWord).where(WatchedWord.enabled.is_(True)).order_by(WatchedWord.id)):
+        if not matches(word, texts):
+            continue
+        verdict.matched.append(word)
+        outcome = {WatchedAction.BLOCK: "block", WatchedAction.HOLD: "hold"}.get(word.action, "publish")
+        if _SEVERITY[outcome] > _SEVERITY[verdict.action]:
+            verdict.action = outcome
+        if word.action == WatchedAction.REPORT:
+            verdict.report_scam = True
+        if word.action == WatchedAction.SAFETY:
+            verdict.safety = True
+        if word.message and word.message not in verdict.messages and word.action != WatchedAction.SAFETY:
+            verdict.messages.append(word.message)
+    if verdict.blocked:
+        verdict.messages = [m for w in verdict.matched if w.action == WatchedAction.BLOCK for m in [w.message] if m] or [
+            "Some of the words you used are not allowed on Kindred. Please change them and try again."
+        ]
+    return verdict
+
+
+def block_message(verdict: Verdict) -> str:
+    return " ".join(dict.fromkeys(verdict.messages))
+
+
+# ---- Managing the list (administrators) ----------------------------------------------------------
+
+
+def all_entries() -> list[WatchedWord]:
+    ensure_built_ins()
+    db.session.commit()
+    return list(db.session.scalars(sa.select(WatchedWord).order_by(WatchedWord.built_in.desc(), WatchedWord.label)))
+
+
+def save(admin, *, label: str, pattern: str, kind, action, message: str, enabled: bool = True,
+         entry: WatchedWord | None = None) -> WatchedWord:
+    if not is_admin(admin):
+        raise NotAllowed("Only an administrator can change the watched words.")
+    label = " ".join((label or "").split())
+    message = (message or "").strip()
+    if entry is not None and entry.built_in:
+        # Built-ins: only turning on or off and the message to the author can change.
+        entry.enabled = enabled
+        if message:
+            entry.message = message
+        audit.record(admin, "update_watched_word", entry, f"{entry.label}: {'on' if enabled else 'off'}")
+        db.session.commit()
+        return entry
+    pattern = (pattern or "").strip()
+    kind, action = WatchedKind(kind), WatchedAction(action)
+    if kind == WatchedKind.DETECTOR:
+        raise Invalid("Choose a word or phrase, or a pattern.", field="kind")
+    if not pattern:
+        raise Invalid("Write the word, phrase or pattern to watch for.", field="pattern")
+    if kind == WatchedKind.REGEX:
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise Invalid(f"That pattern does not work ({error}). Check the brackets and backslashes.", field="pattern")
+    if action == WatchedAction.BLOCK and not message:
+        raise Invalid("Write the sentence the author will see when their writing is stopped.", field="message")
+    created = entry is None
+    if created:
+        entry = WatchedWord(built_in=False)
+        db.session.add(entry)
+    entry.label = label or pattern[:120]
+    entry.pattern, entry.kind, entry.action, entry.message, entry.enabled = pattern, kind, action, message, enabled
+    db.session.flush()
+    audit.record(admin, "add_watched_word" if created else "update_watched_word", entry, f"{entry.label} ({action.value})")
+    db.session.commit()
+    return entry
+
+
+def remove(admin, entry: WatchedWord) -> None:
+    if not is_admin(admin):
+        raise NotAllowed("Only an administrator can change the watched words.")
+    if entry.built_in:
+        raise NotAllowed("Built-in watched words cannot be deleted. You can turn them off instead.")
+    audit.record(admin, "remove_watched_word", entry, entry.label)
+    db.session.delete(entry)
+    db.session.commit()

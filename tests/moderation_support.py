@@ -1,0 +1,31 @@
+"""Moderation set-up shared by the moderation tests: Eve (who causes trouble) and helpers."""
+import pytest
+
+from app.models import Case, Role
+from app.services import accounts
+from tests.helpers import CAST_PASSWORD
+
+
+@pytest.fixture
+def eve(app):
+    return accounts.register("Eve Stone", "eve@example.org", CAST_PASSWORD, Role.CARER, confirmed=True)
+
+
+@pytest.fixture
+def carol(app):
+    return accounts.register("Carol Reed", "carol@example.org", CAST_PASSWORD, Role.CARER, confirmed=True)
+
+
+@pytest.fixture
+def dan(app, root):
+    """Dan is a second volunteer moderator (appeals go to a different volunteer)."""
+    dan = accounts.register("Dan Price", "dan@example.org", CAST_PASSWORD, Role.VOLUNTEER, confirmed=True)
+    accounts.decide_approval(root, dan, approve=True, reason="Trained volunteer")
+    return dan
+
+
+def case_for(content_type, content_id):
+    from app.extensions import db
+    import sqlalchemy as sa
+
+    return db.session.scalar(sa.select(Case).where(Case.content_type == content_type, Case.content_id == content_id).order_by(Case.id.desc()))
