@@ -96,5 +96,5 @@ def test_the_directory_and_a_profile_load_in_the_same_number_of_queries_for_3_an
     assert with_three == with_thirty
     with assert_max_queries(6):
         browser.get("/members?q=Chester&page=2")
-    with assert_max_queries(11):  # 8, plus the three private-message checks for "Send a message"
+    with assert_max_queries(12):  # 8, the three private-message checks for "Send a message", and mute
         browser.get(f"/members/{alice.id}")
