@@ -174,3 +174,12 @@ def test_with_redis_a_request_queues_the_notification_email_and_the_worker_deliv
     [message] = [m for m in read_outbox() if m["To"] == "alice@example.org"]
     assert message["Subject"] == "Bob Morgan would like to connect with you – Kindred"
     assert message["List-Unsubscribe"].startswith("<http://localhost/unsubscribe/")
+
+
+def test_when_the_queue_is_down_the_page_still_works_and_the_notification_is_kept(app, alice, bob, client_for, caplog):
+    notifications.save_preferences(alice, {"connection_request": "now"})
+    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"  # nothing listens here
+    response = client_for(bob).post(f"/members/{alice.id}/connect")
+    assert response.status_code == 302
+    assert notifications.unread_count(alice) == 1
+    assert "Could not queue email" in caplog.text

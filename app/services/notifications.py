@@ -332,7 +332,10 @@ def _deliver_after_commit(session):
         from app.services import email
 
         for message in outgoing:
-            email.send(message)  # queued on RQ, or sent in-process; failures are logged there
+            try:
+                email.send(message)  # queued on RQ (retried there), or sent in-process (failures logged there)
+            except Exception:  # noqa: BLE001 - e.g. Redis down: the change is committed, the page must not fail
+                log.exception("Could not queue email %r to %s", message["Subject"], message["To"])
     for user_id, count in live.items():
         if count is not None:
             emit_count(user_id, count)
