@@ -142,7 +142,7 @@ def test_acting_for_alice_gives_bob_no_access_to_her_account_or_settings(app, al
         if rule.rule.startswith(("/settings", "/notifications")):
             assert not rule.arguments - {"user_id"} or rule.endpoint == "static"
             if "user_id" in rule.arguments:
-                assert rule.endpoint == "settings.unblock" and rule.methods >= {"POST"}
+                assert rule.endpoint in {"settings.unblock", "settings.unmute"} and rule.methods >= {"POST"}
 
     # Bob cannot end Alice's connections or answer for her.
     request = connections.ask(new_member("Sam Jones"), alice)
