@@ -1,5 +1,6 @@
 """Search: FTS5 on SQLite, PostgreSQL full-text search with a GIN index; excerpts highlighted and
 escaped; results only from what the reader may read; paged."""
+import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
@@ -65,3 +66,20 @@ def test_excerpts_escape_what_members_wrote(alice, bob, alices_thread):
     excerpt = str(search(alice, "pineapple").results[0].excerpt)
     assert "<img" not in excerpt and "<script" not in excerpt
     assert "<mark>" in excerpt.lower()
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_a_word_in_almost_every_post_asks_for_another_word_instead_of_waiting(monkeypatch, client_for, alice, alices_thread):
+    from app.services import search as search_module
+
+    # A real statement timeout: the search query is made to take 200ms against a 50ms limit,
+    # standing in for ranking a word found in a million posts.
+    monkeypatch.setattr(search_module, "SEARCH_TIMEOUT_MS", 50)
+    monkeypatch.setattr(search_module, "_POSTGRES_MATCHES", search_module._POSTGRES_MATCHES + " AND EXISTS (SELECT 1 FROM (SELECT pg_sleep(0.2)) slow)")
+    browser = client_for(alice)
+    page = page_text(browser.get("/search?q=garden"))
+    assert "is in so many posts that we could not sort them quickly" in page
+    assert "Please add another word" in page
+    # The session is usable afterwards: the next page works normally.
+    monkeypatch.undo()
+    assert "Hello from Alice" in page_text(browser.get("/search?q=garden"))

@@ -1,5 +1,6 @@
 """Forms for listing, finding and going to meet-ups. Forms check shapes; services enforce rules."""
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 
@@ -134,6 +135,11 @@ class OrganisationForm(FlaskForm):
     description = TextAreaField("What the organisation does")
     contact_email = EmailField("Email address for enquiries (optional)", render_kw={"autocomplete": "email"})
     contact_phone = StringField("Phone number for enquiries (optional)", render_kw={"type": "tel", "autocomplete": "tel"})
+
+
+class EditOrganisationForm(OrganisationForm):
+    logo = FileField("Logo (optional)")
+    remove_logo = BooleanField("Remove the logo")
 
 
 class AddMemberForm(FlaskForm):

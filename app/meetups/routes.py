@@ -1,5 +1,5 @@
 """Meet-up pages: finding, going, listing (in steps), organising, moderating; organisations; calendars."""
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
 from app.extensions import db
@@ -7,6 +7,7 @@ from app.forms import add_service_error
 from app.meetups import bp
 from app.meetups.forms import (
     AddMemberForm,
+    EditOrganisationForm,
     CancelForm,
     DecisionForm,
     FilterForm,
@@ -22,7 +23,7 @@ from app.meetups.forms import (
 from app.models import ACCESS_FEATURES, Meetup, MeetupDraft, MeetupStatus, Organisation, RsvpStatus, User
 from app.models.types import utcnow
 from app.permissions import can_moderate, is_admin
-from app.services import calendars, meetups, organisations
+from app.services import calendars, meetups, organisations, photos
 from app.services.errors import ServiceError
 
 ACCESS_KEYS = [key for key, _ in ACCESS_FEATURES]
@@ -484,6 +485,41 @@ def organisation(organisation_id):
         "meetups/organisation.html", organisation=org, upcoming=upcoming, member=member,
         form=form if member else None, add_form=form,
     )
+
+
+@bp.route("/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_organisation(organisation_id):
+    org = organisations.get_with_members(organisation_id) or abort(404)
+    if not organisations.is_member(current_user, org):
+        abort(403)
+    form = EditOrganisationForm(obj=org)
+    if form.validate_on_submit():
+        upload = form.logo.data
+        try:
+            organisations.update(
+                current_user, org, logo=upload.stream if upload and getattr(upload, "filename", "") else None,
+                remove_logo=bool(form.remove_logo.data),
+                **{name: form[name].data for name in ("name", "kind", "registration", "website", "description", "contact_email", "contact_phone")},
+            )
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            flash("The organisation page is saved.", "success")
+            return redirect(url_for("meetups.organisation", organisation_id=org.id))
+    return render_template("meetups/organisation_edit.html", form=form, organisation=org)
+
+
+@bp.route("/organisations/<int:organisation_id>/logo/<name>")
+def organisation_logo(organisation_id, name):
+    org = db.session.get(Organisation, organisation_id) or abort(404)
+    path = photos.path_of(org.logo_filename) if org.logo_filename == name else None
+    if path is None:
+        abort(404)
+    response = send_file(path, mimetype="image/jpeg", max_age=0, conditional=True)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @bp.route("/organisations/<int:organisation_id>.ics")

@@ -8,7 +8,7 @@ from app.extensions import db
 from app.models import Organisation, OrganisationMember, Role, User
 from app.models.types import utcnow
 from app.permissions import is_admin
-from app.services import accounts, audit, email
+from app.services import accounts, audit, email, photos
 from app.services.errors import Conflict, Invalid, NotAllowed
 
 KINDS = ("charity", "council", "other")
@@ -70,11 +70,23 @@ def create(user: User, **details) -> Organisation:
     return organisation
 
 
-def update(user: User, organisation: Organisation, **details) -> None:
+def update(user: User, organisation: Organisation, *, logo=None, remove_logo: bool = False, **details) -> None:
+    """Change the page. A logo goes through the same checks as members' photos (decoded, re-encoded,
+    metadata removed, random name); a problem with it is explained next to the logo field."""
     if not is_member(user, organisation):
         raise NotAllowed("Only members of this organisation can change its page.")
-    for name, value in _clean(**details).items():
+    cleaned = _clean(**details)
+    new_logo = None
+    if logo is not None:
+        try:
+            new_logo = photos.store(photos.clean_photo(logo))
+        except Invalid as error:
+            raise Invalid(error.message, field="logo")
+    for name, value in cleaned.items():
         setattr(organisation, name, value)
+    if new_logo or remove_logo:
+        photos.remove(organisation.logo_filename)
+        organisation.logo_filename = new_logo
     db.session.commit()
 
 

@@ -34,6 +34,10 @@ class SearchResults:
     total_pages: int
     total: int
     more_than_counted: bool = False
+    too_broad: bool = False  # the words matched so much that the search ran out of time
+
+
+SEARCH_TIMEOUT_MS = 3000
 
 
 def _fts5_query(query: str) -> str:
@@ -114,6 +118,20 @@ def search(viewer, query: str, page: int = 1) -> SearchResults:
             ORDER BY best.rank DESC, best.id DESC
         """
     expanding = sa.bindparam("categories", expanding=True)
+    if dialect == "postgresql":
+        # A word found in most posts ("garden") would rank hundreds of thousands of rows; give up
+        # after a few seconds and ask for another word rather than keep the person waiting.
+        db.session.execute(sa.text(f"SET LOCAL statement_timeout = {int(SEARCH_TIMEOUT_MS)}"))
+    try:
+        return _run(query, dialect, count_sql, page_sql, params, expanding, page)
+    except sa.exc.OperationalError as error:
+        if "statement timeout" not in str(error).lower() and "canceling statement" not in str(error).lower():
+            raise
+        db.session.rollback()
+        return SearchResults(query, [], 1, 1, 0, too_broad=True)
+
+
+def _run(query, dialect, count_sql, page_sql, params, expanding, page) -> SearchResults:
     total = db.session.execute(sa.text(count_sql).bindparams(expanding), params).scalar_one()
     counted = min(total, MAX_COUNTED)
     total_pages = max(1, math.ceil(counted / RESULTS_PER_PAGE))
@@ -129,4 +147,6 @@ def search(viewer, query: str, page: int = 1) -> SearchResults:
         ).unique()
     }
     results = [SearchResult(posts[post_id], highlighted_excerpt(excerpt)) for post_id, excerpt in rows if post_id in posts]
+    if dialect == "postgresql":
+        db.session.execute(sa.text("SET LOCAL statement_timeout = 0"))
     return SearchResults(query, results, page, total_pages, counted, total > MAX_COUNTED)

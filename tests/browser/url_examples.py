@@ -433,6 +433,19 @@ def _delete_watched_word():
                                    action="block", message="Please do not promise cures for dementia.")
     return url_for("moderation.delete_watched_word", entry_id=entry.id)
 
+
+@example("meetups.edit_organisation")
+def edit_organisation() -> str:
+    from app.models import Organisation
+    import sqlalchemy as sa
+    from app.extensions import db
+
+    return url_for("meetups.edit_organisation", organisation_id=db.session.scalar(sa.select(Organisation.id).order_by(Organisation.id).limit(1)))
+
+
+NOT_PAGES.add("meetups.organisation_logo")
+
+
 @example("notifications_public.unsubscribe")
 def unsubscribe() -> str:
     # The confirmation page a link in Alice's reply emails opens (no sign-in needed).
