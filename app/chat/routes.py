@@ -16,12 +16,12 @@ from app.services.errors import Conflict, NotAllowed, NotFound, ServiceError
 
 
 def _room_or_abort(room_id: int):
-    # A room you may not see looks the same as one that does not exist, so room numbers
-    # reveal nothing about other people's private conversations.
-    room = chat.get_room(room_id)
-    if room is None or not permissions.can_see_room(current_user, room):
+    # chat.room_for answers "not found" for a room you may not see, so room numbers reveal
+    # nothing about other people's private conversations.
+    try:
+        return chat.room_for(current_user, room_id)
+    except NotFound:
         abort(404)
-    return room
 
 
 def _message_or_abort(room, message_id: int) -> Message:

@@ -1,5 +1,5 @@
 """Meet-up pages: finding, going, listing (in steps), organising, moderating; organisations; calendars."""
-from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.extensions import db
@@ -516,10 +516,7 @@ def organisation_logo(organisation_id, name):
     path = photos.path_of(org.logo_filename) if org.logo_filename == name else None
     if path is None:
         abort(404)
-    response = send_file(path, mimetype="image/jpeg", max_age=0, conditional=True)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "public, max-age=86400"
-    return response
+    return photos.image_response(path, "public, max-age=86400")
 
 
 @bp.route("/organisations/<int:organisation_id>.ics")

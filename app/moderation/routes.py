@@ -204,26 +204,7 @@ def case(case_id):
         abort(404)  # about me or my writing: another volunteer decides
     kind = moderation.kind_of(case.content_type)
     obj = kind.load(case.content_id)
-    context = {}
-    if case.content_type == "post" and obj is not None:
-        # The thread around the post: the two posts before and after it, whatever their status.
-        from app.models import Post
-
-        import sqlalchemy as sa
-
-        context["around"] = list(db.session.scalars(
-            sa.select(Post).where(Post.thread_id == obj.thread_id, Post.number.between(obj.number - 2, obj.number + 2))
-            .order_by(Post.number)
-        ))
-    if case.content_type == "chat_message" and obj is not None:
-        # The room around the message: the two before and after it, whatever their status.
-        from app.models import Message
-
-        import sqlalchemy as sa
-
-        before = list(db.session.scalars(sa.select(Message).where(Message.room_id == obj.room_id, Message.id < obj.id).order_by(Message.id.desc()).limit(2)))
-        after = list(db.session.scalars(sa.select(Message).where(Message.room_id == obj.room_id, Message.id > obj.id).order_by(Message.id).limit(2)))
-        context["around"] = [*reversed(before), obj, *after]
+    context = {"around": kind.around(obj)} if kind.around and obj is not None else {}
     return render_template(
         "moderation/case.html", case=case, kind=kind, obj=obj, context=context, actions=ACTIONS,
         history=moderation.author_history(case), sanctions=moderation.sanctions_of(case.author_id) if case.author_id else [],

@@ -1,5 +1,5 @@
 """Routes for profiles and the directory. Thin: parse, check, call a service, redirect."""
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.extensions import db
@@ -61,11 +61,7 @@ def photo(user_id, name):
     path = photos.path_of(stored) if stored else None
     if path is None:
         abort(404)
-    response = send_file(path, mimetype="image/jpeg", max_age=0, conditional=True)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, max-age=3600"
-    response.headers["Content-Disposition"] = "inline"
-    return response
+    return photos.image_response(path, "private, max-age=3600")
 
 
 @bp.route("/me/edit", methods=["GET", "POST"])

@@ -75,6 +75,9 @@ class ContentKind:
     is_hidden: Callable[[Any], bool]
     template: str  # the snippet that shows it in context on the case page
     describe: Callable[[Any], str] = lambda obj: ""
+    # What sits either side of it (the thread around a post, the room around a message), whatever
+    # their status; None where the content stands alone.
+    around: Callable[[Any], list] | None = None
 
 
 CONTENT_KINDS: dict[str, ContentKind] = {}
@@ -117,6 +120,14 @@ def _post_url(post):
     return url_for("forums.thread", thread_id=post.thread_id, page=_forums().page_for_number(post.number)) + f"#post-{post.number}"
 
 
+def _posts_around(post) -> list:
+    """The two posts before and after it in the thread."""
+    return list(db.session.scalars(
+        sa.select(Post).where(Post.thread_id == post.thread_id, Post.number.between(post.number - 2, post.number + 2))
+        .order_by(Post.number)
+    ))
+
+
 def _edit_post(post, new_text, moderator, note):
     from app import text
     from app.models import PostRevision
@@ -137,7 +148,7 @@ register(ContentKind(
     restore=lambda p, m: _forums().set_post_status(p, PostStatus.VISIBLE, None),
     delete=lambda p, m: _forums().set_post_status(p, PostStatus.DELETED, None, actor=m),
     edit=_edit_post, is_hidden=lambda p: p.status != PostStatus.VISIBLE, template="moderation/content/_post.html",
-    describe=lambda p: f"Post {p.number} in “{p.thread.title}”",
+    describe=lambda p: f"Post {p.number} in “{p.thread.title}”", around=_posts_around,
 ))
 
 
@@ -268,6 +279,16 @@ def _set_chat_status(message, status, moderator):
         chat._remove_everywhere(message)  # noqa: SLF001
 
 
+def _messages_around(message) -> list:
+    """The two messages before and after it in the room."""
+    from app.models import Message
+
+    in_room = sa.select(Message).where(Message.room_id == message.room_id)
+    before = db.session.scalars(in_room.where(Message.id < message.id).order_by(Message.id.desc()).limit(2)).all()
+    after = db.session.scalars(in_room.where(Message.id > message.id).order_by(Message.id).limit(2)).all()
+    return [*reversed(before), message, *after]
+
+
 def _edit_chat_message(message, new_text, moderator, note):
     new_text = (new_text or "").strip()
     if not new_text:
@@ -289,7 +310,7 @@ register(ContentKind(
     delete=lambda m, mod: _set_chat_status(m, _chat_status("deleted"), mod),
     edit=_edit_chat_message, is_hidden=lambda m: m.status.value in ("hidden", "held"),
     template="moderation/content/_chat_message.html",
-    describe=lambda m: f"A chat message in “{m.room.name or 'a private conversation'}”",
+    describe=lambda m: f"A chat message in “{m.room.name or 'a private conversation'}”", around=_messages_around,
 ))
 
 

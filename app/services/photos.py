@@ -6,7 +6,7 @@ import secrets
 import warnings
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, send_file
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from app.services.errors import Invalid
@@ -84,6 +84,15 @@ def path_of(name: str) -> Path | None:
         return None
     path = upload_dir() / name
     return path if path.is_file() else None
+
+
+def image_response(path: Path, cache_control: str):
+    """Serve a stored picture: always JPEG (we re-encoded it), never sniffed as anything else."""
+    response = send_file(path, mimetype="image/jpeg", max_age=0, conditional=True)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = cache_control
+    response.headers["Content-Disposition"] = "inline"
+    return response
 
 
 def remove(name: str | None) -> None:
