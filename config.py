@@ -1,7 +1,9 @@
 """Configuration classes. Every setting comes from the environment, with safe defaults for development."""
+import logging
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
 
@@ -10,6 +12,7 @@ INSTANCE_DIR = Path(os.environ.get("KINDRED_INSTANCE_DIR", BASE_DIR / "instance"
 load_dotenv(BASE_DIR / ".env")
 
 DEVELOPMENT_SECRET = "development-only-secret-never-use-in-production"
+DEFAULT_MAIL_FROM = "Kindred <hello@kindred.invalid>"
 
 
 def _bool(name, default=False):
@@ -34,6 +37,9 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET)
     SITE_NAME = "Kindred"
     SERVER_NAME = os.environ.get("SERVER_NAME")
+    # The site's public address (e.g. https://kindred.example.org): links in emails sent by commands
+    # and the worker, and the domain of Message-IDs. SERVER_NAME, when set, wins.
+    SITE_URL = os.environ.get("SITE_URL")
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
     SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'kindred.sqlite'}")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
@@ -65,7 +71,7 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_USE_TLS = _bool("MAIL_USE_TLS", True)
-    MAIL_FROM = os.environ.get("MAIL_FROM", "Kindred <hello@kindred.invalid>")
+    MAIL_FROM = os.environ.get("MAIL_FROM", DEFAULT_MAIL_FROM)
     OUTBOX_DIR = os.environ.get("OUTBOX_DIR", str(INSTANCE_DIR / "outbox"))
     # Members' photos (re-encoded, random names). Keep it out of the static folder: photos are served
     # through a route that checks who may see them.
@@ -147,6 +153,17 @@ class ProductionConfig(Config):
                 "(at least 32 random characters). Generate one with: "
                 "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
             )
+        if not settings.get("SERVER_NAME") and not settings.get("SITE_URL"):
+            raise RuntimeError(
+                "Kindred will not start in production without the site's address: set SITE_URL "
+                "(e.g. SITE_URL=https://kindred.example.org) so that links in emails point at the site."
+            )
+        if settings.get("MAIL_FROM") == DEFAULT_MAIL_FROM:
+            logging.getLogger("config").warning(
+                "MAIL_FROM is not set: emails will come from %s, an address nobody can reply to "
+                "and that many mail servers refuse. Set MAIL_FROM, e.g. MAIL_FROM='Kindred <hello@kindred.example.org>'.",
+                DEFAULT_MAIL_FROM,
+            )
 
 
 CONFIGS = {
@@ -154,6 +171,17 @@ CONFIGS = {
     "testing": TestingConfig,
     "production": ProductionConfig,
 }
+
+
+def site_url(settings) -> str:
+    """The site's public address, for links made outside a request (cron commands, the email worker)."""
+    if settings.get("SERVER_NAME"):
+        return f"{settings.get('PREFERRED_URL_SCHEME') or 'https'}://{settings['SERVER_NAME']}"
+    return (settings.get("SITE_URL") or "http://localhost:5000").rstrip("/")
+
+
+def site_domain(settings) -> str:
+    return urlsplit(site_url(settings)).hostname or "localhost"
 
 
 def config_for(name=None):

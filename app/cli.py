@@ -87,12 +87,7 @@ def _moderation_commands(app: Flask) -> None:
 
 def _site_request_context():
     """Emails sent from a command (cron) link to the site: url_for needs its address.
-    SERVER_NAME when set, otherwise SITE_URL from the environment (default: the laptop's)."""
-    import os
+    SERVER_NAME when set, otherwise SITE_URL (default: the laptop's; production requires one)."""
+    from config import site_url
 
-    config = current_app.config
-    if config.get("SERVER_NAME"):
-        base_url = f"{config.get('PREFERRED_URL_SCHEME', 'https')}://{config['SERVER_NAME']}"
-    else:
-        base_url = os.environ.get("SITE_URL", "http://localhost:5000")
-    return current_app.test_request_context("/", base_url=base_url)
+    return current_app.test_request_context("/", base_url=site_url(current_app.config))

@@ -24,8 +24,10 @@ class FakeSMTP:
     def login(self, user, password):
         self.calls.append(("login", user, password))
 
-    def send_message(self, message):
-        FakeSMTP.sent.append((self.host, self.port, self.calls, message))
+    def sendmail(self, sender, recipients, raw):
+        from email import message_from_bytes, policy
+
+        FakeSMTP.sent.append((self.host, self.port, self.calls, message_from_bytes(raw, policy=policy.default)))
 
 
 def test_without_a_mail_server_emails_are_written_to_the_outbox(app):
@@ -49,7 +51,7 @@ def test_with_a_mail_server_emails_go_through_smtp_with_tls_and_login(app, monke
 
 def test_a_failing_mail_server_is_logged_and_never_breaks_the_page(app, client, alice, monkeypatch, caplog):
     class BrokenSMTP(FakeSMTP):
-        def send_message(self, message):
+        def sendmail(self, sender, recipients, raw):
             raise ConnectionRefusedError("mail server down")
 
     monkeypatch.setattr("smtplib.SMTP", BrokenSMTP)

@@ -90,7 +90,8 @@ def test_production_refuses_to_start_without_a_real_secret_key(monkeypatch):
 
 def test_production_sends_hsts_and_secure_cookies(monkeypatch, tmp_path):
     monkeypatch.setattr("config.ProductionConfig.SECRET_KEY", "x" * 48)
-    app = create_app("production", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/p.sqlite", RATELIMIT_STORAGE_URI="memory://")
+    app = create_app("production", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/p.sqlite", RATELIMIT_STORAGE_URI="memory://",
+                     SITE_URL="https://kindred.example.org")
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     response = app.test_client().get("/help")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
