@@ -422,7 +422,9 @@ def calendar():
         return redirect(url_for("meetups.calendar"))
     token = calendars.token_for(current_user, create=True)
     feed_url = url_for("meetups.member_feed", token=token, _external=True)
-    return render_template("meetups/calendar.html", feed_url=feed_url, form=form)
+    # webcal:// opens the calendar program on most phones and computers, which then subscribes (over https).
+    webcal_url = "webcal://" + feed_url.split("://", 1)[1]
+    return render_template("meetups/calendar.html", feed_url=feed_url, webcal_url=webcal_url, form=form)
 
 
 @bp.route("/calendar/<token>.ics")

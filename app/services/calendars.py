@@ -1,10 +1,11 @@
 """Calendar files (RFC 5545, made with the icalendar package): one meet-up, a member's private
 feed of everything they are going to, and each organisation's public feed."""
 import secrets
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app, url_for
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration
 
 from app import formatting
 from app.extensions import db
@@ -12,6 +13,30 @@ from app.models import CalendarToken, Meetup, MeetupStatus, Organisation, Rsvp, 
 from app.models.types import utcnow
 
 PRODUCT_ID = "-//Kindred//Meet-ups//EN"
+FEED_REFRESH = timedelta(hours=6)  # how often calendar programs should fetch a feed again
+
+
+def _vtimezone_london() -> Timezone:
+    """Europe/London in the usual RRULE form (clocks go forward on the last Sunday of March at 01:00 UTC
+    and back on the last Sunday of October). icalendar writes long RDATE lists ending in 2037, which
+    vobject and Mozilla's ical.js misread: they put every winter meet-up an hour early."""
+    zone = Timezone()
+    zone.add("tzid", "Europe/London")
+    zone.add("x-lic-location", "Europe/London")
+    for part, name, offset_from, offset_to, start, month in (
+        (TimezoneDaylight(), "BST", 0, 1, datetime(1981, 3, 29, 1, 0), 3),
+        (TimezoneStandard(), "GMT", 1, 0, datetime(1996, 10, 27, 2, 0), 10),
+    ):
+        part.add("tzname", name)
+        part.add("tzoffsetfrom", timedelta(hours=offset_from))
+        part.add("tzoffsetto", timedelta(hours=offset_to))
+        part.add("dtstart", start)
+        part.add("rrule", {"freq": "yearly", "bymonth": month, "byday": "-1su"})
+        zone.add_component(part)
+    return zone
+
+
+_VTIMEZONES = {"Europe/London": _vtimezone_london}
 
 
 def uid(meetup: Meetup) -> str:
@@ -51,13 +76,18 @@ def _calendar(meetups, name: str | None = None) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    if name:
+    if name:  # a feed that calendar programs subscribe to
+        calendar.add("name", name)
         calendar.add("x-wr-calname", name)
         calendar.add("x-wr-timezone", formatting.DEFAULT_ZONE.key)
+        calendar.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})  # RFC 7986
+        calendar.add("x-published-ttl", vDuration(FEED_REFRESH))  # the same, for Outlook and older programs
+    # The VTIMEZONE first, so times stay right across the clock changes in every calendar program.
+    if formatting.DEFAULT_ZONE.key in _VTIMEZONES:
+        calendar.add_component(_VTIMEZONES[formatting.DEFAULT_ZONE.key]())
     for meetup in meetups:
         calendar.add_component(_event(meetup))
-    # The VTIMEZONE for Europe/London, so times stay right across the clock changes.
-    calendar.add_missing_timezones()
+    calendar.add_missing_timezones()  # any other zone (none today), from the zone database
     return calendar.to_ical()
 
 
