@@ -208,7 +208,9 @@ def new_thread(slug):
         except ServiceError as error:
             add_service_error(form, error)
         else:
-            if not _told_about_moderation(getattr(thread, "first_post", None)):
+            if getattr(getattr(thread, "first_post", None), "already_posted", False):
+                flash("You had already posted this thread, so it is here once.", "info")
+            elif not _told_about_moderation(getattr(thread, "first_post", None)):
                 flash("Your thread is posted. We will let you know when people reply.", "success")
             return redirect(url_for("forums.thread", thread_id=thread.id))
     may_post = can_start_thread(current_user, category)
@@ -250,7 +252,9 @@ def reply(thread_id):
             except ServiceError as error:
                 add_service_error(form, error)
             else:
-                if not _told_about_moderation(post):
+                if getattr(post, "already_posted", False):
+                    flash("You had already posted this reply, so it is here once.", "info")
+                elif not _told_about_moderation(post):
                     flash("Your reply is posted.", "success")
                 return redirect(post_url(post))
     return render_template("forums/reply.html", thread=thread, form=form, may_reply=can_reply(current_user, thread))

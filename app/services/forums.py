@@ -424,6 +424,28 @@ def _existing_submission(author, key: str | None) -> Post | None:
     return post
 
 
+# Back then "Post reply" sends the form again with a fresh submission key (the page is reloaded);
+# the same words by the same member in the same place within this time are the same post.
+REPEAT_MINUTES = 10
+
+
+def _same_post_again(author, body: str, *, thread_id: int | None = None, category_id: int | None = None,
+                     title: str | None = None) -> Post | None:
+    query = sa.select(Post).where(
+        Post.author_id == author.id, Post.body == body, Post.status != PostStatus.DELETED,
+        Post.created_at >= utcnow() - timedelta(minutes=REPEAT_MINUTES),
+    )
+    if thread_id is not None:
+        query = query.where(Post.thread_id == thread_id)
+    else:  # a new thread: the same title and opening post in the same category
+        query = query.join(Thread, Thread.id == Post.thread_id).where(
+            Post.number == 1, Thread.category_id == category_id, Thread.title == title, Thread.is_deleted.is_(False))
+    post = db.session.scalar(query.order_by(Post.id.desc()).limit(1))
+    if post is not None:
+        post.already_posted = True  # for the page: "you had already posted this"
+    return post
+
+
 # ---- Writing ----------------------------------------------------------------------------------
 
 
@@ -472,6 +494,12 @@ def start_thread(author, category: Category, title: str, body: str, submission_k
             f"Only {category.post_audience.who} can start threads in {category.name}. {KEPT}"
         )
     title, body = _clean_title(title), _clean_body(body)
+    repeat = _same_post_again(author, body, category_id=category.id, title=title)
+    if repeat is not None:
+        _discard_draft(author, category=category)
+        db.session.commit()
+        repeat.thread.first_post = repeat
+        return repeat.thread
     verdict, held_because = _check_writing(author, f"{title}\n\n{body}")
     public = held_because is None
     now = utcnow()
@@ -521,6 +549,11 @@ def reply(author, thread: Thread, body: str, submission_key: str | None = None) 
     if not can_reply(author, thread):
         raise NotAllowed(f"You cannot reply in this thread. {KEPT}")
     body = _clean_body(body)
+    repeat = _same_post_again(author, body, thread_id=thread.id)
+    if repeat is not None:
+        _discard_draft(author, thread=thread)
+        db.session.commit()
+        return repeat
     verdict, held_because = _check_writing(author, body)
     public = held_because is None
     now = utcnow()
