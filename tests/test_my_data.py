@@ -12,7 +12,7 @@ from PIL import Image
 
 from app.extensions import db
 from app.models import Audience, Post, Role, Rsvp, User
-from app.services import accounts, blocking, circle, connections, forums, meetups, my_data, profiles
+from app.services import accounts, blocking, chat, circle, connections, forums, meetups, my_data, profiles
 from tests.meetups_support import hope_dementia_care, list_meetup
 from tests.helpers import CAST_PASSWORD, page_text
 from tests.people import new_member
@@ -52,6 +52,11 @@ def _give_alice_a_full_life(alice, bob):
     blocking.block(alice, eve)
     blocking.mute(alice, new_member("Max Loud"))
     accounts.update_display_settings(alice, "largest", "cream")
+    cuppa = {room.name: room for room in chat.ensure_open_rooms()}["Morning cuppa"]
+    chat.post_message(alice, cuppa, "Good morning, everyone! Porridge today.")
+    conversation = chat.start_direct(alice, bob)
+    chat.post_message(alice, conversation, "Can you bring the big teapot on Sunday?")
+    chat.post_message(bob, conversation, "Yes Mum, and the biscuits.")
     return eve
 
 
@@ -77,11 +82,34 @@ def test_the_download_holds_every_kind_of_record_alice_has(alice, bob, client_fo
     assert data["blocks"][0]["member"] == "Eve Stone"
     assert data["settings"] == {"text_size": "largest", "colour_scheme": "cream", "time_zone": "Europe/London"}
 
+    assert [(line["room"], line["text"]) for line in data["chat"]] == [("Morning cuppa", "Good morning, everyone! Porridge today.")]
+    [conversation] = data["private_messages"]
+    assert conversation["with"] == "Bob Morgan"
+    assert [(line["from"], line["text"]) for line in conversation["messages"]] == [
+        ("Alice Morgan", "Can you bring the big teapot on Sunday?"), ("Bob Morgan", "Yes Mum, and the biscuits.")]
+
     html = archive.read("my-kindred-information.html").decode()
+    assert "Yes Mum, and the biscuits." in html and "Good morning, everyone! Porridge today." in html
     assert '<html lang="en-GB">' in html and "<h1>Your information from Kindred</h1>" in html
     assert "I taught at Hoole primary school for thirty years &amp; I love my garden." in html
     for title, _function in my_data.EXPORTERS.values():
         assert f"<h2>{title}</h2>".replace("'", "&#39;") in html
+
+
+def test_the_download_leaves_out_what_moderators_hid_from_alice_but_keeps_her_own(alice, bob, maya, client_for):
+    conversation = chat.start_direct(alice, bob)
+    mine = chat.post_message(alice, conversation, "My bank card number is on the fridge.")
+    chat.hide_message(maya, mine, "Personal details")
+    hidden = chat.post_message(bob, conversation, "Send me your PIN and I'll sort it.")
+    chat.hide_message(maya, hidden, "Asking for bank details")
+    chat.post_message(bob, conversation, "Sorry Mum, ignore that.")
+    data = json.loads(zipfile.ZipFile(io.BytesIO(client_for(alice).get("/settings/my-data/download").data))
+                      .read("my-kindred-information.json"))
+    [conversation] = data["private_messages"]
+    assert [(line["from"], line["status"], line["text"]) for line in conversation["messages"]] == [
+        ("Alice Morgan", "hidden", "My bank card number is on the fridge."), ("Bob Morgan", "visible", "Sorry Mum, ignore that.")]
+    page = client_for(alice).get("/settings/my-data")
+    assert "Your chat messages in rooms" in page_text(page) and "Your private conversations" in page_text(page)
 
 
 def test_the_my_data_page_explains_both_choices(alice, client_for):
@@ -159,7 +187,7 @@ def test_after_14_days_purge_erases_alice_from_every_table(app, alice, bob, clie
     db.session.expire_all()
 
     values = _every_string_value()
-    for secret in ("alice@example.org", "Alice Morgan", ABOUT, HELPS, "beekeeping"):
+    for secret in ("alice@example.org", "Alice Morgan", ABOUT, HELPS, "beekeeping", "Porridge today", "the big teapot"):
         assert not [value for value in values if secret.lower() in value.lower()], f"{secret!r} is still stored"
     assert photos_left(app) == [] and photo_name
 

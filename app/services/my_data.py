@@ -339,6 +339,62 @@ def erase_posts(user: User) -> None:
     )
 
 
+# ---- Chat ----
+
+
+def _chat_line(message) -> dict:
+    return {"from": _name(message.author), "written": _when(message.created_at), "status": message.status.value,
+            "text": message.body}
+
+
+@exporter("chat", "Your chat messages in rooms")
+def export_chat(user: User) -> list:
+    """Everything the member wrote in open and meet-up rooms (private conversations are below)."""
+    from app.models import Message, Room, RoomKind
+
+    rows = db.session.execute(
+        sa.select(Message, Room).join(Room, Message.room_id == Room.id)
+        .where(Message.author_id == user.id, Room.kind != RoomKind.DIRECT)
+        .options(joinedload(Message.author)).order_by(Message.created_at, Message.id)
+    ).all()
+    return [{"room": room.name, **_chat_line(message)} for message, room in rows]
+
+
+@exporter("private_messages", "Your private conversations")
+def export_private_messages(user: User) -> list:
+    """Each conversation the member is in, whole: their own messages (whatever became of them) and
+    what the other person sent that the member could see (not messages held or hidden by moderators)."""
+    from app.models import Message, MessageStatus, Room, RoomKind, RoomMember
+    from app.services import chat
+
+    conversations = db.session.scalars(
+        sa.select(Room).join(RoomMember, RoomMember.room_id == Room.id)
+        .where(Room.kind == RoomKind.DIRECT, RoomMember.user_id == user.id).order_by(Room.id)
+    ).all()
+    result = []
+    for room in conversations:
+        messages = db.session.scalars(
+            sa.select(Message).where(
+                Message.room_id == room.id,
+                sa.or_(Message.author_id == user.id, Message.status == MessageStatus.VISIBLE),
+            ).options(joinedload(Message.author)).order_by(Message.created_at, Message.id)
+        ).all()
+        other = chat.other_member(room, user)
+        result.append({"with": _name(other), "started": _when(room.created_at),
+                       "messages": [_chat_line(message) for message in messages]})
+    return result
+
+
+@eraser("chat")
+def erase_chat(user: User) -> None:
+    """Their messages go from every room and conversation; the other person's words stay theirs."""
+    from app.models import ChatPreference, Message, RoomMember, RoomMute
+
+    db.session.execute(sa.delete(Message).where(Message.author_id == user.id))
+    for model in (RoomMember, RoomMute, ChatPreference):
+        db.session.execute(sa.delete(model).where(model.user_id == user.id))
+
+
 # ---- Meet-ups ----
 
 
