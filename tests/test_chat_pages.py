@@ -28,7 +28,7 @@ def test_alice_sees_the_three_open_rooms(client_for, alice, rooms):
 def test_the_room_page_explains_how_to_write_and_has_a_live_log(client_for, alice, cuppa):
     html = client_for(alice).get(f"/chat/{cuppa.id}").get_data(as_text=True)
     assert re.search(r'<div[^>]*role="log"[^>]*aria-live="polite"', html)
-    assert "Press Enter to send. To start a new line, hold Shift and press Enter." in html
+    assert "To send, press Enter or the Send message button. To start a new line, hold Shift and press Enter." in html
     assert ">Send message</button>" in html
     assert "/static/vendor/socket.io.min.js" in html and "/static/js/chat.js" in html
     assert "<script>" not in html  # no inline script: the CSP allows only our own files

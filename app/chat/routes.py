@@ -10,8 +10,8 @@ from app.chat import bp
 from app.chat.forms import ConfirmForm, HideForm, MessageForm, MuteForm, PreferencesForm, SlowModeForm
 from app.extensions import db
 from app.forms import add_service_error
-from app.models import Message, MessageStatus, User
-from app.services import chat
+from app.models import Message, MessageStatus, RoomKind, User
+from app.services import blocking, chat
 from app.services.errors import Conflict, NotAllowed, NotFound, ServiceError
 
 
@@ -61,6 +61,7 @@ def _render_room(room, form, status=200):
             undo_message = found
     if not form.client_id.data:
         form.client_id.data = uuid.uuid4().hex
+    other = chat.other_member(room, current_user) if room.kind == RoomKind.DIRECT else None  # for the Block button
     page = render_template(
         "chat/room.html",
         room=room,
@@ -77,6 +78,8 @@ def _render_room(room, form, status=200):
         undo_message=undo_message,
         report_url=_report_url if "moderation.report" in current_app.view_functions else None,
         slow_mode_form=SlowModeForm(seconds=str(room.slow_mode_seconds)) if permissions.can_moderate(current_user) else None,
+        other=other,
+        other_blocked=other is not None and blocking.is_blocked(current_user, other),
         Status=MessageStatus,
     )
     if not before and messages:
