@@ -33,7 +33,7 @@ def test_alice_and_bob_chat_live_and_maya_joins_in_without_javascript(context_fa
     bob = _open_room(context_factory, "bob@example.org", cuppa_path)
     for page in (alice, bob):
         expect(page.locator("[data-chat-status]")).to_contain_text("Connected")
-        expect(page.get_by_text("Press Enter to send. To start a new line, hold Shift and press Enter.")).to_be_visible()
+        expect(page.get_by_text("To send, press Enter or the Send message button. To start a new line, hold Shift and press Enter.")).to_be_visible()
 
     # Alice writes two lines (Shift+Enter) and sends with Enter.
     box = alice.get_by_label("Your message")
