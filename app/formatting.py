@@ -59,4 +59,4 @@ def time_tag(moment: datetime | None, zone: str | None = None, with_time: bool =
         text = day_time(moment, zone)
     else:
         text = full_date_time(moment, zone) if with_time else full_date(moment, zone)
-    return Markup('<time datetime="{}">{}</time>').format(moment.isoformat(), escape(text))
+    return Markup('<time datetime="{}">{}</time>').format(moment.isoformat(timespec="seconds"), escape(text))  # HTML allows 3 digits of a second at most

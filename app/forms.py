@@ -4,6 +4,17 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 
+class KindredForm(FlaskForm):
+    """Every form's base. Its hidden CSRF field has no id: a page with several forms (a profile,
+    a chat room for a volunteer) would otherwise repeat id="csrf_token", which is invalid HTML."""
+
+    class Meta(FlaskForm.Meta):
+        def render_field(self, field, render_kw):
+            if field.type == "CSRFTokenField":
+                render_kw = {"id": False, **render_kw}
+            return super().render_field(field, render_kw)
+
+
 def required(message: str):
     return DataRequired(message=message)
 

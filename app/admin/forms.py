@@ -1,12 +1,11 @@
 """Forms for administrators."""
-from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import Length
 
-from app.forms import required
+from app.forms import KindredForm, required
 
 
-class ApprovalForm(FlaskForm):
+class ApprovalForm(KindredForm):
     decision = RadioField(
         "Your decision",
         choices=[("approve", "Approve"), ("decline", "Decline")],

@@ -1,13 +1,12 @@
 """Forms for registering and signing in."""
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, RadioField, StringField
 from wtforms.validators import Length
 
-from app.forms import EmailAddressField, NewPasswordField, required
+from app.forms import EmailAddressField, KindredForm, NewPasswordField, required
 from app.models.users import ROLE_CHOICES
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(KindredForm):
     display_name = StringField(
         "Your name, as other members will see it",
         validators=[required("Enter the name you would like other members to see."), Length(max=60, message="Your name can be up to 60 characters.")],
@@ -18,20 +17,20 @@ class RegisterForm(FlaskForm):
     role = RadioField("Which describes you?", choices=ROLE_CHOICES, validators=[required("Choose the option that describes you best.")])
 
 
-class SignInForm(FlaskForm):
+class SignInForm(KindredForm):
     email = EmailAddressField()
     password = PasswordField("Password", validators=[required("Enter your password.")], render_kw={"autocomplete": "current-password"})
     next = HiddenField()
 
 
-class EmailLinkForm(FlaskForm):
+class EmailLinkForm(KindredForm):
     email = EmailAddressField()
     next = HiddenField()
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(KindredForm):
     """A form with only a button (and the CSRF token)."""
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(KindredForm):
     password = NewPasswordField("New password")

@@ -1,23 +1,22 @@
 """Forms for chat: a message, the moderators' tools, and a member's chat choices."""
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from app.forms import required
+from app.forms import KindredForm, required
 from app.services.chat import MUTE_CHOICES, SLOW_MODE_CHOICES
 
 
-class MessageForm(FlaskForm):
+class MessageForm(KindredForm):
     body = TextAreaField("Your message", validators=[required("Write a message before pressing Send message.")])
     # A new id each time the page is drawn: pressing Send twice stores the message once.
     client_id = HiddenField()
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(KindredForm):
     """Only the CSRF token: for "Yes, delete" and similar buttons."""
 
 
-class HideForm(FlaskForm):
+class HideForm(KindredForm):
     reason = TextAreaField("Why are you hiding it? (optional — only volunteers see this)", validators=[Optional(), Length(max=1000)])
 
 
@@ -25,7 +24,7 @@ def _minutes_label(minutes: int) -> str:
     return {15: "15 minutes", 60: "1 hour", 24 * 60: "1 day"}[minutes]
 
 
-class MuteForm(FlaskForm):
+class MuteForm(KindredForm):
     minutes = RadioField(
         "For how long?",
         choices=[(str(m), _minutes_label(m)) for m in MUTE_CHOICES],
@@ -42,7 +41,7 @@ def _slow_label(seconds: int) -> str:
     return "One message every minute" if seconds == 60 else f"One message every {seconds // 60} minutes"
 
 
-class SlowModeForm(FlaskForm):
+class SlowModeForm(KindredForm):
     seconds = RadioField(
         "Slow mode",
         choices=[(str(s), _slow_label(s)) for s in SLOW_MODE_CHOICES],
@@ -50,6 +49,6 @@ class SlowModeForm(FlaskForm):
     )
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(KindredForm):
     appear_offline = BooleanField("Appear offline: do not show me under \u201cWho\u2019s here\u201d")
     dm_from_anyone = BooleanField("Let any member send me private messages, not only people I am connected with")

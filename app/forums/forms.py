@@ -1,10 +1,10 @@
 """Forms for the forums. They collect input; services.forums decides what is allowed and explains problems."""
 import secrets
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import Optional
 
+from app.forms import KindredForm
 from app.models import AUDIENCE_LABELS
 
 AUDIENCE_CHOICES = [(audience.value, label) for audience, label in AUDIENCE_LABELS.items()]
@@ -16,7 +16,7 @@ def new_submission_key() -> str:
     return secrets.token_urlsafe(24)
 
 
-class _Submission(FlaskForm):
+class _Submission(KindredForm):
     # A random key per form: pressing "Post" twice sends the same key, and finds the first post.
     submission_key = HiddenField(default=new_submission_key)
 
@@ -30,22 +30,22 @@ class ThreadForm(_Submission):
     body = TextAreaField("Your post")
 
 
-class EditForm(FlaskForm):
+class EditForm(KindredForm):
     body = TextAreaField("Your post")
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(KindredForm):
     pass
 
 
-class SearchForm(FlaskForm):
+class SearchForm(KindredForm):
     class Meta:
         csrf = False
 
     q = StringField("Search the forums", render_kw={"type": "search", "autocomplete": "off"})
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(KindredForm):
     name = StringField("Name", render_kw={"autocomplete": "off"})
     description = TextAreaField("Description")
     position = IntegerField("Position in the list", validators=[Optional()], default=0,

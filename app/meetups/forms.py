@@ -1,10 +1,9 @@
 """Forms for listing, finding and going to meet-ups. Forms check shapes; services enforce rules."""
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 
-from app.forms import required
+from app.forms import KindredForm, required
 from app.models import ACCESS_FEATURES
 from app.models.meetups import AUDIENCE_LABELS
 from app.services.meetups import DESCRIPTION_LIMIT, MAX_COMPANIONS, MESSAGE_LIMIT
@@ -12,14 +11,14 @@ from app.services.meetups import DESCRIPTION_LIMIT, MAX_COMPANIONS, MESSAGE_LIMI
 ACCESS_CHOICES = [("yes", "Yes"), ("no", "No"), ("unknown", "Not sure")]
 
 
-class StepOneForm(FlaskForm):
+class StepOneForm(KindredForm):
     title = StringField("Name of the meet-up", render_kw={"autocomplete": "off"})
     description = TextAreaField("What happens there")
     cost_kind = RadioField("Does it cost anything?", choices=[("free", "Free"), ("paid", "It costs something")])
     cost = StringField("Cost in pounds", render_kw={"inputmode": "decimal", "autocomplete": "off"})
 
 
-class StepTwoForm(FlaskForm):
+class StepTwoForm(KindredForm):
     date = StringField("Date", render_kw={"type": "date", "autocomplete": "off"})
     start_time = StringField("Start time", render_kw={"type": "time", "autocomplete": "off"})
     end_time = StringField("End time", render_kw={"type": "time", "autocomplete": "off"})
@@ -36,7 +35,7 @@ class StepTwoForm(FlaskForm):
     repeat_count = StringField("How many dates should we list?", render_kw={"inputmode": "numeric", "autocomplete": "off"})
 
 
-class StepThreeForm(FlaskForm):
+class StepThreeForm(KindredForm):
     attendance = RadioField(
         "How do people take part?",
         choices=[("in_person", "In person"), ("online", "Online or by phone"), ("both", "Both")],
@@ -51,7 +50,7 @@ class StepThreeForm(FlaskForm):
 
 
 def step_four_form(organisations, *args, **kwargs):
-    class StepFourForm(FlaskForm):
+    class StepFourForm(KindredForm):
         audience = RadioField("Who is it for?", choices=[(item.value, label) for item, label in AUDIENCE_LABELS.items()])
         capacity = StringField("How many places are there? (optional)", render_kw={"inputmode": "numeric", "autocomplete": "off"})
         organisation_id = RadioField(
@@ -65,7 +64,7 @@ def step_four_form(organisations, *args, **kwargs):
     return StepFourForm(*args, **kwargs)
 
 
-class GoingForm(FlaskForm):
+class GoingForm(KindredForm):
     companions = SelectField(
         "How many companions or carers are coming with you?",
         choices=[(str(n), "None, just me" if n == 0 else str(n)) for n in range(MAX_COMPANIONS + 1)],
@@ -73,7 +72,7 @@ class GoingForm(FlaskForm):
     )
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(KindredForm):
     decision = RadioField(
         "Your decision",
         choices=[("approve", "Approve and publish"), ("decline", "Do not publish")],
@@ -85,14 +84,14 @@ class DecisionForm(FlaskForm):
     )
 
 
-class CancelForm(FlaskForm):
+class CancelForm(KindredForm):
     reason = TextAreaField(
         "Tell people why (optional)",
         validators=[Length(max=1000, message="Keep the reason to 1,000 characters or fewer.")],
     )
 
 
-class MessageForm(FlaskForm):
+class MessageForm(KindredForm):
     message = TextAreaField(
         "Your message",
         validators=[
@@ -102,7 +101,7 @@ class MessageForm(FlaskForm):
     )
 
 
-class FilterForm(FlaskForm):
+class FilterForm(KindredForm):
     """The GET form on /meetups: works without JavaScript; no CSRF needed for a search."""
 
     class Meta:
@@ -123,7 +122,7 @@ for _key, _label in ACCESS_FEATURES:
     setattr(FilterForm, _key, BooleanField(_label))
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(KindredForm):
     name = StringField("Name of the organisation", validators=[required("Enter the name of the organisation.")], render_kw={"autocomplete": "organization"})
     kind = RadioField(
         "What kind of organisation is it?",
@@ -142,11 +141,11 @@ class EditOrganisationForm(OrganisationForm):
     remove_logo = BooleanField("Remove the logo")
 
 
-class AddMemberForm(FlaskForm):
+class AddMemberForm(KindredForm):
     email = EmailField("Their email address", validators=[required("Enter their email address.")], render_kw={"autocomplete": "off"})
 
 
-class VerifyForm(FlaskForm):
+class VerifyForm(KindredForm):
     decision = RadioField(
         "Your decision",
         choices=[("verify", "Verify this organisation"), ("unverify", "Do not verify")],

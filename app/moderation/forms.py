@@ -1,20 +1,20 @@
 """Forms for moderation. They collect input; services.moderation decides what is allowed and explains problems."""
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
+from app.forms import KindredForm
 from app.models import MEMBER_REASONS, WATCHED_ACTION_LABELS
 from app.services.moderation import DURATIONS
 
 
-class ReportForm(FlaskForm):
+class ReportForm(KindredForm):
     reason = RadioField("Why are you reporting this?", choices=[(r.value, r.label) for r in MEMBER_REASONS],
                         validate_choice=False)
     words = TextAreaField("Anything else a volunteer should know? (optional, unless you chose “Something else”)",
                           validators=[Optional()])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(KindredForm):
     reason = TextAreaField("Your reason, written for the member", validators=[Optional()])
     days = SelectField("For how long?", choices=[(str(days), words) for days, words in DURATIONS.items()], default="7",
                        validate_choice=False)
@@ -23,21 +23,21 @@ class ActionForm(FlaskForm):
     confirmed = HiddenField()
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(KindredForm):
     pass
 
 
-class AppealForm(FlaskForm):
+class AppealForm(KindredForm):
     words = TextAreaField("Why do you think the decision was wrong?")
 
 
-class AppealDecisionForm(FlaskForm):
+class AppealDecisionForm(KindredForm):
     decision = RadioField("Your decision", choices=[("uphold", "The decision stays"), ("overturn", "Change the decision: put the content back and lift any pause")],
                           validate_choice=False)
     reason = TextAreaField("Your reason, written for the member", validators=[Optional()])
 
 
-class WatchedWordForm(FlaskForm):
+class WatchedWordForm(KindredForm):
     label = StringField("Name (for administrators)", validators=[Optional()])
     kind = RadioField("What to look for", choices=[("word", "A word or phrase"), ("regex", "A pattern (regular expression)")],
                       default="word", validate_choice=False)
@@ -48,7 +48,7 @@ class WatchedWordForm(FlaskForm):
     enabled = BooleanField("Turned on", default=True)
 
 
-class LogFilterForm(FlaskForm):
+class LogFilterForm(KindredForm):
     class Meta:
         csrf = False
 

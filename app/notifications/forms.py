@@ -1,9 +1,8 @@
 """The notification settings form: one set of radios per kind of notification."""
-from flask_wtf import FlaskForm
 from wtforms import RadioField
 from wtforms.validators import AnyOf
 
-from app.forms import required
+from app.forms import KindredForm, required
 from app.services import notifications
 
 
@@ -19,5 +18,5 @@ def preferences_form(user, formdata=None):
                 default=current[kind],
                 validators=[required("Choose how you want to hear about this."), AnyOf(list(notifications.DELIVERY_WORDS))],
             )
-    form_class = type("NotificationPreferencesForm", (FlaskForm,), fields)
+    form_class = type("NotificationPreferencesForm", (KindredForm,), fields)
     return form_class() if formdata is None else form_class(formdata=formdata)

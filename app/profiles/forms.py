@@ -1,10 +1,9 @@
 """Forms for editing a profile, searching the directory and confirming a block."""
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from app.forms import required
+from app.forms import KindredForm, required
 from app.models.profiles import FIELD_LABELS, VISIBILITY_LABELS, Visibility
 
 VISIBILITY_CHOICES = [(level.value, VISIBILITY_LABELS[level]) for level in Visibility]
@@ -15,7 +14,7 @@ def _who_can_see(field_name: str) -> RadioField:
     return RadioField(label, choices=VISIBILITY_CHOICES, validators=[required(f"Choose who can see your {FIELD_LABELS[field_name].lower()}.")])
 
 
-class EditProfileForm(FlaskForm):
+class EditProfileForm(KindredForm):
     photo = FileField("Photo")
     remove_photo = BooleanField("Remove my photo")
     photo_visibility = _who_can_see("photo")
@@ -29,12 +28,12 @@ class EditProfileForm(FlaskForm):
     town_visibility = _who_can_see("town")
 
 
-class DirectorySearchForm(FlaskForm):
+class DirectorySearchForm(KindredForm):
     class Meta:
         csrf = False  # a GET search: nothing changes
 
     q = StringField("Search by name, town or interest", validators=[Optional(), Length(max=80)])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(KindredForm):
     """Only a button (and the CSRF token)."""

@@ -1,9 +1,8 @@
 """Forms for a member's settings."""
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, RadioField
 from wtforms.validators import AnyOf
 
-from app.forms import EmailAddressField, NewPasswordField, required
+from app.forms import EmailAddressField, KindredForm, NewPasswordField, required
 from app.models.users import COLOUR_SCHEMES, TEXT_SIZES
 
 TEXT_SIZE_CHOICES = [("standard", "Standard text"), ("large", "Large text"), ("largest", "Largest text")]
@@ -14,22 +13,22 @@ COLOUR_CHOICES = [
 ]
 
 
-class DisplayForm(FlaskForm):
+class DisplayForm(KindredForm):
     text_size = RadioField("Text size", choices=TEXT_SIZE_CHOICES, validators=[required("Choose a text size."), AnyOf(TEXT_SIZES)])
     colour_scheme = RadioField("Colours", choices=COLOUR_CHOICES, validators=[required("Choose the colours you like."), AnyOf(COLOUR_SCHEMES)])
 
 
-class ChangeEmailForm(FlaskForm):
+class ChangeEmailForm(KindredForm):
     email = EmailAddressField("New email address")
     password = PasswordField("Your current password", validators=[required("Enter your current password.")], render_kw={"autocomplete": "current-password"})
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(KindredForm):
     current_password = PasswordField("Your current password", validators=[required("Enter your current password.")], render_kw={"autocomplete": "current-password"})
     new_password = NewPasswordField("New password")
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(KindredForm):
     posts_choice = RadioField(
         "What should happen to your posts?",
         choices=[

