@@ -8,7 +8,7 @@ export FLASK_APP := wsgi
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENDOR := app/static/vendor/socket.io.min.js
 
-.PHONY: run test install install-dev vendor chromium java migrate seed worker clean
+.PHONY: run test install install-dev vendor chromium java migrate seed worker upgrade-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,11 @@ worker: install
 
 test: install-dev vendor chromium java
 	$(BIN)/python -m pytest
+
+# Lists newer versions of the pinned packages (Python and npm); changes nothing.
+upgrade-check: install-dev
+	$(BIN)/pip list --outdated
+	npm outdated || true
 
 clean:
 	rm -rf $(VENV) node_modules app/static/vendor
