@@ -1,7 +1,7 @@
 """Shared form pieces: kind validation messages and the helpers every feature's forms use."""
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Length
+from wtforms import EmailField, PasswordField, RadioField
+from wtforms.validators import DataRequired, Length, ValidationError
 
 
 class KindredForm(FlaskForm):
@@ -13,6 +13,19 @@ class KindredForm(FlaskForm):
             if field.type == "CSRFTokenField":
                 render_kw = {"id": False, **render_kw}
             return super().render_field(field, render_kw)
+
+
+class ChoiceField(RadioField):
+    """Radio buttons that, when none is chosen (or a made-up value is sent), say what to do in
+    `missing` instead of WTForms' "Not a valid choice."."""
+
+    def __init__(self, label=None, validators=None, *, missing: str, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.missing = missing
+
+    def pre_validate(self, form):
+        if self.data not in {choice.value for choice in self.iter_choices()}:
+            raise ValidationError(self.missing)
 
 
 def required(message: str):

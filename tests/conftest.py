@@ -142,6 +142,8 @@ def bob(app):
 def maya(app, root):
     maya = _member("Maya Patel", "maya@example.org", Role.VOLUNTEER)
     accounts.decide_approval(root, maya, approve=True, reason="Trained volunteer")
+    maya.is_moderator = True  # given by root as a separate step (moderation.set_moderator, tested in test_admin.py)
+    db.session.commit()
     return maya
 
 

@@ -1,6 +1,7 @@
 """Moderation set-up shared by the moderation tests: Eve (who causes trouble) and helpers."""
 import pytest
 
+from app.extensions import db
 from app.models import Case, Role
 from app.services import accounts
 from tests.helpers import CAST_PASSWORD
@@ -21,6 +22,8 @@ def dan(app, root):
     """Dan is a second volunteer moderator (appeals go to a different volunteer)."""
     dan = accounts.register("Dan Price", "dan@example.org", CAST_PASSWORD, Role.VOLUNTEER, confirmed=True)
     accounts.decide_approval(root, dan, approve=True, reason="Trained volunteer")
+    dan.is_moderator = True  # given by root as a separate step
+    db.session.commit()
     return dan
 
 

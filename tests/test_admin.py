@@ -23,11 +23,19 @@ def test_root_sees_who_is_waiting_and_approves_a_volunteer_who_becomes_a_moderat
     assert "You approved Vic Green as volunteer" in page_text(admin.get(response.headers["Location"]))
     db.session.expire_all()
     vic = db.session.get(User, vic.id)
-    assert vic.approval == ApprovalStatus.APPROVED and vic.is_moderator
+    assert vic.approval == ApprovalStatus.APPROVED and not vic.is_moderator  # powers are a separate step
     entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.target_id == vic.id)).one()
     assert (entry.actor_id, entry.action, entry.reason) == (root.id, "approve_role", "DBS checked")
     assert "Good news" in emails_to("vic@example.org")[-1].get_body(("plain",)).get_content()
     assert "Nobody is waiting for approval" in page_text(admin.get("/admin"))
+
+    # Then, as its own step, root gives Vic moderator powers.
+    listed = page_text(admin.get("/admin/moderators"))
+    assert "Give moderator powers to Vic Green" in listed
+    done = admin.post(f"/admin/moderators/{vic.id}", data={"moderator": "yes"}, follow_redirects=True)
+    assert "Vic Green can now moderate." in page_text(done)
+    db.session.expire_all()
+    assert db.session.get(User, vic.id).is_moderator
 
 
 def test_root_declines_an_organisation_which_stays_an_ordinary_member(client_for, root):

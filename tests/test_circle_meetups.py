@@ -39,12 +39,12 @@ def test_bob_says_alice_is_going_and_alice_sees_that_he_did_it(linked, cafe, cli
     place = meetups.rsvp_for(alice, cafe)
     assert place.status == RsvpStatus.GOING and place.acted_by_id == bob.id
     record = db.session.scalars(sa.select(OnBehalfAction).where(OnBehalfAction.person_id == alice.id)).one()
-    assert record.carer_id == bob.id and "put you going to “Memory café”" in record.description
+    assert record.carer_id == bob.id and "said you are going to “Memory café”" in record.description
     # Alice sees it on the meet-up, on her circle page and in her notifications.
     own = client_for(alice)
     assert "You are going" in page_text(own.get(f"/meetups/{cafe.id}"))
     assert "Bob Morgan did this for you." in page_text(own.get(f"/meetups/{cafe.id}"))
-    assert "Bob Morgan did this for you: put you going to “Memory café”" in page_text(own.get("/circle"))
+    assert "Bob Morgan did this for you: said you are going to “Memory café”" in page_text(own.get("/circle"))
     # Bob sees Alice's meet-up on his circle page.
     assert "Memory café" in page_text(carer.get("/circle"))
 

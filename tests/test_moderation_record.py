@@ -97,6 +97,7 @@ def test_two_moderators_acting_at_once_one_wins_and_the_other_is_told_who(postgr
             root = accounts.create_admin("Kindred Admin", "root@example.org", "teapot garden sunny bus")
             maya = accounts.register("Maya Patel", "maya@example.org", "teapot garden sunny bus", Role.VOLUNTEER, confirmed=True)
             accounts.decide_approval(root, maya, approve=True)
+            moderation.set_moderator(root, maya, True)
             eve = accounts.register("Eve Stone", "eve@example.org", "teapot garden sunny bus", Role.CARER, confirmed=True)
             alice = accounts.register("Alice Morgan", "alice@example.org", "teapot garden sunny bus", Role.CARER, confirmed=True)
             from app.models import Audience

@@ -354,7 +354,7 @@ def react(post_id):
         abort(400)
     if ConfirmForm().validate_on_submit():
         given = forums.react(current_user, post, kind)
-        flash(f"You {'gave' if given else 'took back'} your “{forums.REACTION_NAMES[kind]}”.", "success")
+        flash(forums.REACTION_DONE[kind][0 if given else 1], "success")
     return redirect(post_url(post))
 
 

@@ -1,5 +1,5 @@
 """Home (a welcome for visitors, a start page for members) and the plain-English information pages."""
-from flask import render_template
+from flask import current_app, render_template, send_from_directory
 from flask_login import current_user
 
 from app.main import bp
@@ -10,6 +10,13 @@ def home():
     if current_user.is_authenticated:
         return render_template("main/start.html")
     return render_template("main/welcome.html")
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico on every site; answer with the icon rather than a 404."""
+    return send_from_directory(current_app.static_folder + "/img", "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                               max_age=7 * 24 * 3600)
 
 
 @bp.route("/help")

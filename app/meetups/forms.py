@@ -3,7 +3,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 
-from app.forms import KindredForm, required
+from app.forms import ChoiceField, KindredForm, required
 from app.models import ACCESS_FEATURES
 from app.models.meetups import AUDIENCE_LABELS
 from app.services.meetups import DESCRIPTION_LIMIT, MAX_COMPANIONS, MESSAGE_LIMIT
@@ -14,7 +14,8 @@ ACCESS_CHOICES = [("yes", "Yes"), ("no", "No"), ("unknown", "Not sure")]
 class StepOneForm(KindredForm):
     title = StringField("Name of the meet-up", render_kw={"autocomplete": "off"})
     description = TextAreaField("What happens there")
-    cost_kind = RadioField("Does it cost anything?", choices=[("free", "Free"), ("paid", "It costs something")])
+    cost_kind = ChoiceField("Does it cost anything?", choices=[("free", "Free"), ("paid", "It costs something")],
+                            missing="Choose whether the meet-up is free or costs something.")
     cost = StringField("Cost in pounds", render_kw={"inputmode": "decimal", "autocomplete": "off"})
 
 
@@ -36,9 +37,10 @@ class StepTwoForm(KindredForm):
 
 
 class StepThreeForm(KindredForm):
-    attendance = RadioField(
+    attendance = ChoiceField(
         "How do people take part?",
         choices=[("in_person", "In person"), ("online", "Online or by phone"), ("both", "Both")],
+        missing="Choose how people take part: in person, online or by phone, or both.",
     )
     venue_name = StringField("Name of the venue", render_kw={"autocomplete": "off"})
     address = StringField("Street address", render_kw={"autocomplete": "off"})

@@ -246,8 +246,8 @@ def decide_approval(admin: User, member: User, approve: bool, reason: str = "") 
     member.approval = ApprovalStatus.APPROVED if approve else ApprovalStatus.DECLINED
     if approve:
         member.approved_at = utcnow()
-        if member.role == Role.VOLUNTEER:
-            member.is_moderator = True
+        # Moderator powers are a separate step (/admin/moderators): approving someone as a volunteer
+        # says who they are, not that they are ready to moderate.
     audit.record(admin, "approve_role" if approve else "decline_role", member, reason or member.role.label)
     db.session.commit()
     email.send_template(member.email, "Your Kindred role", "role_decision", user=member, approved=approve)

@@ -58,6 +58,12 @@ REACTION_WORDS = {
     ReactionKind.ME_TOO: ("Say me too", "Take back your me too", "said me too"),
 }
 REACTION_NAMES = {ReactionKind.THANK_YOU: "Thank you", ReactionKind.HUG: "Sending a hug", ReactionKind.ME_TOO: "Me too"}
+# What the member is told after pressing a reaction: (given, taken back).
+REACTION_DONE = {
+    ReactionKind.THANK_YOU: ("You said thank you.", "You took back your thank you."),
+    ReactionKind.HUG: ("You sent a hug.", "You took back your hug."),
+    ReactionKind.ME_TOO: ("You said “me too”.", "You took back your “me too”."),
+}
 
 
 def reaction_sentence(kind: ReactionKind, count: int) -> str:
@@ -174,14 +180,15 @@ class ThreadRow:
     thread: Thread
     last_read_number: int | None  # None: never opened
     following: bool
+    has_read_markers: bool = True  # visitors have none: nothing is "new" or "unread" for them
 
     @property
     def is_new(self) -> bool:
-        return self.last_read_number is None
+        return self.has_read_markers and self.last_read_number is None
 
     @property
     def new_replies(self) -> int:
-        if self.last_read_number is None:
+        if not self.has_read_markers or self.last_read_number is None:
             return 0
         return max(self.thread.last_post_number - self.last_read_number, 0)
 
@@ -232,7 +239,7 @@ def thread_list(viewer, category: Category, page: int = 1) -> Listing:
         )
         rows = [ThreadRow(thread, last_read, follow_id is not None) for thread, last_read, follow_id in db.session.execute(statement).unique()]
     else:
-        rows = [ThreadRow(thread, 0, False) for thread in db.session.scalars(statement).unique()]
+        rows = [ThreadRow(thread, None, False, has_read_markers=False) for thread in db.session.scalars(statement).unique()]
     return Listing(rows, page, total_pages, total)
 
 

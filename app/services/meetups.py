@@ -598,8 +598,8 @@ def rsvp(member: User, meetup: Meetup, *, companions: int = 0, acting_member: Us
         row.status, row.waiting_since = RsvpStatus.WAITING, utcnow()
     db.session.add(row)
     if acting_member.id != member.id:
-        what = "going to" if row.status == RsvpStatus.GOING else "on the waiting list for"
-        circle.record_on_behalf(acting_member, member, "rsvp", f"put you {what} “{meetup.title}”, {formatting.time_range(meetup.starts_at, meetup.ends_at)}.")
+        what = "said you are going to" if row.status == RsvpStatus.GOING else "put you on the waiting list for"
+        circle.record_on_behalf(acting_member, member, "rsvp", f"{what} “{meetup.title}”, {formatting.time_range(meetup.starts_at, meetup.ends_at)}.")
     try:
         db.session.commit()
     except IntegrityError:

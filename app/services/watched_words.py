@@ -31,7 +31,7 @@ from app.services.errors import Invalid, NotAllowed
 SUPPORT_LINES = [
     ("Samaritans, any time, day or night", "116 123", "tel:116123"),
     ("Alzheimer's Society Dementia Connect support line", "0333 150 3456", "tel:+443331503456"),
-    ("If you are in danger now, call 999", "999", "tel:999"),
+    ("If you are in danger now", "call 999", "tel:999"),
 ]
 
 # Told to the author when the text is held back; gentle, and says what to do instead.

@@ -16,7 +16,7 @@ from app.services import accounts
 EXAMPLES: dict[str, Callable[[], str]] = {}
 
 # GET endpoints that answer with something other than an HTML page, e.g. "meetups.ics".
-NOT_PAGES: set[str] = {"meetups.ics", "meetups.member_feed", "meetups.organisation_feed"}
+NOT_PAGES: set[str] = {"meetups.ics", "meetups.member_feed", "meetups.organisation_feed", "main.favicon"}
 
 
 def example(endpoint: str):
