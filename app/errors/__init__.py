@@ -18,6 +18,7 @@ MESSAGES = {
 
 # Fields never echoed back into a page.
 SECRET_FIELDS = ("csrf_token", "password", "current_password", "new_password", "confirm_password")
+MACHINE_FIELDS = ("submission_key", "client_id", "next")  # hidden fields a form fills in, not words people wrote
 
 
 def error_page(code: int):
@@ -46,4 +47,6 @@ def init_app(app: Flask) -> None:
             for name, value in request.form.items(multi=True)
             if not any(secret in name for secret in SECRET_FIELDS) and isinstance(value, str)
         ]
-        return render_template("errors/resubmit.html", action=request.path, kept=kept), 400
+        # Shown back to the person: only what they typed, never the form's own hidden keys.
+        written = [(name, value) for name, value in kept if value and name not in MACHINE_FIELDS]
+        return render_template("errors/resubmit.html", action=request.path, kept=kept, written=written), 400

@@ -182,7 +182,10 @@
     markUnsent();
   });
   socket.on("connect_error", function (error) {
-    say((error && error.message && error.message.indexOf(" ") > 0 ? error.message + " " : "") + "We will keep trying to connect.");
+    // Only the server's own sentences (e.g. "Please sign in to chat.") are shown: transport errors
+    // ("websocket error", "xhr poll error") have a type and are technical words.
+    var fromServer = error && !error.type && error.message && error.message.indexOf(" ") > 0;
+    say((fromServer ? error.message + " " : "We cannot reach the chat just now. ") + "We will keep trying to connect.");
   });
   socket.on("new_message", add);
   socket.on("catch_up", function (answer) { (answer.messages || []).forEach(add); });
