@@ -36,7 +36,7 @@ PAGES = [
     ("/moderation/cases/{open}", {"moderator", "admin"}),
     ("/moderation/cases/{open}/hide", {"moderator", "admin"}),
     ("/moderation/appeals/{appeal}", {"moderator", "admin"}),
-    ("/moderation/log", {"admin"}),
+    ("/moderation/log", {"moderator", "admin"}),
     ("/admin/watched-words", {"admin"}),
     ("/admin/watched-words/new", {"admin"}),
     ("/admin/watched-words/{entry}", {"admin"}),

@@ -242,6 +242,8 @@ def act(case_id, action):
     obj = kind.load(case.content_id)
     author = db.session.get(User, case.author_id) if case.author_id else None
     form = ActionForm()
+    if action == "escalate":  # not written for the member: say who reads it
+        form.reason.label.text = "What the safeguarding leads need to know (only they read this)"
     if request.method == "GET":
         if action == "edit" and obj is not None:
             form.new_text.data = kind.text(obj) if case.content_type != "meetup" else obj.description
@@ -324,12 +326,12 @@ def _date(text):
 
 
 @bp.route("/moderation/log")
-@admin_required
+@moderator_required
 def log():
     form = LogFilterForm(request.args)
     staff = moderation.staff()
     form.actor.choices = [("", "Anyone")] + [(str(user.id), user.display_name) for user in staff]
-    form.action.choices = [("", "Any action")] + [(name, name.replace("_", " ").capitalize()) for name in moderation.log_actions()]
+    form.action.choices = [("", "Any action")] + [(name, name.replace("_", " ").capitalize()) for name in moderation.log_actions(current_user)]
     since, until = _date(form.since.data), _date(form.until.data)
     if form.since.data and since is None:
         form.since.errors = ["Write the date like 2026-03-01."]

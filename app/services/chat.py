@@ -193,6 +193,20 @@ def direct_message_problem(sender, recipient) -> str | None:
     return DIRECT_MESSAGE_REFUSALS[reason] if reason else None
 
 
+def post_problem(user, room: Room) -> str:
+    """Why this member cannot send in a room they can see: paused by a volunteer (any room), or the
+    rules of private messages. The page and the refusal say the same true reason."""
+    from app.services import moderation
+
+    try:
+        moderation.ensure_can_participate(user)
+    except NotAllowed as paused:
+        return paused.message
+    if room.kind == RoomKind.DIRECT:
+        return direct_message_problem(user, other_member(room, user)) or DIRECT_MESSAGE_REFUSALS["blocked"]
+    return "You cannot send messages here."
+
+
 def start_direct(sender, recipient) -> Room:
     """The private room for these two members (made the first time)."""
     problem = direct_message_problem(sender, recipient)
@@ -415,8 +429,8 @@ def post_message(author, room: Room, body, client_id: str | None = None) -> Mess
         raise Invalid("That message had a damaged label. Please send it again.")
     client_id = client_id or None
     if not permissions.can_post_in_room(author, room):
-        if permissions.can_see_room(author, room) and room.kind == RoomKind.DIRECT:
-            raise NotAllowed(direct_message_problem(author, other_member(room, author)) or DIRECT_MESSAGE_REFUSALS["blocked"])
+        if permissions.can_see_room(author, room):
+            raise NotAllowed(post_problem(author, room))
         raise NotFound(NOT_FOUND_ROOM)
     body = clean_body(body)
     existing = _existing_by_client_id(author, client_id)

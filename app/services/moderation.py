@@ -959,11 +959,25 @@ def send_overdue_reminders(now: datetime | None = None) -> int:
 LOG_PAGE_SIZE = 50
 
 
+# Administration, not moderation: who was approved or given powers, watched words, categories,
+# verified organisations. Volunteer moderators read the log of moderation actions without these.
+ADMIN_ONLY_LOG_ACTIONS = frozenset({
+    "approve_role", "decline_role", "grant_moderator", "remove_moderator", "add_watched_word", "update_watched_word",
+    "remove_watched_word", "create_category", "update_category", "verify_organisation", "unverify_organisation",
+})
+
+
+def _log_for(viewer, statement):
+    if not can_moderate(viewer):
+        raise NotAllowed("Only volunteer moderators and administrators can read the log of moderation actions.")
+    if not is_admin(viewer):
+        statement = statement.where(AuditEntry.action.not_in(ADMIN_ONLY_LOG_ACTIONS))
+    return statement
+
+
 def log_entries(viewer, *, actor_id: int | None = None, action: str = "", since: datetime | None = None,
                 before: datetime | None = None, page: int = 1) -> tuple[list[AuditEntry], int]:
-    if not is_admin(viewer):
-        raise NotAllowed("Only administrators can read the staff action log.")
-    statement = sa.select(AuditEntry).options(joinedload(AuditEntry.actor))
+    statement = _log_for(viewer, sa.select(AuditEntry).options(joinedload(AuditEntry.actor)))
     if actor_id:
         statement = statement.where(AuditEntry.actor_id == actor_id)
     if action:
@@ -981,8 +995,8 @@ def log_entries(viewer, *, actor_id: int | None = None, action: str = "", since:
     return rows, pages
 
 
-def log_actions() -> list[str]:
-    return list(db.session.scalars(sa.select(AuditEntry.action).distinct().order_by(AuditEntry.action)))
+def log_actions(viewer) -> list[str]:
+    return list(db.session.scalars(_log_for(viewer, sa.select(AuditEntry.action).distinct().order_by(AuditEntry.action))))
 
 
 def staff() -> list[User]:
