@@ -124,3 +124,20 @@ def test_approving_a_volunteer_says_moderator_powers_come_separately(client_for,
     text = page_text(client_for(root).get(f"/admin/approvals/{vera.id}"))
     assert "Approving a volunteer does not make them a moderator" in text
     assert "its meet-ups are published straight away once you verify that page" in text
+
+
+def test_pages_about_two_posts_have_titles_that_tell_them_apart(client_for, alice, bob, maya, alices_thread):
+    import re
+
+    second = forums.reply(alice, alices_thread, "And the roses are out.")
+    first = db.session.scalar(sa.select(Post).where(Post.thread_id == alices_thread.id, Post.number == 1))
+
+    def title(browser, path):
+        return re.search(r"<title>(.*?)</title>", browser.get(path).get_data(as_text=True)).group(1)
+
+    bob_browser, alice_browser, maya_browser = client_for(bob), client_for(alice), client_for(maya)
+    assert title(bob_browser, f"/report/post/{first.id}") == "Report post 1 in “Hello from Alice” – Kindred"
+    assert title(bob_browser, f"/report/post/{second.id}") == "Report post 2 in “Hello from Alice” – Kindred"
+    assert title(alice_browser, f"/posts/{second.id}/edit") == "Edit your post in “Hello from Alice” – Kindred"
+    assert title(maya_browser, f"/posts/{second.id}/history") == "Earlier versions of post 2 in “Hello from Alice” – Kindred"
+    assert title(alice_browser, f"/posts/{first.id}/reactions") != title(alice_browser, f"/posts/{second.id}/reactions")

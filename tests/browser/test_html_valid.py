@@ -49,10 +49,12 @@ def _signed_in(site, address: str | None) -> requests.Session:
     return session
 
 
-def test_every_page_is_valid_html(site, site_app, java, tmp_path):
-    folder = tmp_path / "pages"
-    folder.mkdir()
+@pytest.fixture(scope="module")
+def crawled(site, site_app, tmp_path_factory):
+    """Every page shape as each person sees it, written to a folder: (folder, {file name: "who: address"})."""
+    folder = tmp_path_factory.mktemp("pages")
     names = {}  # file name -> "who: address" for the report
+    own_pages = {}  # file name -> (who, address) for pages shown at their own address (not an error or sign-in)
     seen = set()
     for role, address in [("visitor", None), *DEMO_MEMBERS.items()]:
         session = _signed_in(site, address)
@@ -67,7 +69,14 @@ def test_every_page_is_valid_html(site, site_app, java, tmp_path):
             name = f"{len(names):04d}-{role}-{endpoint.replace('.', '-')}.html"
             (folder / name).write_bytes(response.content)
             names[name] = f"{role}: {path}" + (f" (shown {final})" if final != path else "")
+            if response.status_code == 200 and final == path:
+                own_pages[name] = (role, path)
     assert len(names) > 100, "the crawl found too few pages"
+    return folder, names, own_pages
+
+
+def test_every_page_is_valid_html(crawled, java):
+    folder, names, _ = crawled
 
     done = subprocess.run(
         [java, "-Xss16m", "-jar", str(_vnu_jar()), "--errors-only", "--format", "json", "--skip-non-html", str(folder)],
@@ -83,3 +92,16 @@ def test_every_page_is_valid_html(site, site_app, java, tmp_path):
     report = "\n".join(f"{text}\n    " + "\n    ".join(where[:5]) + (f"\n    … and {len(where) - 5} more" if len(where) > 5 else "")
                        for text, where in sorted(grouped.items(), key=lambda item: -len(item[1])))
     assert not errors, f"The W3C HTML checker found {len(errors)} errors in {len(names)} pages:\n{report}"
+
+
+def test_each_page_has_a_title_that_names_the_thing(crawled):
+    """Different pages never share a <title>: people with several tabs, browser history and screen
+    readers tell pages apart by it. (Error pages and the sign-in page are one page, shown at many addresses.)"""
+    folder, _, own_pages = crawled
+    by_title = {}
+    for name, (who, path) in own_pages.items():
+        title = re.search(r"<title>(.*?)</title>", (folder / name).read_text(), re.S).group(1).strip()
+        by_title.setdefault((who, title), set()).add(path)
+    shared = {key: paths for key, paths in by_title.items() if len(paths) > 1}
+    assert not shared, "Pages that share a title:\n" + "\n".join(
+        f"{who}: {title!r}: {sorted(paths)}" for (who, title), paths in sorted(shared.items()))
