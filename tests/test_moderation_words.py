@@ -7,7 +7,7 @@ from app.services import chat, forums, moderation
 from app.services.errors import NotAllowed
 from tests.forum_fixtures import categories, welcome  # noqa: F401
 from tests.helpers import page_text
-from tests.moderation_support import case_for, eve  # noqa: F401
+from tests.moderation_support import case_for, dan, eve  # noqa: F401
 
 
 def _eve_reported(eve, alice, welcome):
@@ -51,3 +51,40 @@ def test_maya_reads_the_log_of_moderation_actions_but_not_the_administrators_bus
     assert "Unkind words about another member." in everything and "Trained volunteer" in everything
     with pytest.raises(NotAllowed):
         moderation.log_entries(alice)
+
+
+def test_maya_hides_eves_post_then_warns_her_on_the_same_case(client_for, alice, eve, maya, welcome):
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import AuditEntry, Notification, Post, PostStatus, Sanction, SanctionKind
+
+    case = _eve_reported(eve, alice, welcome)
+    browser = client_for(maya)
+    done = browser.post(f"/moderation/cases/{case.id}/hide", data={"reason": "Unkind words."})
+    assert done.headers["Location"].endswith(f"/moderation/cases/{case.id}#further")
+    page = page_text(browser.get(f"/moderation/cases/{case.id}"))
+    assert "Take another action on this case" in page and "Send a warning" in page and "Hide it" not in page
+
+    warned = browser.post(f"/moderation/cases/{case.id}/warn", data={"reason": "Please be kind to other members."})
+    assert warned.status_code == 302
+    db.session.expire_all()
+    post = db.session.get(Post, case.content_id)
+    assert post.status == PostStatus.HIDDEN  # the warning did not put the post back
+    [warning] = db.session.scalars(sa.select(Sanction).where(Sanction.member_id == eve.id)).all()
+    assert warning.kind == SanctionKind.WARNING and warning.case_id == case.id
+    told_eve = [n.message for n in db.session.scalars(sa.select(Notification).where(Notification.user_id == eve.id))]
+    assert any("hid your post" in words for words in told_eve) and any("sent you a warning" in words for words in told_eve)
+    told_alice = [n.message for n in db.session.scalars(sa.select(Notification).where(Notification.user_id == alice.id))
+                  if "Thank you for your report" in n.message]
+    assert len(told_alice) == 1  # thanked once, at the decision
+    actions = list(db.session.scalars(sa.select(AuditEntry.action).where(AuditEntry.actor_id == maya.id).order_by(AuditEntry.id)))
+    assert actions[-2:] == ["hide_content", "warn_member"]
+
+
+def test_another_volunteer_cannot_add_to_mayas_decision(client_for, alice, eve, maya, dan, welcome):
+    case = _eve_reported(eve, alice, welcome)
+    moderation.act(maya, case, "hide", "Unkind words.")
+    assert "Take another action on this case" not in page_text(client_for(dan).get(f"/moderation/cases/{case.id}"))
+    with pytest.raises(moderation.Conflict):
+        moderation.act(dan, case, "warn", "Be kind.")

@@ -209,6 +209,7 @@ def case(case_id):
         "moderation/case.html", case=case, kind=kind, obj=obj, context=context, actions=ACTIONS,
         history=moderation.author_history(case), sanctions=moderation.sanctions_of(case.author_id) if case.author_id else [],
         may_act=moderation.may_act(current_user, case), claim_lapsed=moderation.claim_lapsed(case),
+        further_actions=moderation.further_actions(current_user, case, obj),
         overdue=moderation.is_overdue(case), due_at=moderation.due_at(case), form=ConfirmForm(),
     )
 
@@ -272,6 +273,8 @@ def act(case_id, action):
                     moderation.act(current_user, case, action, form.reason.data, days=form.days.data,
                                    new_text=form.new_text.data, also_hide=form.also_hide.data)
                     flash(f"Done: {heading.lower()}. The member has been told, with your reason.", "success")
+                    if moderation.further_actions(current_user, case, kind.load(case.content_id)):
+                        return redirect(url_for("moderation.case", case_id=case.id, _anchor="further"))
                 return redirect(url_for("moderation.queue"))
             except ServiceError as error:
                 add_service_error(form, error)

@@ -570,6 +570,34 @@ def may_act(moderator, case: Case) -> bool:
     return can_moderate(moderator) and case.author_id != moderator.id and (not case.escalated or is_admin(moderator))
 
 
+# After deciding a case, the same volunteer (or an administrator) can take these further actions on it:
+# hide the post, then warn its author, say. Each is told to the member and written in the log.
+FURTHER_ACTIONS = ("hide", "edit", "delete", "warn", "silence", "suspend")
+
+
+def may_act_further(moderator, case: Case) -> bool:
+    return (
+        case.status == CaseStatus.RESOLVED and may_act(moderator, case)
+        and (case.resolved_by_id == moderator.id or is_admin(moderator))
+        and db.session.scalar(sa.select(Appeal.id).where(Appeal.case_id == case.id)) is None
+    )
+
+
+def further_actions(moderator, case: Case, obj) -> list[str]:
+    """The further actions that make sense now: not hiding what is hidden, nothing about content that has gone."""
+    if not may_act_further(moderator, case):
+        return []
+    kind = kind_of(case.content_type)
+    names = [name for name in FURTHER_ACTIONS if name != (case.outcome.value if case.outcome else None)]
+    if obj is None:
+        names = [name for name in names if name in ("warn", "silence", "suspend")]
+    elif kind.is_hidden(obj):
+        names = [name for name in names if name != "hide"]
+    if case.author_id is None:
+        names = [name for name in names if name not in ("warn", "silence", "suspend")]
+    return names
+
+
 def _check_may_act(moderator, case: Case) -> None:
     if not can_moderate(moderator):
         raise NotAllowed("Only volunteer moderators can act on reports.")
@@ -683,17 +711,25 @@ def act(moderator, case: Case, outcome, reason: str, *, days: int | None = None,
     if outcome in (Outcome.WARN, Outcome.SILENCE, Outcome.SUSPEND) and author is None:
         raise Invalid("This content has no author now, so there is nobody to warn or pause.")
     now = utcnow()
+    further = case.status == CaseStatus.RESOLVED
+    if further:  # a further action on a case this volunteer decided (hide, then warn)
+        if outcome.value not in FURTHER_ACTIONS or not may_act_further(moderator, case):
+            raise Conflict(_handled_sentence(case))
+        condition = sa.and_(Case.status == CaseStatus.RESOLVED, Case.resolved_by_id == case.resolved_by_id)
+        values = {"outcome": outcome, "outcome_reason": reason, "resolved_at": now}
+    else:
+        condition = _free_for(moderator, now)
+        values = {"status": CaseStatus.RESOLVED, "resolved_by_id": moderator.id, "resolved_at": now, "outcome": outcome,
+                  "outcome_reason": reason, "claimed_by_id": moderator.id,
+                  "claimed_at": sa.func.coalesce(Case.claimed_at, now)}
     result = db.session.execute(
-        sa.update(Case).where(Case.id == case.id, _free_for(moderator, now))
-        .values(status=CaseStatus.RESOLVED, resolved_by_id=moderator.id, resolved_at=now, outcome=outcome,
-                outcome_reason=reason, claimed_by_id=moderator.id, claimed_at=sa.func.coalesce(Case.claimed_at, now))
-        .execution_options(synchronize_session=False)
+        sa.update(Case).where(Case.id == case.id, condition).values(**values).execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         db.session.rollback()
         raise Conflict(_handled_sentence(case))
     db.session.refresh(case)
-    _apply(outcome, kind, obj, case, moderator, reason, new_text, also_hide)
+    _apply(outcome, kind, obj, case, moderator, reason, new_text, also_hide, further)
     if outcome in (Outcome.WARN, Outcome.SILENCE, Outcome.SUSPEND):
         sanction_kind = {Outcome.WARN: SanctionKind.WARNING, Outcome.SILENCE: SanctionKind.SILENCE, Outcome.SUSPEND: SanctionKind.SUSPEND}[outcome]
         db.session.add(Sanction(member_id=author.id, kind=sanction_kind, case_id=case.id, reason=reason, by_id=moderator.id, until=until))
@@ -704,12 +740,12 @@ def act(moderator, case: Case, outcome, reason: str, *, days: int | None = None,
     if until:
         audit_reason += f" (until {formatting.full_date_time(until)})"
     audit.record(moderator, ACTION_WORDS[outcome][1], case, f"{case.content_type} {case.content_id}: {audit_reason}")
-    _tell_people(case, kind, obj, outcome, reason, until, author)
+    _tell_people(case, kind, obj, outcome, reason, until, author, tell_reporters=not further)
     db.session.commit()
     return case
 
 
-def _apply(outcome, kind, obj, case, moderator, reason, new_text, also_hide):
+def _apply(outcome, kind, obj, case, moderator, reason, new_text, also_hide, further=False):
     if outcome == Outcome.DISMISS:
         if obj is not None and (case.hidden_by_reports or case.held_for_approval) and kind.is_hidden(obj):
             kind.restore(obj, moderator)  # hidden by reports or held: dismissing puts it back
@@ -726,11 +762,11 @@ def _apply(outcome, kind, obj, case, moderator, reason, new_text, also_hide):
             kind.hide(obj, reason, moderator)
         elif case.held_for_approval and kind.is_hidden(obj):
             pass  # a held post stays held: the moderator can decide it separately
-        elif case.hidden_by_reports and kind.is_hidden(obj):
-            kind.restore(obj, moderator)
+        elif case.hidden_by_reports and kind.is_hidden(obj) and not further:
+            kind.restore(obj, moderator)  # a further warning never undoes the hiding decided first
 
 
-def _tell_people(case, kind, obj, outcome, reason, until, author):
+def _tell_people(case, kind, obj, outcome, reason, until, author, tell_reporters=True):
     link = url_for("moderation.history")
     what = kind.noun
     if author is not None and (outcome != Outcome.DISMISS or case.held_for_approval):
@@ -746,7 +782,7 @@ def _tell_people(case, kind, obj, outcome, reason, until, author):
             Outcome.SUSPEND: f"A volunteer suspended your account until {formatting.full_date_time(until) if until else ''}. They said: {reason}",
         }
         notify(author, "moderation", sentences[outcome] + " You can see this on your Moderation history page, and appeal once.", link)
-    told = set()
+    told = set() if tell_reporters else {row.reporter_id for row in case.reports}  # thanked once, at the decision
     for row in case.reports:
         if row.reporter is None or row.reporter_id in told:
             continue
