@@ -138,7 +138,9 @@ def answer(user: User, number: int, score: int | None) -> bool:
 # ---- The member's own trend ----
 
 def _month(moment: datetime) -> str:
-    return local(moment).strftime("%B %Y")
+    """"March" this year, "March 2025" before."""
+    moment = local(moment)
+    return f"{moment:%B}" if moment.year == local(utcnow()).year else f"{moment:%B %Y}"
 
 
 def _compare(now: int, before: int, more: str, less: str, same: str) -> str:
