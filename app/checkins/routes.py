@@ -61,7 +61,7 @@ def question(number):
     elif form.validate_on_submit():
         skipped = "skip" in request.form
         if not skipped and form.answer.data is None:
-            add_service_error(form, Invalid("Choose an answer, or press \"Skip this question\".", field="answer"))
+            add_service_error(form, Invalid("Choose an answer, or skip this question.", field="answer"))
         else:
             try:
                 last = checkins.answer(current_user, number, None if skipped else form.answer.data)
@@ -72,4 +72,6 @@ def question(number):
                     flash("Thank you for answering. Your answers help us know if Kindred helps.", "success")
                     return redirect(url_for("checkins.index"))
                 return redirect(url_for("checkins.question", number=number + 1))
+    if form.answer.errors:  # something that is not one of the answers (a hand-made request)
+        form.answer.errors = ["Choose one of the answers, or skip this question."]
     return render_template("checkins/question.html", form=form, asked=asked, number=number, total=len(checkins.QUESTIONS))
