@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import time_machine
 
 from app.extensions import db
-from app.models import Checkin, CheckinChoice, ReportReason
+from app.models import Checkin, ReportReason
 from app.services import checkins, forums, moderation, my_data
 from tests.forum_fixtures import categories, welcome  # noqa: F401 - fixtures
 from tests.helpers import page_text
@@ -146,7 +146,7 @@ def test_answers_are_in_the_download_and_erased_with_the_account(alice, bob, cli
         answer_all(client, [4, None, 2, 3])
     archive = zipfile.ZipFile(io.BytesIO(client.get("/settings/my-data/download").data))
     data = json.loads(archive.read("my-kindred-information.json"))["checkins"]
-    assert data["asked_for_checkins"] is True
+    assert data["asked_for_checkins_since"] == "2026-03-04T10:00:00+00:00"
     assert data["answers"][0]["How often do you feel lonely?"] == "Some of the time"
     assert data["answers"][0]["How often do you feel that you lack companionship?"] == "skipped"
     assert "Your wellbeing check-ins" in archive.read("my-kindred-information.html").decode()
@@ -155,8 +155,8 @@ def test_answers_are_in_the_download_and_erased_with_the_account(alice, bob, cli
     my_data.purge(alice)
     db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count(Checkin.id)).where(Checkin.user_id == alice.id)) == 0
-    assert db.session.get(CheckinChoice, alice.id) is None
-    assert db.session.get(CheckinChoice, bob.id) is not None
+    assert alice.checkins_chosen_at is None
+    assert bob.checkins_chosen_at is not None
 
 
 def test_the_privacy_page_says_what_is_counted_and_why(client):

@@ -72,6 +72,6 @@ def question(number):
                     flash("Thank you for answering. Your answers help us know if Kindred helps.", "success")
                     return redirect(url_for("checkins.index"))
                 return redirect(url_for("checkins.question", number=number + 1))
-    if form.answer.errors:  # something that is not one of the answers (a hand-made request)
+    elif form.answer.errors:  # something that is not one of the answers (a hand-made request)
         form.answer.errors = ["Choose one of the answers, or skip this question."]
     return render_template("checkins/question.html", form=form, asked=asked, number=number, total=len(checkins.QUESTIONS))

@@ -1,4 +1,4 @@
-"""Opt-in wellbeing check-ins: a member's choice to be asked, and each set of answers they gave."""
+"""Opt-in wellbeing check-ins: each set of answers a member gave (the choice to be asked is users.checkins_chosen_at)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -8,16 +8,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
 from app.models.types import UTCDateTime, utcnow
-
-
-class CheckinChoice(db.Model):
-    """Whether a member asked to be offered check-ins. No row means "not asked": it is opt-in."""
-
-    __tablename__ = "checkin_choices"
-
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    wants_checkins: Mapped[bool] = mapped_column(default=False)
-    changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Checkin(db.Model):

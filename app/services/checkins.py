@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.formatting import local
-from app.models import Case, CaseStatus, Checkin, CheckinChoice, Urgency, User
+from app.models import Case, CaseStatus, Checkin, Urgency, User
 from app.models.types import utcnow
 from app.services.errors import Invalid, NotAllowed
 
@@ -57,18 +57,14 @@ def ucla_score(checkin: Checkin) -> int | None:
 # ---- Choosing ----
 
 def wants_checkins(user: User) -> bool:
-    choice = db.session.get(CheckinChoice, user.id)
-    return choice is not None and choice.wants_checkins
+    return user.checkins_chosen_at is not None
 
 
 def choose(user: User, wanted: bool) -> None:
-    choice = db.session.get(CheckinChoice, user.id)
-    if choice is None:
-        choice = CheckinChoice(user_id=user.id)
-        db.session.add(choice)
-    choice.wants_checkins = wanted
-    choice.changed_at = utcnow()
+    if wanted and user.checkins_chosen_at is None:
+        user.checkins_chosen_at = utcnow()
     if not wanted:
+        user.checkins_chosen_at = None
         # Stopping also drops a check-in left half-way, so nothing is asked again.
         db.session.execute(sa.delete(Checkin).where(Checkin.user_id == user.id, Checkin.finished_at.is_(None)))
     db.session.commit()
@@ -193,4 +189,4 @@ def export_rows(user: User) -> list[dict]:
 
 def erase(user: User) -> None:
     db.session.execute(sa.delete(Checkin).where(Checkin.user_id == user.id))
-    db.session.execute(sa.delete(CheckinChoice).where(CheckinChoice.user_id == user.id))
+    user.checkins_chosen_at = None

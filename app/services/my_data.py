@@ -411,7 +411,7 @@ def purge_due(now=None) -> int:
 
 @exporter("checkins", "Your wellbeing check-ins")
 def export_checkins(user: User) -> dict:
-    return {"asked_for_checkins": checkins.wants_checkins(user), "answers": checkins.export_rows(user)}
+    return {"asked_for_checkins_since": _when(user.checkins_chosen_at), "answers": checkins.export_rows(user)}
 
 
 @eraser("checkins")

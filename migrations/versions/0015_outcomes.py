@@ -18,13 +18,8 @@ depends_on = None
 
 
 def upgrade():
-    op.create_table('checkin_choices',
-    sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('wants_checkins', sa.Boolean(), nullable=False),
-    sa.Column('changed_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_checkin_choices_user_id_users'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_checkin_choices'))
-    )
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('checkins_chosen_at', app.models.types.UTCDateTime(timezone=True), nullable=True))
     op.create_table('checkins',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -47,4 +42,5 @@ def downgrade():
         batch_op.drop_index('ix_checkins_user_id_started_at')
         batch_op.drop_index(batch_op.f('ix_checkins_finished_at'))
     op.drop_table('checkins')
-    op.drop_table('checkin_choices')
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('checkins_chosen_at')
