@@ -118,6 +118,11 @@ def test_members_and_unchecked_partners_cannot_see_outcomes(town, alice, maya, r
     waiting = accounts.register("Oak Care", "oak@example.org", CAST_PASSWORD, Role.ORGANISATION, confirmed=True)
     assert client_for(waiting).get("/outcomes").status_code == 403  # not approved yet
     assert client_for(alice).get("/").get_data(as_text=True).count("See outcomes") == 0
+    unchecked = accounts.register("Elm Care", "elm@example.org", CAST_PASSWORD, Role.ORGANISATION, confirmed=True)
+    accounts.decide_approval(root, unchecked, approve=True, reason="Registered charity")
+    page = page_text(client_for(unchecked).get("/outcomes"))  # approved, but no checked organisation page yet
+    assert "Your organisation's page needs to be checked by Kindred before you can see outcomes." in page
+    assert "Outcomes for" not in page
 
 
 def test_the_page_shows_period_area_definitions_and_the_date_and_prints_without_the_form(town, root, client_for):

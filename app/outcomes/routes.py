@@ -6,21 +6,21 @@ from app.forms import add_service_error
 from app.outcomes import bp
 from app.outcomes.forms import ChooseForm
 from app.services import outcomes
-from app.services.errors import Invalid, NotAllowed
+from app.services.errors import ServiceError
 
 
 def _report():
     """(form, report or None): the chosen period and area, or the form with a sentence saying what to fix."""
+    if not outcomes.can_see_outcomes(current_user):
+        abort(403)
     form = ChooseForm(request.args)
     try:
         period = outcomes.choose_period(request.args.get("first"), request.args.get("last"))
         area = outcomes.choose_area(request.args.get("area"))
         report = outcomes.outcomes(current_user, period, area)
-    except Invalid as error:
+    except ServiceError as error:  # a choice to fix, or a partner whose page is not checked yet
         add_service_error(form, error)
         return form, None
-    except NotAllowed:
-        abort(403)
     form.first.data, form.last.data, form.area.data = period.first.key, period.last.key, area.key
     return form, report
 
@@ -28,8 +28,6 @@ def _report():
 @bp.route("")
 @login_required
 def page():
-    if not outcomes.can_see_outcomes(current_user):
-        abort(403)
     form, report = _report()
     return render_template("outcomes/page.html", form=form, report=report, rule=outcomes.RULE_WORDS)
 
@@ -37,8 +35,6 @@ def page():
 @bp.route("/report.csv")
 @login_required
 def csv_file():
-    if not outcomes.can_see_outcomes(current_user):
-        abort(403)
     form, report = _report()
     if report is None:
         return render_template("outcomes/page.html", form=form, report=None, rule=outcomes.RULE_WORDS), 400
