@@ -172,3 +172,25 @@ def test_the_page_loads_in_the_same_number_of_queries_for_a_quiet_site_and_a_bus
         page = client.get("/outcomes")
     assert "Outcomes for January 2026 to March 2026" in page_text(page)
     assert busy.count == quiet.count <= 20
+
+
+def test_wellbeing_change_counts_only_people_who_answered_twice_the_latest_in_the_period(root, client_for):
+    from tests.outcomes_support import check_in, people
+
+    better = people(5, Role.LIVING_WITH_DEMENTIA, "2026-01-02 09:00:00+00:00", "Better")
+    once = people(5, Role.CARER, "2026-01-02 09:00:00+00:00", "Once")
+    earlier = people(5, Role.CARER, "2026-01-02 09:00:00+00:00", "Earlier")
+    for member in better:
+        check_in(member, "2026-01-05 09:00:00+00:00", lonely=5)
+        check_in(member, "2026-02-10 09:00:00+00:00", lonely=2)
+    for member in once:
+        check_in(member, "2026-02-10 09:00:00+00:00", lonely=5)
+    for member in earlier:  # both answers before February, so not a change "in" February
+        check_in(member, "2025-11-05 09:00:00+00:00", lonely=5)
+        check_in(member, "2026-01-05 09:00:00+00:00", lonely=4)
+    figures = figures_for(client_for(root), first="2026-02", last="2026-02")
+    assert figures[("Wellbeing check-ins", "People who answered twice or more")] == "5"
+    assert figures[("Wellbeing check-ins", "Felt lonely less often")] == "5"
+    assert figures[("Wellbeing check-ins", "Felt lonely about as often")] == FEWER
+    january = figures_for(client_for(root), first="2025-11", last="2026-01")
+    assert january[("Wellbeing check-ins", "Felt lonely less often")] == "5"  # the earlier five

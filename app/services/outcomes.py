@@ -409,22 +409,32 @@ def _reminders(scope: _Scope) -> Section:
 
 
 def _wellbeing(scope: _Scope) -> Section:
-    rows = db.session.execute(
-        sa.select(Checkin.user_id, Checkin.finished_at, Checkin.lonely)
-        .where(Checkin.finished_at.is_not(None), Checkin.finished_at < scope.end, Checkin.lonely.is_not(None), scope.among(Checkin.user_id))
-        .order_by(Checkin.user_id, Checkin.finished_at)
-    ).all()
-    answers: dict[int, list] = {}
-    for user_id, finished_at, lonely in rows:
-        answers.setdefault(user_id, []).append((finished_at, lonely))
-    # People who answered twice or more, the latest time in this period: first answer against latest.
-    changes = [series[-1][1] - series[0][1] for series in answers.values() if len(series) >= 2 and series[-1][0] >= scope.start]
+    # People who answered twice or more, the latest time in this period: their first answer against their latest.
+    answered = sa.and_(Checkin.finished_at.is_not(None), Checkin.finished_at < scope.end, Checkin.lonely.is_not(None))
+    spans = (
+        sa.select(Checkin.user_id, sa.func.min(Checkin.finished_at).label("first_at"), sa.func.max(Checkin.finished_at).label("last_at"))
+        .where(answered, scope.among(Checkin.user_id))
+        .group_by(Checkin.user_id)
+        .having(sa.func.count(Checkin.id) >= 2, sa.func.max(Checkin.finished_at) >= scope.start)
+        .subquery()
+    )
+    first, last = sa.orm.aliased(Checkin), sa.orm.aliased(Checkin)
+    change = last.lonely - first.lonely
+    answered_twice, less, same, more = db.session.execute(
+        sa.select(
+            sa.func.count(sa.distinct(spans.c.user_id)),
+            *[sa.func.count(sa.distinct(sa.case((condition, spans.c.user_id)))) for condition in (change < 0, change == 0, change > 0)],
+        )
+        .select_from(spans)
+        .join(first, sa.and_(first.user_id == spans.c.user_id, first.finished_at == spans.c.first_at, first.lonely.is_not(None)))
+        .join(last, sa.and_(last.user_id == spans.c.user_id, last.finished_at == spans.c.last_at, last.lonely.is_not(None)))
+    ).one()
     return Section("Wellbeing check-ins", [
-        Figure("People who answered twice or more", people_text(len(changes)),
+        Figure("People who answered twice or more", people_text(answered_twice),
                "Members who chose to answer check-ins, answered \"How often do you feel lonely?\" at least twice, the latest time during the period."),
-        Figure("Felt lonely less often", people_text(sum(1 for c in changes if c < 0)), "Their latest answer was less often than their first."),
-        Figure("Felt lonely about as often", people_text(sum(1 for c in changes if c == 0)), "Their latest answer was the same as their first."),
-        Figure("Felt lonely more often", people_text(sum(1 for c in changes if c > 0)), "Their latest answer was more often than their first."),
+        Figure("Felt lonely less often", people_text(less), "Their latest answer was less often than their first."),
+        Figure("Felt lonely about as often", people_text(same), "Their latest answer was the same as their first."),
+        Figure("Felt lonely more often", people_text(more), "Their latest answer was more often than their first."),
     ])
 
 
