@@ -194,3 +194,14 @@ def test_wellbeing_change_counts_only_people_who_answered_twice_the_latest_in_th
     assert figures[("Wellbeing check-ins", "Felt lonely about as often")] == FEWER
     january = figures_for(client_for(root), first="2025-11", last="2026-01")
     assert january[("Wellbeing check-ins", "Felt lonely less often")] == "5"  # the earlier five
+
+
+def test_a_partner_name_that_looks_like_a_formula_is_not_run_by_a_spreadsheet(root, client_for):
+    trickster = accounts.register("Formula Friends", "formula@example.org", CAST_PASSWORD, Role.ORGANISATION, confirmed=True)
+    accounts.decide_approval(root, trickster, approve=True, reason="Registered charity")
+    organisations.verify(root, organisations.create(trickster, name='=HYPERLINK("http://evil.example","Click")', kind="charity",
+                                                    registration="1", website="", description="", contact_email="",
+                                                    contact_phone=""), approve=True, reason="Checked")
+    with at(VIEWED_ON):
+        about, _figures = read_csv(client_for(trickster).get("/outcomes/report.csv"))
+    assert about["Meet-ups of"] == '\'=HYPERLINK("http://evil.example","Click")'

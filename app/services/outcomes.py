@@ -454,6 +454,11 @@ RULE_WORDS = (
 )
 
 
+def _cell(text: str) -> str:
+    """A partner's name is typed by a person: a spreadsheet must not run it as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def as_csv(report: Outcomes) -> str:
     """The report for funders' spreadsheets: what it covers first, then one row per figure."""
     buffer = io.StringIO()
@@ -461,7 +466,7 @@ def as_csv(report: Outcomes) -> str:
     writer.writerow(["Kindred outcomes"])
     writer.writerow(["Period", report.period.name])
     writer.writerow(["Area", report.area.name])
-    writer.writerow(["Meet-ups of", report.viewer.names])
+    writer.writerow(["Meet-ups of", _cell(report.viewer.names)])
     writer.writerow(["Made on", report.made_on])
     writer.writerow(["How figures are protected", RULE_WORDS])
     writer.writerow([])
