@@ -94,6 +94,7 @@ def test_one_postcode_district_counts_the_people_who_came_to_meet_ups_there(town
 
 
 def test_hope_sees_only_her_organisations_meet_ups(town, hope, root, client_for):
+    assert "See outcomes for funders" in page_text(client_for(hope).get("/"))
     figures = figures_for(client_for(hope))
     assert figures[("Meet-ups", "Meet-ups held")] == "3"
     # Maya never asked for a place at Hope's meet-ups, so her replies are not Hope's to count.

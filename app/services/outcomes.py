@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from app.extensions import db
 from app.formatting import DEFAULT_ZONE, full_date, local
@@ -326,7 +327,7 @@ def _connections(scope: _Scope) -> Section:
 
 
 def _first_replies(scope: _Scope) -> Section:
-    reply = sa.orm.aliased(Post)
+    reply = aliased(Post)
     rows = db.session.execute(
         sa.select(Thread.author_id, Thread.created_at, sa.func.min(reply.created_at))
         .join(User, User.id == Thread.author_id)
@@ -418,7 +419,7 @@ def _wellbeing(scope: _Scope) -> Section:
         .having(sa.func.count(Checkin.id) >= 2, sa.func.max(Checkin.finished_at) >= scope.start)
         .subquery()
     )
-    first, last = sa.orm.aliased(Checkin), sa.orm.aliased(Checkin)
+    first, last = aliased(Checkin), aliased(Checkin)
     change = last.lonely - first.lonely
     answered_twice, less, same, more = db.session.execute(
         sa.select(
