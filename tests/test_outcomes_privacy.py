@@ -1,11 +1,14 @@
 """Nobody can be picked out of the outcomes: the rule (services/outcomes.py says why) and the
 attacks that try to narrow a figure to one person, each of which must fail."""
+from datetime import datetime, timezone
+
 import pytest
 
+from app.extensions import db
 from app.models import Role
 from app.services import outcomes
-from tests.outcomes_support import VIEWED_ON, at, meetup_on, people, take_places
 from tests.meetups_support import hope_dementia_care
+from tests.outcomes_support import VIEWED_ON, at, chester_town, meetup_on, people, take_places
 from tests.test_outcomes import FEWER, HIDDEN, figures_for
 
 
@@ -89,9 +92,8 @@ def test_two_overlapping_periods_cannot_be_subtracted_to_find_bob(hope_org, hope
     """Ten carers joined in February; Bob is the only one who joined in March. February and
     February-to-March show the same figure, and March alone shows only "fewer than 5"."""
     carers = people(10, Role.CARER, "2026-02-02 09:00:00+00:00", "Carer")
-    with at("2026-03-04 09:00:00+00:00"):
-        bob.created_at = outcomes.utcnow()
-        outcomes.db.session.commit()
+    bob.created_at = datetime(2026, 3, 4, 9, tzinfo=timezone.utc)  # Bob joined in March
+    db.session.commit()
     march = meetup_on(hope, hope_org, "2026-03-10")
     take_places(carers, march, "2026-02-20 09:00:00+00:00")
     take_places([bob], march, "2026-03-05 09:00:00+00:00")
@@ -118,8 +120,6 @@ def test_a_council_minus_one_of_its_districts_does_not_show_the_one_person_in_th
 
 
 def test_the_page_names_nobody_and_quotes_nothing_anyone_wrote(root, hope, maya, client_for):
-    from tests.outcomes_support import chester_town
-
     chester_town(root, hope, maya)
     with at(VIEWED_ON):
         text = client_for(root).get("/outcomes").get_data(as_text=True)
