@@ -103,12 +103,15 @@ def _register_blueprints(app: Flask) -> None:
     from app.moderation import bp as moderation_bp
     from app.notifications import bp as notifications_bp
     from app.notifications import public_bp as notifications_public_bp
+    from app.checkins import bp as checkins_bp
+    from app.outcomes import bp as outcomes_bp
     from app.profiles import bp as profiles_bp
     from app.settings import bp as settings_bp
 
     for blueprint in (
         main_bp, auth_bp, settings_bp, admin_bp, profiles_bp, connections_bp, circle_bp,
         notifications_bp, notifications_public_bp, forums_bp, meetups_bp, chat_bp, moderation_bp,
+        checkins_bp, outcomes_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -3,12 +3,15 @@ from flask import current_app, render_template, send_from_directory
 from flask_login import current_user
 
 from app.main import bp
+from app.services import checkins, outcomes
 
 
 @bp.route("/")
 def home():
     if current_user.is_authenticated:
-        return render_template("main/start.html")
+        return render_template(
+            "main/start.html", checkin_due=checkins.is_due(current_user), sees_outcomes=outcomes.can_see_outcomes(current_user)
+        )
     return render_template("main/welcome.html")
 
 

@@ -62,3 +62,4 @@ from app.models.moderation import (  # noqa: F401
     WatchedKind,
     WatchedWord,
 )
+from app.models.checkins import Checkin  # noqa: F401

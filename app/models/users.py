@@ -90,6 +90,9 @@ class User(UserMixin, db.Model):
     # The latest end of a pause or suspension (services.moderation keeps it): when it is empty or past,
     # no page needs to look up sanctions at all.
     restricted_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the member chose to be offered wellbeing check-ins (empty: not chosen, the default).
+    # On the member's own row so the start page asks nothing more of members who did not choose them.
+    checkins_chosen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     tokens: Mapped[list[EmailToken]] = relationship(back_populates="user", cascade="all, delete-orphan")
 

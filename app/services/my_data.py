@@ -19,7 +19,7 @@ from app.models import (
     User,
 )
 from app.models.types import utcnow
-from app.services import photos
+from app.services import checkins, photos
 from app.services.errors import Invalid, NotAllowed
 from app.services.passwords import hash_password
 
@@ -460,3 +460,16 @@ def purge_due(now=None) -> int:
         purge(user)
         db.session.commit()
     return len(due)
+
+
+# ---- Wellbeing check-ins ----
+
+
+@exporter("checkins", "Your wellbeing check-ins")
+def export_checkins(user: User) -> dict:
+    return {"asked_for_checkins_since": _when(user.checkins_chosen_at), "answers": checkins.export_rows(user)}
+
+
+@eraser("checkins")
+def erase_checkins(user: User) -> None:
+    checkins.erase(user)

@@ -85,3 +85,46 @@ def bounding_box(latitude: float, longitude: float, miles: float) -> tuple[float
     dlat = miles / 69.0
     dlon = miles / (69.0 * max(math.cos(math.radians(latitude)), 0.01))
     return latitude - dlat, latitude + dlat, longitude - dlon, longitude + dlon
+
+
+# ---- Areas for the outcomes page ----
+
+AUTHORITY_FILE = Path(__file__).resolve().parent.parent / "data" / "local_authorities.csv"
+
+
+@dataclass(frozen=True)
+class Area:
+    """Everywhere (no districts), one postcode district, or one local authority's districts."""
+
+    key: str  # "" for everywhere, "district:CH1", "authority:Wirral"
+    name: str
+    districts: frozenset[str]
+
+    @property
+    def is_everywhere(self) -> bool:
+        return not self.key
+
+
+EVERYWHERE = Area("", "Everywhere", frozenset())
+
+
+@lru_cache(maxsize=1)
+def _authorities() -> dict[str, tuple[str, ...]]:
+    by_authority: dict[str, list[str]] = {}
+    with AUTHORITY_FILE.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            by_authority.setdefault(row["local_authority"], []).append(row["outcode"])
+    return {name: tuple(codes) for name, codes in sorted(by_authority.items())}
+
+
+def area_choices() -> list[Area]:
+    """Every area a person can choose: everywhere, each local authority, then each district."""
+    by_outcode, _ = _places()
+    authorities = [Area(f"authority:{name}", name, frozenset(codes)) for name, codes in _authorities().items()]
+    districts = [Area(f"district:{code}", f"{code} ({place.name})", frozenset({code})) for code, place in by_outcode.items()]
+    return [EVERYWHERE, *authorities, *districts]
+
+
+def area_of(key: str) -> Area | None:
+    """The one way to turn a chosen area into postcode districts (UK-wide place data can replace it)."""
+    return next((area for area in area_choices() if area.key == (key or "")), None)

@@ -452,3 +452,20 @@ def unsubscribe() -> str:
     from app.services import notifications
 
     return url_for("notifications_public.unsubscribe", token=notifications.unsubscribe_token(member("alice"), "forum_reply"))
+
+
+# ---- Wellbeing check-ins and outcomes ----
+NOT_PAGES.add("outcomes.csv_file")  # a spreadsheet download; the page itself is /outcomes
+
+
+@example("checkins.question")
+def checkin_question() -> str:
+    # Alice chose check-ins and has one open, so her question page shows; others are sent to /check-in.
+    from app.services import checkins
+
+    alice = member("alice")
+    if not checkins.wants_checkins(alice):
+        checkins.choose(alice, True)
+    if checkins.unfinished(alice) is None and checkins.is_due(alice):
+        checkins.start(alice)
+    return url_for("checkins.question", number=2)
