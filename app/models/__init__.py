@@ -62,3 +62,4 @@ from app.models.moderation import (  # noqa: F401
     WatchedKind,
     WatchedWord,
 )
+from app.models.help import HelpReply, HelpRequest, HelpStatus, ReplyBy  # noqa: F401

@@ -90,6 +90,11 @@ class User(UserMixin, db.Model):
     # The latest end of a pause or suspension (services.moderation keeps it): when it is empty or past,
     # no page needs to look up sanctions at all.
     restricted_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Help for memory (settings/listening): how fast Listen reads, whether it is shown, and the
+    # "New to Kindred" badge a newcomer may turn off.
+    speech_rate: Mapped[str] = mapped_column(sa.String(8), default="normal", server_default="normal")
+    show_listen: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    show_newcomer_badge: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 
     tokens: Mapped[list[EmailToken]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
