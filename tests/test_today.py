@@ -28,7 +28,8 @@ def test_a_visitor_is_sent_to_the_public_home_page(client):
 def test_alice_sees_the_date_in_full_and_a_kind_line_when_she_has_no_meetup(alice, client_for):
     text = page_text(client_for(alice).get("/"))
     now = local(utcnow())
-    assert f"Alice Morgan. Today is {now:%A} {now.day} {now:%B}." in text
+    assert "Hello, Alice Morgan" in text
+    assert f"Today is {now:%A} {now.day} {now:%B}." in text
     assert "You have not said you are going to a meet-up yet." in text
     assert "Find a meet-up near you" in text
     assert "Nothing new since your last visit." in text

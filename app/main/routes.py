@@ -1,9 +1,11 @@
 """Home (a welcome for visitors, a start page for members) and the plain-English information pages."""
-from flask import redirect, render_template, url_for
+from flask import abort, redirect, render_template, send_file, url_for
 from flask_login import current_user
 
 from app.main import bp
+from app.services import listen as listen_service
 from app.services import today as today_service
+from app.services.errors import NotFound
 
 
 @bp.route("/")
@@ -43,3 +45,20 @@ def privacy():
 @bp.route("/guidelines")
 def guidelines():
     return render_template("main/guidelines.html")
+
+
+@bp.route("/listen/<kind>/<item>.wav")
+def listen(kind, item):
+    """The spoken version of something this person may read (404 exactly where its page is)."""
+    try:
+        text = listen_service.text_for(current_user, kind, item)
+        spoken = listen_service.speak(text, listen_service.speed_for(current_user))
+    except NotFound:
+        abort(404)
+    except listen_service.NotAvailable as error:
+        return render_template("errors/error.html", title="Listening is not available", explanation=str(error)), 503
+    response = send_file(spoken.path, mimetype="audio/wav", conditional=True, max_age=0,
+                         download_name=f"kindred-{kind}-{item}.wav")
+    # The words may be private: only this person's browser may keep the file.
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response

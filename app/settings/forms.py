@@ -1,6 +1,6 @@
 """Forms for a member's settings."""
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, RadioField
+from wtforms import BooleanField, PasswordField, RadioField
 from wtforms.validators import AnyOf
 
 from app.forms import EmailAddressField, NewPasswordField, required
@@ -38,3 +38,10 @@ class DeleteAccountForm(FlaskForm):
         ],
         validators=[required("Choose what should happen to your posts."), AnyOf(("remove", "keep"))],
     )
+
+
+class ListeningForm(FlaskForm):
+    speech_rate = RadioField("How fast Listen reads", choices=[("normal", "Normal speed"), ("slower", "Slower")],
+                             validators=[required("Choose how fast Listen reads."), AnyOf(("normal", "slower"))])
+    show_listen = BooleanField("Show a Listen button beside posts, meet-ups and help pages")
+    show_newcomer_badge = BooleanField("Show “New to Kindred” on my profile in my first month")
