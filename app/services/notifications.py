@@ -72,6 +72,9 @@ KINDS: dict[str, Kind] = {
     # Moderation: what volunteers decided about your posts and your account always comes at once.
     "moderation": Kind("What our volunteers decided about your posts or your account", NOW, can_turn_off=False, group="Safety and moderation"),
     "report_outcome": Kind("What happened to something you reported", NOW, group="Safety and moderation"),
+    # Ask a volunteer: a person asked for help and is waiting, so the answer always comes at once.
+    "help_reply": Kind("A volunteer replies to your question", NOW, can_turn_off=False, group="Asking a volunteer"),
+    "help_request": Kind("Someone asks a volunteer for help (for volunteers)", NOW, group="Asking a volunteer"),
 }
 UNKNOWN_KIND = Kind("Other news", NEVER)
 # The daily summary's own unsubscribe link: everything that was "once a day" becomes "not by email".
