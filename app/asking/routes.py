@@ -82,7 +82,9 @@ def request_page(request_id):
     return render_template("asking/request.html", request=_request_or_404(request_id), reply_form=ReplyForm(), form=ConfirmForm())
 
 
-@bp.route("/volunteers/help/<int:request_id>/<any(claim, close, reopen):change>", methods=["POST"])
+@bp.route("/volunteers/help/<int:request_id>/claim", methods=["POST"], defaults={"change": "claim"}, endpoint="claim")
+@bp.route("/volunteers/help/<int:request_id>/close", methods=["POST"], defaults={"change": "close"}, endpoint="close")
+@bp.route("/volunteers/help/<int:request_id>/reopen", methods=["POST"], defaults={"change": "reopen"}, endpoint="reopen")
 @volunteer_required
 def change(request_id, change):
     request = _request_or_404(request_id)

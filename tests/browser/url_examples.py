@@ -452,3 +452,32 @@ def unsubscribe() -> str:
     from app.services import notifications
 
     return url_for("notifications_public.unsubscribe", token=notifications.unsubscribe_token(member("alice"), "forum_reply"))
+
+
+# ---- Help for memory and for asking (Today, Listen, Ask a volunteer) ----
+NOT_PAGES.add("main.listen")  # a sound file (tests/test_listen.py parses it)
+
+
+def alices_help_request():
+    """Alice asked a volunteer where the memory café is, and Maya replied (made once per session)."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import HelpRequest
+    from app.services import help_requests
+
+    found = db.session.scalar(sa.select(HelpRequest).where(HelpRequest.member_id == member("alice").id).limit(1))
+    if found is None:
+        found = help_requests.ask(member("alice"), "Where is the memory café this week?", "kindred")
+        help_requests.reply(member("maya"), found, "It is at St Mary's Centre on Tuesday at 2pm.")
+    return found
+
+
+@example("asking.mine_page")
+def alices_question() -> str:
+    return url_for("asking.mine_page", request_id=alices_help_request().id)
+
+
+@example("asking.request_page")
+def volunteers_request_page() -> str:
+    return url_for("asking.request_page", request_id=alices_help_request().id)
