@@ -21,3 +21,8 @@ def preferences_form(user, formdata=None):
             )
     form_class = type("NotificationPreferencesForm", (FlaskForm,), fields)
     return form_class() if formdata is None else form_class(formdata=formdata)
+
+
+class SimpleChoiceForm(FlaskForm):
+    choice = RadioField("What should we email you?", choices=notifications.SIMPLE_CHOICES,
+                        validators=[required("Choose what we should email you."), AnyOf([c for c, _ in notifications.SIMPLE_CHOICES])])

@@ -121,6 +121,43 @@ def set_preference(user: User, kind: str, delivery: str) -> None:
         row.delivery = delivery
 
 
+# The three simple choices at the top of the settings page (the per-kind table is folded away).
+SIMPLE_CHOICES = [
+    ("everything", "Tell me everything by email, straight away"),
+    ("important", "Only important things by email: meet-ups, private messages, my circle of support"),
+    ("nothing", "Nothing by email (I will look on Kindred)"),
+]
+IMPORTANT_KINDS = {
+    "meetup_reminder", "meetup_changed", "meetup_cancelled", "meetup_place_offered", "meetup_message", "meetup_decision",
+    "direct_message", "circle_request", "circle_started", "circle_ended", "help_reply", "help_request",
+}
+
+
+def _simple_preset(choice: str) -> dict[str, str]:
+    return {kind: NOW if choice == "everything" or (choice == "important" and kind in IMPORTANT_KINDS) else NEVER
+            for kind, info in KINDS.items() if info.can_turn_off}
+
+
+def simple_choice_of(user: User) -> str | None:
+    """Which of the three simple choices the member's settings match, or None when they chose per kind."""
+    current = preferences_for(user)
+    for choice, _label in SIMPLE_CHOICES:
+        if all(current[kind] == delivery for kind, delivery in _simple_preset(choice).items()):
+            return choice
+    return None
+
+
+def uses_suggested_settings(user: User) -> bool:
+    """Still our suggested mix (nothing chosen yet): emails at once for meet-ups and safety, a daily summary for forum news."""
+    return all(delivery == KINDS[kind].default for kind, delivery in preferences_for(user).items())
+
+
+def save_simple_choice(user: User, choice: str) -> None:
+    if choice not in dict(SIMPLE_CHOICES):
+        raise ValueError(choice)
+    save_preferences(user, _simple_preset(choice))
+
+
 def save_preferences(user: User, choices: dict[str, str]) -> None:
     for kind, delivery in choices.items():
         set_preference(user, kind, delivery)

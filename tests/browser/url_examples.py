@@ -481,3 +481,15 @@ def alices_question() -> str:
 @example("asking.request_page")
 def volunteers_request_page() -> str:
     return url_for("asking.request_page", request_id=alices_help_request().id)
+
+
+@example("meetups.series")
+def meetup_series() -> str:
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import Meetup
+
+    series_id = db.session.scalar(sa.select(Meetup.series_id).where(Meetup.series_id.is_not(None)).order_by(Meetup.starts_at).limit(1))
+    assert series_id is not None, "no repeating meet-up: did `flask seed-demo` run?"
+    return url_for("meetups.series", series_id=series_id)
