@@ -18,6 +18,8 @@
   function prepareWords(target) {
     if (target.listenWords) { return target.listenWords; }
     var words = [], text = "";
+    // One space between words, however the page is laid out, so word positions match what is spoken.
+    function space() { if (text && text.charAt(text.length - 1) !== " ") { text += " "; } }
     var walker = document.createTreeWalker(target, NodeFilter.SHOW_TEXT, null);
     var nodes = [];
     while (walker.nextNode()) { nodes.push(walker.currentNode); }
@@ -27,7 +29,7 @@
       var fragment = document.createDocumentFragment();
       parts.forEach(function (part) {
         if (!part) { return; }
-        if (/^\s+$/.test(part)) { fragment.appendChild(document.createTextNode(part)); text += " "; return; }
+        if (/^\s+$/.test(part)) { fragment.appendChild(document.createTextNode(part)); space(); return; }
         var span = document.createElement("span");
         span.className = "listen-word";
         span.textContent = part;
@@ -35,7 +37,7 @@
         words.push({ start: text.length, span: span });
         text += part;
       });
-      text += " ";
+      space();
       node.parentNode.replaceChild(fragment, node);
     });
     target.listenWords = { words: words, text: text };
