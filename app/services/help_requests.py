@@ -58,8 +58,10 @@ def ask(person, body: str, reply_by: str, *, email_address: str = "", phone: str
     db.session.flush()
     verdict = _screen(member, request)
     for volunteer in _volunteers():
+        # The actor is named so that erasing the member's account erases the sentence too. A volunteer
+        # who blocked or muted this member is not told; the request still waits in the inbox for all.
         notify(volunteer, "help_request", f"{_asker(request)} asked a volunteer for help.",
-               url_for("asking.request_page", request_id=request.id))
+               url_for("asking.request_page", request_id=request.id), actor=member)
     db.session.commit()
     if verdict.safety:
         _moderation().send_safety_alerts("help_request", request.id)
