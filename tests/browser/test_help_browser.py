@@ -1,5 +1,6 @@
-"""Listen in a real browser: the browser's own en-GB voice reads the help page, lighting up each word,
-with Pause and Stop; without a voice the sound-file link made on the server stays."""
+"""Help for memory and for asking, in a real browser: Listen with the browser's own en-GB voice
+(each word lit up, Pause and Stop) or, without a voice, the sound file made on the server; and
+asking a volunteer with JavaScript turned off."""
 import pytest
 from playwright.sync_api import expect
 
@@ -60,3 +61,34 @@ def test_without_a_voice_the_sound_file_link_stays(context_factory, site):
     response = page.request.get(link.get_attribute("href"))
     assert response.headers["content-type"] == "audio/wav" and response.body()[:4] == b"RIFF"
     context.close()
+
+
+def test_without_javascript_alice_asks_a_volunteer_and_maya_replies(context_factory, site):
+    """The whole journey with JavaScript off, by the header link and the keyboard."""
+    from tests.browser.support import sign_in_with_form
+
+    alice = context_factory(java_script_enabled=False).new_page()
+    sign_in_with_form(alice, "alice@example.org")
+    alice.get_by_role("link", name="Ask a volunteer", exact=True).press("Enter")
+    alice.wait_for_load_state()
+    alice.get_by_label("What do you need help with?").fill("How do I see my meet-ups in a calendar?")
+    alice.get_by_label("A message on Kindred").check()
+    alice.get_by_role("button", name="Send to a volunteer").press("Enter")
+    alice.wait_for_load_state()
+    expect(alice.get_by_role("heading", level=1)).to_have_text("Your question to a volunteer")
+    question_url = alice.url
+
+    maya = context_factory(java_script_enabled=False).new_page()
+    sign_in_with_form(maya, "maya@example.org")
+    maya.goto("/volunteers/help")
+    maya.get_by_role("link", name="Alice Morgan: How do I see my meet-ups in a calendar?").press("Enter")
+    maya.wait_for_load_state()
+    maya.get_by_role("button", name="I will help with this").press("Enter")
+    maya.wait_for_load_state()
+    maya.get_by_label("Your reply").fill("Go to Meet-ups, then “Your meet-ups and calendar”.")
+    maya.get_by_role("button", name="Send the reply").press("Enter")
+    maya.wait_for_load_state()
+    expect(maya.get_by_role("status")).to_contain_text("Your reply is sent to Alice Morgan.")
+
+    alice.goto(question_url)
+    expect(alice.locator("main")).to_contain_text("Go to Meet-ups, then “Your meet-ups and calendar”.")
