@@ -120,3 +120,9 @@ def test_a_new_member_shows_new_to_kindred_for_a_month_and_can_turn_it_off(alice
         assert not help_requests.is_newcomer(alice)
     client_for(alice).post("/settings/listening", data={"speech_rate": "normal", "show_listen": "y"})
     assert "New to Kindred" not in page_text(client_for(bob).get(f"/members/{alice.id}"))
+
+
+def test_only_volunteers_choose_how_they_hear_about_requests_for_help(alice, maya, client_for):
+    assert "Someone asks a volunteer for help" not in page_text(client_for(alice).get("/settings/notifications"))
+    assert "Someone asks a volunteer for help" in page_text(client_for(maya).get("/settings/notifications"))
+    assert "A volunteer replies to your question" in page_text(client_for(alice).get("/settings/notifications"))

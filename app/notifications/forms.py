@@ -11,7 +11,7 @@ def preferences_form(user, formdata=None):
     """Built per request, because the fields come from the kinds registry."""
     fields = {}
     current = notifications.preferences_for(user)
-    for kind, info in notifications.KINDS.items():
+    for kind, info in notifications.kinds_for(user).items():
         if info.can_turn_off:
             fields[kind] = RadioField(
                 info.label,

@@ -53,7 +53,7 @@ def simple_settings():
 
 def _settings_page(form, simple):
     groups: dict[str, list] = {}
-    for kind, info in notifications.KINDS.items():
+    for kind, info in notifications.kinds_for(current_user).items():
         groups.setdefault(info.group, []).append((kind, info))
     return render_template("notifications/settings.html", form=form, simple=simple, groups=groups, per_kind=bool(form.errors),
                            suggested=notifications.uses_suggested_settings(current_user))

@@ -48,6 +48,7 @@ class Kind:
     default: str  # NOW, DAILY or NEVER
     can_turn_off: bool = True  # False: safety messages always come by email at once
     group: str = "Other"
+    for_volunteers: bool = False  # shown in the settings of volunteers and administrators only
 
 
 # Every kind of notification, in the order the settings page shows them.
@@ -74,7 +75,7 @@ KINDS: dict[str, Kind] = {
     "report_outcome": Kind("What happened to something you reported", NOW, group="Safety and moderation"),
     # Ask a volunteer: a person asked for help and is waiting, so the answer always comes at once.
     "help_reply": Kind("A volunteer replies to your question", NOW, can_turn_off=False, group="Asking a volunteer"),
-    "help_request": Kind("Someone asks a volunteer for help (for volunteers)", NOW, group="Asking a volunteer"),
+    "help_request": Kind("Someone asks a volunteer for help", NOW, group="Asking a volunteer", for_volunteers=True),
 }
 UNKNOWN_KIND = Kind("Other news", NEVER)
 # The daily summary's own unsubscribe link: everything that was "once a day" becomes "not by email".
@@ -86,6 +87,13 @@ def kind_info(kind: str) -> Kind:
 
 
 # ---- Preferences ----
+
+
+def kinds_for(user: User) -> dict[str, Kind]:
+    """The kinds this member can hear about, for the settings page."""
+    from app.permissions import can_moderate
+
+    return {kind: info for kind, info in KINDS.items() if not info.for_volunteers or can_moderate(user)}
 
 
 def preferences_for(user: User) -> dict[str, str]:
