@@ -1,7 +1,6 @@
 """Ask a volunteer: a person to ask, from every page, for members and visitors alike."""
 from datetime import timedelta
 
-import pytest
 import sqlalchemy as sa
 import time_machine
 

@@ -3,8 +3,10 @@ import io
 import wave
 
 import pytest
+import sqlalchemy as sa
 
-from app.models import Notification
+from app.extensions import db
+from app.models import Post
 from app.services import forums
 from tests.forum_fixtures import categories, welcome  # noqa: F401 - fixtures
 from tests.helpers import page_text
@@ -22,15 +24,7 @@ def duration_of(response) -> float:
 @pytest.fixture
 def bobs_carers_post(bob, categories):  # noqa: F811
     thread = forums.start_thread(bob, categories["Caring for someone"], "Tired tonight", "Mum did not sleep, so neither did I.")
-    return forums.get_post(bob, _first_post_id(thread))
-
-
-def _first_post_id(thread):
-    from app.models import Post
-    from app.extensions import db
-    import sqlalchemy as sa
-
-    return db.session.scalar(sa.select(Post.id).where(Post.thread_id == thread.id, Post.number == 1))
+    return db.session.scalar(sa.select(Post).where(Post.thread_id == thread.id, Post.number == 1))
 
 
 def test_bob_hears_his_post_as_real_audio_of_the_right_type_and_length(bob, bobs_carers_post, client_for):
@@ -61,7 +55,6 @@ def test_alice_and_visitors_cannot_hear_a_post_in_the_carers_space(alice, bobs_c
 
 
 def test_a_notification_is_heard_only_by_the_member_it_is_for(alice, bob, client_for, app):
-    from app.extensions import db
     from app.services.notifications import notify
 
     note = notify(alice, "forum_reply", "Bob Morgan replied in “Gardening”, a thread you follow.", "/forums")
@@ -75,8 +68,6 @@ def test_a_visitor_hears_the_help_page_and_slower_speech_lasts_longer(alice, cli
     normal = duration_of(client.get("/listen/help/help.wav"))
     assert normal > 10
     alice.speech_rate = "slower"
-    from app.extensions import db
-
     db.session.commit()
     assert duration_of(client_for(alice).get("/listen/help/help.wav")) > normal * 1.1
     assert client.get("/listen/help/not-a-page.wav").status_code == 404
@@ -97,3 +88,14 @@ def test_without_espeak_the_listen_link_says_so_in_a_sentence(client):
     response = client.get("/listen/help/help.wav")
     assert response.status_code == 503
     assert "This site cannot make sound files at the moment." in page_text(response)
+
+
+def test_a_meetup_waiting_to_be_checked_is_heard_only_by_its_organiser_and_volunteers(alice, bob, maya, client_for):
+    from tests.meetups_support import list_meetup
+
+    walk = list_meetup(bob, title="Walking group", description="A gentle walk by the river.")
+    assert walk.status.value == "awaiting_approval"
+    link = f"/listen/meetup/{walk.id}.wav"
+    assert client_for(alice).get(link).status_code == 404
+    assert duration_of(client_for(bob).get(link)) > 1.0
+    assert duration_of(client_for(maya).get(link)) > 1.0
