@@ -1,6 +1,7 @@
 """Ask a volunteer: a person to ask, from every page, for members and visitors alike."""
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 import time_machine
 
@@ -125,3 +126,13 @@ def test_only_volunteers_choose_how_they_hear_about_requests_for_help(alice, may
     assert "Someone asks a volunteer for help" not in page_text(client_for(alice).get("/settings/notifications"))
     assert "Someone asks a volunteer for help" in page_text(client_for(maya).get("/settings/notifications"))
     assert "A volunteer replies to your question" in page_text(client_for(alice).get("/settings/notifications"))
+
+
+@pytest.mark.parametrize("app_overrides", [{"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://", "RATELIMIT_ASK": "2 per hour"}])
+def test_a_script_cannot_flood_the_volunteers_inbox(client):
+    for number in range(2):
+        assert client.post("/ask-a-volunteer", data={"body": f"Question {number}", "reply_by": "email", "email": "sam@example.org"}).status_code == 302
+    response = client.post("/ask-a-volunteer", data={"body": "Question 3", "reply_by": "email", "email": "sam@example.org"})
+    assert response.status_code == 429 and "Please wait a little" in page_text(response)
+    assert db.session.scalar(sa.select(sa.func.count(HelpRequest.id))) == 2
+    assert client.get("/ask-a-volunteer").status_code == 200  # reading the form is never limited

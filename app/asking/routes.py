@@ -2,11 +2,12 @@
 service, then flash and redirect. A request someone may not see answers 404."""
 from functools import wraps
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from app.asking import bp
 from app.asking.forms import AskForm, ConfirmForm, ReplyForm
+from app.extensions import limiter
 from app.forms import add_service_error
 from app.models import ReplyBy
 from app.permissions import can_moderate, is_member
@@ -33,6 +34,7 @@ def _request_or_404(request_id: int):
 
 
 @bp.route("/ask-a-volunteer", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_ASK"], methods=["POST"])
 def ask():
     form = AskForm()
     if not is_member(current_user) and not form.is_submitted():
