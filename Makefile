@@ -8,7 +8,7 @@ export FLASK_APP := wsgi
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENDOR := app/static/vendor/socket.io.min.js
 
-.PHONY: run test install install-dev vendor chromium java migrate seed worker upgrade-check clean
+.PHONY: run test install install-dev vendor chromium java listen-voice listen-voice-optional migrate seed worker upgrade-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,16 @@ java:
 	  echo "Installing Debian's Java for the W3C HTML checker"; \
 	  $(SUDO) apt-get install -y --no-install-recommends default-jre-headless || \
 	  { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends default-jre-headless; }; }
+# Debian's espeak-ng makes Listen's sound files (GPL-3.0, run as its own program: app/services/listen.py
+# says why not the espeakng-loader wheel). The tests need it; `make run` tries, and without it the
+# Listen link says in a sentence that sound files are not available (the browser's voice still works).
+listen-voice:
+	@command -v espeak-ng >/dev/null 2>&1 || { \
+	  echo "Installing Debian's espeak-ng for Listen"; \
+	  $(SUDO) apt-get install -y --no-install-recommends espeak-ng || \
+	  { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends espeak-ng; }; }
+listen-voice-optional:
+	@$(MAKE) --no-print-directory listen-voice || echo "espeak-ng could not be installed: Listen will use the browser's voice only."
 
 migrate: install
 	$(BIN)/flask db upgrade
@@ -54,14 +64,14 @@ migrate: install
 seed: migrate
 	@test -f instance/.demo-seeded || { $(BIN)/flask seed-demo && touch instance/.demo-seeded; }
 
-run: install vendor seed
+run: install vendor listen-voice-optional seed
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 # Delivers queued emails in production-like set-ups (needs REDIS_URL).
 worker: install
 	$(BIN)/flask worker
 
-test: install-dev vendor chromium java
+test: install-dev vendor chromium java listen-voice
 	$(BIN)/python -m pytest
 
 # Lists newer versions of the pinned packages (Python and npm); changes nothing.

@@ -65,6 +65,8 @@ class Config:
     RATELIMIT_SIGN_IN = os.environ.get("RATELIMIT_SIGN_IN", "10 per 10 minutes")
     RATELIMIT_REGISTER = os.environ.get("RATELIMIT_REGISTER", "5 per hour")
     RATELIMIT_EMAIL_LINK = os.environ.get("RATELIMIT_EMAIL_LINK", "5 per hour")
+    # Ask a volunteer: generous for a person, but a script cannot flood the volunteers' inbox.
+    RATELIMIT_ASK = os.environ.get("RATELIMIT_ASK", "10 per hour")
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))

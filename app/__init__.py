@@ -93,6 +93,7 @@ def _tune_sqlite(engine) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.admin import bp as admin_bp
+    from app.asking import bp as asking_bp
     from app.auth import bp as auth_bp
     from app.chat import bp as chat_bp
     from app.circle import bp as circle_bp
@@ -110,7 +111,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (
         main_bp, auth_bp, settings_bp, admin_bp, profiles_bp, connections_bp, circle_bp,
-        notifications_bp, notifications_public_bp, forums_bp, meetups_bp, chat_bp, moderation_bp,
+        notifications_bp, notifications_public_bp, forums_bp, meetups_bp, chat_bp, moderation_bp, asking_bp,
         checkins_bp, outcomes_bp,
     ):
         app.register_blueprint(blueprint)

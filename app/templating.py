@@ -23,6 +23,14 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.globals.update(permissions.ALL)
     app.jinja_env.globals["field_aria"] = field_aria
+    from app.services import help_requests, listen
+
+    app.jinja_env.globals.update(
+        shows_listen=listen.shows_listen,
+        listen_available=listen.available,
+        browser_rate=lambda person: listen.BROWSER_RATES[listen.speed_for(person)],
+        is_newcomer=help_requests.is_newcomer,
+    )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

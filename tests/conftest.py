@@ -86,7 +86,8 @@ def app_overrides():
 
 @pytest.fixture
 def app(database_url, backend, tmp_path, app_overrides):
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, OUTBOX_DIR=str(tmp_path / "outbox"), UPLOAD_DIR=str(tmp_path / "uploads"), **app_overrides)
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, OUTBOX_DIR=str(tmp_path / "outbox"), UPLOAD_DIR=str(tmp_path / "uploads"),
+                     LISTEN_CACHE_DIR=str(tmp_path / "listen"), **app_overrides)
 
     @app.teardown_request
     def _forget_signed_in_member(_error):

@@ -12,7 +12,7 @@ from PIL import Image
 
 from app.extensions import db
 from app.models import Audience, Post, Role, Rsvp, User
-from app.services import accounts, blocking, chat, circle, connections, forums, meetups, my_data, profiles
+from app.services import accounts, blocking, chat, circle, connections, forums, help_requests, meetups, my_data, profiles
 from tests.meetups_support import hope_dementia_care, list_meetup
 from tests.helpers import CAST_PASSWORD, page_text
 from tests.people import new_member
@@ -35,6 +35,7 @@ def _give_alice_a_full_life(alice, bob):
     hope = new_member("Hope Care", "hopecare", Role.ORGANISATION)
     accounts.decide_approval(root, hope, approve=True)
     meetups.rsvp(alice, list_meetup(hope, hope_dementia_care(hope, root)))
+    help_requests.ask(alice, "How do I make the words bigger?", "kindred")
     welcome = forums.save_category(root, "Welcome", "Say hello.", 0, Audience.EVERYONE, Audience.MEMBERS)
     thread = forums.start_thread(alice, welcome, "Hello from Alice", "I taught at Hoole primary school.")
     first_post = db.session.scalar(sa.select(Post).where(Post.thread_id == thread.id, Post.number == 1))

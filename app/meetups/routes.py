@@ -1,5 +1,5 @@
 """Meet-up pages: finding, going, listing (in steps), organising, moderating; organisations; calendars."""
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from app.extensions import db
@@ -54,8 +54,20 @@ def _calendar_response(body: bytes, filename: str) -> Response:
 # ---- Finding ----
 
 
+# The filters a person used last are kept (in their signed session cookie, so visitors too), and
+# used again when they come back to /meetups without choosing; "Clear my choices" forgets them.
+KEPT_FILTERS = "meetup_filters"
+
+
 @bp.route("/meetups")
 def index():
+    if request.args.get("clear"):
+        session.pop(KEPT_FILTERS, None)
+        return redirect(url_for("meetups.index"))
+    if request.args.get("filter"):
+        session[KEPT_FILTERS] = {key: request.args.getlist(key) for key in request.args if key not in ("page", "filter", "kept")}
+    elif not request.args and session.get(KEPT_FILTERS):
+        return redirect(url_for("meetups.index", filter=1, kept=1, **session[KEPT_FILTERS]))
     form = FilterForm(request.args)
     filters = meetups.Filters(
         near=form.near.data or "",
@@ -76,7 +88,18 @@ def index():
         page=min(_page(), found.pages),
         page_url=lambda number: url_for("meetups.index", page=number, **args),
         filtered=bool(request.args.get("filter")),
+        kept=bool(request.args.get("kept")),
+        series_heading=meetups.series_heading,
     )
+
+
+@bp.route("/meetups/series/<int:series_id>")
+def series(series_id):
+    """Every date still to come of a repeating meet-up, so the listing can show it once."""
+    dates = meetups.upcoming_in_series(current_user, series_id)
+    if not dates:
+        abort(404)
+    return render_template("meetups/series.html", dates=dates, first=dates[0], heading=meetups.series_heading(dates[0]))
 
 
 @bp.route("/meetups/past")

@@ -63,3 +63,4 @@ from app.models.moderation import (  # noqa: F401
     WatchedWord,
 )
 from app.models.checkins import Checkin  # noqa: F401
+from app.models.help import HelpReply, HelpRequest, HelpStatus, ReplyBy  # noqa: F401

@@ -93,6 +93,11 @@ class User(UserMixin, db.Model):
     # When the member chose to be offered wellbeing check-ins (empty: not chosen, the default).
     # On the member's own row so the start page asks nothing more of members who did not choose them.
     checkins_chosen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Help for memory (settings/listening): how fast Listen reads, whether it is shown, and the
+    # "New to Kindred" badge a newcomer may turn off.
+    speech_rate: Mapped[str] = mapped_column(sa.String(8), default="normal", server_default="normal")
+    show_listen: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    show_newcomer_badge: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 
     tokens: Mapped[list[EmailToken]] = relationship(back_populates="user", cascade="all, delete-orphan")
 

@@ -40,7 +40,8 @@ ACTIONS = {
     "escalate": ("Pass to a safeguarding lead", "Pass this case to a safeguarding lead", False),
 }
 SUSPENDED_MAY_USE = {"moderation.suspended", "moderation.history", "moderation.appeal", "auth.sign_out", "static",
-                     "main.help", "main.guidelines", "main.privacy", "main.accessibility", "settings.display"}
+                     "main.help", "main.guidelines", "main.privacy", "main.accessibility", "settings.display",
+                     "asking.ask", "asking.thanks", "asking.mine_page"}
 
 
 def moderator_required(view):

@@ -10,7 +10,7 @@ def preferences_form(user, formdata=None):
     """Built per request, because the fields come from the kinds registry."""
     fields = {}
     current = notifications.preferences_for(user)
-    for kind, info in notifications.KINDS.items():
+    for kind, info in notifications.kinds_for(user).items():
         if info.can_turn_off:
             fields[kind] = RadioField(
                 info.label,
@@ -20,3 +20,8 @@ def preferences_form(user, formdata=None):
             )
     form_class = type("NotificationPreferencesForm", (KindredForm,), fields)
     return form_class() if formdata is None else form_class(formdata=formdata)
+
+
+class SimpleChoiceForm(KindredForm):
+    choice = RadioField("What should we email you?", choices=notifications.SIMPLE_CHOICES,
+                        validators=[required("Choose what we should email you."), AnyOf([c for c, _ in notifications.SIMPLE_CHOICES])])

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from app.extensions import csrf
 from app.notifications import bp, public_bp
-from app.notifications.forms import preferences_form
+from app.notifications.forms import SimpleChoiceForm, preferences_form
 from app.profiles.forms import ConfirmForm
 from app.services import notifications
 
@@ -37,10 +37,26 @@ def settings():
         notifications.save_preferences(current_user, {kind: form[kind].data for kind in notifications.KINDS if kind in form})
         flash("Your notification settings are saved.", "success")
         return redirect(url_for("notifications_public.settings"))
+    return _settings_page(form, SimpleChoiceForm(choice=notifications.simple_choice_of(current_user)))
+
+
+@public_bp.route("/settings/notifications/simple", methods=["POST"])
+@login_required
+def simple_settings():
+    simple = SimpleChoiceForm()
+    if simple.validate_on_submit():
+        notifications.save_simple_choice(current_user, simple.choice.data)
+        flash("Your notification settings are saved.", "success")
+        return redirect(url_for("notifications_public.settings"))
+    return _settings_page(preferences_form(current_user), simple), 400
+
+
+def _settings_page(form, simple):
     groups: dict[str, list] = {}
-    for kind, info in notifications.KINDS.items():
+    for kind, info in notifications.kinds_for(current_user).items():
         groups.setdefault(info.group, []).append((kind, info))
-    return render_template("notifications/settings.html", form=form, groups=groups)
+    return render_template("notifications/settings.html", form=form, simple=simple, groups=groups, per_kind=bool(form.errors),
+                           suggested=notifications.uses_suggested_settings(current_user))
 
 
 # Not signed in, so no session and no CSRF token: the signed token in the address is the proof,

@@ -1,11 +1,11 @@
 """The period and area of an outcomes report (a GET form: choosing changes nothing)."""
-from flask_wtf import FlaskForm
+from app.forms import KindredForm
 from wtforms import SelectField
 
 from app.services import outcomes, places
 
 
-class ChooseForm(FlaskForm):
+class ChooseForm(KindredForm):
     class Meta:
         csrf = False
 

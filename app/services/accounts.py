@@ -230,6 +230,13 @@ def update_display_settings(user: User, text_size: str, colour_scheme: str) -> N
     db.session.commit()
 
 
+def update_listening_settings(user: User, speech_rate: str, show_listen: bool, show_newcomer_badge: bool) -> None:
+    user.speech_rate = speech_rate
+    user.show_listen = show_listen
+    user.show_newcomer_badge = show_newcomer_badge
+    db.session.commit()
+
+
 def pending_approvals() -> list[User]:
     return list(
         db.session.scalars(

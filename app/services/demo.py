@@ -130,3 +130,16 @@ def seed_meetups(cast) -> None:
 
 
 SEEDERS.append(seed_meetups)
+
+
+def seed_help_requests(cast) -> None:
+    """A visitor's question waiting in the volunteers' inbox (Ask a volunteer). Safe to run again."""
+    from app.models import HelpRequest
+    from app.services import help_requests
+
+    if db.session.scalar(sa.select(HelpRequest.id).limit(1)) is None:
+        help_requests.ask(None, "My dad was diagnosed last week. Is there a memory café near Ellesmere Port?", "email",
+                          email_address="sam.visitor@example.org")
+
+
+SEEDERS.append(seed_help_requests)

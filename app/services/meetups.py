@@ -836,6 +836,8 @@ class Found:
     pages: int
     place: places.Place | None = None
     problem: str = ""
+    # For a repeating meet-up, shown once: how many of its dates match (series id -> count).
+    series_dates: dict[int, int] = field(default_factory=dict)
 
 
 PER_PAGE = 20
@@ -847,7 +849,7 @@ def find_upcoming(filters: Filters, page: int = 1, *, now: datetime | None = Non
     query = (
         sa.select(Meetup)
         .where(Meetup.status.in_((MeetupStatus.PUBLISHED, MeetupStatus.CANCELLED)), Meetup.ends_at > now)
-        .options(selectinload(Meetup.organisation))
+        .options(selectinload(Meetup.organisation), selectinload(Meetup.series))
         .order_by(Meetup.starts_at, Meetup.id)
     )
     if filters.audience in (Audience.LIVING_WITH_DEMENTIA.value, Audience.CARERS.value):
@@ -883,10 +885,50 @@ def find_upcoming(filters: Filters, page: int = 1, *, now: datetime | None = Non
             if distance > filters.miles:
                 continue
         found.append((meetup, distance))
+    found, series_counts = _one_row_per_series(found)
     total = len(found)
     pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
     page = min(max(page, 1), pages)
-    return Found(found[(page - 1) * PER_PAGE : page * PER_PAGE], total, pages, place, problem)
+    return Found(found[(page - 1) * PER_PAGE : page * PER_PAGE], total, pages, place, problem, series_counts)
+
+
+def _one_row_per_series(found: list[tuple[Meetup, float | None]]) -> tuple[list[tuple[Meetup, float | None]], dict[int, int]]:
+    """A weekly café is one row, at its next date that is going ahead (calm lists: not the same
+    café seven times). Its other dates are on the series page."""
+    counts: dict[int, int] = {}
+    chosen: dict[int, tuple[Meetup, float | None]] = {}
+    for meetup, distance in found:
+        if meetup.series_id is None:
+            continue
+        counts[meetup.series_id] = counts.get(meetup.series_id, 0) + 1
+        kept = chosen.get(meetup.series_id)
+        if kept is None or (kept[0].is_cancelled and not meetup.is_cancelled):
+            chosen[meetup.series_id] = (meetup, distance)
+    rows = [row for row in found if row[0].series_id is None or chosen[row[0].series_id][0] is row[0]]
+    return rows, counts
+
+
+def series_heading(meetup: Meetup) -> str:
+    """Every Tuesday, 2pm / Every other Tuesday, 2pm / Every first Tuesday of the month, 2pm."""
+    start = formatting.local(meetup.starts_at)
+    clock = formatting.clock(start)
+    if meetup.series is None:
+        return formatting.full_date_time(meetup.starts_at)
+    if meetup.series.repeat == Repeat.WEEKLY:
+        return f"Every {start:%A}, {clock}"
+    if meetup.series.repeat == Repeat.FORTNIGHTLY:
+        return f"Every other {start:%A}, {clock}"
+    return f"{repeat_words(meetup.series.repeat, start.date())}, {clock}"
+
+
+def upcoming_in_series(viewer, series_id: int, *, now: datetime | None = None) -> list[Meetup]:
+    """The dates still to come of one repeating meet-up that this person may see."""
+    rows = db.session.scalars(
+        sa.select(Meetup).options(selectinload(Meetup.series))
+        .where(Meetup.series_id == series_id, Meetup.ends_at > (now or utcnow()))
+        .order_by(Meetup.starts_at, Meetup.id)
+    ).all()
+    return [meetup for meetup in rows if can_see(viewer, meetup)]
 
 
 def find_past(page: int = 1, *, now: datetime | None = None) -> tuple[list[Meetup], int]:

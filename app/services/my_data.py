@@ -290,6 +290,29 @@ def erase_tokens(user: User) -> None:
     db.session.execute(sa.delete(EmailToken).where(EmailToken.user_id == user.id))
 
 
+# ---- Ask a volunteer ----
+
+
+@exporter("help_requests", "What you asked our volunteers")
+def export_help_requests(user: User) -> list:
+    from app.models import HelpRequest
+
+    rows = db.session.scalars(sa.select(HelpRequest).where(HelpRequest.member_id == user.id).order_by(HelpRequest.id))
+    return [
+        {"asked": row.body, "when": _when(row.created_at), "reply_by": row.reply_by.label, "phone": row.phone,
+         "replies": [{"from": _name(reply.author), "reply": reply.body, "when": _when(reply.created_at)} for reply in row.replies]}
+        for row in rows
+    ]
+
+
+@eraser("help_requests")
+def erase_help_requests(user: User) -> None:
+    from app.models import HelpReply, HelpRequest
+
+    db.session.execute(sa.delete(HelpRequest).where(HelpRequest.member_id == user.id))
+    db.session.execute(sa.update(HelpReply).where(HelpReply.author_id == user.id).values(author_id=None))
+
+
 # ---- Forums ----
 
 

@@ -48,6 +48,7 @@ class Kind:
     default: str  # NOW, DAILY or NEVER
     can_turn_off: bool = True  # False: safety messages always come by email at once
     group: str = "Other"
+    for_volunteers: bool = False  # shown in the settings of volunteers and administrators only
 
 
 # Every kind of notification, in the order the settings page shows them.
@@ -72,6 +73,9 @@ KINDS: dict[str, Kind] = {
     # Moderation: what volunteers decided about your posts and your account always comes at once.
     "moderation": Kind("What our volunteers decided about your posts or your account", NOW, can_turn_off=False, group="Safety and moderation"),
     "report_outcome": Kind("What happened to something you reported", NOW, group="Safety and moderation"),
+    # Ask a volunteer: a person asked for help and is waiting, so the answer always comes at once.
+    "help_reply": Kind("A volunteer replies to your question", NOW, can_turn_off=False, group="Asking a volunteer"),
+    "help_request": Kind("Someone asks a volunteer for help", NOW, group="Asking a volunteer", for_volunteers=True),
 }
 UNKNOWN_KIND = Kind("Other news", NEVER)
 # The daily summary's own unsubscribe link: everything that was "once a day" becomes "not by email".
@@ -83,6 +87,13 @@ def kind_info(kind: str) -> Kind:
 
 
 # ---- Preferences ----
+
+
+def kinds_for(user: User) -> dict[str, Kind]:
+    """The kinds this member can hear about, for the settings page."""
+    from app.permissions import can_moderate
+
+    return {kind: info for kind, info in KINDS.items() if not info.for_volunteers or can_moderate(user)}
 
 
 def preferences_for(user: User) -> dict[str, str]:
@@ -116,6 +127,43 @@ def set_preference(user: User, kind: str, delivery: str) -> None:
         db.session.add(NotificationPreference(user_id=user.id, kind=kind, delivery=delivery))
     else:
         row.delivery = delivery
+
+
+# The three simple choices at the top of the settings page (the per-kind table is folded away).
+SIMPLE_CHOICES = [
+    ("everything", "Tell me everything by email, straight away"),
+    ("important", "Only important things by email: meet-ups, private messages, my circle of support"),
+    ("nothing", "Nothing by email (I will look on Kindred)"),
+]
+IMPORTANT_KINDS = {
+    "meetup_reminder", "meetup_changed", "meetup_cancelled", "meetup_place_offered", "meetup_message", "meetup_decision",
+    "direct_message", "circle_request", "circle_started", "circle_ended", "help_reply", "help_request",
+}
+
+
+def _simple_preset(choice: str) -> dict[str, str]:
+    return {kind: NOW if choice == "everything" or (choice == "important" and kind in IMPORTANT_KINDS) else NEVER
+            for kind, info in KINDS.items() if info.can_turn_off}
+
+
+def simple_choice_of(user: User) -> str | None:
+    """Which of the three simple choices the member's settings match, or None when they chose per kind."""
+    current = preferences_for(user)
+    for choice, _label in SIMPLE_CHOICES:
+        if all(current[kind] == delivery for kind, delivery in _simple_preset(choice).items()):
+            return choice
+    return None
+
+
+def uses_suggested_settings(user: User) -> bool:
+    """Still our suggested mix (nothing chosen yet): emails at once for meet-ups and safety, a daily summary for forum news."""
+    return all(delivery == KINDS[kind].default for kind, delivery in preferences_for(user).items())
+
+
+def save_simple_choice(user: User, choice: str) -> None:
+    if choice not in dict(SIMPLE_CHOICES):
+        raise ValueError(choice)
+    save_preferences(user, _simple_preset(choice))
 
 
 def save_preferences(user: User, choices: dict[str, str]) -> None:

@@ -1,5 +1,5 @@
 """Forms for a member's settings."""
-from wtforms import PasswordField, RadioField
+from wtforms import BooleanField, PasswordField, RadioField
 from wtforms.validators import AnyOf
 
 from app.forms import EmailAddressField, KindredForm, NewPasswordField, required
@@ -37,3 +37,10 @@ class DeleteAccountForm(KindredForm):
         ],
         validators=[required("Choose what should happen to your posts."), AnyOf(("remove", "keep"))],
     )
+
+
+class ListeningForm(KindredForm):
+    speech_rate = RadioField("How fast Listen reads", choices=[("normal", "Normal speed"), ("slower", "Slower")],
+                             validators=[required("Choose how fast Listen reads."), AnyOf(("normal", "slower"))])
+    show_listen = BooleanField("Show a Listen button beside posts, meet-ups and help pages")
+    show_newcomer_badge = BooleanField("Show “New to Kindred” on my profile in my first month")

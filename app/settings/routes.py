@@ -7,7 +7,7 @@ from app.forms import add_service_error
 from app.services import accounts
 from app.services.errors import ServiceError
 from app.settings import bp
-from app.settings.forms import ChangeEmailForm, ChangePasswordForm, DisplayForm
+from app.settings.forms import ChangeEmailForm, ChangePasswordForm, DisplayForm, ListeningForm
 
 
 @bp.route("")
@@ -30,6 +30,17 @@ def display():
         response.set_cookie(COOKIE_NAME, chosen.cookie_value(), max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True)
         return response
     return render_template("settings/display.html", form=form)
+
+
+@bp.route("/listening", methods=["GET", "POST"])
+@login_required
+def listening():
+    form = ListeningForm(obj=current_user)
+    if form.validate_on_submit():
+        accounts.update_listening_settings(current_user, form.speech_rate.data, form.show_listen.data, form.show_newcomer_badge.data)
+        flash("Your listening settings are saved.", "success")
+        return redirect(url_for("settings.listening"))
+    return render_template("settings/listening.html", form=form)
 
 
 @bp.route("/email", methods=["GET", "POST"])

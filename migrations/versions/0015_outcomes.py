@@ -1,7 +1,7 @@
 """outcomes: opt-in wellbeing check-ins
 
 Revision ID: 0015_outcomes
-Revises: 0009_notifications
+Revises: 0014_today_help
 Create Date: 2026-12-01 22:00:00
 
 """
@@ -12,7 +12,7 @@ import app.models.types  # noqa: F401  (custom column types)
 
 
 revision = '0015_outcomes'
-down_revision = '0009_notifications'
+down_revision = '0014_today_help'
 branch_labels = None
 depends_on = None
 

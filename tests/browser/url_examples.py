@@ -469,3 +469,42 @@ def checkin_question() -> str:
     if checkins.unfinished(alice) is None and checkins.is_due(alice):
         checkins.start(alice)
     return url_for("checkins.question", number=2)
+# ---- Help for memory and for asking (Today, Listen, Ask a volunteer) ----
+NOT_PAGES.add("main.listen")  # a sound file (tests/test_listen.py parses it)
+
+
+def alices_help_request():
+    """Alice asked a volunteer where the memory café is, and Maya replied (made once per session)."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import HelpRequest
+    from app.services import help_requests
+
+    found = db.session.scalar(sa.select(HelpRequest).where(HelpRequest.member_id == member("alice").id).limit(1))
+    if found is None:
+        found = help_requests.ask(member("alice"), "Where is the memory café this week?", "kindred")
+        help_requests.reply(member("maya"), found, "It is at St Mary's Centre on Tuesday at 2pm.")
+    return found
+
+
+@example("asking.mine_page")
+def alices_question() -> str:
+    return url_for("asking.mine_page", request_id=alices_help_request().id)
+
+
+@example("asking.request_page")
+def volunteers_request_page() -> str:
+    return url_for("asking.request_page", request_id=alices_help_request().id)
+
+
+@example("meetups.series")
+def meetup_series() -> str:
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import Meetup
+
+    series_id = db.session.scalar(sa.select(Meetup.series_id).where(Meetup.series_id.is_not(None)).order_by(Meetup.starts_at).limit(1))
+    assert series_id is not None, "no repeating meet-up: did `flask seed-demo` run?"
+    return url_for("meetups.series", series_id=series_id)

@@ -1,0 +1,94 @@
+"""Help for memory and for asking, in a real browser: Listen with the browser's own en-GB voice
+(each word lit up, Pause and Stop) or, without a voice, the sound file made on the server; and
+asking a volunteer with JavaScript turned off."""
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+# A stand-in for the browser's speech engine (headless Chromium has no voices): it records what it
+# was asked to say and announces word boundaries the way real engines do.
+FAKE_VOICE = """
+(() => {
+  const spoken = [];
+  window.__spoken = spoken;
+  const synth = {
+    paused: false, speaking: false, current: null,
+    getVoices: () => [{ name: "Test British voice", lang: "en-GB" }],
+    speak(utterance) {
+      spoken.push({ text: utterance.text, lang: utterance.lang, rate: utterance.rate });
+      this.current = utterance; this.speaking = true;
+      const second = utterance.text.indexOf(" ", 1) + 1;
+      setTimeout(() => utterance.dispatchEvent(Object.assign(new Event("boundary"), { name: "word", charIndex: second })), 10);
+    },
+    pause() { this.paused = true; }, resume() { this.paused = false; },
+    cancel() { if (this.current) { const u = this.current; this.current = null; u.dispatchEvent(new Event("end")); } },
+    addEventListener() {}, removeEventListener() {},
+  };
+  Object.defineProperty(window, "speechSynthesis", { value: synth });
+  window.SpeechSynthesisUtterance = class extends EventTarget {
+    constructor(text) { super(); this.text = text; this.rate = 1; this.lang = ""; this.voice = null; }
+  };
+})();
+"""
+
+
+def test_listen_reads_the_help_page_aloud_with_the_words_lit_up(context_factory, site):
+    context = context_factory()
+    context.add_init_script(FAKE_VOICE)
+    page = context.new_page()
+    page.goto("/help")
+    expect(page.locator(".listen__link")).to_be_hidden()  # the voice is there, so the file link steps aside
+    page.get_by_role("button", name="Listen to this page").click()
+    spoken = page.evaluate("window.__spoken")
+    assert spoken[0]["text"].startswith("Help This page helps you use Kindred.") and spoken[0]["lang"] == "en-GB"
+    expect(page.locator(".listen-word--current")).to_have_count(1)
+    expect(page.locator(".listen-word--current")).to_have_text("This")
+    page.get_by_role("button", name="Pause").click()
+    expect(page.get_by_role("button", name="Carry on")).to_be_visible()
+    page.get_by_role("button", name="Stop").click()
+    expect(page.locator(".listen-word--current")).to_have_count(0)
+    expect(page.get_by_role("button", name="Listen to this page")).to_be_focused()
+    context.close()
+
+
+def test_without_a_voice_the_sound_file_link_stays(context_factory, site):
+    context = context_factory()
+    page = context.new_page()
+    page.goto("/help")
+    link = page.get_by_role("link", name="Listen to this page (a sound file)")
+    expect(link).to_be_visible()
+    response = page.request.get(link.get_attribute("href"))
+    assert response.headers["content-type"] == "audio/wav" and response.body()[:4] == b"RIFF"
+    context.close()
+
+
+def test_without_javascript_alice_asks_a_volunteer_and_maya_replies(context_factory, site):
+    """The whole journey with JavaScript off, by the header link and the keyboard."""
+    from tests.browser.support import sign_in_with_form
+
+    alice = context_factory(java_script_enabled=False).new_page()
+    sign_in_with_form(alice, "alice@example.org")
+    alice.get_by_role("link", name="Ask a volunteer", exact=True).press("Enter")
+    alice.wait_for_load_state()
+    alice.get_by_label("What do you need help with?").fill("How do I see my meet-ups in a calendar?")
+    alice.get_by_label("A message on Kindred").check()
+    alice.get_by_role("button", name="Send to a volunteer").press("Enter")
+    alice.wait_for_load_state()
+    expect(alice.get_by_role("heading", level=1)).to_have_text("Your question to a volunteer")
+    question_url = alice.url
+
+    maya = context_factory(java_script_enabled=False).new_page()
+    sign_in_with_form(maya, "maya@example.org")
+    maya.goto("/volunteers/help")
+    maya.get_by_role("link", name="Alice Morgan: How do I see my meet-ups in a calendar?").press("Enter")
+    maya.wait_for_load_state()
+    maya.get_by_role("button", name="I will help with this").press("Enter")
+    maya.wait_for_load_state()
+    maya.get_by_label("Your reply").fill("Go to Meet-ups, then “Your meet-ups and calendar”.")
+    maya.get_by_role("button", name="Send the reply").press("Enter")
+    maya.wait_for_load_state()
+    expect(maya.get_by_role("status")).to_contain_text("Your reply is sent to Alice Morgan.")
+
+    alice.goto(question_url)
+    expect(alice.locator("main")).to_contain_text("Go to Meet-ups, then “Your meet-ups and calendar”.")
