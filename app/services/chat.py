@@ -271,6 +271,16 @@ def messages_after(viewer, room: Room, after_id: int, limit: int = CATCH_UP_LIMI
     return list(db.session.scalars(query))
 
 
+def may_see_message(viewer, message: Message) -> bool:
+    """The rule of the room page for one message: see the room, and the message is one the room
+    shows this person (published; held ones to their author and moderators)."""
+    if not permissions.can_see_room(viewer, message.room):
+        return False
+    if message.status == MessageStatus.VISIBLE:
+        return True
+    return message.status == MessageStatus.HELD and (permissions.can_moderate(viewer) or message.author_id == viewer.id)
+
+
 def get_message(room: Room, message_id) -> Message:
     message = db.session.get(Message, message_id) if isinstance(message_id, int) else None
     if message is None or message.room_id != room.id:
