@@ -36,10 +36,10 @@ def _emailed_link_limits(view):
 def start_session(user) -> None:
     """Sign in with a brand-new session (no fixation), kept for weeks."""
     session.clear()
+    accounts.begin_session(user)  # a session row on the server that sign-out ends
     login_user(user, remember=True)
     session.permanent = True
     session["sid"] = secrets.token_urlsafe(16)
-    accounts.record_sign_in(user)
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -121,6 +121,7 @@ def sign_out():
     if not current_user.is_authenticated:
         return redirect(url_for("main.home"))
     if form.validate_on_submit():
+        accounts.end_session(current_user)  # saved or copied cookies stop working too
         # Clear first: logout_user() then leaves its note to delete the remember-me cookie.
         session.clear()
         logout_user()
