@@ -25,6 +25,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     logging.getLogger("app").setLevel(logging.INFO)
 
     _init_extensions(app)
+    from app import security
+
+    security.init_app(app)  # before every other hook: a cross-site POST is refused first
     _register_blueprints(app)
     _register_request_hooks(app)
 
