@@ -28,6 +28,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from app import security
 
     security.init_app(app)  # before every other hook: a cross-site POST is refused first
+    from app import cleaning
+
+    cleaning.init_app(app)  # then no view ever sees a control character (PostgreSQL refuses NUL)
     _register_blueprints(app)
     _register_request_hooks(app)
 

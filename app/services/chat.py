@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from app import formatting, permissions
 from app.extensions import db, socketio
+from app.cleaning import without_control_characters
 from app.models import ChatPreference, Message, MessageStatus, Room, RoomKind, RoomMember, RoomMute, User
 from app.models.types import utcnow
 from app.services import audit, notifications, watched_words
@@ -397,7 +398,8 @@ def _duration(seconds: int) -> str:
 def clean_body(body) -> str:
     if not isinstance(body, str):
         raise Invalid("Write your message as text.", field="body")
-    body = body.replace("\r\n", "\n").strip()
+    # Socket.IO messages do not pass through the request hooks: the same cleaning as every form.
+    body = without_control_characters(body).replace("\r\n", "\n").strip()
     if not body:
         raise Invalid("Write a message before pressing Send message.", field="body")
     limit = current_app.config["CHAT_MESSAGE_MAX"]
