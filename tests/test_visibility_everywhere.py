@@ -67,7 +67,7 @@ def world(app, alice, bob, maya, hope, root, categories):  # noqa: F811
     # Each private thing is reported by someone who may see it, so its case pages exist too.
     cases = {
         "post": moderation.hold_for_approval("post", hidden, "Checking", author_id=bob.id),
-        "carers_post": moderation.report(root, "post", carers_post.id, ReportReason.OTHER.value, "Looks off").case,
+        "carers_post": moderation.report(eve, "post", carers_post.id, ReportReason.OTHER.value, "Looks off").case,
         "thread": moderation.hold_for_approval("thread", held, "First posts", author_id=eve.id),
         "profile": moderation.report(eve, "profile", alice.id, ReportReason.OTHER.value, "Odd profile").case,
         "meetup": moderation.hold_for_approval("meetup", meetup, "New organiser", author_id=eve.id),
