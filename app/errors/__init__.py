@@ -25,7 +25,6 @@ SIGN_IN_ENDPOINTS = {"auth.sign_in", "auth.sign_in_link", "auth.reset_password"}
 
 def _minutes_until_reset() -> int:
     """When the allowance that ran out starts again, in whole minutes (at least 1)."""
-    import math
     import time
 
     from app.extensions import limiter
@@ -33,7 +32,8 @@ def _minutes_until_reset() -> int:
     current = limiter.current_limit
     if current is None or not current.reset_at:
         return 15
-    return max(1, math.ceil((current.reset_at - time.time()) / 60))
+    # Window ends are whole seconds a little after the true end: round to the nearest minute.
+    return max(1, round((current.reset_at - time.time()) / 60))
 
 
 def error_page(code: int):
