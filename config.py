@@ -58,11 +58,24 @@ class Config:
 
     # CSRF tokens live as long as the session, so a slow writer is never timed out.
     WTF_CSRF_TIME_LIMIT = None
+    # Flask-WTF's https Referer check refuses browsers (and privacy add-ons) that send no Referer.
+    # A valid token with SameSite=Lax cookies, plus our own Origin check (app/security.py), protects
+    # forms without it.
+    WTF_CSRF_SSL_STRICT = False
+    WTF_CSRF_CHECK_DEFAULT = False  # app/security.py checks the Origin first, then the token
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 8 * 1024 * 1024))
 
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
-    RATELIMIT_SIGN_IN = os.environ.get("RATELIMIT_SIGN_IN", "10 per 10 minutes")
+    # Only FAILED sign-ins count (a wrong password, a spent link), never successful ones: per account,
+    # so nobody can keep guessing one member's password from many addresses, and per address with a
+    # higher allowance, so eight members of a memory café on one Wi-Fi can all sign in.
+    RATELIMIT_SIGN_IN = os.environ.get("RATELIMIT_SIGN_IN", "10 per 15 minutes")
+    RATELIMIT_SIGN_IN_PER_ADDRESS = os.environ.get("RATELIMIT_SIGN_IN_PER_ADDRESS", "60 per 15 minutes")
+    # Redis down: limits carry on in each process's memory (logged), never a 500 page.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
     RATELIMIT_REGISTER = os.environ.get("RATELIMIT_REGISTER", "5 per hour")
     RATELIMIT_EMAIL_LINK = os.environ.get("RATELIMIT_EMAIL_LINK", "5 per hour")
     # Ask a volunteer: generous for a person, but a script cannot flood the volunteers' inbox.
@@ -91,7 +104,9 @@ class Config:
 
     # Moderation: content reported by this many different members is hidden until a volunteer decides;
     # a new member's first posts wait for approval, and so do links until they have this many approved posts.
-    MODERATION_HIDE_AFTER_REPORTS = int(os.environ.get("MODERATION_HIDE_AFTER_REPORTS", "3"))
+    # Reports hide something before a volunteer looks only when their reporters' standing adds up to
+    # this (services/moderation.py, "What reports do on their own"): three established members.
+    MODERATION_HIDE_SCORE = float(os.environ.get("MODERATION_HIDE_SCORE", "3"))
     MODERATION_FIRST_POSTS_HELD = int(os.environ.get("MODERATION_FIRST_POSTS_HELD", "2"))
     MODERATION_LINK_TRUSTED_AFTER = int(os.environ.get("MODERATION_LINK_TRUSTED_AFTER", "5"))
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))

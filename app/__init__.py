@@ -25,6 +25,12 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     logging.getLogger("app").setLevel(logging.INFO)
 
     _init_extensions(app)
+    from app import security
+
+    security.init_app(app)  # before every other hook: a cross-site POST is refused first
+    from app import cleaning
+
+    cleaning.init_app(app)  # then no view ever sees a control character (PostgreSQL refuses NUL)
     _register_blueprints(app)
     _register_request_hooks(app)
 
@@ -63,19 +69,19 @@ def _init_extensions(app: Flask) -> None:
         if db.engine.dialect.name == "sqlite":
             _tune_sqlite(db.engine)
 
-    from app.models import User
-
     @login_manager.user_loader
     def load_user(login_id: str):
-        # The login id is "<user id>:<session epoch>"; a password change bumps the epoch
-        # so that every other session stops matching and is signed out.
-        try:
-            user_id, epoch = (int(part) for part in login_id.split(":"))
-        except ValueError:
-            return None
-        user = db.session.get(User, user_id)
-        if user is None or user.session_epoch != epoch:
-            return None
+        # The login id is "<user id>:<session epoch>:<session secret>" (User.get_id); it signs in
+        # only while that session is live on the server and the password is unchanged.
+        from app.services.accounts import user_for_login_id
+
+        # Asked more than once in a request (hooks reset the signed-in member): one query per request.
+        remembered = getattr(request, "_kindred_login", None) if has_request_context() else None
+        if remembered is not None and remembered[0] == login_id:
+            return remembered[1]
+        user = user_for_login_id(login_id)
+        if has_request_context():
+            request._kindred_login = (login_id, user)
         return user
 
 

@@ -27,10 +27,22 @@ def init_app(app: Flask) -> None:
 
         from app.services.email import QUEUE_NAME
 
+        from app.services.email import send_outbox
+
         redis_url = current_app.config.get("REDIS_URL")
         if not redis_url:
             raise click.ClickException("Set REDIS_URL to run the worker. Without Redis, emails are sent straight away.")
+        send_outbox()  # emails kept while Redis was down go first
         Worker([QUEUE_NAME], connection=Redis.from_url(redis_url)).work(burst=burst, with_scheduler=True)
+
+    @app.cli.command("send-outbox")
+    def send_outbox_command():
+        """Hand emails kept while Redis was unreachable to the queue (safe to run every minute)."""
+        from app.services.email import send_outbox
+
+        with _site_request_context():
+            sent, left = send_outbox()
+        click.echo(f"{sent} kept email(s) handed on; {left} still waiting.")
 
     @app.cli.command("create-admin")
     @click.option("--email", prompt=True)

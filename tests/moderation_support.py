@@ -32,3 +32,19 @@ def case_for(content_type, content_id):
     import sqlalchemy as sa
 
     return db.session.scalar(sa.select(Case).where(Case.content_type == content_type, Case.content_id == content_id).order_by(Case.id.desc()))
+
+
+def give_standing(member, category, days: int = 8, posts: int = 1):
+    """Make a member established: joined `days` ago with `posts` published posts (a week and one
+    post is enough for their reports to count towards hiding something)."""
+    from datetime import timedelta
+
+    from app.extensions import db
+    from app.models.types import utcnow
+    from app.services import forums
+
+    member.created_at = utcnow() - timedelta(days=days)
+    db.session.commit()
+    for n in range(posts):
+        forums.start_thread(member, category, f"About me {n + 1}", f"Hello, I am {member.display_name}.")
+    return member

@@ -6,7 +6,7 @@ from app.models import AuditEntry, CaseStatus, Notification, Post, PostStatus, U
 from app.services import forums, moderation, search
 from tests.forum_fixtures import categories, welcome  # noqa: F401
 from tests.helpers import emails_to, email_text, page_text
-from tests.moderation_support import carol, case_for, dan, eve  # noqa: F401
+from tests.moderation_support import carol, case_for, dan, eve, give_standing  # noqa: F401
 
 
 def eves_reply(eve, welcome, body="You are all idiots and I hate this place."):
@@ -37,6 +37,8 @@ def test_something_else_needs_words_and_what_was_written_is_kept(client_for, ali
 
 def test_three_different_reporters_hide_the_post_until_a_moderator_decides(app, alice, bob, carol, eve, maya, welcome, client, client_for):
     post = eves_reply(eve, welcome)
+    for member in (alice, bob, carol):
+        give_standing(member, welcome)  # established members (tests/test_moderation_report_weights.py)
     for member in (alice, alice, bob):  # Alice twice counts once
         moderation.report(member, "post", post.id, "unkind")
     assert db.session.get(Post, post.id).status == PostStatus.VISIBLE
@@ -98,7 +100,9 @@ def test_a_reason_is_needed_for_hiding(client_for, alice, eve, maya, welcome):
 def test_dismissing_a_report_restores_content_hidden_by_reports(app, alice, bob, carol, eve, maya, welcome):
     post = eves_reply(eve, welcome, "I disagree with the advice above.")
     for member in (alice, bob, carol):
+        give_standing(member, welcome)
         moderation.report(member, "post", post.id, "unkind")
+    assert db.session.get(Post, post.id).status == PostStatus.HIDDEN
     case = case_for("post", post.id)
     moderation.act(maya, case, "dismiss", "")
     assert db.session.get(Post, post.id).status == PostStatus.VISIBLE
@@ -161,6 +165,10 @@ def test_escalating_passes_the_case_to_the_admins(client_for, alice, eve, maya, 
 
 
 def test_search_thread_lists_and_counts_never_show_hidden_posts(app, alice, bob, carol, eve, maya, welcome, client, client_for):
+    for member in (alice, bob, carol):
+        give_standing(member, welcome)  # a thread each: their reports count towards hiding
+    db.session.refresh(welcome)
+    threads_before, posts_before = welcome.thread_count, welcome.post_count
     thread = forums.start_thread(eve, welcome, "Marmalade recipes", "My grandmother's marmalade recipe is the best.")
     reply = forums.reply(eve, thread, "Seville oranges make the finest marmalade.")
     assert len(search.search(bob, "marmalade").results) == 2
@@ -176,9 +184,9 @@ def test_search_thread_lists_and_counts_never_show_hidden_posts(app, alice, bob,
     assert "Marmalade recipes" in page_text(client_for(maya).get(f"/forums/{welcome.slug}"))
     assert client_for(bob).get(f"/threads/{thread.id}").status_code == 404
     db.session.refresh(welcome)
-    assert welcome.thread_count == 0 and welcome.post_count == 1  # the reply's count stays with its thread
+    assert (welcome.thread_count, welcome.post_count) == (threads_before, posts_before + 1)  # the reply's count stays with its thread
     moderation.act(maya, case_for("thread", thread.id), "restore", "Checked: it is a real recipe.")
     db.session.refresh(welcome)
-    assert welcome.thread_count == 1 and welcome.post_count == 2
+    assert (welcome.thread_count, welcome.post_count) == (threads_before + 1, posts_before + 2)
     assert len(search.search(bob, "marmalade").results) == 2
     assert reply.status == PostStatus.VISIBLE

@@ -182,4 +182,8 @@ def test_when_the_queue_is_down_the_page_still_works_and_the_notification_is_kep
     response = client_for(bob).post(f"/members/{alice.id}/connect")
     assert response.status_code == 302
     assert notifications.unread_count(alice) == 1
-    assert "Could not queue email" in caplog.text
+    # The email is not dropped: it waits in the database until the queue is back (tests/test_redis_outage.py).
+    assert "kept email 'Bob Morgan would like to connect with you – Kindred' to alice@example.org in the outbox" in caplog.text
+    from app.models import OutboxEmail
+
+    assert [row.recipient for row in db.session.scalars(sa.select(OutboxEmail))] == ["alice@example.org"]

@@ -27,7 +27,9 @@ def test_repeated_sign_in_attempts_get_a_kind_429_page(database_url, tmp_path, a
         assert "do not match" in page_text(client.post("/sign-in", data={"email": "alice@example.org", "password": "guess guess"}))
     response = client.post("/sign-in", data={"email": "alice@example.org", "password": "guess guess"})
     assert response.status_code == 429
-    assert "Please wait a little" in page_text(response)
+    page = page_text(response)
+    assert "please wait 1 minute and then try again" in page
+    assert "Email me a sign-in link" in page and 'value="alice@example.org"' in response.get_data(as_text=True)
     # Reading the page is never limited, only attempts.
     assert "Sign in" in page_text(client.get("/sign-in"))
 

@@ -1,7 +1,7 @@
 """Routes for accounts. Thin: parse the form, call the accounts service, redirect."""
 import secrets
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from app.auth import bp
@@ -20,6 +20,30 @@ def _limit(setting):
     return limiter.limit(lambda: current_app.config[setting], methods=["POST"])
 
 
+def _failed(response) -> bool:
+    """Only failed attempts count towards the sign-in limits: a wrong password, a spent link."""
+    return bool(g.get("sign_in_failed")) or response.status_code == 410
+
+
+def _account_key() -> str:
+    # The address as typed, tidied (not validated: a bad address is not an account to protect).
+    return "account:" + " ".join((request.form.get("email") or "").split()).lower()[:320]
+
+
+def _failed_sign_in_limits(view):
+    """Failed sign-ins, per account (someone with many addresses cannot keep guessing one member's
+    password) and per address, with a higher allowance (a memory café shares one Wi-Fi)."""
+    per_account = limiter.shared_limit(lambda: current_app.config["RATELIMIT_SIGN_IN"], scope="sign-in-account",
+                                       key_func=_account_key, methods=["POST"], deduct_when=_failed)
+    return per_account(_failed_per_address(view))
+
+
+def _failed_per_address(view):
+    """Emailed links carry no account to count against: their failures count per address only."""
+    return limiter.shared_limit(lambda: current_app.config["RATELIMIT_SIGN_IN_PER_ADDRESS"], scope="sign-in-address",
+                                methods=["POST"], deduct_when=_failed)(view)
+
+
 def _emailed_link_limits(view):
     """One shared allowance per person for every kind of emailed link, and one per address,
     so nobody can flood someone's inbox from many places."""
@@ -36,10 +60,10 @@ def _emailed_link_limits(view):
 def start_session(user) -> None:
     """Sign in with a brand-new session (no fixation), kept for weeks."""
     session.clear()
+    accounts.begin_session(user)  # a session row on the server that sign-out ends
     login_user(user, remember=True)
     session.permanent = True
     session["sid"] = secrets.token_urlsafe(16)
-    accounts.record_sign_in(user)
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -61,7 +85,7 @@ def register():
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@_limit("RATELIMIT_SIGN_IN")
+@_failed_sign_in_limits
 def sign_in():
     form = SignInForm()
     if request.method == "GET":
@@ -77,6 +101,7 @@ def sign_in():
             start_session(user)
             flash(f"You are signed in. Hello, {user.display_name}.", "success")
             return redirect(safe_next(form.next.data, url_for("main.home")))
+        g.sign_in_failed = True
         form.password.errors = ["That email address and password do not match. Check them and try again, or use a sign-in link instead."]
     return render_template("auth/sign_in.html", form=form)
 
@@ -98,7 +123,7 @@ def email_link():
 
 
 @bp.route("/sign-in/link/<token>", methods=["GET", "POST"])
-@_limit("RATELIMIT_SIGN_IN")
+@_failed_per_address
 def sign_in_link(token):
     # Opening the link shows a button; only pressing it signs in. Email scanners that
     # fetch links must not spend the single-use token.
@@ -121,6 +146,7 @@ def sign_out():
     if not current_user.is_authenticated:
         return redirect(url_for("main.home"))
     if form.validate_on_submit():
+        accounts.end_session(current_user)  # saved or copied cookies stop working too
         # Clear first: logout_user() then leaves its note to delete the remember-me cookie.
         session.clear()
         logout_user()
@@ -144,7 +170,7 @@ def forgotten_password():
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
-@_limit("RATELIMIT_SIGN_IN")
+@_failed_per_address
 def reset_password(token):
     if not accounts.reset_token_is_valid(token):
         return render_template("auth/link_expired.html", again_url=url_for("auth.forgotten_password"), again_text="Email me a new link"), 410

@@ -21,6 +21,22 @@ SECRET_FIELDS = ("csrf_token", "password", "current_password", "new_password", "
 MACHINE_FIELDS = ("submission_key", "client_id", "next")  # hidden fields a form fills in, not words people wrote
 
 
+SIGN_IN_ENDPOINTS = {"auth.sign_in", "auth.sign_in_link", "auth.reset_password"}
+
+
+def _minutes_until_reset() -> int:
+    """When the allowance that ran out starts again, in whole minutes (at least 1)."""
+    import time
+
+    from app.extensions import limiter
+
+    current = limiter.current_limit
+    if current is None or not current.reset_at:
+        return 15
+    # Window ends are whole seconds a little after the true end: round to the nearest minute.
+    return max(1, round((current.reset_at - time.time()) / 60))
+
+
 def error_page(code: int):
     title, explanation = MESSAGES[code]
     return render_template("errors/error.html", code=code, title=title, explanation=explanation), code
@@ -29,6 +45,12 @@ def error_page(code: int):
 def init_app(app: Flask) -> None:
     for code in MESSAGES:
         app.register_error_handler(code, lambda error, code=code: error_page(code))
+
+    @app.errorhandler(429)
+    def too_many(error):
+        if request.endpoint not in SIGN_IN_ENDPOINTS:
+            return error_page(429)
+        return render_template("auth/too_many_attempts.html", minutes=_minutes_until_reset()), 429
 
     @app.errorhandler(500)
     def internal_error(error):
@@ -40,8 +62,15 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def stale_form(error):
-        # The form was open a long time (or cookies were cleared). Offer what was typed back
-        # with a fresh token, instead of losing it.
+        from app.security import CROSS_SITE
+
+        if error.description == CROSS_SITE:
+            # Never offer another site's form back with a fresh token: that would do its work in one press.
+            log.warning("Refused a cross-site %s to %s from %s", request.method, request.path, request.headers.get("Origin"))
+            return render_template("errors/error.html", code=400, title="We did not do that",
+                                   explanation="That came from another website, not from a Kindred page, so we did not act on it. "
+                                               "If you meant to do it, go to the page on Kindred and try again there."), 400
+        # The token did not match: say why, then offer what was typed back with a fresh token.
         kept = [
             (name, value)
             for name, value in request.form.items(multi=True)
@@ -49,4 +78,16 @@ def init_app(app: Flask) -> None:
         ]
         # Shown back to the person: only what they typed, never the form's own hidden keys.
         written = [(name, value) for name, value in kept if value and name not in MACHINE_FIELDS]
-        return render_template("errors/resubmit.html", action=request.path, kept=kept, written=written), 400
+        return render_template("errors/resubmit.html", action=request.path, kept=kept, written=written, why=_csrf_reason(error.description)), 400
+
+
+def _csrf_reason(description: str) -> str:
+    """What really happened, in plain words (Flask-WTF's reasons, see flask_wtf.csrf.validate_csrf)."""
+    if "session token is missing" in description:
+        return ("Your browser did not send back the cookie that keeps you on Kindred. Cookies may be switched off, "
+                "or they were cleared, or you signed out in another window.")
+    if "expired" in description:
+        return "The page was open for a long time."
+    if "missing" in description:
+        return "The form arrived without the hidden code that shows it came from a Kindred page."
+    return "The page was out of date: you may have signed in or out in another window since it opened."

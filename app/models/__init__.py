@@ -1,6 +1,7 @@
 """All models, imported here so Alembic and the app see the whole schema."""
 from app.models.audit import AuditEntry  # noqa: F401
-from app.models.users import ApprovalStatus, EmailToken, Role, TokenPurpose, User  # noqa: F401
+from app.models.users import ApprovalStatus, EmailToken, Role, SignInSession, TokenPurpose, User  # noqa: F401
+from app.models.outbox import OutboxEmail  # noqa: F401
 from app.models.notifications import DigestRun, EmailState, Notification, NotificationPreference  # noqa: F401
 from app.models.profiles import (  # noqa: F401
     Block,

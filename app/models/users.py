@@ -101,8 +101,13 @@ class User(UserMixin, db.Model):
 
     tokens: Mapped[list[EmailToken]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
+    # The secret of the signed-in browser this request belongs to (services.accounts.begin_session);
+    # not a column: one member may be signed in on several browsers.
+    sign_in_key = None  # str, set per request; a plain attribute, not mapped
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_epoch}"
+        # A password change bumps the epoch (every session ends); signing out ends one session row.
+        return f"{self.id}:{self.session_epoch}:{self.sign_in_key or ''}"
 
     @property
     def role_label(self) -> str:
@@ -141,3 +146,17 @@ class EmailToken(db.Model):
     next_url: Mapped[str | None] = mapped_column(sa.String(500))
 
     user: Mapped[User] = relationship(back_populates="tokens")
+
+
+class SignInSession(db.Model):
+    """One signed-in browser. Its secret is in that browser's session and remember-me cookies
+    (only the SHA-256 is stored here); signing out ends the row, so a copied or saved cookie
+    signs nobody in afterwards."""
+
+    __tablename__ = "sign_in_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

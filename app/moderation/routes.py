@@ -23,7 +23,7 @@ from app.moderation.forms import (
     WatchedWordForm,
 )
 from app.permissions import can_moderate, is_admin, is_member
-from app.services import forums, moderation, watched_words
+from app.services import moderation, watched_words
 from app.services.errors import NotFound, ServiceError
 
 # What each action is called on buttons and pages: (page heading, button, needs a confirmation page).
@@ -85,31 +85,23 @@ def _case_or_404(case_id) -> Case:
 
 
 def _reportable(content_type, content_id):
-    """The content, if this member may see it (reporting must not reveal anything either)."""
+    """The content, if this member may see it on its own page (reporting must not reveal anything either)."""
     try:
-        if content_type == "post":
-            return forums.get_post(current_user, content_id)
-        if content_type == "thread":
-            return forums.get_thread(current_user, content_id)
         if content_type == "profile":
-            owner = db.session.get(User, content_id)
-            if owner is None or not permissions.can_view_profile(current_user, owner):
-                raise NotFound("")
-            from app.services.profiles import ensure_profile
-
-            profile = ensure_profile(owner)
-            db.session.commit()
-            return profile
-        if content_type == "meetup":
-            from app.services import meetups
-
-            meetup = moderation.load_content("meetup", content_id)
-            if not meetups.can_see(current_user, meetup):
-                raise NotFound("")
-            return meetup
-        return moderation.load_content(content_type, content_id)
+            _ensure_profile_row(content_id)
+        return moderation.content_for(current_user, content_type, content_id)
     except NotFound:
         abort(404)
+
+
+def _ensure_profile_row(user_id) -> None:
+    """A member who never wrote a profile has no row yet; reporting one needs it (for the case)."""
+    owner = db.session.get(User, user_id) if 0 < user_id < 2**62 else None
+    if owner is not None and owner.profile is None and permissions.can_view_profile(current_user, owner):
+        from app.services.profiles import ensure_profile
+
+        ensure_profile(owner)
+        db.session.commit()
 
 
 # ---- Reporting ---------------------------------------------------------------------------------------
@@ -248,7 +240,7 @@ def act(case_id, action):
         form.reason.label.text = "What the safeguarding leads need to know (only they read this)"
     if request.method == "GET":
         if action == "edit" and obj is not None:
-            form.new_text.data = kind.text(obj) if case.content_type != "meetup" else obj.description
+            form.new_text.data = kind.case_text(case, obj) if case.content_type != "meetup" else obj.description
     heading, button, needs_confirming = ACTIONS[action]
     until = None
     if action in ("silence", "suspend"):

@@ -9,7 +9,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app, url_for
 
 from app.extensions import db
-from app.models import ApprovalStatus, EmailToken, Role, TokenPurpose, User
+from app.models import ApprovalStatus, EmailToken, Role, SignInSession, TokenPurpose, User
 from app.models.types import utcnow
 from app.services import audit, email
 from app.services.errors import Invalid, NotAllowed, NotConfirmed
@@ -92,6 +92,70 @@ def _dummy_hash() -> str:
 def record_sign_in(user: User) -> None:
     user.last_sign_in_at = utcnow()
     db.session.commit()
+
+
+# ---- Sign-in sessions: each signed-in browser is a row, so signing out ends it on the server ----
+
+
+def _key_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def begin_session(user: User) -> str:
+    """A new signed-in browser: its secret goes into the login id (session and remember cookies)."""
+    secret = secrets.token_urlsafe(32)
+    db.session.add(SignInSession(user_id=user.id, key_hash=_key_hash(secret)))
+    user.last_sign_in_at = utcnow()
+    db.session.commit()
+    user.sign_in_key = secret
+    return secret
+
+
+def user_for_login_id(login_id: str) -> User | None:
+    """The member a login id "<user id>:<epoch>:<session secret>" belongs to, while that session
+    is live and the password has not changed since (one query, on every request)."""
+    try:
+        user_id, epoch, secret = login_id.split(":", 2)
+        user_id, epoch = int(user_id), int(epoch)
+    except (ValueError, AttributeError):
+        return None
+    if not secret or not 0 < user_id < 2**62:
+        return None
+    user = db.session.scalar(
+        sa.select(User).join(SignInSession, SignInSession.user_id == User.id)
+        .where(User.id == user_id, User.session_epoch == epoch, SignInSession.key_hash == _key_hash(secret),
+               SignInSession.ended_at.is_(None))
+    )
+    if user is not None:
+        user.sign_in_key = secret
+    return user
+
+
+def end_session(user: User) -> None:
+    """Sign this browser out on the server: its cookies, saved or copied, sign nobody in again."""
+    secret = getattr(user, "sign_in_key", None)
+    if secret:
+        db.session.execute(sa.update(SignInSession).where(
+            SignInSession.key_hash == _key_hash(secret), SignInSession.ended_at.is_(None)).values(ended_at=utcnow()))
+        db.session.commit()
+
+
+def end_other_sessions(user: User) -> int:
+    """"Sign out everywhere else": every other browser of this member. Returns how many ended."""
+    keep = _key_hash(getattr(user, "sign_in_key", None) or "")
+    result = db.session.execute(sa.update(SignInSession).where(
+        SignInSession.user_id == user.id, SignInSession.ended_at.is_(None), SignInSession.key_hash != keep,
+    ).values(ended_at=utcnow()))
+    db.session.commit()
+    return result.rowcount
+
+
+def other_session_count(user: User) -> int:
+    keep = _key_hash(getattr(user, "sign_in_key", None) or "")
+    return db.session.scalar(sa.select(sa.func.count(SignInSession.id)).where(
+        SignInSession.user_id == user.id, SignInSession.ended_at.is_(None), SignInSession.key_hash != keep,
+        SignInSession.created_at > utcnow() - current_app.config["PERMANENT_SESSION_LIFETIME"],
+    )) or 0
 
 
 def _new_token(user: User, purpose: TokenPurpose, minutes: int, next_url: str | None = None) -> str:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from app import formatting, permissions
 from app.extensions import db, socketio
+from app.cleaning import without_control_characters
 from app.models import ChatPreference, Message, MessageStatus, Room, RoomKind, RoomMember, RoomMute, User
 from app.models.types import utcnow
 from app.services import audit, notifications, watched_words
@@ -285,6 +286,16 @@ def messages_after(viewer, room: Room, after_id: int, limit: int = CATCH_UP_LIMI
     return list(db.session.scalars(query))
 
 
+def may_see_message(viewer, message: Message) -> bool:
+    """The rule of the room page for one message: see the room, and the message is one the room
+    shows this person (published; held ones to their author and moderators)."""
+    if not permissions.can_see_room(viewer, message.room):
+        return False
+    if message.status == MessageStatus.VISIBLE:
+        return True
+    return message.status == MessageStatus.HELD and (permissions.can_moderate(viewer) or message.author_id == viewer.id)
+
+
 def get_message(room: Room, message_id) -> Message:
     message = db.session.get(Message, message_id) if isinstance(message_id, int) else None
     if message is None or message.room_id != room.id:
@@ -401,7 +412,8 @@ def _duration(seconds: int) -> str:
 def clean_body(body) -> str:
     if not isinstance(body, str):
         raise Invalid("Write your message as text.", field="body")
-    body = body.replace("\r\n", "\n").strip()
+    # Socket.IO messages do not pass through the request hooks: the same cleaning as every form.
+    body = without_control_characters(body).replace("\r\n", "\n").strip()
     if not body:
         raise Invalid("Write a message before pressing Send message.", field="body")
     limit = current_app.config["CHAT_MESSAGE_MAX"]

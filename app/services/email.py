@@ -2,7 +2,10 @@
 
 Emails never slow a page: with REDIS_URL set they go on an RQ queue that `flask worker`
 delivers (with retries); without Redis (a laptop, the tests) they are sent in-process.
-A failed send is logged and never undoes the work that asked for it."""
+A failed send is logged and never undoes the work that asked for it. When Redis cannot be
+reached, the email is kept in the database (the email_outbox table) and handed to the queue
+once it is back: by `flask send-outbox` (cron, every minute), when the worker starts, and by
+the next email this process queues successfully."""
 import logging
 import smtplib
 import uuid
@@ -15,9 +18,11 @@ from email.policy import EmailPolicy
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import current_app, render_template
 
 from config import site_domain
+from app.models.types import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -107,21 +112,92 @@ def email_queue():
     from redis import Redis
     from rq import Queue
 
-    return Queue(QUEUE_NAME, connection=Redis.from_url(redis_url))
+    # Short timeouts: a Redis that is down must not hold a page up (the outbox keeps the email).
+    return Queue(QUEUE_NAME, connection=Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=2))
+
+
+def _enqueue(queue, raw: bytes) -> None:
+    from rq import Retry
+
+    queue.enqueue(deliver_raw, raw, retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS))
+
+
+# Set when this process kept an email in the outbox, so its next successful enqueue empties it.
+_outbox_waiting = False
 
 
 def send(message: EmailMessage) -> None:
+    global _outbox_waiting
     queue = email_queue()
     if queue is not None:
-        from rq import Retry
-
-        queue.enqueue(deliver_raw, bytes(message), retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS))
+        try:
+            _enqueue(queue, bytes(message))
+        except Exception as error:  # noqa: BLE001 - Redis down or unreachable: keep it, never lose it
+            keep_in_outbox(message, error)
+            return
         log.info("Queued email %r to %s", message["Subject"], message["To"])
+        if _outbox_waiting:
+            _outbox_waiting = False
+            send_outbox()
         return
     try:
         deliver(message)
     except Exception:  # noqa: BLE001 - the page (and any in-app notice) must not fail because mail did
         log.exception("Could not send email %r to %s", message["Subject"], message["To"])
+
+
+def keep_in_outbox(message: EmailMessage, error: Exception) -> None:
+    """Store the email in the database on a connection of its own (this is often called after
+    the page's own commit, where the page's session cannot write)."""
+    global _outbox_waiting
+    from app.extensions import db
+    from app.models import OutboxEmail
+
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(sa.insert(OutboxEmail).values(
+                raw=bytes(message), recipient=str(message["To"])[:320], subject=str(message["Subject"])[:300],
+                created_at=utcnow(), attempts=1, last_error=f"{type(error).__name__}: {error}"[:500],
+            ))
+    except Exception:  # noqa: BLE001 - nowhere left to keep it: say so loudly
+        log.exception("Could not queue or keep email %r to %s", message["Subject"], message["To"])
+        return
+    _outbox_waiting = True
+    log.warning("The email queue is unreachable (%s): kept email %r to %s in the outbox", error, message["Subject"], message["To"])
+
+
+def send_outbox(limit: int = 500) -> tuple[int, int]:
+    """Hand the kept emails to the queue (or deliver them here without Redis), oldest first.
+    Stops at the first failure (the queue is still down) and keeps the rest. Returns (sent, left)."""
+    from app.extensions import db
+    from app.models import OutboxEmail
+
+    queue = email_queue()
+    sent = 0
+    with db.engine.connect() as connection:
+        rows = connection.execute(
+            sa.select(OutboxEmail.id, OutboxEmail.raw).where(OutboxEmail.sent_at.is_(None)).order_by(OutboxEmail.id).limit(limit)
+        ).all()
+    for row_id, raw in rows:
+        try:
+            if queue is not None:
+                _enqueue(queue, raw)
+            else:
+                deliver_raw(raw)
+        except Exception as error:  # noqa: BLE001
+            with db.engine.begin() as connection:
+                connection.execute(sa.update(OutboxEmail).where(OutboxEmail.id == row_id).values(
+                    attempts=OutboxEmail.attempts + 1, last_error=f"{type(error).__name__}: {error}"[:500]))
+            log.warning("The outbox could not hand on email %s yet: %s", row_id, error)
+            break
+        with db.engine.begin() as connection:
+            connection.execute(sa.update(OutboxEmail).where(OutboxEmail.id == row_id).values(sent_at=utcnow()))
+        sent += 1
+    with db.engine.connect() as connection:
+        left = connection.execute(sa.select(sa.func.count(OutboxEmail.id)).where(OutboxEmail.sent_at.is_(None))).scalar_one()
+    if sent:
+        log.info("Handed %s kept email(s) from the outbox to the queue; %s still waiting", sent, left)
+    return sent, left
 
 
 def send_template(to: str, subject: str, template: str, **context) -> EmailMessage:

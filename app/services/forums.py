@@ -111,6 +111,16 @@ def may_see_thread(viewer, thread: Thread) -> bool:
     return not thread.is_hidden or can_moderate(viewer) or (is_member(viewer) and thread.author_id == viewer.id)
 
 
+def may_read_thread(viewer, thread: Thread) -> bool:
+    """The rule of the thread page (get_thread), for pages that show a thread found another way."""
+    return can_read_category(viewer, thread.category) and not thread.is_deleted and may_see_thread(viewer, thread)
+
+
+def may_read_post(viewer, post: Post) -> bool:
+    """The rule of a post on its thread page (get_post): anything else that shows a post asks this."""
+    return may_read_thread(viewer, post.thread) and may_see_post(viewer, post)
+
+
 def collapsed_author_ids(viewer) -> frozenset[int]:
     """Authors whose posts are collapsed for this reader: the members they have blocked or muted."""
     if not is_member(viewer):
@@ -129,12 +139,29 @@ def readable_category_ids(viewer) -> list[int]:
     return [category.id for category in all_categories() if can_read_category(viewer, category)]
 
 
-def list_categories(viewer) -> list[Category]:
-    """The categories this person may read, each with its latest thread, in one query."""
-    categories = db.session.scalars(
-        sa.select(Category).options(joinedload(Category.last_thread)).order_by(Category.position, Category.name)
-    ).unique()
-    return [category for category in categories if can_read_category(viewer, category)]
+@dataclass
+class CategoryRow:
+    category: Category
+    latest: "Thread | None"  # the thread with the newest published post, never a hidden or held one
+
+
+def list_categories(viewer) -> list[CategoryRow]:
+    """The categories this person may read, each with its latest public thread, in two queries.
+    The latest line is worked out from the threads themselves (not the category's stored
+    last_thread), so a thread that moderators hid or that waits for approval never shows there."""
+    categories = [category for category in all_categories() if can_read_category(viewer, category)]
+    newest = (
+        sa.select(Thread.id, sa.func.row_number().over(
+            partition_by=Thread.category_id, order_by=(Thread.last_post_at.desc(), Thread.id.desc())).label("rank"))
+        .where(Thread.category_id.in_([c.id for c in categories] or [0]),
+               Thread.is_hidden.is_(False), Thread.is_deleted.is_(False), Thread.post_count > 0)
+        .subquery()
+    )
+    latest = {
+        thread.category_id: thread
+        for thread in db.session.scalars(sa.select(Thread).join(newest, newest.c.id == Thread.id).where(newest.c.rank == 1))
+    }
+    return [CategoryRow(category, latest.get(category.id)) for category in categories]
 
 
 def get_category(viewer, slug: str) -> Category:

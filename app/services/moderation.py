@@ -78,6 +78,20 @@ class ContentKind:
     # What sits either side of it (the thread around a post, the room around a message), whatever
     # their status; None where the content stands alone.
     around: Callable[[Any], list] | None = None
+    # The rule of the content's own page: may this person (member or visitor) see it there?
+    # Every other page that shows it (report, case, appeal) asks this same question.
+    visible_to: Callable[[Any, Any], bool] = lambda viewer, obj: False
+    # What this person may read of it, where that depends on who they are (profile fields);
+    # None means everyone who may see it sees all of `text`.
+    text_for: Callable[[Any, Any], str] | None = None
+    # What moderators read on its case, where that depends on who reported it (profile fields).
+    text_for_case: Callable[[Any, Any], str] | None = None
+
+    def shown_text(self, viewer, obj) -> str:
+        return self.text_for(viewer, obj) if self.text_for else self.text(obj)
+
+    def case_text(self, case, obj) -> str:
+        return self.text_for_case(case, obj) if self.text_for_case else self.text(obj)
 
 
 CONTENT_KINDS: dict[str, ContentKind] = {}
@@ -95,8 +109,19 @@ def kind_of(content_type: str) -> ContentKind:
 
 
 def load_content(content_type: str, content_id: int):
-    obj = kind_of(content_type).load(content_id)
+    """The content whoever asks: for moderators' own pages (cases), never for a member's page."""
+    obj = kind_of(content_type).load(content_id) if isinstance(content_id, int) else None
     if obj is None:
+        raise NotFound("We cannot find that. It may have been deleted.")
+    return obj
+
+
+def content_for(viewer, content_type: str, content_id: int):
+    """The content if `viewer` may see it on its own page, else NotFound with the same words as
+    missing content, so nothing (not even that it exists) leaks through a report page."""
+    kind = kind_of(content_type)
+    obj = kind.load(content_id) if isinstance(content_id, int) and 0 < content_id < 2**62 else None
+    if obj is None or not kind.visible_to(viewer, obj):
         raise NotFound("We cannot find that. It may have been deleted.")
     return obj
 
@@ -149,6 +174,7 @@ register(ContentKind(
     delete=lambda p, m: _forums().set_post_status(p, PostStatus.DELETED, None, actor=m),
     edit=_edit_post, is_hidden=lambda p: p.status != PostStatus.VISIBLE, template="moderation/content/_post.html",
     describe=lambda p: f"Post {p.number} in “{p.thread.title}”", around=_posts_around,
+    visible_to=lambda viewer, p: _forums().may_read_post(viewer, p),
 ))
 
 
@@ -175,6 +201,7 @@ register(ContentKind(
     delete=lambda t, m: _forums().set_post_status(_first_post(t), PostStatus.DELETED, None, actor=m),
     edit=_edit_thread, is_hidden=lambda t: t.is_hidden or t.is_deleted, template="moderation/content/_thread.html",
     describe=lambda t: f"The thread “{t.title}”",
+    visible_to=lambda viewer, t: _forums().may_read_thread(viewer, t),
 ))
 
 
@@ -191,6 +218,37 @@ def _profile_text(profile):
     from app.models.profiles import FIELD_LABELS
 
     return "\n".join(f"{FIELD_LABELS[name]}: {getattr(profile, name)}" for name in PROFILE_TEXT_FIELDS if getattr(profile, name))
+
+
+def _profile_visible_to(viewer, profile) -> bool:
+    from app.permissions import can_view_profile
+
+    return profile.user is not None and can_view_profile(viewer, profile.user)
+
+
+def _profile_text_for(viewer, profile) -> str:
+    """Only the fields the profile page shows this person (services.profiles.view decides)."""
+    from app.services.profiles import view
+
+    shown = view(viewer, profile.user)
+    return "\n".join(f"{item.label}: {item.value}" for item in shown.fields if item.name in PROFILE_TEXT_FIELDS and item.value)
+
+
+def _profile_text_for_case(case, profile) -> str:
+    """Moderators count as members (permissions.audience): they read the fields members see, and a
+    field kept for connections only when a connection reported it, because that reporter shared it.
+    A field the owner kept for themself never reaches staff."""
+    from app import permissions
+    from app.models.profiles import FIELD_LABELS
+
+    level = permissions.MEMBER
+    for row in case.reports:
+        if row.reporter is not None:
+            level = max(level, min(permissions.audience(row.reporter, profile.user), permissions.CONNECTION))
+    return "\n".join(
+        f"{FIELD_LABELS[name]}: {getattr(profile, name)}" for name in PROFILE_TEXT_FIELDS
+        if getattr(profile, name) and permissions.visible_at(profile.visibility_of(name), level)
+    )
 
 
 def _set_profile_status(profile, status, note=None):
@@ -215,10 +273,18 @@ register(ContentKind(
     restore=lambda p, m: _set_profile_status(p, "visible"),
     delete=_delete_profile_text, edit=_edit_profile, is_hidden=lambda p: p.text_status not in (None, "visible"),
     template="moderation/content/_profile.html", describe=lambda p: f"The profile of {p.user.display_name}",
+    visible_to=lambda viewer, p: _profile_visible_to(viewer, p), text_for=lambda viewer, p: _profile_text_for(viewer, p),
+    text_for_case=lambda case, p: _profile_text_for_case(case, p),
 ))
 
 
 # Meet-ups --------------------------------------------------------------------------------------------
+
+
+def _meetup_visible_to(viewer, meetup) -> bool:
+    from app.services import meetups
+
+    return meetups.can_see(viewer, meetup)
 
 
 def _hide_meetup(meetup, reason, moderator):
@@ -250,6 +316,7 @@ register(ContentKind(
     hide=_hide_meetup, restore=_restore_meetup, delete=lambda m, mod: _hide_meetup(m, "Removed by a volunteer", mod),
     edit=_edit_meetup, is_hidden=lambda m: m.status != MeetupStatus.PUBLISHED and m.status != MeetupStatus.CANCELLED,
     template="moderation/content/_meetup.html", describe=lambda m: f"The meet-up “{m.title}”",
+    visible_to=lambda viewer, m: _meetup_visible_to(viewer, m),
 ))
 
 
@@ -289,6 +356,12 @@ def _messages_around(message) -> list:
     return [*reversed(before), message, *after]
 
 
+def _chat_message_visible_to(viewer, message) -> bool:
+    from app.services import chat
+
+    return chat.may_see_message(viewer, message)
+
+
 def _edit_chat_message(message, new_text, moderator, note):
     new_text = (new_text or "").strip()
     if not new_text:
@@ -311,6 +384,7 @@ register(ContentKind(
     edit=_edit_chat_message, is_hidden=lambda m: m.status.value in ("hidden", "held"),
     template="moderation/content/_chat_message.html",
     describe=lambda m: f"A chat message in “{m.room.name or 'a private conversation'}”", around=_messages_around,
+    visible_to=lambda viewer, m: _chat_message_visible_to(viewer, m),
 ))
 
 
@@ -463,7 +537,7 @@ def report(reporter, content_type: str, content_id: int, reason, words: str = ""
     if len(words) > MAX_REASON:
         raise Invalid(f"Please keep it to {MAX_REASON:,} characters or fewer.", field="words")
     kind = kind_of(content_type)
-    obj = load_content(content_type, content_id)
+    obj = content_for(reporter, content_type, content_id)
     author_id = kind.author_id(obj)
     if author_id == reporter.id:
         raise NotAllowed("This is your own. If you want it gone, you can delete it yourself.")
@@ -480,16 +554,92 @@ def report(reporter, content_type: str, content_id: int, reason, words: str = ""
             db.session.add(row)
     except IntegrityError:  # the same member pressing twice at once
         return db.session.scalar(sa.select(Report).where(Report.case_id == case.id, Report.reporter_id == reporter.id))
-    reporters = db.session.scalar(
-        sa.select(sa.func.count(sa.distinct(Report.reporter_id))).where(Report.case_id == case.id, Report.reporter_id.is_not(None))
-    )
-    if reporters >= current_app.config.get("MODERATION_HIDE_AFTER_REPORTS", 3) and not kind.is_hidden(obj):
-        kind.hide(obj, "Hidden while a volunteer looks at reports about it.", None)
-        case.hidden_by_reports = True
+    _hide_if_reports_weigh_enough(case, kind, content_type, obj)
     db.session.commit()
     if reason == ReportReason.SAFETY:
         send_safety_alerts(content_type, case.content_id)
     return row
+
+
+# ---- What reports do on their own (before a volunteer decides) ----------------------------------------
+#
+# Every report opens (or joins) a case in the review queue; a safety report goes to the top and emails
+# the safeguarding leads at once. Hiding something before a volunteer looks is decided by the weight of
+# the reporters, like Discourse's flag scores (1 + trust level + how often their flags were agreed with),
+# so that a handful of brand-new accounts cannot hide what they dislike:
+#   - a member who joined less than a week ago, or has no published post: 0 (their report still reaches
+#     the queue, it just cannot hide anything by itself);
+#   - a member of a week or more with a published post: 1; after 30 days and 10 published posts: 1.5;
+#     a verified partner organisation: 1.5; a volunteer moderator or admin: enough on their own;
+#   - plus 0.25 for each earlier report of theirs a volunteer agreed with (up to +1), minus 0.5 for each
+#     one dismissed (never below 0).
+# With the default MODERATION_HIDE_SCORE of 3: one or two reports from established members leave the
+# content visible to everyone while it waits in the queue; a third hides it until a volunteer decides.
+# A first post that other people have replied to is never hidden this way (it would hide their
+# replies too): the case says so and a volunteer decides.
+
+NEW_MEMBER_DAYS = 7
+TRUSTED_DAYS, TRUSTED_POSTS = 30, 10
+UPHELD = (Outcome.HIDE, Outcome.DELETE, Outcome.EDIT, Outcome.WARN, Outcome.SILENCE, Outcome.SUSPEND)
+
+
+def reporter_weight(reporter: User) -> float:
+    """How much one member's report counts towards hiding something before a volunteer looks."""
+    from app.permissions import is_verified_partner
+
+    threshold = current_app.config.get("MODERATION_HIDE_SCORE", 3.0)
+    if can_moderate(reporter):
+        return threshold
+    now = utcnow()
+    published = _forums().approved_post_count(reporter)
+    if now - reporter.created_at < timedelta(days=NEW_MEMBER_DAYS) or (published == 0 and not is_verified_partner(reporter)):
+        return 0.0
+    weight = 1.5 if is_verified_partner(reporter) else 1.0
+    if now - reporter.created_at >= timedelta(days=TRUSTED_DAYS) and published >= TRUSTED_POSTS:
+        weight = 1.5
+    earlier = dict(db.session.execute(
+        sa.select(Case.outcome, sa.func.count(Report.id)).join(Case, Case.id == Report.case_id)
+        .where(Report.reporter_id == reporter.id, Case.status == CaseStatus.RESOLVED)
+        .group_by(Case.outcome)
+    ).all())
+    agreed = sum(count for outcome, count in earlier.items() if outcome in UPHELD)
+    dismissed = earlier.get(Outcome.DISMISS, 0)
+    return max(0.0, weight + min(1.0, 0.25 * agreed) - 0.5 * dismissed)
+
+
+def report_score(case: Case) -> float:
+    reporters = db.session.scalars(
+        sa.select(User).join(Report, Report.reporter_id == User.id).where(Report.case_id == case.id).distinct()
+    ).all()
+    return sum(reporter_weight(reporter) for reporter in reporters)
+
+
+def _replies_from_others(content_type: str, obj) -> bool:
+    """Is this the first post of a thread (or the thread) that other people have replied to?"""
+    if content_type == "thread":
+        thread = obj
+    elif content_type == "post" and obj.number == 1:
+        thread = obj.thread
+    else:
+        return False
+    return db.session.scalar(sa.select(sa.func.count(Post.id)).where(
+        Post.thread_id == thread.id, Post.number > 1, Post.status == PostStatus.VISIBLE,
+        sa.or_(Post.author_id.is_(None), Post.author_id != thread.author_id),
+    )) > 0
+
+
+REPLIES_KEPT = "Reports reached the level to hide it, but other people have replied in the thread, so it stays until a volunteer decides"
+
+
+def _hide_if_reports_weigh_enough(case: Case, kind: ContentKind, content_type: str, obj) -> None:
+    if kind.is_hidden(obj) or report_score(case) < current_app.config.get("MODERATION_HIDE_SCORE", 3.0):
+        return
+    if _replies_from_others(content_type, obj):
+        if REPLIES_KEPT not in case.summary:
+            case.summary = f"{case.summary}; {REPLIES_KEPT}" if case.summary else REPLIES_KEPT
+        return
+    kind.hide(obj, "Hidden while a volunteer looks at reports about it.", None)
+    case.hidden_by_reports = True
 
 
 def admins() -> list[User]:

@@ -6,6 +6,7 @@ from app.display import COOKIE_MAX_AGE, COOKIE_NAME, Display
 from app.forms import add_service_error
 from app.services import accounts
 from app.services.errors import ServiceError
+from app.auth.forms import ConfirmForm
 from app.settings import bp
 from app.settings.forms import ChangeEmailForm, ChangePasswordForm, DisplayForm, ListeningForm
 
@@ -13,7 +14,17 @@ from app.settings.forms import ChangeEmailForm, ChangePasswordForm, DisplayForm,
 @bp.route("")
 @login_required
 def index():
-    return render_template("settings/index.html")
+    return render_template("settings/index.html", other_sessions=accounts.other_session_count(current_user), form=ConfirmForm())
+
+
+@bp.route("/sign-out-everywhere-else", methods=["POST"])
+@login_required
+def sign_out_elsewhere():
+    if ConfirmForm().validate_on_submit():
+        ended = accounts.end_other_sessions(current_user)
+        flash("You are signed out on every other computer, phone and tablet. You are still signed in here."
+              if ended else "You were not signed in anywhere else. You are still signed in here.", "success")
+    return redirect(url_for("settings.index"))
 
 
 @bp.route("/display", methods=["GET", "POST"])

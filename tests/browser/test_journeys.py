@@ -167,3 +167,27 @@ def test_script_typed_into_forms_never_runs(context_factory, site, payload):
 
     assert page.locator("main img, header img, main svg, header svg, main script").count() == 0
     assert dialogs == [], f"typed script ran: {dialogs}"
+
+
+def test_bob_signs_out_from_the_header_of_any_page_and_the_saved_cookies_sign_nobody_in(context_factory, site):
+    """Shared computers (issue 11): one press of the header's Sign out, with the keyboard and no
+    JavaScript, ends the session on the server; cookies copied before it no longer sign in."""
+    from tests.browser.support import sign_in_with_form
+
+    context = context_factory(java_script_enabled=False)
+    page = context.new_page()
+    sign_in_with_form(page, "bob@example.org")
+    page.goto("/forums")
+    expect_signed_in(page, "Bob Morgan")
+    saved = context.cookies()
+    page.locator("header.site-header").get_by_role("button", name="Sign out").press("Enter")
+    page.wait_for_load_state()
+    expect(page.get_by_role("status")).to_contain_text("You have signed out")
+    expect(page.locator("header.site-header")).not_to_contain_text("Signed in as")
+
+    replay = context_factory(java_script_enabled=False)
+    replay.add_cookies(saved)
+    again = replay.new_page()
+    again.goto("/settings")
+    expect(again.get_by_role("heading", level=1)).to_have_text("Sign in")
+    expect(again.locator("header.site-header")).not_to_contain_text("Signed in as")

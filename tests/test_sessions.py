@@ -1,0 +1,79 @@
+"""Signing out ends the session on the server (issue 11): shared computers in libraries, care homes
+and day centres are common, and a saved or copied cookie must sign nobody in afterwards."""
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import SignInSession
+from tests.helpers import page_text, sign_in
+
+SESSION, REMEMBER = "kindred_session", "remember_token"
+
+
+def _saved_cookies(client) -> dict:
+    return {name: client.get_cookie(name).value for name in (SESSION, REMEMBER) if client.get_cookie(name) is not None}
+
+
+def _browser_with(app, cookies: dict):
+    browser = app.test_client()
+    for name, value in cookies.items():
+        browser.set_cookie(name, value, domain="localhost")
+    return browser
+
+
+def _who(browser) -> str:
+    return page_text(browser.get("/settings", follow_redirects=True))
+
+
+def test_a_saved_session_cookie_signs_nobody_in_after_alice_signs_out(app, client, alice):
+    sign_in(client, alice)
+    saved = _saved_cookies(client)
+    assert set(saved) == {SESSION, REMEMBER}
+    assert "Signed in as Alice Morgan" in _who(_browser_with(app, saved))  # the copy works while she is signed in
+
+    client.post("/sign-out", data={})
+    for replayed in ({SESSION: saved[SESSION]}, {REMEMBER: saved[REMEMBER]}, saved):
+        page = _who(_browser_with(app, replayed))
+        assert "Signed in as Alice Morgan" not in page
+        assert "Please sign in to see that page." in page
+    assert db.session.scalar(sa.select(SignInSession.ended_at).where(SignInSession.user_id == alice.id)) is not None
+
+
+def test_the_remember_cookie_alone_signs_alice_in_until_she_signs_out(app, client, alice):
+    sign_in(client, alice)
+    remembered = {REMEMBER: _saved_cookies(client)[REMEMBER]}
+    assert "Signed in as Alice Morgan" in _who(_browser_with(app, remembered))
+    client.post("/sign-out", data={})
+    assert "Signed in as Alice Morgan" not in _who(_browser_with(app, remembered))
+
+
+def test_bob_signs_out_everywhere_else_from_his_settings(app, client_for, bob):
+    library, home = client_for(bob), client_for(bob)
+    settings = page_text(home.get("/settings"))
+    assert "You are also signed in on 1 other computer, phone or tablet." in settings
+    library_cookies = _saved_cookies(library)
+
+    done = page_text(home.post("/settings/sign-out-everywhere-else", data={}, follow_redirects=True))
+    assert "You are signed out on every other computer, phone and tablet. You are still signed in here." in done
+    assert "You are signed in only here." in done
+    assert "Signed in as Bob Morgan" not in _who(library)
+    assert "Signed in as Bob Morgan" not in _who(_browser_with(app, {REMEMBER: library_cookies[REMEMBER]}))
+    assert "Signed in as Bob Morgan" in _who(home)
+
+
+def test_every_page_offers_a_sign_out_button_to_a_signed_in_member(client, client_for, alice):
+    for path in ("/", "/forums", "/meetups", "/settings/display"):
+        assert 'action="/sign-out"' not in client.get(path).get_data(as_text=True)
+    browser = client_for(alice)
+    for path in ("/", "/forums", "/meetups", "/settings/display", "/chat"):
+        html = browser.get(path).get_data(as_text=True)
+        assert 'action="/sign-out"' in html and ">Sign out</button>" in html, path
+    page = page_text(browser.post("/sign-out", data={}, follow_redirects=True))
+    assert "You have signed out. Come back any time." in page and "Signed in as" not in page
+
+
+def test_a_login_id_from_before_sessions_were_kept_signs_nobody_in(app, alice):
+    from app.services.accounts import user_for_login_id
+
+    assert user_for_login_id(f"{alice.id}:0") is None
+    assert user_for_login_id(f"{alice.id}:0:") is None
+    assert user_for_login_id("not:an:id") is None
