@@ -28,11 +28,12 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     _register_blueprints(app)
     _register_request_hooks(app)
 
-    from app import cli, errors, templating
+    from app import cli, errors, safety_cli, templating
 
     templating.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    safety_cli.init_app(app)
     return app
 
 

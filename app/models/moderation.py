@@ -49,7 +49,8 @@ class CaseStatus(str, enum.Enum):
 
 
 class Urgency(str, enum.Enum):
-    SAFETY = "safety"
+    SAFETY = "safety"  # someone may be at risk: the safeguarding leads, within 2 hours
+    URGENT = "urgent"  # a likely scam, held: ahead of ordinary reports
     NORMAL = "normal"
 
 
