@@ -69,16 +69,19 @@ def fold(text: str) -> str:
     return text.lower().replace("’", "'").replace("‘", "'")
 
 
-def spoken_numbers(folded: str) -> list[str]:
-    """Runs of digits written in words or spaced out: "oh seven seven double oh nine ..." -> "07700 9..."."""
+def spoken_numbers(folded: str) -> list[tuple[int, str]]:
+    """Runs of digits written in words or spaced out, with where they start:
+    "oh seven seven double oh nine ..." -> (n, "077009...")."""
     runs, current = [], []
-    repeat = 1
+    repeat, start = 1, 0
     for match in _TOKEN.finditer(folded):
         token = match.group(0)
         if token in _REPEAT_WORDS:
             repeat = _REPEAT_WORDS[token]
             continue
         if token in _DIGIT_WORDS or token.isdigit() or (token == "+" and not current):
+            if not current:
+                start = match.start()
             value = "+" if token == "+" else _DIGIT_WORDS.get(token, token)
             current.append(value * repeat if value != "+" else value)
             repeat = 1
@@ -86,12 +89,11 @@ def spoken_numbers(folded: str) -> list[str]:
         if token in ("and", "then", "dash"):
             continue
         if current:
-            runs.append("".join(current))
+            runs.append((start, "".join(current)))
         current, repeat = [], 1
     if current:
-        runs.append("".join(current))
-    # Only runs that mix words, or many short pieces, are new: ordinary numbers are found anyway.
-    return [run for run in runs if len(run.lstrip("+")) >= 9]
+        runs.append((start, "".join(current)))
+    return [(start, run) for start, run in runs if len(run.lstrip("+")) >= 9]
 
 
 # ---- The detectors ------------------------------------------------------------------------------
@@ -135,13 +137,13 @@ def _phone_numbers(text: str, folded: str, allowed: frozenset[str]) -> list[str]
         if not _plausible(number, key):
             continue
         found.append(match.raw_string)
-    for run in spoken_numbers(folded):
+    for start, run in spoken_numbers(folded):
         try:
             number = phonenumbers.parse(run, REGION)
         except phonenumbers.NumberParseException:
             continue
         key = "0" + str(number.national_number) if number.country_code == 44 else number_key(run)
-        if key in known or key in {number_key(item) for item in found}:
+        if key in known or key in {number_key(item) for item in found} or _is_public_line(key, folded[:start]):
             continue
         if _plausible(number, key):
             found.append(run)
