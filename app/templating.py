@@ -23,6 +23,9 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.globals.update(permissions.ALL)
     app.jinja_env.globals["field_aria"] = field_aria
+    from app.services import safety
+
+    app.jinja_env.globals.update(support_lines=safety.SUPPORT_LINES, support_intro=safety.SUPPORT_INTRO)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
@@ -52,6 +55,13 @@ def _in_section(endpoint: str) -> bool:
     # "Forums" stays marked while reading a thread inside the forums blueprint.
     section = endpoint.split(".")[0]
     return endpoint != "main.home" and endpoint != "main.help" and (request.blueprint or "") == section
+
+
+def flash_support() -> None:
+    """After words of crisis: the support lines at the top of the next page, focused and announced."""
+    from flask import flash
+
+    flash("support", "support")
 
 
 def field_aria(described_by: str, errors) -> dict:

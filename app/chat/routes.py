@@ -13,6 +13,7 @@ from app.forms import add_service_error
 from app.models import Message, MessageStatus, User
 from app.services import chat
 from app.services.errors import Conflict, NotAllowed, NotFound, ServiceError
+from app.templating import flash_support
 
 
 def _room_or_abort(room_id: int):
@@ -102,7 +103,10 @@ def send(room_id: int):
         except ServiceError as error:
             add_service_error(form, error)
         else:
-            if getattr(message, "notice", ""):
+            if getattr(message, "support", False):
+                flash_support()
+                flash("Your message is sent." if message.status != MessageStatus.HELD else message.notice, "info")
+            elif getattr(message, "notice", ""):
                 flash(message.notice, "info")
             elif message.status == MessageStatus.HELD:
                 flash("Your message is saved. It has a link, so a volunteer will check it soon before others see it.", "info")

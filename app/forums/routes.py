@@ -19,7 +19,8 @@ from app.forums.forms import WRITING_HINT, CategoryForm, ConfirmForm, EditForm, 
 from app.models import Category, ReactionKind
 from app import text
 from app.permissions import can_delete_post, can_edit_post, can_moderate, can_reply, can_see_revisions, can_start_thread, is_member
-from app.services import forums, search as search_service, watched_words
+from app.services import forums, search as search_service
+from app.templating import flash_support
 from app.services.errors import NotFound, ServiceError
 
 UNSENT_COOKIE = "kindred_unsent"
@@ -131,17 +132,18 @@ def _told_about_moderation(post) -> bool:
     after words of crisis. Returns True when something was said."""
     if post is None:
         return False
-    verdict = getattr(post, "moderation_verdict", None)
+    screened = getattr(post, "screened", None)
+    if screened is None:
+        return False
     told = False
-    if getattr(post, "moderation_held", False):
-        words = " ".join(verdict.messages) if verdict is not None and verdict.messages else ""
-        flash(f"Thank you. A volunteer will check this soon, then everyone can see it. {words}".strip(), "info")
+    if screened.support:
+        flash_support()
         told = True
-    if verdict is not None and verdict.safety:
-        if not told:
-            flash("Your post is published.", "success")
-        flash(watched_words.support_sentence(), "info")
+    if screened.held:
+        flash(f"Thank you. A volunteer will check this soon, then everyone can see it. {screened.tell()}".strip(), "info")
         told = True
+    elif told:
+        flash("Your post is published.", "success")
     return told
 
 

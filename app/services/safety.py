@@ -127,6 +127,7 @@ class Screened:
     reasons: list[str] = field(default_factory=list)  # for moderators: why
     messages: list[str] = field(default_factory=list)  # for the writer
     held_because: str = ""  # the case summary when held
+    held_for_safety: bool = False  # held for what it says (not only for who wrote it)
     by_kind: dict[str, list[str]] = field(default_factory=dict)
 
     @property
@@ -182,6 +183,7 @@ def judge(detection: Detection, place: str, *, approval: str | None = None) -> S
         why.append("Watched words: " + ", ".join(detection.held_by))
         result.reasons.append("watched words: " + ", ".join(detection.held_by))
         result.messages.extend(detection.messages)
+    result.held_for_safety = bool(why)
     if approval:
         why.append(approval)
     if why:
