@@ -56,6 +56,7 @@ from app.models.moderation import (  # noqa: F401
     Report,
     ReportReason,
     Sanction,
+    SafetyDecision,
     SanctionKind,
     Urgency,
     WatchedAction,

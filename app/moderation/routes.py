@@ -23,7 +23,8 @@ from app.moderation.forms import (
     WatchedWordForm,
 )
 from app.permissions import can_moderate, is_admin, is_member
-from app.services import forums, moderation, watched_words
+from app.services import forums, moderation, safety, watched_words
+from app.templating import flash_support
 from app.services.errors import NotFound, ServiceError
 
 # What each action is called on buttons and pages: (page heading, button, needs a confirmation page).
@@ -126,10 +127,12 @@ def report(content_type, content_id):
     form = ReportForm()
     if form.validate_on_submit():
         try:
-            moderation.report(current_user, content_type, content_id, form.reason.data, form.words.data)
+            row = moderation.report(current_user, content_type, content_id, form.reason.data, form.words.data)
         except ServiceError as error:
             add_service_error(form, error)
         else:
+            if getattr(row, "support", False):
+                flash_support()
             return redirect(url_for("moderation.reported", safety="yes" if form.reason.data == ReportReason.SAFETY.value else None))
     return render_template("moderation/report.html", form=form, obj=obj, kind=kind, content_type=content_type,
                            back_url=kind.url(obj))
@@ -166,10 +169,12 @@ def appeal(case_id):
     form = AppealForm()
     if form.validate_on_submit():
         try:
-            moderation.appeal(current_user, case, form.words.data)
+            row = moderation.appeal(current_user, case, form.words.data)
         except ServiceError as error:
             add_service_error(form, error)
         else:
+            if getattr(row, "support", False):
+                flash_support()
             flash("Thank you. A different volunteer will look at your appeal and we will let you know what they decide.", "success")
             return redirect(url_for("moderation.history"))
     kind = moderation.CONTENT_KINDS.get(case.content_type)

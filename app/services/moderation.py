@@ -468,7 +468,11 @@ def report(reporter, content_type: str, content_id: int, reason, words: str = ""
     author_id = kind.author_id(obj)
     if author_id == reporter.id:
         raise NotAllowed("This is your own. If you want it gone, you can delete it yourself.")
-    urgency = Urgency.SAFETY if reason == ReportReason.SAFETY else Urgency.NORMAL
+    from app.services import safety
+
+    # Words of crisis in the reporter's own words: they see the support lines and it is a safety case.
+    worried = bool(words) and safety.screen(reporter, words, "report").support
+    urgency = Urgency.SAFETY if reason == ReportReason.SAFETY or worried else Urgency.NORMAL
     case = _open_case(content_type, obj, author_id=author_id, urgency=urgency, summary="Reported by members")
     db.session.flush()
     existing = db.session.scalar(sa.select(Report).where(Report.case_id == case.id, Report.reporter_id == reporter.id))
@@ -488,8 +492,9 @@ def report(reporter, content_type: str, content_id: int, reason, words: str = ""
         kind.hide(obj, "Hidden while a volunteer looks at reports about it.", None)
         case.hidden_by_reports = True
     db.session.commit()
-    if reason == ReportReason.SAFETY:
+    if reason == ReportReason.SAFETY or worried:
         send_safety_alerts(content_type, case.content_id)
+    row.support = worried
     return row
 
 
@@ -706,6 +711,10 @@ def act(moderator, case: Case, outcome, reason: str, *, days: int | None = None,
         db.session.rollback()
         raise Conflict(_handled_sentence(case))
     db.session.refresh(case)
+    if obj is not None:
+        from app.services import safety_feedback
+
+        safety_feedback.keep_decision(case, kind.text(obj), moderator)  # before _apply changes the text
     _apply(outcome, kind, obj, case, moderator, reason, new_text, also_hide)
     if outcome in (Outcome.WARN, Outcome.SILENCE, Outcome.SUSPEND):
         sanction_kind = {Outcome.WARN: SanctionKind.WARNING, Outcome.SILENCE: SanctionKind.SILENCE, Outcome.SUSPEND: SanctionKind.SUSPEND}[outcome]
@@ -828,7 +837,12 @@ def appeal(member, case: Case, words: str) -> Appeal:
         raise Invalid("Tell us why you think the decision was wrong.", field="words")
     if len(words) > MAX_REASON:
         raise Invalid(f"Please keep it to {MAX_REASON:,} characters or fewer.", field="words")
+    from app.services import safety
+
     row = Appeal(case_id=case.id, member_id=member.id, words=words)
+    row.support = safety.screen(member, words, "appeal").support
+    if row.support:
+        case.urgency = Urgency.SAFETY  # a member in crisis while appealing: the safeguarding leads see it
     try:
         with db.session.begin_nested():
             db.session.add(row)

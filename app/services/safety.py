@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from app.services import personal_details, safety_model, watched_words
+from app.services import personal_details, safety_feedback, safety_model, watched_words  # noqa: F401 (registers its eraser)
 
 CRISIS, SCAM, PERSONAL = "crisis", "scam", "personal_details"
 KIND_WORDS = {CRISIS: "words of crisis", SCAM: "a likely scam", PERSONAL: "personal details"}
