@@ -23,7 +23,8 @@ def init_app(app: Flask) -> None:
 @click.option("--with-decisions", is_flag=True, help="Also learn from moderators' confirmed and dismissed flags.")
 @click.option("--data", "data_dirs", multiple=True, type=click.Path(exists=True, path_type=Path),
               help="Labelled files or folders (default: app/data/safety/train).")
-def train_command(with_decisions, data_dirs):
+@click.option("--out", type=click.Path(path_type=Path), help="Where to write the model (default: the shipped one).")
+def train_command(with_decisions, data_dirs, out):
     """Rebuild app/data/safety/model.joblib (fixed seed: the same data gives the same model)."""
     from app.services import safety_model
 
@@ -38,12 +39,12 @@ def train_command(with_decisions, data_dirs):
         raise click.ClickException("No labelled messages found.")
     started = time.perf_counter()
     artefact = safety_model.train(rows)
-    safety_model.save(artefact)
+    out = out or safety_model.MODEL_FILE
+    safety_model.save(artefact, out)
     counts = {kind: sum(kind in r.kinds for r in rows) for kind in safety_model.KINDS}
     counts["ordinary"] = sum(not r.kinds for r in rows)
     click.echo(f"Trained on {len(rows)} messages ({', '.join(f'{k} {v}' for k, v in counts.items())}) "
-               f"in {time.perf_counter() - started:.1f} s; saved {safety_model.MODEL_FILE.name} "
-               f"({safety_model.MODEL_FILE.stat().st_size // 1024} KB).")
+               f"in {time.perf_counter() - started:.1f} s; saved {out} ({out.stat().st_size // 1024} KB).")
     for kind, entry in artefact["kinds"].items():
         click.echo(f"  {kind}: threshold {entry['threshold']:.3f} (cross-validated on train: recall "
                    f"{entry['cv_recall']:.1%}, false alarms {entry['cv_false_alarms']:.2%})")

@@ -239,3 +239,23 @@ def numbers_in(text: str) -> frozenset[str]:
         number = match.number
         keys.add("0" + str(number.national_number) if number.country_code == 44 else number_key(match.raw_string))
     return frozenset(keys)
+
+
+@lru_cache(maxsize=1)
+def _helpline_pattern():
+    numbers = sorted({re.sub(r"\D", "", line.number) for line in helplines()}, key=len, reverse=True)
+    spelled = [r"[ -]?".join(digits) for digits in numbers]
+    return re.compile(r"(?<![\d+])(?:" + "|".join(spelled) + r")(?!\d)")
+
+
+def mask_public_numbers(text: str, allowed_numbers: frozenset[str] = frozenset()) -> str:
+    """The text with public helplines (and the allowed numbers) written as the word "helpline", for the
+    model: a list of support lines is not a member sharing their number."""
+    text = _helpline_pattern().sub(" helpline ", unicodedata.normalize("NFKC", text or ""))
+    if allowed_numbers:
+        for match in reversed(list(phonenumbers.PhoneNumberMatcher(text, REGION, max_tries=200))):
+            number = match.number
+            key = "0" + str(number.national_number) if number.country_code == 44 else number_key(match.raw_string)
+            if key in allowed_numbers:
+                text = text[: match.start] + " helpline " + text[match.end:]
+    return text

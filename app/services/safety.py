@@ -87,7 +87,7 @@ def detect(text: str, rules: list[Rule] | None = None, *, allowed_numbers: froze
             if _DETECTOR_FOR.get(found.kind, "always") in detectors_on | {"always"} or (
                     found.kind == "bank details" and "account_number" in detectors_on):
                 detection.add(PERSONAL, f"{found.kind}: {found.text.strip()}")
-    for kind, score in safety_model.flagged(text).items():
+    for kind, score in safety_model.flagged(personal_details.mask_public_numbers(text, allowed_numbers)).items():
         if kind == PERSONAL and not look_for_personal_details:
             continue
         detection.add(kind, f"{KIND_WORDS[kind]} (the safety model is {round(score * 100)}% sure)")

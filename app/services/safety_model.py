@@ -107,7 +107,9 @@ def train(rows: list[Labelled]) -> dict:
     import numpy as np
     from sklearn.model_selection import StratifiedKFold
 
-    texts = [prepare(row.text) for row in rows]
+    from app.services.personal_details import mask_public_numbers
+
+    texts = [prepare(mask_public_numbers(row.text)) for row in rows]
     artefact = {"kinds": {}, "trained_on": len(rows), "seed": SEED,
                 "data_sha256": hashlib.sha256("\n".join(sorted(r.text for r in rows)).encode()).hexdigest()}
     vectoriser = _vectoriser().fit(texts)

@@ -193,7 +193,7 @@ BUILT_INS = [
     (
         "crisis_self", "Words of crisis: wanting to die or self-harm", WatchedKind.REGEX,
         r"\b(?:want|wanna|wanting|going|ready) to (?:die|end it|end it all|end my life|kill myself)\b"
-        r"|\bwish i (?:was|were) dead\b|\bkill(?:ing)? myself\b|\bend(?:ing)? (?:it all|my life)\b|\bsuicid(?:e|al)\b"
+        r"|\bwish i (?:was|were) dead\b|\bkill(?:ing)? myself\b(?! laughing)|\bend(?:ing)? (?:it all|my life)\b|\bsuicid(?:e|al)\b"
         r"|\b(?:hurt|harm|cut)(?:ing)? myself\b|\bself ?harm(?:ing)?\b"
         r"|\bno (?:point|reason) (?:in )?(?:going on|carrying on|living|being here|to live|to go on)\b"
         r"|\b(?:dont|do not) want to (?:be here|live|go on|wake up)(?: any ?more)?\b|\bbetter off (?:dead|without me)\b"
@@ -241,7 +241,7 @@ BUILT_INS += [
         r"\b(?:this is \w+|calling from|im \w+ from|im from|i am from|we are from) (?:\w+ ){0,3}(?:fraud team|fraud department|security team|hmrc|tax office"
         r"|police|bank|nhs|dwp|microsoft|bt|amazon|royal mail)\b(?: \w+){0,20} (?:pay|payment|transfer|fee|fine|refund|account|code|card|cash)\b"
         r"|\b(?:hi|hello|hey) (?:mum|mam|dad|nan|nana|gran|grandma|grandad) (?:its|this is) (?:me|\w+)\b(?: \w+){0,12} (?:new number|lost my phone|broke my phone|dropped my phone)\b"
-        r"|\bsafe account\b|\bcourier (?:will|to) (?:collect|pick up)\b",
+        r"|\b(?:move|transfer|put) (?:your|the|all your) (?:money|savings) (?:in|into|to) (?:a|the) safe account\b(?! scam)",
         WatchedAction.REPORT, SCAM_MESSAGE,
     ),
     (
