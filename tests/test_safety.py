@@ -9,11 +9,12 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Case, Message, MessageStatus, PostStatus, ReportReason, SafetyDecision, Urgency
-from app.services import chat, forums, moderation, my_data, personal_details, profiles, safety, safety_model
-from tests.chat_support import cuppa, rooms, socket_for  # noqa: F401
+from app.services import chat, forums, moderation, my_data, personal_details, safety, safety_model
+from tests.chat_support import cuppa, rooms, say, socket_for  # noqa: F401
 from tests.forum_fixtures import categories, welcome  # noqa: F401
 from tests.helpers import emails_to, page_text
 from tests.moderation_support import case_for
+from tests.people import write_profile
 
 SCAM = "Hello this is Martin from the fraud team at Lloyds. To stop the payment I just need you to read me the code we sent to your phone"
 CRISIS = "I've been saving up my tablets for a few weeks now. Everyone would be better off without me"
@@ -56,7 +57,7 @@ def test_every_helpline_says_where_its_number_comes_from():
     lines = personal_details.helplines()
     assert len(lines) >= 10 and all(line.source.startswith("https://") for line in lines)
     names = " ".join(line.name for line in lines)
-    for needed in ("Dementia Connect", "Samaritans", "Age UK", "Silver Line", "Admiral Nurse", "Carers UK", "NHS 111", "101", "Action Fraud"):
+    for needed in ("Dementia Connect", "Samaritans", "Age UK", "Silver Line", "Admiral Nurse", "Carers UK", "NHS 111", "Police", "Action Fraud"):
         assert needed in names
 
 
@@ -147,8 +148,7 @@ def test_crisis_in_no_javascript_chat_shows_the_support_lines(client_for, bob, c
 
 
 def test_crisis_in_live_chat_sends_the_support_lines_back(socket_for, bob, cuppa):
-    connection = socket_for(bob)
-    answer = connection.call("send", {"room_id": cuppa.id, "body": CRISIS, "client_id": "c1"}, namespace="/chat")
+    answer = say(socket_for(bob), cuppa, CRISIS, "c1")
     assert answer["ok"] and "116 123" in [line["number"] for line in answer["support"]["lines"]]
 
 
@@ -167,8 +167,7 @@ def test_a_direct_message_asking_for_bank_details_does_not_reach_alice(alice, bo
 
 
 def test_a_scam_in_a_profile_is_held(alice):
-    profile = profiles.update(alice, about="Let's chat on WhatsApp instead, I can tell you about a guaranteed returns investment",
-                              helps_me="", interests="", town="", visibility={})
+    profile = write_profile(alice, about="Let's chat on WhatsApp instead, I can tell you about a guaranteed returns investment")
     assert profile.text_status == "held" and case_for("profile", alice.id) is not None
 
 
