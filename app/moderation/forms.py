@@ -48,6 +48,10 @@ class WatchedWordForm(FlaskForm):
     enabled = BooleanField("Turned on", default=True)
 
 
+class TrySafetyForm(FlaskForm):
+    text = TextAreaField("Text to try", validators=[Optional()])
+
+
 class LogFilterForm(FlaskForm):
     class Meta:
         csrf = False

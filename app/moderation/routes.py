@@ -20,6 +20,7 @@ from app.moderation.forms import (
     ConfirmForm,
     LogFilterForm,
     ReportForm,
+    TrySafetyForm,
     WatchedWordForm,
 )
 from app.permissions import can_moderate, is_admin, is_member
@@ -356,10 +357,24 @@ def log():
 # ---- Watched words and moderators (administrators) --------------------------------------------------
 
 
-@bp.route("/admin/watched-words")
+@bp.route("/admin/watched-words", methods=["GET", "POST"])
 @admin_required
 def watched_words_list():
-    return render_template("moderation/watched_words.html", entries=watched_words.all_entries())
+    """The list, and a box to paste text into and see what the safety checks would do with it
+    (as an established member replying in an open forum). Trying changes nothing."""
+    form, result = TrySafetyForm(), None
+    if form.validate_on_submit():
+        if (form.text.data or "").strip():
+            result = safety.judge(safety.detect(form.text.data, safety._db_rules()), "reply")
+        else:
+            form.text.errors.append("Paste or write the text you want to try.")
+    return render_template("moderation/watched_words.html", entries=watched_words.all_entries(), form=form, result=result,
+                           try_outcomes=TRY_OUTCOMES)
+
+
+TRY_OUTCOMES = {"publish": "It would be published straight away.",
+                "hold": "It would be held until a volunteer checks it.",
+                "block": "It would be stopped, and the writer shown the watched word's message."}
 
 
 @bp.route("/admin/watched-words/new", methods=["GET", "POST"], defaults={"entry_id": None})

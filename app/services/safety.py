@@ -90,7 +90,7 @@ def detect(text: str, rules: list[Rule] | None = None, *, allowed_numbers: froze
     for kind, score in safety_model.flagged(personal_details.mask_public_numbers(text, allowed_numbers)).items():
         if kind == PERSONAL and not look_for_personal_details:
             continue
-        detection.add(kind, f"{KIND_WORDS[kind]} (the safety model is {round(score * 100)}% sure)")
+        detection.add(kind, f"{KIND_WORDS[kind]} (found by the safety model, score {score:+.2f})")
     forms = (watched_words.fold(text), watched_words.words_form(text), watched_words.digits_form(text))
     for rule in rules:
         if rule.kind == "detector" or not _rule_matches(rule, forms[1]):

@@ -28,8 +28,10 @@ HELDOUT_DIR = DATA_DIR / "heldout"
 MODEL_FILE = DATA_DIR / "model.joblib"
 SEED = 20261201
 FOLDS = 5
-# Per kind, the share of messages without that kind that may score above its threshold (out of fold).
-FALSE_ALARM_BUDGET = 0.006
+# Per kind, the share of ordinary messages that may score above its threshold (out of fold). A false
+# alarm for crisis publishes the writing and shows support lines, so crisis may alarm a little more;
+# scam and personal details hold the writing, so they may alarm less.
+FALSE_ALARM_BUDGET = {"scam": 0.005, "personal_details": 0.005, "crisis": 0.012}
 MAX_CHARS = 4000  # longer messages are judged on their start and end
 
 
@@ -86,20 +88,22 @@ def _vectoriser():
 
 
 def _classifier():
-    from sklearn.linear_model import LogisticRegression
+    # A linear SVM did best in cross-validation on the training set (recall at a fixed false-alarm
+    # rate) among logistic regression at several C and SVMs; its margin is the score.
+    from sklearn.svm import LinearSVC
 
-    return LogisticRegression(C=4.0, class_weight="balanced", solver="liblinear", max_iter=1000, random_state=SEED)
+    return LinearSVC(C=1.0, class_weight="balanced", random_state=SEED, max_iter=5000)
 
 
-def _threshold(scores, labels) -> float:
+def _threshold(scores, labels, budget: float) -> float:
     """The lowest threshold keeping out-of-fold false alarms within the budget."""
     negatives = sorted((s for s, y in zip(scores, labels) if not y), reverse=True)
-    allowed = int(math.floor(FALSE_ALARM_BUDGET * len(negatives)))
+    allowed = int(math.floor(budget * len(negatives)))
     if not negatives:
-        return 0.5
+        return 0.0
     # Just above the (allowed+1)-th highest negative score.
     bar = negatives[min(allowed, len(negatives) - 1)]
-    return float(min(max(bar + 1e-6, 0.05), 0.95))
+    return float(bar + 1e-6)
 
 
 def train(rows: list[Labelled]) -> dict:
@@ -130,12 +134,12 @@ def train(rows: list[Labelled]) -> dict:
             if labels[kind][fit_idx].min() == labels[kind][fit_idx].max():
                 continue
             model = _classifier().fit(fit_x, labels[kind][fit_idx])
-            oof[kind][test_idx] = model.predict_proba(test_x)[:, 1]
+            oof[kind][test_idx] = model.decision_function(test_x)
     ordinary = np.array([not row.kinds for row in rows])
     for kind in kinds:
         scores, y = oof[kind], labels[kind]
         # False alarms that matter are on ordinary messages (another kind's flag still gets help).
-        threshold = _threshold(scores[(y == 1) | ordinary], y[(y == 1) | ordinary])
+        threshold = _threshold(scores[(y == 1) | ordinary], y[(y == 1) | ordinary], FALSE_ALARM_BUDGET[kind])
         artefact["kinds"][kind] = {
             "model": _classifier().fit(features, y), "threshold": threshold,
             "cv_recall": float(((scores >= threshold) & (y == 1)).sum() / max(y.sum(), 1)),
@@ -149,7 +153,7 @@ def save(artefact: dict, path: Path = MODEL_FILE) -> None:
     import joblib
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    joblib.dump(artefact, path, compress=("xz", 6))
+    joblib.dump(artefact, path, compress=("zlib", 6))
     load.cache_clear()
 
 
@@ -164,12 +168,13 @@ def load(path: Path = MODEL_FILE) -> dict | None:
 
 
 def scores(text: str) -> dict[str, float]:
-    """Each kind's score for one message (0 to 1); empty when no model is built."""
+    """Each kind's score for one message (the SVM's margin: above the kind's threshold is flagged);
+    empty when no model is built."""
     artefact = load()
     if not artefact or not artefact["kinds"]:
         return {}
     features = artefact["vectoriser"].transform([prepare(text)])
-    return {kind: float(entry["model"].predict_proba(features)[0, 1]) for kind, entry in artefact["kinds"].items()}
+    return {kind: float(entry["model"].decision_function(features)[0]) for kind, entry in artefact["kinds"].items()}
 
 
 def flagged(text: str) -> dict[str, float]:
