@@ -16,6 +16,7 @@ import hashlib
 import json
 import math
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -157,14 +158,26 @@ def save(artefact: dict, path: Path = MODEL_FILE) -> None:
     load.cache_clear()
 
 
-@lru_cache(maxsize=1)
-def load(path: Path = MODEL_FILE) -> dict | None:
-    """The trained artefact, read once per process; None if it has not been built."""
+_LOADING = threading.Lock()
+
+
+@lru_cache(maxsize=4)
+def _load(path: Path) -> dict | None:
     if not path.exists():
         return None
     import joblib
 
     return joblib.load(path)
+
+
+def load(path: Path = MODEL_FILE) -> dict | None:
+    """The trained artefact, read once per process (the lock: a request arriving while the start-up
+    thread reads it waits for that read instead of starting a second); None if it is not built."""
+    with _LOADING:
+        return _load(path)
+
+
+load.cache_clear = _load.cache_clear
 
 
 def scores(text: str) -> dict[str, float]:
