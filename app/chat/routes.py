@@ -110,7 +110,9 @@ def send(room_id: int):
                 flash(message.notice, "info")
             elif message.status == MessageStatus.HELD:
                 flash("Your message is saved. It has a link, so a volunteer will check it soon before others see it.", "info")
-            return redirect(url_for("chat.room", room_id=room.id, _anchor=f"message-{message.id}"))
+            # With the support lines shown, no #message anchor: it would stop the browser focusing them.
+            anchor = None if getattr(message, "support", False) else f"message-{message.id}"
+            return redirect(url_for("chat.room", room_id=room.id, _anchor=anchor))
     return _render_room(room, form, 400)
 
 
@@ -144,7 +146,9 @@ def undo_delete(room_id: int, message_id: int):
             flash(error.message, "error")
         else:
             flash("Your message is back.", "success")
-            return redirect(url_for("chat.room", room_id=room.id, _anchor=f"message-{message.id}"))
+            # With the support lines shown, no #message anchor: it would stop the browser focusing them.
+            anchor = None if getattr(message, "support", False) else f"message-{message.id}"
+            return redirect(url_for("chat.room", room_id=room.id, _anchor=anchor))
     return redirect(url_for("chat.room", room_id=room.id))
 
 

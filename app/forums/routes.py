@@ -127,6 +127,15 @@ def _with_callbacks(response, callbacks):
     return response
 
 
+def _back_to(post) -> str:
+    """Where the writer lands: their post, or the top of its page when the support lines are shown
+    (browsers do not move focus to the support lines when the address points at a post)."""
+    screened = getattr(post, "screened", None)
+    if screened is not None and screened.support:
+        return url_for("forums.thread", thread_id=post.thread_id, page=forums.page_for_number(post.number))
+    return post_url(post)
+
+
 def _told_about_moderation(post) -> bool:
     """After writing: say gently that it waits for a volunteer, and show support lines at once
     after words of crisis. Returns True when something was said."""
@@ -254,7 +263,7 @@ def reply(thread_id):
             else:
                 if not _told_about_moderation(post):
                     flash("Your reply is posted.", "success")
-                return redirect(post_url(post))
+                return redirect(_back_to(post))
     return render_template("forums/reply.html", thread=thread, form=form, may_reply=can_reply(current_user, thread))
 
 
@@ -298,7 +307,7 @@ def edit_post(post_id):
         else:
             if not _told_about_moderation(post):
                 flash("Your changes are saved.", "success")
-            return redirect(post_url(post))
+            return redirect(_back_to(post))
     return render_template("forums/edit.html", post=post, form=form)
 
 
