@@ -146,6 +146,11 @@ def train(rows: list[Labelled]) -> dict:
             "cv_recall": float(((scores >= threshold) & (y == 1)).sum() / max(y.sum(), 1)),
             "cv_false_alarms": float(((scores >= threshold) & (y == 0)).sum() / max((y == 0).sum(), 1)),
         }
+    for _name, part in vectoriser.transformer_list:
+        # The n-grams left out by max_features: not needed to predict, large, and a set (its order
+        # changes between runs, which would make the same model a different file).
+        if hasattr(part, "stop_words_"):
+            del part.stop_words_
     artefact["vectoriser"] = vectoriser
     return artefact
 

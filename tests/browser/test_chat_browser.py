@@ -96,24 +96,6 @@ def test_a_reader_who_has_scrolled_up_is_not_moved_and_is_told_of_new_messages(c
 CRISIS_WORDS = "I've been saving up my tablets. Everyone would be better off without me."
 
 
-def test_bob_writes_words_of_crisis_in_live_chat_and_sees_the_support_lines_at_once(context_factory, cuppa_path):
-    bob = _open_room(context_factory, "bob@example.org", cuppa_path)
-    expect(bob.locator("[data-chat-status]")).to_contain_text("Connected")
-    # An ordinary message first: the server's first check may wait for the safety model to load.
-    bob.get_by_label("Your message").fill("Morning all, kettle's on.")
-    bob.get_by_label("Your message").press("Enter")
-    expect(bob.locator("[data-chat-status]")).to_contain_text("Sent.", timeout=60000)
-    bob.get_by_label("Your message").fill(CRISIS_WORDS)
-    bob.get_by_label("Your message").press("Enter")
-    support = bob.get_by_role("alert")
-    expect(support).to_contain_text("Samaritans")
-    expect(support).to_contain_text("116 123")
-    expect(support).to_be_focused()
-    assert bob.url.endswith(cuppa_path)  # live: no page load
-    # It sits at the top of the page, above the room's heading.
-    assert bob.evaluate("document.querySelector('[data-support-box]').compareDocumentPosition(document.querySelector('h1')) & 4") == 4
-
-
 def test_without_javascript_the_support_lines_come_first_on_the_room_page(context_factory, cuppa_path):
     bob = _open_room(context_factory, "bob@example.org", cuppa_path, java_script_enabled=False)
     bob.get_by_label("Your message").fill(CRISIS_WORDS)
