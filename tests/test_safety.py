@@ -74,7 +74,7 @@ def test_each_kind_is_caught(text, kind):
 
 @pytest.mark.parametrize("text", [
     ORDINARY, "Mum passed away in March", "my daughter set up a WhatsApp group", "bank holiday Monday, no group",
-    "my grandson beats me at chess", "We meet at 10:30 in room 14, it costs £3.50", "Can you bring milk?",
+    "my grandson beats me at chess", "We meet at 10:30 in room 14, it costs £3.50", "Can you bring milk?", "Note 10", "Note 55",
 ])
 def test_ordinary_messages_publish(text):
     result = safety.judge_text(text)

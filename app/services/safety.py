@@ -17,6 +17,7 @@ What follows from each kind is decided here, once:
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from app.services import personal_details, safety_feedback, safety_model, watched_words  # noqa: F401 (registers its eraser)
@@ -87,8 +88,9 @@ def detect(text: str, rules: list[Rule] | None = None, *, allowed_numbers: froze
             if _DETECTOR_FOR.get(found.kind, "always") in detectors_on | {"always"} or (
                     found.kind == "bank details" and "account_number" in detectors_on):
                 detection.add(PERSONAL, f"{found.kind}: {found.text.strip()}")
-    for kind, score in safety_model.flagged(personal_details.mask_public_numbers(text, allowed_numbers)).items():
-        if kind == PERSONAL and not look_for_personal_details:
+    masked = personal_details.mask_public_numbers(text, allowed_numbers)
+    for kind, score in safety_model.flagged(masked).items():
+        if kind == PERSONAL and not (look_for_personal_details and _could_hold_details(masked)):
             continue
         detection.add(kind, f"{KIND_WORDS[kind]} (found by the safety model, score {score:+.2f})")
     forms = (watched_words.fold(text), watched_words.words_form(text), watched_words.digits_form(text))
@@ -110,9 +112,18 @@ def detect(text: str, rules: list[Rule] | None = None, *, allowed_numbers: froze
     return detection
 
 
-def _rule_matches(rule: Rule, words: str) -> bool:
-    import re
+_CONTACT_WORDS = re.compile(
+    r"@|\b(?:address|postcode|post code|e-?mail|number|phone|mobile|landline|ring|call|text|whatsapp|bank|sort code|"
+    r"account|card|pin|national insurance|live at|lives at|flat|street|road|avenue|lane|close|drive)\b", re.I)
 
+
+def _could_hold_details(text: str) -> bool:
+    """The model's personal-details flag counts only where details could be: several digits, or words
+    about contact, money or where someone lives (a short "Note 10" is not a phone number)."""
+    return sum(ch.isdigit() for ch in text) >= 7 or bool(_CONTACT_WORDS.search(text))
+
+
+def _rule_matches(rule: Rule, words: str) -> bool:
     try:
         return bool(watched_words._compiled(rule.kind, rule.pattern).search(words))
     except re.error:
