@@ -34,12 +34,25 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     _register_blueprints(app)
     _register_request_hooks(app)
 
-    from app import cli, errors, templating
+    from app import cli, errors, safety_cli, templating
 
     templating.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    safety_cli.init_app(app)
+    if not app.testing:
+        _preload_safety_model()
     return app
+
+
+def _preload_safety_model() -> None:
+    """Load the safety model in the background as the process starts (importing scikit-learn and
+    reading the model takes a few seconds), so the first person to write does not wait for it."""
+    import threading
+
+    from app.services import safety_model
+
+    threading.Thread(target=safety_model.load, name="safety-model", daemon=True).start()
 
 
 def _init_extensions(app: Flask) -> None:

@@ -31,6 +31,9 @@ def init_app(app: Flask) -> None:
         browser_rate=lambda person: listen.BROWSER_RATES[listen.speed_for(person)],
         is_newcomer=help_requests.is_newcomer,
     )
+    from app.services import safety
+
+    app.jinja_env.globals.update(support_lines=safety.SUPPORT_LINES, support_intro=safety.SUPPORT_INTRO)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
@@ -60,6 +63,13 @@ def _in_section(endpoint: str) -> bool:
     # "Forums" stays marked while reading a thread inside the forums blueprint.
     section = endpoint.split(".")[0]
     return endpoint != "main.home" and endpoint != "main.help" and (request.blueprint or "") == section
+
+
+def flash_support() -> None:
+    """After words of crisis: the support lines at the top of the next page, focused and announced."""
+    from flask import flash
+
+    flash("support", "support")
 
 
 def field_aria(described_by: str, errors) -> dict:

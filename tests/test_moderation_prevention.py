@@ -94,12 +94,13 @@ def test_a_blocked_word_stops_the_post_and_keeps_the_text(client_for, trusted_al
     assert "Please do not promise cures" in page_text(page) and "I found a miracle cure!" in page.get_data(as_text=True)
 
 
-def test_money_requests_are_published_and_reported_as_a_scam(trusted_alice, bob, maya, welcome):
+def test_money_requests_are_held_and_reported_as_an_urgent_scam(trusted_alice, bob, maya, welcome):
     thread = forums.start_thread(trusted_alice, welcome, "Hello", "Hi.")
     post = forums.reply(bob, thread, "Could you send me £200 by bank transfer? I will pay you back.")
-    assert post.status == PostStatus.VISIBLE
+    assert post.status == PostStatus.HELD  # nobody else sees it until a volunteer decides
     case = case_for("post", post.id)
-    assert [r.reason for r in case.reports] == [ReportReason.SCAM] and case.reports[0].reporter_id is None
+    assert ReportReason.SCAM in [r.reason for r in case.reports] and case.reports[0].reporter_id is None
+    assert case.urgency == Urgency.URGENT
     assert case.id in [row.case.id for row in moderation.queue(maya)]
 
 

@@ -66,6 +66,13 @@ SHOULD_MATCH = {
         "She hurts me and takes my pension",
         "I'm scared of my son",
     ],
+    "scam_codes": ["I just need you to read me the code we sent to your phone", "can you tell me your PIN so I can sort it"],
+    "scam_private": ["lets chat on WhatsApp instead, it's easier", "email me privately and don't tell your son"],
+    "scam_alone": ["what time are you home on your own?", "what's your address, I'll pop round"],
+    "scam_impersonation": ["This is Martin from the fraud team at Lloyds, we need to move your money to a safe account",
+                           "hi mum its me, dropped my phone so this is my new number"],
+    "crisis_signs": ["I've saved up my tablets, I know what to do", "I don't know where I am and it's getting dark",
+                     "he pushed me against the door", "my son takes my pension every week", "everyone would be better off"],
 }
 
 SHOULD_NOT_MATCH = {
@@ -108,6 +115,11 @@ SHOULD_NOT_MATCH = {
         "my daughter helps me every day",
         "She beat me at Scrabble again!",
     ],
+    "scam_codes": ["Never give your PIN to anyone who rings you", "the bank will never ask for your password"],
+    "scam_private": ["my daughter set up a WhatsApp group for the family", "I saw it on WhatsApp"],
+    "scam_alone": ["I'm home alone on Tuesdays now and I quite like it", "Where do you find the best biscuits?"],
+    "scam_impersonation": ["a volunteer from the bank came to talk about scams", "we got a call from the GP surgery about mum's flu jab"],
+    "crisis_signs": ["mum had a fall last year but she's fine now", "I keep my tablets in a dosette box", "my grandson beats me at chess"],
 }
 
 

@@ -51,6 +51,11 @@ def _give_alice_a_full_life(alice, bob):
     db.session.commit()
     eve = new_member("Eve Stone")
     blocking.block(alice, eve)
+    # A volunteer decided about an automatic safety flag on something Alice wrote.
+    from app.models import SafetyDecision
+
+    db.session.add(SafetyDecision(author_id=alice.id, text="ring me on 07700 900381", kinds="personal_details", confirmed=False))
+    db.session.commit()
     blocking.mute(alice, new_member("Max Loud"))
     accounts.update_display_settings(alice, "largest", "cream")
     cuppa = {room.name: room for room in chat.ensure_open_rooms()}["Morning cuppa"]

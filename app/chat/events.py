@@ -15,7 +15,7 @@ from flask_socketio import emit, join_room, leave_room
 
 from app import permissions
 from app.extensions import db
-from app.services import chat
+from app.services import chat, safety
 from app.services.chat_presence import presence
 from app.services.errors import Invalid, NotAllowed, ServiceError
 
@@ -167,5 +167,10 @@ def send(data):
     if client_id is not None and not isinstance(client_id, str):
         raise Invalid("That message had a damaged label. Please send it again.")
     message = chat.post_message(current_user, room, body, client_id)
-    return {"ok": True, "room_id": room.id, "client_id": client_id, "message": chat.message_payload(message),
-            "notice": getattr(message, "notice", "")}
+    answer = {"ok": True, "room_id": room.id, "client_id": client_id, "message": chat.message_payload(message),
+              "notice": getattr(message, "notice", "")}
+    if getattr(message, "support", False):
+        # Words of crisis: the page shows these at once, at the top, focused (static/js/chat.js).
+        answer["support"] = {"intro": safety.SUPPORT_INTRO,
+                             "lines": [{"name": n, "number": num, "link": link} for n, num, link in safety.SUPPORT_LINES]}
+    return answer

@@ -13,6 +13,7 @@ from app.forms import add_service_error
 from app.models import Message, MessageStatus, RoomKind, User
 from app.services import blocking, chat
 from app.services.errors import Conflict, NotAllowed, NotFound, ServiceError
+from app.templating import flash_support
 
 
 def _room_or_abort(room_id: int):
@@ -105,11 +106,16 @@ def send(room_id: int):
         except ServiceError as error:
             add_service_error(form, error)
         else:
-            if getattr(message, "notice", ""):
+            if getattr(message, "support", False):
+                flash_support()
+                flash("Your message is sent." if message.status != MessageStatus.HELD else message.notice, "info")
+            elif getattr(message, "notice", ""):
                 flash(message.notice, "info")
             elif message.status == MessageStatus.HELD:
                 flash("Your message is saved. It has a link, so a volunteer will check it soon before others see it.", "info")
-            return redirect(url_for("chat.room", room_id=room.id, _anchor=f"message-{message.id}"))
+            # With the support lines shown, no #message anchor: it would stop the browser focusing them.
+            anchor = None if getattr(message, "support", False) else f"message-{message.id}"
+            return redirect(url_for("chat.room", room_id=room.id, _anchor=anchor))
     return _render_room(room, form, 400)
 
 
@@ -143,7 +149,9 @@ def undo_delete(room_id: int, message_id: int):
             flash(error.message, "error")
         else:
             flash("Your message is back.", "success")
-            return redirect(url_for("chat.room", room_id=room.id, _anchor=f"message-{message.id}"))
+            # With the support lines shown, no #message anchor: it would stop the browser focusing them.
+            anchor = None if getattr(message, "support", False) else f"message-{message.id}"
+            return redirect(url_for("chat.room", room_id=room.id, _anchor=anchor))
     return redirect(url_for("chat.room", room_id=room.id))
 
 

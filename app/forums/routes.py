@@ -19,7 +19,8 @@ from app.forums.forms import WRITING_HINT, CategoryForm, ConfirmForm, EditForm, 
 from app.models import Category, ReactionKind
 from app import text
 from app.permissions import can_delete_post, can_edit_post, can_moderate, can_reply, can_see_revisions, can_start_thread, is_member
-from app.services import forums, search as search_service, watched_words
+from app.services import forums, search as search_service
+from app.templating import flash_support
 from app.services.errors import NotFound, ServiceError
 
 UNSENT_COOKIE = "kindred_unsent"
@@ -126,22 +127,32 @@ def _with_callbacks(response, callbacks):
     return response
 
 
+def _back_to(post) -> str:
+    """Where the writer lands: their post, or the top of its page when the support lines are shown
+    (browsers do not move focus to the support lines when the address points at a post)."""
+    screened = getattr(post, "screened", None)
+    if screened is not None and screened.support:
+        return url_for("forums.thread", thread_id=post.thread_id, page=forums.page_for_number(post.number))
+    return post_url(post)
+
+
 def _told_about_moderation(post) -> bool:
     """After writing: say gently that it waits for a volunteer, and show support lines at once
     after words of crisis. Returns True when something was said."""
     if post is None:
         return False
-    verdict = getattr(post, "moderation_verdict", None)
+    screened = getattr(post, "screened", None)
+    if screened is None:
+        return False
     told = False
-    if getattr(post, "moderation_held", False):
-        words = " ".join(verdict.messages) if verdict is not None and verdict.messages else ""
-        flash(f"Thank you. A volunteer will check this soon, then everyone can see it. {words}".strip(), "info")
+    if screened.support:
+        flash_support()
         told = True
-    if verdict is not None and verdict.safety:
-        if not told:
-            flash("Your post is published.", "success")
-        flash(watched_words.support_sentence(), "info")
+    if screened.held:
+        flash(f"Thank you. A volunteer will check this soon, then everyone can see it. {screened.tell()}".strip(), "info")
         told = True
+    elif told:
+        flash("Your post is published.", "success")
     return told
 
 
@@ -256,7 +267,7 @@ def reply(thread_id):
                     flash("You had already posted this reply, so it is here once.", "info")
                 elif not _told_about_moderation(post):
                     flash("Your reply is posted.", "success")
-                return redirect(post_url(post))
+                return redirect(_back_to(post))
     return render_template("forums/reply.html", thread=thread, form=form, may_reply=can_reply(current_user, thread))
 
 
@@ -300,7 +311,7 @@ def edit_post(post_id):
         else:
             if not _told_about_moderation(post):
                 flash("Your changes are saved.", "success")
-            return redirect(post_url(post))
+            return redirect(_back_to(post))
     return render_template("forums/edit.html", post=post, form=form)
 
 

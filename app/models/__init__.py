@@ -57,6 +57,7 @@ from app.models.moderation import (  # noqa: F401
     Report,
     ReportReason,
     Sanction,
+    SafetyDecision,
     SanctionKind,
     Urgency,
     WatchedAction,

@@ -49,7 +49,8 @@ class CaseStatus(str, enum.Enum):
 
 
 class Urgency(str, enum.Enum):
-    SAFETY = "safety"
+    SAFETY = "safety"  # someone may be at risk: the safeguarding leads, within 2 hours
+    URGENT = "urgent"  # a likely scam, held: ahead of ordinary reports
     NORMAL = "normal"
 
 
@@ -216,3 +217,20 @@ class WatchedWord(db.Model):
     enabled: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class SafetyDecision(db.Model):
+    """A moderator's decision about an automatic safety flag: the text, what was flagged and whether the
+    moderator agreed. `flask safety train --with-decisions` learns from these. Erased with the
+    writer's account (my_data's "safety_decisions" eraser)."""
+
+    __tablename__ = "safety_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("moderation_cases.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(sa.Text)
+    kinds: Mapped[str] = mapped_column(sa.String(64))  # flagged kinds, comma separated: "scam,crisis"
+    confirmed: Mapped[bool] = mapped_column()  # True: the moderator agreed it was what was flagged
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

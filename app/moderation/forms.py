@@ -48,6 +48,10 @@ class WatchedWordForm(KindredForm):
     enabled = BooleanField("Turned on", default=True)
 
 
+class TrySafetyForm(KindredForm):
+    text = TextAreaField("Text to try", validators=[Optional()])
+
+
 class LogFilterForm(KindredForm):
     class Meta:
         csrf = False

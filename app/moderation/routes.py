@@ -20,10 +20,12 @@ from app.moderation.forms import (
     ConfirmForm,
     LogFilterForm,
     ReportForm,
+    TrySafetyForm,
     WatchedWordForm,
 )
 from app.permissions import can_moderate, is_admin, is_member
-from app.services import moderation, watched_words
+from app.services import forums, moderation, safety, watched_words
+from app.templating import flash_support
 from app.services.errors import NotFound, ServiceError
 
 # What each action is called on buttons and pages: (page heading, button, needs a confirmation page).
@@ -119,10 +121,12 @@ def report(content_type, content_id):
     form = ReportForm()
     if form.validate_on_submit():
         try:
-            moderation.report(current_user, content_type, content_id, form.reason.data, form.words.data)
+            row = moderation.report(current_user, content_type, content_id, form.reason.data, form.words.data)
         except ServiceError as error:
             add_service_error(form, error)
         else:
+            if getattr(row, "support", False):
+                flash_support()
             return redirect(url_for("moderation.reported", safety="yes" if form.reason.data == ReportReason.SAFETY.value else None))
     return render_template("moderation/report.html", form=form, obj=obj, kind=kind, content_type=content_type,
                            back_url=kind.url(obj))
@@ -159,10 +163,12 @@ def appeal(case_id):
     form = AppealForm()
     if form.validate_on_submit():
         try:
-            moderation.appeal(current_user, case, form.words.data)
+            row = moderation.appeal(current_user, case, form.words.data)
         except ServiceError as error:
             add_service_error(form, error)
         else:
+            if getattr(row, "support", False):
+                flash_support()
             flash("Thank you. A different volunteer will look at your appeal and we will let you know what they decide.", "success")
             return redirect(url_for("moderation.history"))
     kind = moderation.CONTENT_KINDS.get(case.content_type)
@@ -349,10 +355,24 @@ def log():
 # ---- Watched words and moderators (administrators) --------------------------------------------------
 
 
-@bp.route("/admin/watched-words")
+@bp.route("/admin/watched-words", methods=["GET", "POST"])
 @admin_required
 def watched_words_list():
-    return render_template("moderation/watched_words.html", entries=watched_words.all_entries())
+    """The list, and a box to paste text into and see what the safety checks would do with it
+    (as an established member replying in an open forum). Trying changes nothing."""
+    form, result = TrySafetyForm(), None
+    if form.validate_on_submit():
+        if (form.text.data or "").strip():
+            result = safety.judge(safety.detect(form.text.data, safety._db_rules()), "reply")
+        else:
+            form.text.errors.append("Paste or write the text you want to try.")
+    return render_template("moderation/watched_words.html", entries=watched_words.all_entries(), form=form, result=result,
+                           try_outcomes=TRY_OUTCOMES)
+
+
+TRY_OUTCOMES = {"publish": "It would be published straight away.",
+                "hold": "It would be held until a volunteer checks it.",
+                "block": "It would be stopped, and the writer shown the watched word's message."}
 
 
 @bp.route("/admin/watched-words/new", methods=["GET", "POST"], defaults={"entry_id": None})

@@ -9,7 +9,8 @@ from app.models.profiles import PRIVATE_FIELDS, VISIBILITY_SHORT
 from app.permissions import can_view_profile, is_member
 from app.profiles import bp
 from app.profiles.forms import ConfirmForm, DirectorySearchForm, EditProfileForm
-from app.services import blocking, circle, connections, photos, profiles, watched_words
+from app.services import blocking, circle, connections, photos, profiles
+from app.templating import flash_support
 from app.services.errors import ServiceError
 
 
@@ -86,13 +87,13 @@ def edit():
         except ServiceError as error:
             add_service_error(form, error)
         else:
-            verdict = getattr(saved, "moderation_verdict", None)
-            if verdict is not None and verdict.held:
-                flash("Your profile is saved. " + " ".join(verdict.messages) + " Until then, only you can see your words.", "info")
+            screened = getattr(saved, "screened", None)
+            if screened is not None and screened.support:
+                flash_support()
+            if screened is not None and screened.held:
+                flash("Your profile is saved. " + screened.tell() + " Until then, only you can see your words.", "info")
             else:
                 flash("Your profile is saved.", "success")
-            if verdict is not None and verdict.safety:
-                flash(watched_words.support_sentence(), "info")
             return redirect(url_for("profiles.show", user_id=current_user.id))
     return render_template("profiles/edit.html", form=form, profile=profile)
 

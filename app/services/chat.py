@@ -15,7 +15,7 @@ from app.extensions import db, socketio
 from app.cleaning import without_control_characters
 from app.models import ChatPreference, Message, MessageStatus, Room, RoomKind, RoomMember, RoomMute, User
 from app.models.types import utcnow
-from app.services import audit, notifications, watched_words
+from app.services import audit, notifications, safety
 from app.services.chat_presence import presence
 from app.services.errors import Conflict, Invalid, NotAllowed, NotFound, TooFast
 
@@ -456,23 +456,24 @@ def post_message(author, room: Room, body, client_id: str | None = None) -> Mess
         )
     _check_slow_mode(author, room)
     _check_rate(author)
-    verdict = watched_words.check(author, body, "chat_message")
-    if verdict.blocked:
-        raise Invalid(f"{watched_words.block_message(verdict)} Your message is still in the box.", field="body")
-    reason = f"Watched words: {verdict.summary}" if verdict.held else hold_reason(author, body)
+    screened = safety.screen(author, body, "direct" if room.kind == RoomKind.DIRECT else "chat",
+                             approval=hold_reason(author, body) or None)
+    if screened.blocked:
+        raise Invalid(f"{screened.tell()} Your message is still in the box.", field="body")
     message = Message(
         room_id=room.id,
         author_id=author.id,
         body=body,
         client_id=client_id,
-        status=MessageStatus.HELD if reason else MessageStatus.VISIBLE,
-        held_reason=reason,
+        status=MessageStatus.HELD if screened.held else MessageStatus.VISIBLE,
+        held_reason=screened.held_because,
     )
     db.session.add(message)
     try:
         db.session.flush()
         if room.kind == RoomKind.DIRECT and message.status == MessageStatus.VISIBLE:
             _tell_if_away(author, room, message)
+        safety.record(screened, "chat_message", message, author_id=author.id)  # held or flagged: a case
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -480,7 +481,8 @@ def post_message(author, room: Room, body, client_id: str | None = None) -> Mess
         if existing is None:
             raise
         return existing
-    _after_watched_words(author, message, verdict)
+    message.notice = _notice(screened)
+    message.support = screened.support
     _send(message)
     return message
 
@@ -507,24 +509,13 @@ def _tell_if_away(author, room: Room, message: Message) -> None:
         recipient, "direct_message", sentence, url_for("chat.room", room_id=room.id) + f"#message-{message.id}",
         actor=author, group_key=f"direct:{room.id}",
     )
-def _after_watched_words(author, message: Message, verdict) -> None:
-    """Scams are reported quietly; words of crisis are published, the author is shown the support
-    lines at once (message.notice) and the safeguarding lead gets a safety case."""
-    from app.models import ReportReason
-    from app.services import moderation
-
-    message.notice = ""
-    if verdict.held and verdict.messages:
-        message.notice = " ".join(verdict.messages)
-    if verdict.report_scam:
-        moderation.report_automatically("chat_message", message, ReportReason.SCAM, f"Watched words: {verdict.summary}", author_id=author.id)
-    if verdict.safety:
-        moderation.report_automatically("chat_message", message, ReportReason.SAFETY, f"Watched words: {verdict.summary}", author_id=author.id)
-        message.notice = watched_words.support_sentence()
-    if verdict.report_scam or verdict.safety:
-        db.session.commit()
-    if verdict.safety:
-        moderation.send_safety_alerts("chat_message", message.id)
+def _notice(screened) -> str:
+    """What the writer is told at once: the support lines after words of crisis, or why it waits."""
+    if screened.support:
+        return safety.support_sentence()
+    if screened.held:
+        return f"Only you can see this message until a volunteer checks it. {screened.tell()}".strip()
+    return ""
 
 
 def _send(message: Message) -> None:

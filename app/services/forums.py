@@ -483,40 +483,25 @@ def _same_post_again(author, body: str, *, thread_id: int | None = None, categor
 # ---- Writing ----------------------------------------------------------------------------------
 
 
-def _check_writing(author, text_to_check: str, field: str = "body"):
-    """The watched words and the approval rules for new members. Returns (verdict, why it is held or None).
+def _check_writing(author, text_to_check: str, place: str, field: str = "body"):
+    """The safety checks and the approval rules for new members, as one Screened result.
     A blocked text raises Invalid with the sentence for the author; what they wrote is kept."""
-    from app.services import moderation, watched_words
+    from app.services import moderation, safety
 
     moderation.ensure_can_participate(author)
-    verdict = watched_words.check(author, text_to_check, "post")
-    if verdict.blocked:
-        raise Invalid(f"{watched_words.block_message(verdict)} {KEPT}", field=field)
-    if verdict.held:
-        return verdict, f"Watched words: {verdict.summary}"
-    return verdict, moderation.approval_reason(author, text_to_check)
+    screened = safety.screen(author, text_to_check, place, approval=moderation.approval_reason(author, text_to_check))
+    if screened.blocked:
+        raise Invalid(f"{screened.tell()} {KEPT}", field=field)
+    return screened
 
 
-def _after_writing(author, post: Post, verdict, held_because: str | None) -> None:
-    """Open the moderation case for a held post, or report it (scam, safety). Before the commit."""
-    from app.services import moderation
+def _after_writing(author, post: Post, screened) -> None:
+    """Open the moderation case the writing needs (held, scam, personal details, crisis). Before the commit."""
+    from app.services import safety
 
-    post.moderation_verdict = verdict  # for the page: what to tell the author (not stored)
-    post.moderation_held = held_because is not None
-    if held_because:
-        moderation.hold_for_approval("post", post, held_because, author_id=author.id)
-    if verdict.report_scam:
-        moderation.report_automatically("post", post, ReportReason.SCAM, f"Watched words: {verdict.summary}", author_id=author.id)
-    if verdict.safety:
-        moderation.report_automatically("post", post, ReportReason.SAFETY, f"Watched words: {verdict.summary}", author_id=author.id)
-
-
-def _alert_after_commit(post: Post) -> None:
-    from app.services import moderation
-
-    verdict = getattr(post, "moderation_verdict", None)
-    if verdict is not None and verdict.safety:
-        moderation.send_safety_alerts("post", post.id)
+    post.screened = screened  # for the page: what to tell the author (not stored)
+    post.moderation_held = screened.held
+    safety.record(screened, "post", post, author_id=author.id)
 
 
 def start_thread(author, category: Category, title: str, body: str, submission_key: str | None = None) -> Thread:
@@ -534,8 +519,8 @@ def start_thread(author, category: Category, title: str, body: str, submission_k
         db.session.commit()
         repeat.thread.first_post = repeat
         return repeat.thread
-    verdict, held_because = _check_writing(author, f"{title}\n\n{body}")
-    public = held_because is None
+    screened = _check_writing(author, f"{title}\n\n{body}", "thread")
+    public = not screened.held
     now = utcnow()
     thread = Thread(
         category=category, author_id=author.id, title=title, last_post_number=1, post_count=1 if public else 0,
@@ -564,9 +549,8 @@ def start_thread(author, category: Category, title: str, body: str, submission_k
     db.session.add(ThreadFollow(user_id=author.id, thread_id=thread.id))
     db.session.add(ThreadRead(user_id=author.id, thread_id=thread.id, last_read_number=1))
     _discard_draft(author, category=category)
-    _after_writing(author, post, verdict, held_because)
+    _after_writing(author, post, screened)
     db.session.commit()
-    _alert_after_commit(post)
     thread.first_post = post
     return thread
 
@@ -588,8 +572,8 @@ def reply(author, thread: Thread, body: str, submission_key: str | None = None) 
         _discard_draft(author, thread=thread)
         db.session.commit()
         return repeat
-    verdict, held_because = _check_writing(author, body)
-    public = held_because is None
+    screened = _check_writing(author, body, "reply")
+    public = not screened.held
     now = utcnow()
     # Handing out the next number is one atomic UPDATE, so two replies never get the same one.
     # A held reply takes a number but changes nothing readers see (count, latest post) until approved.
@@ -620,11 +604,10 @@ def reply(author, thread: Thread, body: str, submission_key: str | None = None) 
     _follow(author, thread)
     _set_read(author, thread, number)
     _discard_draft(author, thread=thread)
-    _after_writing(author, post, verdict, held_because)
+    _after_writing(author, post, screened)
     if post.status == PostStatus.VISIBLE:
         _tell_about_reply(author, thread, post)
     db.session.commit()
-    _alert_after_commit(post)
     return post
 
 
@@ -634,23 +617,23 @@ def edit_post(editor, post: Post, body: str) -> Post:
     body = _clean_body(body)
     if body == post.body:
         return post
-    verdict, held_because = None, None
+    screened = None
     if not can_moderate(editor):
-        verdict, held_because = _check_writing(editor, body)
+        screened = _check_writing(editor, body, "edit")
     db.session.add(PostRevision(post_id=post.id, body=post.body, editor_id=editor.id))
     post.body = body
     post.body_html = text.render(body)
     post.edited_at = utcnow()
     if editor.id != post.author_id:
         audit.record(editor, "edit_post", post, "Edited another member's post")
-    if verdict is not None:
-        if held_because and post.status == PostStatus.VISIBLE and verdict.held:
-            set_post_status(post, PostStatus.HELD)
-        else:
-            held_because = None  # an approved post is not held again for being a new member's
-        _after_writing(editor, post, verdict, held_because)
+    if screened is not None:
+        if screened.held_for_safety:
+            if post.status == PostStatus.VISIBLE:
+                set_post_status(post, PostStatus.HELD)
+        elif screened.held:
+            screened.action, screened.held_because = "publish", ""  # not held again for being a new member's
+        _after_writing(editor, post, screened)
     db.session.commit()
-    _alert_after_commit(post)
     return post
 
 

@@ -63,9 +63,9 @@ def ask(person, body: str, reply_by: str, *, email_address: str = "", phone: str
         notify(volunteer, "help_request", f"{_asker(request)} asked a volunteer for help.",
                url_for("asking.request_page", request_id=request.id), actor=member)
     db.session.commit()
-    if verdict.safety:
+    if verdict.support:
         _moderation().send_safety_alerts("help_request", request.id)
-    request.needs_support_lines = verdict.safety  # for the page: show the support lines at once (not stored)
+    request.needs_support_lines = verdict.support  # for the page: show the support lines at once (not stored)
     return request
 
 
@@ -79,15 +79,16 @@ def _checked_email(address: str) -> str:
 
 
 def _screen(member, request: HelpRequest):
-    """The safeguarding check, the same as for forum posts: words of crisis open a safety case at
-    once. Nothing is blocked or held here; a request for help always reaches a volunteer."""
-    from app.services import watched_words
+    """The one safeguarding check (safety.screen), as everywhere people write. A request is read only
+    by volunteers, so nothing is blocked or held; words of crisis open a safety case at once."""
+    from app.services import safety
 
-    verdict = watched_words.check(member, request.body, "help_request")
-    if verdict.safety:
-        _moderation().report_automatically("help_request", request, ReportReason.SAFETY,
-                                           f"Watched words: {verdict.summary}", author_id=request.member_id)
-    return verdict
+    screened = safety.screen(member, request.body, "help_request")
+    if screened.support:
+        why = "; ".join(screened.by_kind.get(safety.CRISIS, [])) or "Words of crisis"
+        _moderation().report_automatically("help_request", request, ReportReason.SAFETY, f"Safety check: {why}",
+                                           author_id=request.member_id)
+    return screened
 
 
 def _moderation():

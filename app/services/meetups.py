@@ -235,11 +235,11 @@ def clean_step(step: int, answers: dict, *, now: datetime | None = None, changin
             errors["description"] = f"Keep the description to {DESCRIPTION_LIMIT:,} characters or fewer. It has {len(description):,} now."
         # The watched words: a blocked word stops the step here; hold/report/safety act when the listing is finished.
         if not errors.get("title") and not errors.get("description"):
-            from app.services import watched_words
+            from app.services import safety
 
-            verdict = watched_words.check(None, f"{title}\n\n{description}", "meetup")
-            if verdict.blocked:
-                errors["description"] = watched_words.block_message(verdict)
+            screened = safety.screen(None, f"{title}\n\n{description}", "meetup")
+            if screened.blocked:
+                errors["description"] = screened.tell()
         cost_pence = 0
         if get("cost_kind") not in ("free", "paid"):
             errors["cost_kind"] = "Say whether the meet-up is free or costs something."
@@ -431,11 +431,12 @@ MEETUP_FIELDS = (
 
 
 def _create(author: User, draft: MeetupDraft, values: dict, organisation: Organisation | None) -> list[Meetup]:
-    from app.services import moderation, watched_words
+    from app.services import moderation, safety
 
     moderation.ensure_can_participate(author)
-    verdict = watched_words.check(author, f"{values['title']}\n\n{values['description']}", "meetup")
-    published = organisation is not None and organisation.is_verified and not verdict.held
+    screened = safety.screen(author, f"{values['title']}\n\n{values['description']}", "meetup",
+                             allowed_numbers=_numbers_of(organisation))
+    published = organisation is not None and organisation.is_verified and not screened.held
     status = MeetupStatus.PUBLISHED if published else MeetupStatus.AWAITING_APPROVAL
     duration = values["ends_at"] - values["starts_at"]
     first_local = values["starts_at"]
@@ -456,17 +457,19 @@ def _create(author: User, draft: MeetupDraft, values: dict, organisation: Organi
         created.append(meetup)
     draft.finished_at = utcnow()
     db.session.flush()
-    if verdict.held:
-        moderation.hold_for_approval("meetup", created[0], f"Watched words: {verdict.summary}", author_id=author.id)
-    if verdict.report_scam:
-        moderation.report_automatically("meetup", created[0], ReportReason.SCAM, f"Watched words: {verdict.summary}", author_id=author.id)
-    if verdict.safety:
-        moderation.report_automatically("meetup", created[0], ReportReason.SAFETY, f"Watched words: {verdict.summary}", author_id=author.id)
+    safety.record(screened, "meetup", created[0], author_id=author.id)
     db.session.commit()
-    if verdict.safety:
-        moderation.send_safety_alerts("meetup", created[0].id)
-    created[0].moderation_verdict = verdict
+    created[0].screened = screened
     return created
+
+
+def _numbers_of(organisation: Organisation | None) -> frozenset[str]:
+    """A verified organisation may share the numbers on its own page (and its meet-ups' contact phone)."""
+    from app.services import personal_details
+
+    if organisation is None or not organisation.is_verified:
+        return frozenset()
+    return personal_details.numbers_in(" ".join(str(value or "") for value in vars(organisation).values() if isinstance(value, str)))
 
 
 # ---- Moderation (the moderation queue will call decide() later) ----
@@ -791,19 +794,16 @@ def message_everyone(organiser: User, meetup: Meetup, text: str) -> int:
         raise Invalid(f"Keep the message to {MESSAGE_LIMIT:,} characters or fewer.", field="message")
     # The watched words. A message is emailed at once and cannot wait for a volunteer, so "hold"
     # (phone numbers, bank details) stops it like "block", with the sentence saying why.
-    from app.services import moderation, watched_words
+    from app.services import moderation, safety
 
     moderation.ensure_can_participate(organiser)
-    verdict = watched_words.check(organiser, text, "meetup_message")
-    if verdict.blocked or verdict.held:
-        raise Invalid(watched_words.block_message(verdict) + " Your message has not been sent; we have kept it.", field="message")
-    if verdict.report_scam or verdict.safety:
-        reason = ReportReason.SAFETY if verdict.safety else ReportReason.SCAM
-        moderation.report_automatically("meetup", meetup, reason, f"Organiser's message, watched words: {verdict.summary}",
-                                        author_id=organiser.id)
+    screened = safety.screen(organiser, text, "organiser_message", allowed_numbers=_numbers_of(meetup.organisation))
+    if screened.blocked or screened.held:
+        raise Invalid(screened.tell() + " Your message has not been sent; we have kept it.", field="message")
+    if screened.kinds:
+        safety.record(screened, "meetup", meetup, author_id=organiser.id)
         db.session.commit()
-        if verdict.safety:
-            moderation.send_safety_alerts("meetup", meetup.id)
+    meetup.screened = screened
     told = 0
     going, _ = going_list(meetup)
     for row in going:

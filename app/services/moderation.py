@@ -52,8 +52,9 @@ from app.services.notifications import notify
 log = logging.getLogger(__name__)
 
 CLAIM_MINUTES = 30
-OVERDUE = {Urgency.NORMAL: timedelta(hours=24), Urgency.SAFETY: timedelta(hours=2)}
+OVERDUE = {Urgency.NORMAL: timedelta(hours=24), Urgency.URGENT: timedelta(hours=4), Urgency.SAFETY: timedelta(hours=2)}
 MAX_REASON = 2000
+URGENCY_RANK = {Urgency.SAFETY: 0, Urgency.URGENT: 1, Urgency.NORMAL: 2}
 DURATIONS = {1: "1 day", 3: "3 days", 7: "1 week", 14: "2 weeks", 30: "30 days", 90: "90 days"}
 
 
@@ -482,8 +483,8 @@ def _open_case(content_type: str, obj, *, author_id: int | None, urgency: Urgenc
                 db.session.add(case)
         except IntegrityError:
             case = _unresolved_case(content_type, content_id)
-    if urgency == Urgency.SAFETY and case.urgency != Urgency.SAFETY:
-        case.urgency = Urgency.SAFETY
+    if URGENCY_RANK[urgency] < URGENCY_RANK[case.urgency]:
+        case.urgency = urgency
     if summary and summary not in case.summary:
         case.summary = f"{case.summary}; {summary}" if case.summary else summary
     return case
@@ -509,7 +510,7 @@ def hold_for_approval(content_type: str, obj, why: str, *, author_id: int | None
 def report_automatically(content_type: str, obj, reason: ReportReason, summary: str, *, author_id: int | None) -> Case:
     """A report raised by the watched words (no reporter). The caller commits, then calls
     send_safety_alerts for a safety report."""
-    urgency = Urgency.SAFETY if reason == ReportReason.SAFETY else Urgency.NORMAL
+    urgency = {ReportReason.SAFETY: Urgency.SAFETY, ReportReason.SCAM: Urgency.URGENT}.get(reason, Urgency.NORMAL)
     case = _open_case(content_type, obj, author_id=author_id, urgency=urgency, summary=summary)
     db.session.flush()
     db.session.add(Report(case_id=case.id, content_type=content_type, content_id=case.content_id, reporter_id=None,
@@ -541,7 +542,11 @@ def report(reporter, content_type: str, content_id: int, reason, words: str = ""
     author_id = kind.author_id(obj)
     if author_id == reporter.id:
         raise NotAllowed("This is your own. If you want it gone, you can delete it yourself.")
-    urgency = Urgency.SAFETY if reason == ReportReason.SAFETY else Urgency.NORMAL
+    from app.services import safety
+
+    # Words of crisis in the reporter's own words: they see the support lines and it is a safety case.
+    worried = bool(words) and safety.screen(reporter, words, "report").support
+    urgency = Urgency.SAFETY if reason == ReportReason.SAFETY or worried else Urgency.NORMAL
     case = _open_case(content_type, obj, author_id=author_id, urgency=urgency, summary="Reported by members")
     db.session.flush()
     existing = db.session.scalar(sa.select(Report).where(Report.case_id == case.id, Report.reporter_id == reporter.id))
@@ -556,8 +561,9 @@ def report(reporter, content_type: str, content_id: int, reason, words: str = ""
         return db.session.scalar(sa.select(Report).where(Report.case_id == case.id, Report.reporter_id == reporter.id))
     _hide_if_reports_weigh_enough(case, kind, content_type, obj)
     db.session.commit()
-    if reason == ReportReason.SAFETY:
+    if reason == ReportReason.SAFETY or worried:
         send_safety_alerts(content_type, case.content_id)
+    row.support = worried
     return row
 
 
@@ -646,15 +652,27 @@ def admins() -> list[User]:
     return list(db.session.scalars(sa.select(User).where(User.is_admin.is_(True), User.deleted_at.is_(None))))
 
 
-def send_safety_alerts(content_type: str, content_id: int) -> None:
-    """Email every admin (the safeguarding leads) at once about a safety case."""
+def send_safety_alerts(content_type: str, content_id: int, *, after_commit: bool = False) -> None:
+    """Email every admin (the safeguarding leads) at once about a safety case; with after_commit, the
+    emails go when the current transaction commits (and never if it is rolled back)."""
+    from flask import render_template
+
+    from app.services.notifications import send_after_commit
+
     case = _unresolved_case(content_type, content_id)
     if case is None:
         return
     link = url_for("moderation.case", case_id=case.id, _external=True)
+    deadline = (case.created_at or utcnow()) + OVERDUE[Urgency.SAFETY]
     for admin in admins():
-        email.send_template(admin.email, "A safety worry needs you now", "moderation/safety", user=admin, case=case, link=link,
-                            deadline=case.created_at + OVERDUE[Urgency.SAFETY])
+        context = dict(user=admin, case=case, link=link, deadline=deadline)
+        subject = "A safety worry needs you now"
+        if not after_commit:
+            email.send_template(admin.email, subject, "moderation/safety", **context)
+            continue
+        send_after_commit(email.build_message(
+            admin.email, subject, render_template("emails/moderation/safety.txt", **context),
+            render_template("emails/moderation/safety.html", subject=subject, **context)))
 
 
 # ---- The queue -------------------------------------------------------------------------------------
@@ -692,7 +710,7 @@ def queue(moderator) -> list[QueueRow]:
         .options(selectinload(Case.reports), joinedload(Case.claimed_by), joinedload(Case.author))
         .where(Case.status != CaseStatus.RESOLVED)
         .where(sa.or_(Case.author_id.is_(None), Case.author_id != moderator.id))
-        .order_by(sa.case((Case.urgency == Urgency.SAFETY, 0), else_=1), Case.created_at, Case.id)
+        .order_by(sa.case((Case.urgency == Urgency.SAFETY, 0), (Case.urgency == Urgency.URGENT, 1), else_=2), Case.created_at, Case.id)
     )
     now = utcnow()
     rows = []
@@ -879,6 +897,10 @@ def act(moderator, case: Case, outcome, reason: str, *, days: int | None = None,
         db.session.rollback()
         raise Conflict(_handled_sentence(case))
     db.session.refresh(case)
+    if obj is not None:
+        from app.services import safety_feedback
+
+        safety_feedback.keep_decision(case, kind.text(obj), moderator)  # before _apply changes the text
     _apply(outcome, kind, obj, case, moderator, reason, new_text, also_hide, further)
     if outcome in (Outcome.WARN, Outcome.SILENCE, Outcome.SUSPEND):
         sanction_kind = {Outcome.WARN: SanctionKind.WARNING, Outcome.SILENCE: SanctionKind.SILENCE, Outcome.SUSPEND: SanctionKind.SUSPEND}[outcome]
@@ -1001,7 +1023,12 @@ def appeal(member, case: Case, words: str) -> Appeal:
         raise Invalid("Tell us why you think the decision was wrong.", field="words")
     if len(words) > MAX_REASON:
         raise Invalid(f"Please keep it to {MAX_REASON:,} characters or fewer.", field="words")
+    from app.services import safety
+
     row = Appeal(case_id=case.id, member_id=member.id, words=words)
+    row.support = safety.screen(member, words, "appeal").support
+    if row.support:
+        case.urgency = Urgency.SAFETY  # a member in crisis while appealing: the safeguarding leads see it
     try:
         with db.session.begin_nested():
             db.session.add(row)

@@ -352,6 +352,9 @@ def _queue_after_commit(message) -> None:
     db.session.info.setdefault(_OUTGOING, []).append(message)
 
 
+send_after_commit = _queue_after_commit  # for other services: an email that goes only if the change commits
+
+
 def _note_live(user_id: int) -> None:
     db.session.info.setdefault(_LIVE, {})[user_id] = None
 

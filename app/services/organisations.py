@@ -54,6 +54,15 @@ def _clean(name, kind, registration, website, description, contact_email, contac
     }
 
 
+def _screen(user: User, values: dict) -> None:
+    """An organisation's page may show its own numbers; scams and blocked words are not saved."""
+    from app.services import safety
+
+    screened = safety.screen(user, values.get("description", ""), "organisation")
+    if screened.blocked or screened.held:
+        raise Invalid(f"{screened.tell()} Please change the description; we have kept what you wrote.", field="description")
+
+
 def create(user: User, **details) -> Organisation:
     if not can_create(user):
         raise NotAllowed("Only members who represent an organisation can make an organisation page.")
@@ -63,6 +72,7 @@ def create(user: User, **details) -> Organisation:
         if error.field == "email":
             error.field = "contact_email"
         raise
+    _screen(user, values)
     organisation = Organisation(created_by_id=user.id, **values)
     organisation.memberships.append(OrganisationMember(user_id=user.id))
     db.session.add(organisation)
@@ -76,6 +86,7 @@ def update(user: User, organisation: Organisation, *, logo=None, remove_logo: bo
     if not is_member(user, organisation):
         raise NotAllowed("Only members of this organisation can change its page.")
     cleaned = _clean(**details)
+    _screen(user, cleaned)
     new_logo = None
     if logo is not None:
         try:

@@ -44,7 +44,7 @@ def _clean_text(value: str | None, field_name: str) -> str:
 def update(user: User, *, about: str, helps_me: str, interests: str, town: str, visibility: dict,
            photo=None, remove_photo: bool = False) -> Profile:
     """Save a member's profile. The photo is checked first, so a bad photo changes nothing."""
-    from app.services import moderation, watched_words
+    from app.services import moderation, safety
 
     moderation.ensure_can_participate(user)
     new_photo = photos.clean_photo(photo) if photo is not None else None
@@ -53,9 +53,9 @@ def update(user: User, *, about: str, helps_me: str, interests: str, town: str, 
     # Watched words on the written fields. "Hold" for profile text means: it is saved, the member
     # sees it, and nobody else does until a volunteer approves it (their name and photo still show).
     changed = {name: value for name, value in values.items() if value != getattr(user.profile, name, "")}
-    verdict = watched_words.check(user, "\n".join(changed.values()), "profile")
-    if verdict.blocked:
-        raise Invalid(f"{watched_words.block_message(verdict)} We have kept what you wrote.", field="about")
+    screened = safety.screen(user, "\n".join(changed.values()), "profile")
+    if screened.blocked:
+        raise Invalid(f"{screened.tell()} We have kept what you wrote.", field="about")
     levels = {}
     for name in PRIVATE_FIELDS:
         try:
@@ -72,17 +72,13 @@ def update(user: User, *, about: str, helps_me: str, interests: str, town: str, 
         profile.photo_name = photos.store(new_photo)
     elif remove_photo:
         profile.photo_name = None
-    profile.moderation_verdict = verdict
-    if verdict.held:
+    profile.screened = screened
+    if screened.held:
         profile.text_status = "held"
-        moderation.hold_for_approval("profile", profile, f"Profile text, watched words: {verdict.summary}", author_id=user.id)
-    if verdict.report_scam:
-        moderation.report_automatically("profile", profile, ReportReason.SCAM, f"Watched words: {verdict.summary}", author_id=user.id)
-    if verdict.safety:
-        moderation.report_automatically("profile", profile, ReportReason.SAFETY, f"Watched words: {verdict.summary}", author_id=user.id)
+        screened.held_because = f"Profile text: {screened.held_because}"
+    db.session.flush()
+    safety.record(screened, "profile", profile, author_id=user.id)
     db.session.commit()
-    if verdict.safety:
-        moderation.send_safety_alerts("profile", user.id)
     if old_photo and old_photo != profile.photo_name:
         photos.remove(old_photo)
     return profile

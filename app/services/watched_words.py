@@ -193,7 +193,7 @@ BUILT_INS = [
     (
         "crisis_self", "Words of crisis: wanting to die or self-harm", WatchedKind.REGEX,
         r"\b(?:want|wanna|wanting|going|ready) to (?:die|end it|end it all|end my life|kill myself)\b"
-        r"|\bwish i (?:was|were) dead\b|\bkill(?:ing)? myself\b|\bend(?:ing)? (?:it all|my life)\b|\bsuicid(?:e|al)\b"
+        r"|\bwish i (?:was|were) dead\b|\bkill(?:ing)? myself\b(?! laughing)|\bend(?:ing)? (?:it all|my life)\b|\bsuicid(?:e|al)\b"
         r"|\b(?:hurt|harm|cut)(?:ing)? myself\b|\bself ?harm(?:ing)?\b"
         r"|\bno (?:point|reason) (?:in )?(?:going on|carrying on|living|being here|to live|to go on)\b"
         r"|\b(?:dont|do not) want to (?:be here|live|go on|wake up)(?: any ?more)?\b|\bbetter off (?:dead|without me)\b"
@@ -203,9 +203,57 @@ BUILT_INS = [
     (
         "crisis_harm", "Words of crisis: being hurt by someone", WatchedKind.REGEX,
         r"\b(?:he|she|they|my (?:husband|wife|partner|son|daughter|carer|brother|sister|neighbour|grandson|granddaughter))"
-        r" (?:hits|beats|slaps|slapped|kicks|kicked|pushes|shoves|punches|punched|threatens|threatened|hurts|is hurting|has been hurting|keeps hurting) me\b"
+        r" (?:hits|beats|slaps|slapped|kicks|kicked|pushes|shoves|punches|punched|threatens|threatened|hurts|is hurting|has been hurting|keeps hurting) me\b(?! at )"
         r"|\bbeing (?:hurt|hit|abused|beaten) by\b|\b(?:im|i am) (?:scared|afraid|frightened) of (?:him|her|them|my \w+)\b"
         r"|\btakes? (?:all )?my (?:money|pension|bank card) and\b",
+        WatchedAction.SAFETY, SAFETY_MESSAGE,
+    ),
+]
+
+
+# Signs the issue list names that phrase lists missed: asked for codes and passwords, moved somewhere
+# private, asked when someone is alone; and the quieter words of crisis (tablets saved up, lost,
+# pushed, money taken, a fall, not eating). Bounded gaps only ({0,n}), so they stay linear.
+BUILT_INS += [
+    (
+        "scam_codes", "Asking for codes, PINs or passwords", WatchedKind.REGEX,
+        r"(?<!never )(?<!not )(?<!dont )\b(?:read me|tell me|give me|send me|text me|confirm|i need|i just need|we need)\b(?: \w+){0,5} (?:the |your |that |my )?(?:pin|pin number|password|passcode"
+        r"|one time (?:code|passcode|password)|security code|verification code|6 digit code|code (?:we|they|i) (?:sent|send|texted))\b"
+        r"|\b(?:the long (?:card )?number|3 digits on the back)\b",
+        WatchedAction.REPORT, SCAM_MESSAGE,
+    ),
+    (
+        "scam_private", "Moving the conversation somewhere private", WatchedKind.REGEX,
+        r"\b(?:lets|let us|we can|we could|shall we|can we|come|move|talk|chat|message me|text me|add me|find me)\b(?: \w+){0,3} "
+        r"(?:on|to|over on|via) (?:whatsapp|telegram|signal|hangouts|google chat|viber|kik|snapchat)\b"
+        r"|\b(?:email|e mail|message|text|ring|call|whatsapp) me (?:privately|in private|direct|directly|off (?:here|the forum|site))\b"
+        r"|\bdont tell (?:anyone|your (?:son|daughter|family|kids|carer)|the moderators)\b",
+        WatchedAction.REPORT, SCAM_MESSAGE,
+    ),
+    (
+        "scam_alone", "Asking when someone is alone or where they live", WatchedKind.REGEX,
+        r"\b(?:when|what time|what days?) (?:are|is|will) (?:you|your \w+) (?:home )?(?:on your own|alone|by yourself|in on your own)\b"
+        r"|\bwhats your (?:home )?address\b|\bwhere (?:exactly )?do you live\b|\bwhat is your (?:home )?address\b",
+        WatchedAction.REPORT, SCAM_MESSAGE,
+    ),
+    (
+        "scam_impersonation", "Pretending to be a bank, HMRC, the NHS, the police or family in trouble", WatchedKind.REGEX,
+        r"\b(?:this is \w+|calling from|im \w+ from|im from|i am from|we are from) (?:\w+ ){0,3}(?:fraud team|fraud department|security team|hmrc|tax office"
+        r"|police|bank|nhs|dwp|microsoft|bt|amazon|royal mail)\b(?: \w+){0,20} (?:pay|payment|transfer|fee|fine|refund|account|code|card|cash)\b"
+        r"|\b(?:hi|hello|hey) (?:mum|mam|dad|nan|nana|gran|grandma|grandad) (?:its|this is) (?:me|\w+)\b(?: \w+){0,12} (?:new number|lost my phone|broke my phone|dropped my phone)\b"
+        r"|\b(?:move|transfer|put) (?:your|the|all your) (?:money|savings) (?:in|into|to) (?:a|the) safe account\b(?! scam)",
+        WatchedAction.REPORT, SCAM_MESSAGE,
+    ),
+    (
+        "crisis_signs", "Words of crisis: danger, being lost, being hurt or neglected", WatchedKind.REGEX,
+        r"\b(?:saved|saving|stockpiled|stockpiling|kept|keeping|hoarding) (?:up )?(?:my|all my|all the|his|her) (?:tablets|pills|medication|meds)\b"
+        r"|\b(?:dont|do not) know where i am\b|\bi (?:am|m) lost\b|\bcant find my way home\b"
+        r"|\b(?:he|she|they|my \w+) (?:pushed|grabbed|shook|locked|hit|slapped|threw) me\b|\b(?:locks|locked) me (?:in|out)\b"
+        r"|\b(?:takes?|took|taking|has taken|keeps) (?:all )?my (?:pension|money|bank card|benefits|savings)\b"
+        r"|\b(?:i (?:have )?had|ive had|i just had) a fall\b|\b(?:fallen|fell) (?:over |down )?and (?:cant|couldnt) get up\b|\bon the floor (?:since|for|all)\b"
+        r"|\b(?:not|havent|hasnt|not been) eat(?:en|ing)(?: \w+){0,3} (?:for|in) (?:days|a week|\d+ days)\b"
+        r"|\beveryone would be better off\b|\bbetter off without me\b|\bno point (?:anymore|any more)\b|\bwont be around\b"
+        r"|\bnot (?:safe|safe at home)\b(?: \w+){0,3} (?:with him|with her|here)\b|\bgoodbye (?:everyone|all)\b",
         WatchedAction.SAFETY, SAFETY_MESSAGE,
     ),
 ]

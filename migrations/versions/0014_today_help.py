@@ -1,7 +1,7 @@
 """today and help: Listen settings, the "New to Kindred" badge, Ask a volunteer requests and replies
 
 Revision ID: 0014_today_help
-Revises: 0010_sessions_outbox
+Revises: 0011_safety
 Create Date: 2026-12-01 21:59:29.312632
 
 """
@@ -13,7 +13,7 @@ import app.models.types  # noqa: F401  (custom column types)
 
 # revision identifiers, used by Alembic.
 revision = '0014_today_help'
-down_revision = '0010_sessions_outbox'
+down_revision = '0011_safety'
 branch_labels = None
 depends_on = None
 

@@ -91,3 +91,14 @@ def test_a_reader_who_has_scrolled_up_is_not_moved_and_is_told_of_new_messages(c
     button.click()
     expect(button).to_be_hidden()
     assert log.evaluate("el => el.scrollHeight - el.scrollTop - el.clientHeight") < 50
+
+
+CRISIS_WORDS = "I've been saving up my tablets. Everyone would be better off without me."
+
+
+def test_without_javascript_the_support_lines_come_first_on_the_room_page(context_factory, cuppa_path):
+    bob = _open_room(context_factory, "bob@example.org", cuppa_path, java_script_enabled=False)
+    bob.get_by_label("Your message").fill(CRISIS_WORDS)
+    bob.get_by_role("button", name="Send message").click(timeout=30000)
+    expect(bob.get_by_role("alert")).to_contain_text("116 123")
+    expect(bob.get_by_role("alert")).to_be_focused()

@@ -33,6 +33,42 @@
 
   function say(text) { if (statusLine) { statusLine.textContent = text; } }
 
+  // After words of crisis the server sends the support lines: show them at the top of the page,
+  // announced and focused, like the page without JavaScript does (templates/_partials/support_lines.html).
+  function showSupport(support) {
+    var main = document.getElementById("main-content");
+    if (!main || !support || !support.lines) { return; }
+    var old = main.querySelector("[data-support-box]");
+    if (old) { old.remove(); }
+    var box = document.createElement("section");
+    box.className = "support-box";
+    box.setAttribute("role", "alert");
+    box.setAttribute("aria-labelledby", "support-box-title");
+    box.setAttribute("tabindex", "-1");
+    box.setAttribute("data-support-box", "");
+    var title = document.createElement("h2");
+    title.id = "support-box-title";
+    title.textContent = "You are not alone. You can talk to someone now";
+    var intro = document.createElement("p");
+    intro.textContent = support.intro;
+    var lines = document.createElement("ul");
+    lines.className = "support-box__lines";
+    support.lines.forEach(function (line) {
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = line.link;
+      link.textContent = line.number;
+      item.appendChild(document.createTextNode(line.name + ": "));
+      item.appendChild(link);
+      lines.appendChild(item);
+    });
+    box.appendChild(title);
+    box.appendChild(intro);
+    box.appendChild(lines);
+    main.insertBefore(box, main.firstChild);
+    box.focus();
+  }
+
   function nearBottom() { return log.scrollHeight - log.scrollTop - log.clientHeight < 48; }
   function toBottom() { log.scrollTop = log.scrollHeight; }
 
@@ -148,7 +184,8 @@
       if (answer && answer.ok) {
         add(answer.message);
         sent();
-        say("Sent.");
+        say(answer.notice || "Sent.");
+        if (answer.support) { showSupport(answer.support); }
       } else {
         // A rule said no (too fast, too long...): the words stay in the box; the reason is shown.
         pending = null;
