@@ -128,3 +128,10 @@ def test_a_page_with_a_form_token_is_not_kept(app, client, alices_thread):
         del page_cache.CACHED_ENDPOINTS["_form_page"]
     # Pages with forms for visitors (signing in) are never cached at all.
     assert "X-Page-Cache" not in client.get("/sign-in").headers
+
+
+def test_a_visitors_thread_page_is_kept_even_with_form_protection_on(app, client, alices_thread):
+    # With CSRF protection on (as in production), a visitor's thread page makes no token, so it
+    # can be kept; a member's page has the reply form and its token.
+    app.config["WTF_CSRF_ENABLED"] = True
+    _twice(client, f"/threads/{alices_thread.id}")
