@@ -18,6 +18,9 @@ RESULTS_PER_PAGE = 10
 # Counting every match of a common word in a million posts is slow and helps nobody.
 MAX_COUNTED = 1000
 MAX_QUERY_CHARACTERS = 200
+# PostgreSQL: how many of the newest matches are ranked, and how many matching titles are looked at.
+RANKED = 200
+TITLE_WINDOW = 100
 
 
 @dataclass
@@ -63,7 +66,9 @@ _SQLITE_MATCHES = """
 # the planner collects them from the GIN indexes; for a word in half the posts it walks back from
 # the newest post and stops after the window is full, so a common word costs about as much as a
 # rare one instead of ranking hundreds of thousands of rows. The window's size is the count
-# ("more than 1,000"), and only the page of results gets an excerpt.
+# ("more than 1,000"). Only the newest RANKED of them are ranked (best first); after those come
+# the rest, newest first. Titles: the newest TITLE_WINDOW matching threads. Only the page of
+# results gets an excerpt.
 _POSTGRES_WINDOW = """
     WITH body_hits AS MATERIALIZED (
         SELECT p.id FROM forum_posts p JOIN forum_threads t ON t.id = p.thread_id
@@ -74,12 +79,15 @@ _POSTGRES_WINDOW = """
         SELECT p.id FROM forum_threads t JOIN forum_posts p ON p.thread_id = t.id AND p.number = 1
         WHERE to_tsvector('english', t.title) @@ websearch_to_tsquery('english', :query)
           AND p.status = 'VISIBLE' AND t.is_deleted = false AND t.is_hidden = false AND t.category_id IN :categories
-        ORDER BY t.id DESC LIMIT :window
+        ORDER BY t.id DESC LIMIT :title_window
     ), found AS MATERIALIZED (
-        SELECT id FROM (SELECT id FROM body_hits UNION SELECT id FROM title_hits) both_kinds ORDER BY id DESC LIMIT :window
+        SELECT id, row_number() OVER (ORDER BY id DESC) AS newest
+        FROM (SELECT id FROM body_hits UNION SELECT id FROM title_hits) both_kinds ORDER BY id DESC LIMIT :window
     ), ranked AS MATERIALIZED (
-        SELECT p.id, greatest(ts_rank(to_tsvector('english', p.body), websearch_to_tsquery('english', :query)),
-                              CASE WHEN p.number = 1 THEN 2 * ts_rank(to_tsvector('english', t.title), websearch_to_tsquery('english', :query)) ELSE 0 END) AS rank
+        SELECT p.id, CASE WHEN found.newest <= :rank_window THEN
+                   greatest(ts_rank(to_tsvector('english', p.body), websearch_to_tsquery('english', :query)),
+                            CASE WHEN p.number = 1 THEN 2 * ts_rank(to_tsvector('english', t.title), websearch_to_tsquery('english', :query)) ELSE 0 END)
+                   ELSE 0 END AS rank
         FROM found JOIN forum_posts p ON p.id = found.id JOIN forum_threads t ON t.id = p.thread_id
     )
 """
@@ -107,7 +115,7 @@ def search(viewer, query: str, page: int = 1) -> SearchResults:
             LIMIT :limit OFFSET :offset
         """
     else:
-        params.update(query=query, window=MAX_COUNTED + 1)
+        params.update(query=query, window=MAX_COUNTED + 1, rank_window=RANKED, title_window=TITLE_WINDOW)
         # One statement: the window's size, and one page of it, best first; ts_headline is slow,
         # so it runs only on that page.
         page_sql = _POSTGRES_WINDOW + f"""
