@@ -8,7 +8,7 @@ export FLASK_APP := wsgi
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENDOR := app/static/vendor/socket.io.min.js
 
-.PHONY: run test install install-dev vendor chromium migrate seed worker clean
+.PHONY: run test install install-dev vendor chromium wrk bench-forums migrate seed worker clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,16 @@ chromium:
 	  echo "Installing Debian's Chromium for the browser tests"; \
 	  $(SUDO) apt-get install -y --no-install-recommends chromium || \
 	  { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium; }; }
+
+# wrk (Debian's package) drives bench/forums_load.sh.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "Installing Debian's wrk for the benchmarks"; \
+	  $(SUDO) apt-get install -y --no-install-recommends wrk || \
+	  { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends wrk; }; }
+
+bench-forums: install wrk
+	bench/forums_load.sh
 
 migrate: install
 	$(BIN)/flask db upgrade
