@@ -71,9 +71,12 @@ _SQLITE_MATCHES = """
 # results gets an excerpt.
 _POSTGRES_WINDOW = """
     WITH body_hits AS MATERIALIZED (
-        SELECT p.id FROM forum_posts p JOIN forum_threads t ON t.id = p.thread_id
-        WHERE to_tsvector('english', p.body) @@ websearch_to_tsquery('english', :query)
-          AND p.status = 'VISIBLE' AND t.is_deleted = false AND t.is_hidden = false AND t.category_id IN :categories
+        SELECT p.id FROM forum_posts p
+        WHERE to_tsvector('english', p.body) @@ websearch_to_tsquery('english', :query) AND p.status = 'VISIBLE'
+          -- A scalar subquery looks up each match's thread by its key; as a join, the planner
+          -- read all 50,000 threads for a rare word.
+          AND (SELECT t.is_deleted = false AND t.is_hidden = false AND t.category_id IN :categories
+               FROM forum_threads t WHERE t.id = p.thread_id)
         ORDER BY p.id DESC LIMIT :window
     ), title_hits AS MATERIALIZED (
         SELECT p.id FROM forum_threads t JOIN forum_posts p ON p.thread_id = t.id AND p.number = 1
