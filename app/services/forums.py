@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app import text
@@ -285,7 +285,9 @@ def thread_page(viewer, thread: Thread, page: int = 1, collapsed_authors: frozen
         db.session.scalars(
             visible_posts(viewer)
             # Only the author's name and id: not 20 members' whole records (password hashes included).
-            .options(joinedload(Post.author).load_only(User.id, User.display_name))
+            # A second statement, not a join: PostgreSQL guesses thousands of posts for the number
+            # range and then hashes all 100,000 members (185 ms at a million posts).
+            .options(selectinload(Post.author).load_only(User.id, User.display_name))
             .where(Post.thread_id == thread.id, Post.number.between(low, high))
             .order_by(Post.number)
         )
