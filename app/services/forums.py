@@ -210,9 +210,11 @@ def thread_list(viewer, category: Category, page: int = 1) -> Listing:
         shown = Thread.is_hidden.is_(False)
     if is_member(viewer):
         # The counter holds published threads; add the held or hidden ones this reader may see.
+        # For a member that is their own (found by author, not by reading the whole category).
+        own = sa.true() if can_moderate(viewer) else Thread.author_id == viewer.id
         total += db.session.scalar(
             sa.select(sa.func.count(Thread.id)).where(
-                Thread.category_id == category.id, Thread.is_deleted.is_(False), Thread.is_hidden.is_(True), shown
+                Thread.category_id == category.id, Thread.is_deleted.is_(False), Thread.is_hidden.is_(True), own
             )
         ) or 0
     total_pages = _pages(total, THREADS_PER_PAGE)
