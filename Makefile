@@ -8,7 +8,7 @@ export FLASK_APP := wsgi
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENDOR := app/static/vendor/socket.io.min.js
 
-.PHONY: run test install install-dev vendor chromium java listen-voice listen-voice-optional migrate seed worker upgrade-check clean
+.PHONY: run test install install-dev vendor chromium java listen-voice listen-voice-optional wrk bench-forums migrate seed worker upgrade-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,16 @@ listen-voice:
 	  { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends espeak-ng; }; }
 listen-voice-optional:
 	@$(MAKE) --no-print-directory listen-voice || echo "espeak-ng could not be installed: Listen will use the browser's voice only."
+
+# wrk (Debian's package) drives bench/forums_load.sh.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "Installing Debian's wrk for the benchmarks"; \
+	  $(SUDO) apt-get install -y --no-install-recommends wrk || \
+	  { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends wrk; }; }
+
+bench-forums: install wrk
+	bench/forums_load.sh
 
 migrate: install
 	$(BIN)/flask db upgrade

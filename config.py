@@ -65,6 +65,14 @@ class Config:
     WTF_CSRF_CHECK_DEFAULT = False  # app/security.py checks the Origin first, then the token
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 8 * 1024 * 1024))
 
+    # Visitors' pages from the cache (app/page_cache.py), kept at most this long.
+    PAGE_CACHE = _bool("PAGE_CACHE", True)
+    PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+    # Compressed responses (brotli, else gzip); behind nginx, let it compress instead.
+    COMPRESS_REGISTER = _bool("COMPRESS_RESPONSES", True)
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_MIMETYPES = ["text/html", "text/css", "text/plain", "text/calendar", "application/javascript", "text/javascript", "application/json"]
+
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
     # Only FAILED sign-ins count (a wrong password, a spent link), never successful ones: per account,

@@ -56,11 +56,16 @@ def _preload_safety_model() -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from app.extensions import csrf, db, limiter, login_manager, migrate, socketio
+    from app import page_cache
+    from app.extensions import compress, csrf, db, limiter, login_manager, migrate, socketio
 
     redis_url = app.config.get("REDIS_URL")
     app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
     db.init_app(app)
+    page_cache.init_app(app)
+    # Compression (brotli, else gzip) from the app itself, for `make run` and a single server;
+    # behind nginx set COMPRESS_RESPONSES=false and let nginx do it (README).
+    compress.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -153,13 +158,22 @@ CSP = "; ".join(
 
 
 def _register_request_hooks(app: Flask) -> None:
+    from app import page_cache
     from app.display import display_preferences
 
-    @app.before_request
     def _forget_previous_user():
         # A request made inside an app context that is already pushed (the test fixtures do this)
         # shares `g` with earlier requests; each request must load its own signed-in member.
+        # First of all hooks (the blueprints' hooks were registered earlier), so the member is
+        # loaded once per request, by whichever hook asks first.
         g.pop("_login_user", None)
+
+    first_hooks = [_forget_previous_user]
+    if page_cache.enabled(app):
+        # Next, a visitor's page from the cache skips everything else (see app/page_cache.py).
+        first_hooks.append(page_cache.serve_from_cache)
+        app.after_request(page_cache.store_in_cache)
+    app.before_request_funcs.setdefault(None, [])[0:0] = first_hooks
 
     @app.before_request
     def _load_display_preferences():

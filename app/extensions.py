@@ -1,4 +1,5 @@
 """Flask extensions, created unbound and attached to the app in create_app()."""
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -27,5 +28,6 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+compress = Compress()
 socketio = SocketIO()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -13,6 +13,10 @@ NAVIGATION = [
     ("Help", "main.help"),
 ]
 
+# Pages that load the Socket.IO client for members: chat rooms (chat.js), and the pages where
+# new things are the point (notifications, the start page). Blueprint names or endpoints.
+LIVE_PAGES = {"chat", "notifications", "main.home"}
+
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
@@ -46,7 +50,9 @@ def init_app(app: Flask) -> None:
             for label, endpoint in NAVIGATION
             if endpoint in app.view_functions
         ]
-        return {"navigation": items, "site_name": app.config["SITE_NAME"], "unread_notifications": _unread_notifications()}
+        live = request.blueprint in LIVE_PAGES or request.endpoint in LIVE_PAGES
+        return {"navigation": items, "site_name": app.config["SITE_NAME"], "unread_notifications": _unread_notifications(),
+                "live_updates": live}
 
 
 def _unread_notifications() -> int:

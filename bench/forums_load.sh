@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Measure the trivial ceiling route and three forum pages with wrk against gunicorn + PostgreSQL.
+# Measure, in ONE run against one gunicorn set-up: the trivial ceiling route, a visitor's category
+# page, thread page (page 1 and a deep page), search for a rare and a common word, and a signed-in
+# member's category and thread pages (wrk); then CPU ms per request for each, in-process.
 # Usage: bench/forums_load.sh [duration, default 20s] [connections, default 16]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -7,27 +9,48 @@ DURATION=${1:-20s}
 CONNECTIONS=${2:-16}
 PORT=${PORT:-8099}
 export DATABASE_URL=${DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1/bench_forums}
+# Production uses Redis (rate limits, Socket.IO, and the visitors' page cache shared by the workers).
+export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/14}
 export KINDRED_ENV=production SECRET_KEY=${SECRET_KEY:-bench-only-secret-bench-only-secret-bench-only} RATELIMIT_ENABLED=false
-export SESSION_COOKIE_SECURE=false
+export SESSION_COOKIE_SECURE=false PYTHONPATH=.
 WORKERS=${WORKERS:-$(( $(nproc) * 2 ))}
 DEEP_PAGE=${DEEP_PAGE:-200}
+CATEGORY=${CATEGORY:-/forums/welcome-and-introductions}
+RARE=${RARE:-garden17}
+COMMON=${COMMON:-garden}
+MEMBER=${MEMBER:-2}
 
+COOKIE=$(.venv/bin/python bench/member_cookie.py "$MEMBER" | tail -1)
 .venv/bin/gunicorn --workers "$WORKERS" --bind "127.0.0.1:$PORT" --log-level warning bench.wsgi_bench:app &
 SERVER=$!
 trap 'kill $SERVER' EXIT
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/bench/ping" >/dev/null && break; sleep 0.2; done
 
 run() {
-  local name=$1 path=$2
-  curl -sf -o /dev/null "http://127.0.0.1:$PORT$path" || { echo "$name: $path did not answer 200"; exit 1; }
-  wrk -t2 -c"$CONNECTIONS" -d5s -s bench/report.lua "http://127.0.0.1:$PORT$path" >/dev/null  # warm up
+  local name=$1 path=$2 cookie=${3:-}
+  local header=()
+  [ -n "$cookie" ] && header=(-H "Cookie: $cookie")
+  local bytes
+  bytes=$(curl -sf "${header[@]}" -o /dev/null -w '%{size_download}' "http://127.0.0.1:$PORT$path") || { echo "$name: $path did not answer 200"; exit 1; }
+  wrk -t2 -c"$CONNECTIONS" -d5s "${header[@]}" -s bench/report.lua "http://127.0.0.1:$PORT$path" >/dev/null  # warm up
   local line
-  line=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" -s bench/report.lua "http://127.0.0.1:$PORT$path" | grep RESULT)
-  echo "$name|$path|$line"
+  line=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" "${header[@]}" -s bench/report.lua "http://127.0.0.1:$PORT$path" | grep RESULT)
+  echo "$name|$path|$line bytes=$bytes load=\"$(cut -d' ' -f1-3 /proc/loadavg)\""
 }
 
 echo "workers=$WORKERS connections=$CONNECTIONS duration=$DURATION"
+uptime
 run "trivial route (ceiling)" "/bench/ping"
-run "category page" "/forums/welcome-and-introductions"
-run "deep thread page" "/threads/1?page=$DEEP_PAGE"
-run "search" "/search?q=${SEARCH:-garden17}"
+run "visitor: category page" "$CATEGORY"
+run "visitor: thread page 1" "/threads/1"
+run "visitor: thread page $DEEP_PAGE" "/threads/1?page=$DEEP_PAGE"
+run "visitor: search, rare word" "/search?q=$RARE"
+run "visitor: search, common word" "/search?q=$COMMON"
+run "member: category page" "$CATEGORY" "$COOKIE"
+run "member: thread page 1" "/threads/1" "$COOKIE"
+uptime
+kill $SERVER; trap - EXIT
+.venv/bin/python bench/cpu_per_request.py "$COOKIE" ping=/bench/ping "category=$CATEGORY" thread=/threads/1 \
+  "deep=/threads/1?page=$DEEP_PAGE" "rare=/search?q=$RARE" "common=/search?q=$COMMON" \
+  "member-category=$CATEGORY" member-thread=/threads/1
+uptime

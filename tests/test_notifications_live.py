@@ -49,6 +49,22 @@ def test_the_header_has_the_count_and_a_polite_live_region_and_loads_the_script_
     assert "socket.io.min.js" not in client.get("/").get_data(as_text=True)
 
 
+def test_reading_the_forums_does_not_load_the_live_client_and_the_count_is_right_on_the_next_page(
+        alice, bob, client_for, root):
+    from app.models import Audience
+    from app.services import forums
+
+    welcome = forums.save_category(root, "Welcome", "Say hello.", 0, Audience.EVERYONE, Audience.MEMBERS)
+    thread = forums.start_thread(alice, welcome, "Hello from Alice", "I love my garden.")
+    browser = client_for(alice)
+    html = browser.get(f"/threads/{thread.id}").get_data(as_text=True)
+    assert "socket.io.min.js" not in html and "js/notifications.js" not in html
+    forums.reply(bob, thread, "Hello Mum!")
+    assert "Notifications (1 new)" in page_text(browser.get("/forums"))
+    # The start page still gets it (and chat rooms, which need it to chat).
+    assert "vendor/socket.io.min.js" in browser.get("/").get_data(as_text=True)
+
+
 def _dm_notes(member):
     return list(db.session.scalars(sa.select(Notification).where(Notification.user_id == member.id, Notification.kind == "direct_message")))
 

@@ -179,8 +179,10 @@ def thread(thread_id):
     callbacks = []
     _restore_unsent(callbacks, thread=thread)
     view = forums.thread_page(current_user, thread, _page())
-    form = ReplyForm()
-    if view.draft is not None:
+    # Only someone who may reply gets the form: making one makes a CSRF token, which would keep
+    # a visitor's page out of the page cache (app/page_cache.py).
+    form = ReplyForm() if can_reply(current_user, thread) else None
+    if form is not None and view.draft is not None:
         form.body.data = view.draft.body
     return _with_callbacks(render_template("forums/thread.html", thread=thread, view=view, form=form), callbacks)
 

@@ -87,11 +87,17 @@ def muted_ids(viewer: User) -> set[int]:
     return set(db.session.scalars(sa.select(Mute.muted_id).where(Mute.muter_id == viewer.id)))
 
 
+def hidden_author_columns(viewer: User) -> list:
+    """(column, condition) pairs that select the members `viewer` blocked or muted, for queries
+    that gather them along with other things."""
+    return [(Block.blocked_id, Block.blocker_id == viewer.id), (Mute.muted_id, Mute.muter_id == viewer.id)]
+
+
 def hidden_author_ids(viewer: User) -> set[int]:
     """Authors whose posts are folded away for `viewer`: blocked or muted (one query)."""
-    blocked = sa.select(Block.blocked_id.label("member_id")).where(Block.blocker_id == viewer.id)
-    muted = sa.select(Mute.muted_id.label("member_id")).where(Mute.muter_id == viewer.id)
-    return set(db.session.scalars(sa.union(blocked, muted)))
+    return set(db.session.scalars(sa.union(*[
+        sa.select(column.label("member_id")).where(condition) for column, condition in hidden_author_columns(viewer)
+    ])))
 
 
 def wants_nothing_from(recipient: User, actor: User | None) -> bool:

@@ -18,6 +18,9 @@ RESULTS_PER_PAGE = 10
 # Counting every match of a common word in a million posts is slow and helps nobody.
 MAX_COUNTED = 1000
 MAX_QUERY_CHARACTERS = 200
+# PostgreSQL: how many of the newest matches are ranked, and how many matching titles are looked at.
+RANKED = 200
+TITLE_WINDOW = 100
 
 
 @dataclass
@@ -58,24 +61,38 @@ _SQLITE_MATCHES = """
       AND t.category_id IN :categories
 """
 
-# Matches are collected from the two GIN indexes first (MATERIALIZED keeps the planner from
-# walking every post instead), carrying what the filters need, then joined to their threads.
-_POSTGRES_HITS = """
-    WITH hits AS MATERIALIZED (
-        SELECT p.id AS post_id, p.thread_id, p.status,
-               ts_rank(to_tsvector('english', p.body), websearch_to_tsquery('english', :query)) AS rank
-        FROM forum_posts p
-        WHERE to_tsvector('english', p.body) @@ websearch_to_tsquery('english', :query)
-        UNION ALL
-        SELECT p.id, p.thread_id, p.status, 2 * ts_rank(to_tsvector('english', t.title), websearch_to_tsquery('english', :query))
-        FROM forum_threads t JOIN forum_posts p ON p.thread_id = t.id AND p.number = 1
+# PostgreSQL ranks only a window: the newest MAX_COUNTED + 1 matching posts the reader may see,
+# from the post bodies and the thread titles (a title counts as its first post). For a rare word
+# the planner collects them from the GIN indexes; for a word in half the posts it walks back from
+# the newest post and stops after the window is full, so a common word costs about as much as a
+# rare one instead of ranking hundreds of thousands of rows. The window's size is the count
+# ("more than 1,000"). Only the newest RANKED of them are ranked (best first); after those come
+# the rest, newest first. Titles: the newest TITLE_WINDOW matching threads. Only the page of
+# results gets an excerpt.
+_POSTGRES_WINDOW = """
+    WITH body_hits AS MATERIALIZED (
+        SELECT p.id FROM forum_posts p
+        WHERE to_tsvector('english', p.body) @@ websearch_to_tsquery('english', :query) AND p.status = 'VISIBLE'
+          -- A scalar subquery looks up each match's thread by its key; as a join, the planner
+          -- read all 50,000 threads for a rare word.
+          AND (SELECT t.is_deleted = false AND t.is_hidden = false AND t.category_id IN :categories
+               FROM forum_threads t WHERE t.id = p.thread_id)
+        ORDER BY p.id DESC LIMIT :window
+    ), title_hits AS MATERIALIZED (
+        SELECT p.id FROM forum_threads t JOIN forum_posts p ON p.thread_id = t.id AND p.number = 1
         WHERE to_tsvector('english', t.title) @@ websearch_to_tsquery('english', :query)
+          AND p.status = 'VISIBLE' AND t.is_deleted = false AND t.is_hidden = false AND t.category_id IN :categories
+        ORDER BY t.id DESC LIMIT :title_window
+    ), found AS MATERIALIZED (
+        SELECT id, row_number() OVER (ORDER BY id DESC) AS newest
+        FROM (SELECT id FROM body_hits UNION SELECT id FROM title_hits) both_kinds ORDER BY id DESC LIMIT :window
+    ), ranked AS MATERIALIZED (
+        SELECT p.id, CASE WHEN found.newest <= :rank_window THEN
+                   greatest(ts_rank(to_tsvector('english', p.body), websearch_to_tsquery('english', :query)),
+                            CASE WHEN p.number = 1 THEN 2 * ts_rank(to_tsvector('english', t.title), websearch_to_tsquery('english', :query)) ELSE 0 END)
+                   ELSE 0 END AS rank
+        FROM found JOIN forum_posts p ON p.id = found.id JOIN forum_threads t ON t.id = p.thread_id
     )
-"""
-_POSTGRES_MATCHES = """
-    FROM hits JOIN forum_threads t ON t.id = hits.thread_id
-    WHERE hits.status = 'VISIBLE' AND t.is_deleted = false AND t.is_hidden = false
-      AND t.category_id IN :categories
 """
 
 
@@ -101,26 +118,21 @@ def search(viewer, query: str, page: int = 1) -> SearchResults:
             LIMIT :limit OFFSET :offset
         """
     else:
-        params["query"] = query
-        count_sql = _POSTGRES_HITS + f"SELECT count(*) FROM (SELECT DISTINCT hits.post_id {_POSTGRES_MATCHES} LIMIT {MAX_COUNTED + 1}) counted"
-        # ts_headline is slow, so it runs only on the page of results, after LIMIT.
-        page_sql = _POSTGRES_HITS + f"""
+        params.update(query=query, window=MAX_COUNTED + 1, rank_window=RANKED, title_window=TITLE_WINDOW)
+        # One statement: the window's size, and one page of it, best first; ts_headline is slow,
+        # so it runs only on that page.
+        page_sql = _POSTGRES_WINDOW + f"""
             SELECT best.id, ts_headline('english', p.body, websearch_to_tsquery('english', :query),
-                   'StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "') AS excerpt
-            FROM (
-                SELECT hits.post_id AS id, max(hits.rank) AS rank
-                {_POSTGRES_MATCHES}
-                GROUP BY hits.post_id
-                ORDER BY max(hits.rank) DESC, hits.post_id DESC
-                LIMIT :limit OFFSET :offset
-            ) best
+                   'StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "') AS excerpt,
+                   (SELECT count(*) FROM ranked) AS total
+            FROM (SELECT id, rank FROM ranked ORDER BY rank DESC, id DESC LIMIT :limit OFFSET :offset) best
             JOIN forum_posts p ON p.id = best.id
             ORDER BY best.rank DESC, best.id DESC
         """
+        count_sql = None
     expanding = sa.bindparam("categories", expanding=True)
     if dialect == "postgresql":
-        # A word found in most posts ("garden") would rank hundreds of thousands of rows; give up
-        # after a few seconds and ask for another word rather than keep the person waiting.
+        # A safety net only (the window keeps common words fast): never hold a worker for long.
         db.session.execute(sa.text(f"SET LOCAL statement_timeout = {int(SEARCH_TIMEOUT_MS)}"))
     try:
         return _run(query, dialect, count_sql, page_sql, params, expanding, page)
@@ -132,12 +144,19 @@ def search(viewer, query: str, page: int = 1) -> SearchResults:
 
 
 def _run(query, dialect, count_sql, page_sql, params, expanding, page) -> SearchResults:
-    total = db.session.execute(sa.text(count_sql).bindparams(expanding), params).scalar_one()
-    counted = min(total, MAX_COUNTED)
-    total_pages = max(1, math.ceil(counted / RESULTS_PER_PAGE))
-    page = min(max(page, 1), total_pages)
-    params.update(limit=RESULTS_PER_PAGE, offset=(page - 1) * RESULTS_PER_PAGE)
-    rows = db.session.execute(sa.text(page_sql).bindparams(expanding), params).all()
+    page = max(page, 1)
+    if count_sql is not None:
+        total = db.session.execute(sa.text(count_sql).bindparams(expanding), params).scalar_one()
+        page = min(page, _pages_of(total))
+        rows = _page_rows(page_sql, params, expanding, page)
+    else:  # the count comes with the page
+        rows = _page_rows(page_sql, params, expanding, page)
+        total = rows[0][2] if rows else 0
+        if not rows and page > 1:  # past the end: show the last page, as thread pages do
+            first = _page_rows(page_sql, params, expanding, 1)
+            total = first[0][2] if first else 0
+            page = _pages_of(total)
+            rows = first if page == 1 else _page_rows(page_sql, params, expanding, page)
     posts = {
         post.id: post
         for post in db.session.scalars(
@@ -146,7 +165,16 @@ def _run(query, dialect, count_sql, page_sql, params, expanding, page) -> Search
             .where(Post.id.in_([row[0] for row in rows] or [0]))
         ).unique()
     }
-    results = [SearchResult(posts[post_id], highlighted_excerpt(excerpt)) for post_id, excerpt in rows if post_id in posts]
+    results = [SearchResult(posts[row[0]], highlighted_excerpt(row[1])) for row in rows if row[0] in posts]
     if dialect == "postgresql":
         db.session.execute(sa.text("SET LOCAL statement_timeout = 0"))
-    return SearchResults(query, results, page, total_pages, counted, total > MAX_COUNTED)
+    return SearchResults(query, results, page, _pages_of(total), min(total, MAX_COUNTED), total > MAX_COUNTED)
+
+
+def _pages_of(total: int) -> int:
+    return max(1, math.ceil(min(total, MAX_COUNTED) / RESULTS_PER_PAGE))
+
+
+def _page_rows(page_sql, params, expanding, page: int) -> list:
+    params.update(limit=RESULTS_PER_PAGE, offset=(page - 1) * RESULTS_PER_PAGE)
+    return db.session.execute(sa.text(page_sql).bindparams(expanding), params).all()

@@ -1,0 +1,33 @@
+"""CPU milliseconds per request, in-process (no network, no gunicorn): the app's own cost.
+
+Each address is requested a few times to warm up (and fill the visitors' page cache, as under
+load), then N times; the figure is process CPU time divided by N, so waiting on PostgreSQL or
+Redis is not counted. Usage: bench/cpu_per_request.py COOKIE name=path [name=path ...]
+(a name starting with "member" is requested with the member's cookie).
+"""
+import os
+import sys
+import time
+
+from bench.wsgi_bench import app
+
+REPEATS = int(os.environ.get("CPU_REPEATS", "200"))
+
+
+def cpu_ms(path: str, cookie: str | None) -> tuple[float, float, int]:
+    client = app.test_client()
+    if cookie:  # the test client keeps its own cookies (a Cookie header would be ignored)
+        client.set_cookie(*cookie.split("=", 1))
+    for _ in range(5):
+        client.get(path)
+    started_cpu, started_wall = time.process_time(), time.perf_counter()
+    for _ in range(REPEATS):
+        size = len(client.get(path).get_data())
+    return (time.process_time() - started_cpu) * 1000 / REPEATS, (time.perf_counter() - started_wall) * 1000 / REPEATS, size
+
+
+cookie = sys.argv[1]
+for spec in sys.argv[2:]:
+    name, path = spec.split("=", 1)
+    cpu, wall, size = cpu_ms(path, cookie if name.startswith("member") else None)
+    print(f"CPU|{name}|{path}|cpu_ms={cpu:.2f} wall_ms={wall:.2f} bytes={size}")

@@ -1,0 +1,101 @@
+"""Every member page in at most 8 SQL statements, whatever is on it (issue 15): a thread page
+with reactions, saved posts, a draft, a follow, a block and a mute; a category page with read
+markers; the start page; the meet-ups listing; a chat room."""
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Post, ReactionKind
+from app.services import blocking, chat, forums
+from tests.chat_support import cuppa, rooms  # noqa: F401
+from tests.forum_fixtures import alices_thread, categories, welcome  # noqa: F401
+from tests.helpers import assert_max_queries, page_text
+from tests.meetups_support import hope_dementia_care, list_meetup
+
+BUDGET = 8
+
+
+@pytest.fixture
+def busy_thread(alice, bob, maya, root, alices_thread):
+    """Twenty-odd posts by four people, reacted to and saved; Bob follows, has a draft, blocked
+    root and muted Maya."""
+    for n in range(24):
+        post = forums.reply([alice, maya, root][n % 3], alices_thread, f"Reply {n + 2} about the garden")
+        forums.react(bob, post, ReactionKind.HUG)
+        forums.react(alice if n % 3 else maya, post, ReactionKind.THANK_YOU)
+        if n % 5 == 0:
+            forums.bookmark(bob, post)
+    forums.follow(bob, alices_thread)
+    forums.save_draft(bob, "Half a thought about roses", thread=alices_thread)
+    blocking.block(bob, root)
+    blocking.mute(bob, maya)
+    return alices_thread
+
+
+def test_a_busy_thread_page(client_for, bob, busy_thread):
+    browser = client_for(bob)
+    thread_id = busy_thread.id
+    browser.get(f"/threads/{thread_id}")  # the read marker is created once
+    with assert_max_queries(BUDGET):
+        page = browser.get(f"/threads/{thread_id}?page=2")
+    text = page_text(page)
+    assert "Reply 21 about the garden" in text and "Take back your hug" in text
+    with assert_max_queries(BUDGET):
+        page = browser.get(f"/threads/{thread_id}")
+    text = page_text(page)
+    assert "Half a thought about roses" in page.get_data(as_text=True)
+    assert "Stop following this thread" in text and "Remove from saved posts" in text
+    assert "Show this post from a member you have blocked or muted" in text
+
+
+def test_a_category_page(client_for, bob, busy_thread):
+    browser = client_for(bob)
+    with assert_max_queries(BUDGET):
+        text = page_text(browser.get("/forums/welcome-and-introductions"))
+    assert "Hello from Alice" in text
+
+
+def test_the_start_page(client_for, bob, busy_thread):
+    browser = client_for(bob)
+    with assert_max_queries(BUDGET):
+        text = page_text(browser.get("/"))
+    assert "Signed in as Bob Morgan" in text
+
+
+def test_the_meetups_listing(client_for, bob, hope, root):
+    organisation = hope_dementia_care(hope, root)
+    for title in ("Memory café", "Singing for the brain", "Walk in the park"):
+        list_meetup(hope, organisation, title=title)
+    browser = client_for(bob)
+    with assert_max_queries(BUDGET):
+        text = page_text(browser.get("/meetups"))
+    assert "Memory café" in text and "Walk in the park" in text
+
+
+def test_a_chat_room(app, client_for, alice, bob, maya, cuppa):
+    app.config["CHAT_RATE_LIMITS_ENABLED"] = False
+    for n in range(20):
+        chat.post_message([alice, bob, maya][n % 3], cuppa, f"Chat {n}")
+    browser = client_for(alice)
+    with assert_max_queries(BUDGET):
+        text = page_text(browser.get(f"/chat/{cuppa.id}"))
+    assert "Chat 19" in text
+
+
+def test_one_reactions_form_per_post(client_for, bob, busy_thread):
+    thread_id = busy_thread.id
+    html = client_for(bob).get(f"/threads/{thread_id}").get_data(as_text=True)
+    post_ids = re.findall(r'action="/posts/(\d+)/react"', html)
+    assert len(post_ids) == 20 and len(set(post_ids)) == 20  # one form for each of the 20 posts
+    assert html.count('name="kind" value="hug"') == 20 and html.count('name="kind" value="me_too"') == 20
+
+
+def test_pressing_one_button_of_the_form_gives_that_reaction(client_for, bob, alices_thread):
+    browser = client_for(bob)
+    first = db.session.scalar(sa.select(Post).where(Post.thread_id == alices_thread.id, Post.number == 1))
+    browser.post(f"/posts/{first.id}/react", data={"kind": "me_too"}, follow_redirects=True)
+    text = page_text(browser.get(f"/threads/{alices_thread.id}"))
+    assert "1 person said me too" in text and "Take back your me too" in text
+    assert "said thank you" not in text and "Say thank you" in text
