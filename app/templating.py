@@ -23,6 +23,10 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.globals.update(permissions.ALL)
     app.jinja_env.globals["field_aria"] = field_aria
+    # The Open Government Licence asks for this line wherever the postcode data is used or described.
+    from app.services.places import ATTRIBUTION
+
+    app.jinja_env.globals["places_attribution"] = ATTRIBUTION
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -836,6 +836,7 @@ class Found:
     pages: int
     place: places.Place | None = None
     problem: str = ""
+    choices: tuple[places.Town, ...] = ()  # same-named towns: ask which one
 
 
 PER_PAGE = 20
@@ -861,11 +862,14 @@ def find_upcoming(filters: Filters, page: int = 1, *, now: datetime | None = Non
         query = query.where(Meetup.online.is_(True))
     place, problem = None, ""
     if filters.near.strip():
-        place = places.find_place(filters.near)
+        looked_up = places.search(filters.near)
+        if looked_up.choices:
+            return Found([], 0, 0, None, "", looked_up.choices)
+        place = looked_up.place
         if place is None:
             problem = (
-                f"We do not know where “{filters.near.strip()}” is yet. Try a nearby town, "
-                "or the first half of a postcode, like CH1."
+                f"We do not know a place called “{filters.near.strip()}”. Check the spelling, or try a nearby "
+                "town or city, a postcode like CF10 1EP, or the first half of one, like CF10."
             )
             return Found([], 0, 0, None, problem)
         low_lat, high_lat, low_lon, high_lon = places.bounding_box(place.latitude, place.longitude, filters.miles)
