@@ -10,9 +10,9 @@ from tests.meetups_support import hope_dementia_care, list_meetup
 # someone searches from nearby, the town they might type, and a town about 50 miles or more away.
 CAFES = {
     "Cardiff café": ("Cardiff", "CF10 1EP", "CF10 3NP", "Swindon"),
-    "Leeds café": ("Leeds", "LS1 4DY", "LS1 1UR", "Hull"),
+    "Leeds café": ("Leeds", "LS1 4DY", "LS1 1UR", "Lincoln"),
     "London café": ("London", "SW1A 2AA", "SW1A 1AA", "Oxford"),
-    "Glasgow café": ("Glasgow", "G2 1DU", "G1 1DN", "Perth"),
+    "Glasgow café": ("Glasgow", "G2 1DU", "G1 1DN", "Dundee"),
     "Belfast café": ("Belfast", "BT1 5GS", "BT7 1NN", "Derry"),
     "Truro café": ("Truro", "TR1 2HX", "TR1 2SJ", "Exeter"),
 }

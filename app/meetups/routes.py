@@ -90,7 +90,7 @@ def which_place(name):
     if not choices:
         return redirect(url_for("meetups.index", near=name, **others))
     return render_template(
-        "meetups/which_place.html", name=choices[0].name, others=others,
+        "meetups/which_place.html", name=choices[0].name, search_again=url_for("meetups.index", **(others | {"filter": "1"})),
         choices=[(town, url_for("meetups.index", **(others | {"filter": "1", "near": town.label}))) for town in choices],
     )
 
