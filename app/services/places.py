@@ -105,24 +105,23 @@ def codepoint_folder() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "codepointopen" / "Data" / "CSV"
 
 
-@lru_cache(maxsize=8)
-def _area_grid_references(area: str) -> dict[str, tuple[int, int]]:
-    path = codepoint_folder() / f"{area.lower()}.csv.gz"
-    if not path.exists():
-        return {}
-    with gzip.open(path, "rt", encoding="ascii") as handle:
-        return {row[0]: (int(row[2]), int(row[3])) for row in csv.reader(handle) if row[2] != "0"}
-
-
+@lru_cache(maxsize=2048)
 def _postcode_point(postcode: str) -> Place | None:
-    """The postcode's own point from Code-Point Open (Great Britain only)."""
-    area = re.match(r"^[A-Z]+", postcode).group(0)
-    grid = _area_grid_references(area).get(postcode)
-    if grid is None:
+    """The postcode's own point from Code-Point Open (Great Britain only).
+
+    Reads its area's file line by line rather than keeping whole areas in memory in every worker;
+    the answers are remembered, so a venue or a search repeated costs nothing."""
+    path = codepoint_folder() / f"{re.match(r'^[A-Z]+', postcode).group(0).lower()}.csv.gz"
+    if not path.exists():
+        return None
+    start = f"{postcode},"
+    with gzip.open(path, "rt", encoding="ascii") as handle:
+        row = next((line.rstrip().split(",") for line in handle if line.startswith(start)), None)
+    if row is None or row[2] == "0":  # not listed, or listed without a grid reference
         return None
     from convertbng.cutil import convert_lonlat
 
-    longitudes, latitudes = convert_lonlat([grid[0]], [grid[1]])
+    longitudes, latitudes = convert_lonlat([int(row[2])], [int(row[3])])
     return Place(postcode, outcode_of(postcode), round(float(latitudes[0]), 5), round(float(longitudes[0]), 5))
 
 
