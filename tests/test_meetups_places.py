@@ -108,3 +108,30 @@ def test_distance_search_is_the_same_few_queries_for_6_or_36_meetups(client, hop
     with count_queries() as many:
         client.get(f"/meetups?filter=1&near={near}&miles=25")
     assert few.count == many.count <= 3
+
+
+def test_the_shipped_files_cover_the_whole_uk_and_tell_same_named_towns_apart():
+    districts = places._outcodes()  # noqa: SLF001 - the shipped file as the site reads it
+    great_britain = [code for code in districts if not code.startswith("BT")]
+    northern_ireland = [code for code in districts if code.startswith("BT")]
+    assert 2850 <= len(great_britain) <= 2900 and len(northern_ireland) == 80
+    assert {"AB10", "CF10", "EH1", "LL57", "PL1", "SW1A", "TR1", "ZE1", "BT1", "BT20", "BT48"} <= set(districts)
+    by_name, by_label = places._towns()  # noqa: SLF001
+    assert sum(len(same) for same in by_name.values()) == len(by_label)  # every label is one town
+    assert {"Hull", "Londonderry", "Derry", "Lurgan"} <= {town.name for same in by_name.values() for town in same}
+
+
+def test_flask_places_build_is_a_command(app):
+    result = app.test_cli_runner().invoke(args=["places", "build", "--help"])
+    assert result.exit_code == 0 and "Regenerate app/data/outcodes.csv and towns.csv" in result.output
+
+
+def test_places_build_regenerates_the_shipped_files_exactly(tmp_path, monkeypatch):
+    """Bob, a developer, rebuilds the data: the same packages give the same two files, byte for byte."""
+    from app.services import places_build
+
+    monkeypatch.setattr(places_build, "OUTCODES_FILE", tmp_path / "outcodes.csv")
+    monkeypatch.setattr(places_build, "TOWNS_FILE", tmp_path / "towns.csv")
+    assert places_build.build() == (2945, 5914)
+    assert (tmp_path / "outcodes.csv").read_bytes() == places.DATA_FILE.read_bytes()
+    assert (tmp_path / "towns.csv").read_bytes() == places.TOWNS_FILE.read_bytes()
