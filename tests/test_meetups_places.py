@@ -135,3 +135,18 @@ def test_places_build_regenerates_the_shipped_files_exactly(tmp_path, monkeypatc
     assert places_build.build() == (2945, 5914)
     assert (tmp_path / "outcodes.csv").read_bytes() == places.DATA_FILE.read_bytes()
     assert (tmp_path / "towns.csv").read_bytes() == places.TOWNS_FILE.read_bytes()
+
+
+def test_a_venue_postcode_we_cannot_place_is_questioned_not_saved_silently():
+    """Hope types a postcode of the right shape that belongs nowhere: she is asked to check it,
+    because the meet-up would otherwise never be found near anywhere."""
+    from app.services import meetups
+    from tests.meetups_support import answers
+
+    values, errors = meetups.clean_step(3, answers(postcode="QQ1 1QQ", town="Nowhere"))
+    assert errors["postcode"] == (
+        "We cannot find the postcode QQ1 1QQ. Check it against the venue's address, so people nearby can find this meet-up."
+    )
+    values, errors = meetups.clean_step(3, answers(postcode="cf10 1ep", town="Cardiff"))
+    assert "postcode" not in errors
+    assert (values["postcode"], round(values["latitude"], 3), round(values["longitude"], 3)) == ("CF10 1EP", 51.476, -3.179)

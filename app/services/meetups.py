@@ -303,7 +303,12 @@ def clean_step(step: int, answers: dict, *, now: datetime | None = None, changin
             try:
                 values["postcode"] = places.normalise_postcode(get("postcode"))
                 spot = places.locate_postcode(values["postcode"])
-                if spot is not None:
+                if spot is None:  # a real shape but no such district: it would never be found "near" anywhere
+                    errors["postcode"] = (
+                        f"We cannot find the postcode {values['postcode']}. Check it against the venue's "
+                        "address, so people nearby can find this meet-up."
+                    )
+                else:
                     values.update(latitude=spot.latitude, longitude=spot.longitude)
             except Invalid as error:
                 errors["postcode"] = error.message
