@@ -41,6 +41,13 @@ def _init_extensions(app: Flask) -> None:
 
     redis_url = app.config.get("REDIS_URL")
     app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
+    if not str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "pool_size": app.config["DATABASE_POOL_SIZE"],
+            "max_overflow": app.config["DATABASE_MAX_OVERFLOW"],
+            "pool_timeout": app.config["DATABASE_POOL_TIMEOUT"],
+            **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+        }
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     csrf.init_app(app)

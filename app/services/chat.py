@@ -1,6 +1,7 @@
 """Chat: rooms, direct messages, posting (stored first, then sent live), history, delete and undo,
 and the moderators' tools (hide, release, mute, slow mode). The HTML routes and the Socket.IO
 handlers both call these functions, so the rules are the same whichever way a message arrives."""
+import logging
 import re
 import threading
 from datetime import timedelta
@@ -16,13 +17,17 @@ from app.models import ChatPreference, Message, MessageStatus, Room, RoomKind, R
 from app.models.types import utcnow
 from app.services import audit, notifications, watched_words
 from app.services.chat_presence import presence
-from app.services.errors import Conflict, Invalid, NotAllowed, NotFound, TooFast
+from app.services.errors import Conflict, Invalid, NotAllowed, NotFound, NotSentYet, TooFast
+
+log = logging.getLogger(__name__)
 
 NAMESPACE = "/chat"
 MODERATORS_ROOM = "moderators"
 PAGE_SIZE = 50
 CATCH_UP_LIMIT = 500
 CLIENT_ID_MAX = 64
+FETCH_LIMIT = 100  # message numbers one "fetch" may ask for
+ID_MAX = 2**31 - 1  # the largest id the database can hold; anything bigger names nothing
 
 OPEN_ROOMS = [
     ("Morning cuppa", "Say good morning, share how you are, and put the kettle on."),
@@ -45,6 +50,8 @@ DIRECT_MESSAGE_REFUSALS = {
 }
 
 NOT_FOUND_ROOM = "We cannot find that chat room, or it is not open to you. Go back to the list of rooms and choose another."
+NOT_SENT_YET = "Not sent yet. We could not save your message just now. Your words are kept and we will keep trying."
+BUSY = "We cannot reach the messages just now. We will keep trying."
 
 LINK = re.compile(r"(https?://|www\.|\b[a-z0-9-]+\.(?:com|org|net|uk|co|io|info|biz|ly|me)\b)", re.IGNORECASE)
 
@@ -75,8 +82,7 @@ def seed_demo(cast: dict) -> None:
     rooms = ensure_open_rooms()
     cuppa = rooms[0]
     if db.session.scalar(sa.select(Message.id).where(Message.room_id == cuppa.id).limit(1)) is None:
-        db.session.add(Message(room=cuppa, author_id=cast["maya"].id, body="Good morning, everyone! The kettle is on."))
-        db.session.commit()
+        _store_once(cast["maya"], cuppa, Message(room=cuppa, author_id=cast["maya"].id, body="Good morning, everyone! The kettle is on."))
 
 
 def meetup_room(member, meetup) -> Room:
@@ -97,7 +103,7 @@ def meetup_room(member, meetup) -> Room:
 
 
 def get_room(room_id) -> Room | None:
-    if not isinstance(room_id, int) or isinstance(room_id, bool) or room_id < 1:
+    if not isinstance(room_id, int) or isinstance(room_id, bool) or not 1 <= room_id <= ID_MAX:
         return None
     return db.session.get(Room, room_id, options=[selectinload(Room.members).selectinload(RoomMember.user)])
 
@@ -271,8 +277,23 @@ def messages_after(viewer, room: Room, after_id: int, limit: int = CATCH_UP_LIMI
     return list(db.session.scalars(query))
 
 
+def messages_numbered(viewer, room: Room, seqs: list[int]) -> tuple[list[Message], list[int]]:
+    """The messages with these room numbers that this person may see (oldest first), and the numbers
+    they will never get (held for a volunteer, removed): what a screen asks for when it sees a gap."""
+    wanted = sorted(set(seqs))[:FETCH_LIMIT]
+    found = list(db.session.scalars(
+        sa.select(Message)
+        .where(Message.room_id == room.id, Message.room_seq.in_(wanted), _can_see_filter(viewer))
+        .options(selectinload(Message.author))
+        .order_by(Message.id)
+    )) if wanted else []
+    got = {message.room_seq for message in found}
+    return found, [seq for seq in wanted if seq not in got]
+
+
 def get_message(room: Room, message_id) -> Message:
-    message = db.session.get(Message, message_id) if isinstance(message_id, int) else None
+    ok = isinstance(message_id, int) and not isinstance(message_id, bool) and 1 <= message_id <= ID_MAX
+    message = db.session.get(Message, message_id) if ok else None
     if message is None or message.room_id != room.id:
         raise NotFound("We cannot find that message. It may have been removed.")
     return message
@@ -282,6 +303,7 @@ def message_payload(message: Message) -> dict:
     """What a browser needs to show one message (the same for every viewer)."""
     return {
         "id": message.id,
+        "seq": message.room_seq,
         "room_id": message.room_id,
         "author_id": message.author_id,
         "author": message.author.display_name,
@@ -345,6 +367,30 @@ def _rate_limiter():
     return found
 
 
+def _memory_rate_limiter():
+    """Counts in this process only: used while Redis cannot be reached (limits fail open to this)."""
+    app = current_app._get_current_object()
+    found = app.extensions.get("kindred_chat_limiter_memory")
+    if found is None:
+        from limits import storage, strategies
+
+        found = app.extensions.setdefault("kindred_chat_limiter_memory", strategies.MovingWindowRateLimiter(storage.MemoryStorage()))
+    return found
+
+
+def _hit(limit, author) -> bool:
+    try:
+        return _rate_limiter().hit(limit, "kindred-chat", str(author.id))
+    except Exception as error:  # noqa: BLE001 - Redis is a helper: its absence must not stop a message
+        from limits.errors import StorageError
+        from redis.exceptions import RedisError
+
+        if not isinstance(error, (RedisError, StorageError, OSError)):
+            raise
+        log.warning("Chat rate limits are counted in this process for now: Redis cannot be reached (%s)", error)
+        return _memory_rate_limiter().hit(limit, "kindred-chat", str(author.id))
+
+
 def _check_rate(author) -> None:
     config = current_app.config
     if not config["CHAT_RATE_LIMITS_ENABLED"] or permissions.can_moderate(author):
@@ -352,7 +398,7 @@ def _check_rate(author) -> None:
     from limits import parse
 
     limit = parse(config["CHAT_NEW_MEMBER_RATE_LIMIT"] if is_new_member(author) else config["CHAT_RATE_LIMIT"])
-    if not _rate_limiter().hit(limit, "kindred-chat", str(author.id)):
+    if not _hit(limit, author):
         raise TooFast(
             "You are sending messages very quickly. Please wait a few seconds, then send again. "
             "Your message is still in the box."
@@ -400,10 +446,100 @@ def clean_body(body) -> str:
     return body
 
 
+# ---- Delivery: client ids, room numbers, acknowledgements ----
+#
+# A browser labels each message with a client id before it sends it and keeps the words on screen
+# until an acknowledgement with the stored message's id comes back. Sending the same client id
+# again (no answer in time, a dropped connection, "not sent yet") returns the message already
+# stored, so a retry is always safe. Each stored message also gets the next number in its room
+# (room_seq, 1, 2, 3 ... without gaps), so a screen that sees 7 after 5 asks for 6.
+
+
+def checked_client_id(client_id) -> str | None:
+    if client_id is not None and (not isinstance(client_id, str) or len(client_id) > CLIENT_ID_MAX):
+        raise Invalid("That message had a damaged label. Please send it again.")
+    return client_id or None
+
+
 def _existing_by_client_id(author, client_id: str | None) -> Message | None:
     if not client_id:
         return None
     return db.session.scalar(sa.select(Message).where(Message.author_id == author.id, Message.client_id == client_id))
+
+
+def _take_room_seq(room: Room) -> int:
+    """The room's next message number. The UPDATE locks the room's row until the commit, so the
+    numbers follow the order messages are stored in, with no gaps (a rollback gives it back)."""
+    return db.session.execute(
+        sa.update(Room).where(Room.id == room.id)
+        .values(last_message_seq=Room.last_message_seq + 1)
+        .returning(Room.last_message_seq)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+
+
+def _store_once(author, room: Room, message: Message) -> Message:
+    """Store the message in one short transaction (a number, one insert, a commit), or return the
+    one this author already stored under the same client id."""
+    message.room_seq = _take_room_seq(room)
+    db.session.add(message)
+    try:
+        db.session.flush()
+        if room.kind == RoomKind.DIRECT and message.status == MessageStatus.VISIBLE:
+            _tell_if_away(author, room, message)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        existing = _existing_by_client_id(author, message.client_id)
+        if existing is None:
+            raise
+        return existing
+    return message
+
+
+def is_temporary_failure(error: Exception) -> bool:
+    """A database that is busy (every connection in use) or briefly unreachable: nothing was
+    stored, and the same send will work when it is back."""
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    if isinstance(error, NotSentYet | PoolTimeout | OperationalError | InterfaceError):
+        return True
+    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
+
+
+def send_acknowledgement(message: Message, client_id: str | None) -> dict:
+    """What the sender's screen gets back: the stored message with its id (so it can stop showing
+    "Not sent yet"), and any notice for the author."""
+    return {
+        "ok": True,
+        "room_id": message.room_id,
+        "client_id": client_id,
+        "message_id": message.id,
+        "message": message_payload(message),
+        "notice": getattr(message, "notice", ""),
+    }
+
+
+def not_sent_yet(client_id: str | None, room_id=None) -> dict:
+    """The answer to a send that could not be stored just now: try again with the same client id."""
+    return {"ok": False, "retry": True, "event": "send", "error": NOT_SENT_YET, "client_id": client_id, "room_id": room_id}
+
+
+def _check_may_post(author, room: Room) -> None:
+    """Why this member may not send in this room, in words that fit their case."""
+    if permissions.can_post_in_room(author, room):
+        return
+    if not permissions.can_see_room(author, room):
+        raise NotFound(NOT_FOUND_ROOM)
+    if not permissions.can_participate(author):
+        from app.services import moderation
+
+        moderation.ensure_can_participate(author)
+        raise NotAllowed("You cannot send messages at the moment. You can still read along.")
+    if room.kind == RoomKind.DIRECT:
+        raise NotAllowed(direct_message_problem(author, other_member(room, author)) or DIRECT_MESSAGE_REFUSALS["blocked"])
+    raise NotFound(NOT_FOUND_ROOM)
 
 
 def post_message(author, room: Room, body, client_id: str | None = None) -> Message:
@@ -411,13 +547,8 @@ def post_message(author, room: Room, body, client_id: str | None = None) -> Mess
 
     A message re-sent with the same client_id (after a dropped connection, or a button pressed
     twice) returns the one already stored instead of storing it again."""
-    if client_id is not None and (not isinstance(client_id, str) or len(client_id) > CLIENT_ID_MAX):
-        raise Invalid("That message had a damaged label. Please send it again.")
-    client_id = client_id or None
-    if not permissions.can_post_in_room(author, room):
-        if permissions.can_see_room(author, room) and room.kind == RoomKind.DIRECT:
-            raise NotAllowed(direct_message_problem(author, other_member(room, author)) or DIRECT_MESSAGE_REFUSALS["blocked"])
-        raise NotFound(NOT_FOUND_ROOM)
+    client_id = checked_client_id(client_id)
+    _check_may_post(author, room)
     body = clean_body(body)
     existing = _existing_by_client_id(author, client_id)
     if existing is not None:
@@ -442,18 +573,9 @@ def post_message(author, room: Room, body, client_id: str | None = None) -> Mess
         status=MessageStatus.HELD if reason else MessageStatus.VISIBLE,
         held_reason=reason,
     )
-    db.session.add(message)
-    try:
-        db.session.flush()
-        if room.kind == RoomKind.DIRECT and message.status == MessageStatus.VISIBLE:
-            _tell_if_away(author, room, message)
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        existing = _existing_by_client_id(author, client_id)
-        if existing is None:
-            raise
-        return existing
+    stored = _store_once(author, room, message)
+    if stored is not message:
+        return stored
     _after_watched_words(author, message, verdict)
     _send(message)
     return message
