@@ -17,7 +17,7 @@ from app.models import ChatPreference, Message, MessageStatus, Room, RoomKind, R
 from app.models.types import utcnow
 from app.services import audit, notifications, watched_words
 from app.services.chat_presence import presence
-from app.services.errors import Conflict, Invalid, NotAllowed, NotFound, NotSentYet, TooFast
+from app.services.errors import Conflict, Invalid, NotAllowed, NotFound, NotSentYet, ServiceError, TooFast
 
 log = logging.getLogger(__name__)
 
@@ -540,6 +540,15 @@ def _check_may_post(author, room: Room) -> None:
     if room.kind == RoomKind.DIRECT:
         raise NotAllowed(direct_message_problem(author, other_member(room, author)) or DIRECT_MESSAGE_REFUSALS["blocked"])
     raise NotFound(NOT_FOUND_ROOM)
+
+
+def posting_problem(author, room: Room) -> str | None:
+    """The sentence the room page shows instead of the message box, or None."""
+    try:
+        _check_may_post(author, room)
+    except ServiceError as error:
+        return error.message
+    return None
 
 
 def post_message(author, room: Room, body, client_id: str | None = None) -> Message:
