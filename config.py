@@ -100,6 +100,10 @@ class Config:
     # The Redis pub/sub channel the server processes share (one per site if several share a Redis).
     SOCKETIO_CHANNEL = os.environ.get("SOCKETIO_CHANNEL", "kindred-socketio")
     SOCKETIO_MAX_BUFFER = int(os.environ.get("SOCKETIO_MAX_BUFFER", 64 * 1024))  # bytes per packet
+    # A connection is given up after ping interval + ping timeout seconds of silence. Generous, so a
+    # slow phone on a weak signal, or a busy server, is not cut off (its screen would catch up anyway).
+    SOCKETIO_PING_INTERVAL = int(os.environ.get("SOCKETIO_PING_INTERVAL", "25"))
+    SOCKETIO_PING_TIMEOUT = int(os.environ.get("SOCKETIO_PING_TIMEOUT", "60"))
     CHAT_MESSAGE_MAX = 2000
     CHAT_RATE_LIMITS_ENABLED = _bool("CHAT_RATE_LIMITS_ENABLED", True)
     CHAT_RATE_LIMIT = os.environ.get("CHAT_RATE_LIMIT", "10 per 10 seconds")

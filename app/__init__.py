@@ -63,6 +63,8 @@ def _init_extensions(app: Flask) -> None:
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE", "threading"),
         cors_allowed_origins=app.config.get("SOCKETIO_ALLOWED_ORIGINS", []) or None,
         max_http_buffer_size=app.config.get("SOCKETIO_MAX_BUFFER", 64 * 1024),
+        ping_interval=app.config.get("SOCKETIO_PING_INTERVAL", 25),
+        ping_timeout=app.config.get("SOCKETIO_PING_TIMEOUT", 60),
         channel=app.config.get("SOCKETIO_CHANNEL", "kindred-socketio"),
     )
 

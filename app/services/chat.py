@@ -105,7 +105,11 @@ def meetup_room(member, meetup) -> Room:
 def get_room(room_id) -> Room | None:
     if not isinstance(room_id, int) or isinstance(room_id, bool) or not 1 <= room_id <= ID_MAX:
         return None
-    return db.session.get(Room, room_id, options=[selectinload(Room.members).selectinload(RoomMember.user)])
+    room = db.session.get(Room, room_id)
+    if room is not None and room.kind == RoomKind.DIRECT:
+        # Only a private room's two members matter; an open room's read marks (one per reader) are never loaded here.
+        room = db.session.get(Room, room_id, options=[selectinload(Room.members).selectinload(RoomMember.user)], populate_existing=True)
+    return room
 
 
 def room_for(user, room_id) -> Room:
@@ -487,6 +491,9 @@ def _store_once(author, room: Room, message: Message) -> Message:
         db.session.flush()
         if room.kind == RoomKind.DIRECT and message.status == MessageStatus.VISIBLE:
             _tell_if_away(author, room, message)
+        # Made before the commit, so sending it to the room and the acknowledgement need no more
+        # database work (the connection goes back to the pool at the commit, before the emits).
+        message.payload = message_payload(message)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -510,13 +517,14 @@ def is_temporary_failure(error: Exception) -> bool:
 
 def send_acknowledgement(message: Message, client_id: str | None) -> dict:
     """What the sender's screen gets back: the stored message with its id (so it can stop showing
-    "Not sent yet"), and any notice for the author."""
+    "Not sent yet"), and any notice for the author. `message` comes from post_message, which
+    sets its payload."""
     return {
         "ok": True,
         "room_id": message.room_id,
         "client_id": client_id,
-        "message_id": message.id,
-        "message": message_payload(message),
+        "message_id": message.payload["id"],
+        "message": message.payload,
         "notice": getattr(message, "notice", ""),
     }
 
@@ -561,6 +569,7 @@ def post_message(author, room: Room, body, client_id: str | None = None) -> Mess
     body = clean_body(body)
     existing = _existing_by_client_id(author, client_id)
     if existing is not None:
+        existing.payload = message_payload(existing)
         return existing
     mute = active_mute(author, room)
     if mute is not None:
@@ -584,9 +593,10 @@ def post_message(author, room: Room, body, client_id: str | None = None) -> Mess
     )
     stored = _store_once(author, room, message)
     if stored is not message:
+        stored.payload = message_payload(stored)
         return stored
     _after_watched_words(author, message, verdict)
-    _send(message)
+    _send(message, message.payload)
     return message
 
 
@@ -632,13 +642,13 @@ def _after_watched_words(author, message: Message, verdict) -> None:
         moderation.send_safety_alerts("chat_message", message.id)
 
 
-def _send(message: Message) -> None:
-    """Emit a stored message to whoever may see it now."""
-    payload = message_payload(message)
-    if message.status == MessageStatus.VISIBLE:
-        socketio.emit("new_message", payload, to=message.room.socket_room, namespace=NAMESPACE)
-    elif message.status == MessageStatus.HELD:
-        socketio.emit("new_message", payload, to=[user_room(message.author_id), MODERATORS_ROOM], namespace=NAMESPACE)
+def _send(message: Message, payload: dict | None = None) -> None:
+    """Emit a stored (visible or held) message to whoever may see it now."""
+    payload = payload or message_payload(message)
+    if payload["held"]:
+        socketio.emit("new_message", payload, to=[user_room(payload["author_id"]), MODERATORS_ROOM], namespace=NAMESPACE)
+    else:
+        socketio.emit("new_message", payload, to=f"room:{payload['room_id']}", namespace=NAMESPACE)
 
 
 def _remove_everywhere(message: Message) -> None:
