@@ -132,18 +132,21 @@ class Member:
     with after_id when its connection comes back, and records what arrived live."""
 
     def __init__(self, index, cookie, base_url, room_id, tag):
-        import socketio
-
         self.index, self.cookie, self.base_url, self.room_id, self.tag = index, cookie, base_url, room_id, tag
-        self.client = socketio.AsyncClient(reconnection=True, reconnection_delay=1, reconnection_delay_max=5)
+        self.client = None
         self.live: set[int] = set()  # message ids that arrived as new_message
         self.caught_up: set[int] = set()  # message ids that arrived by catch-up (re-join or fetch)
         self.latencies: list[float] = []
         self.last_id = 0
-        self.joined = False
         self.reconnects = 0
+        self._reconnecting = None
 
-        @self.client.on("new_message", namespace="/chat")
+    def _new_client(self):
+        import socketio
+
+        client = socketio.AsyncClient(reconnection=False)
+
+        @client.on("new_message", namespace="/chat")
         async def on_message(data):
             body = data.get("body", "")
             if body.startswith(f"bench {self.tag} ") and data["id"] not in self.live:
@@ -151,25 +154,44 @@ class Member:
                 self.latencies.append(time.perf_counter() - SENT_AT[data["client_id"]])
             self.last_id = max(self.last_id, data["id"])
 
-        @self.client.on("connect", namespace="/chat")
-        async def on_connect():
-            if self.joined:  # the connection came back: catch up from the last id seen
-                self.reconnects += 1
-                asyncio.get_running_loop().create_task(self.join(after_id=self.last_id))
+        return client
 
-    async def connect(self):
+    def healthy(self) -> bool:
+        return self.client is not None and self.client.connected and "/chat" in self.client.namespaces
+
+    async def connect(self, after_id=None):
+        self.client = self._new_client()
         await self.client.connect(self.base_url, namespaces=["/chat"], transports=["websocket"],
                                   headers={"Cookie": f"kindred_session={self.cookie}"}, wait_timeout=60)
-        await self.join()
+        await self.join(after_id)
+
+    async def reconnect(self):
+        """As the browser's Socket.IO client does after a dropped connection: connect again and
+        re-join with the last id seen (the catch-up). One at a time per member."""
+        if self._reconnecting is None:
+            self._reconnecting = asyncio.get_running_loop().create_task(self._reconnect())
+        try:
+            await self._reconnecting
+        finally:
+            self._reconnecting = None
+
+    async def _reconnect(self):
+        try:
+            await self.client.disconnect()
+        except Exception:  # noqa: BLE001
+            pass
+        for delay in (1, 2, 4, 5, 5, 5):
+            try:
+                await self.connect(after_id=self.last_id)
+                self.reconnects += 1
+                return
+            except Exception:  # noqa: BLE001
+                await asyncio.sleep(delay)
 
     async def join(self, after_id=None):
         data = {"room_id": self.room_id} if after_id is None else {"room_id": self.room_id, "after_id": after_id}
-        try:
-            answer = await self.client.call("join", data, namespace="/chat", timeout=60)
-        except Exception:  # noqa: BLE001 - the next reconnect tries again
-            return
+        answer = await self.client.call("join", data, namespace="/chat", timeout=60)
         assert answer["ok"], answer
-        self.joined = True
         self._caught(answer.get("messages", []))
 
     def _caught(self, messages):
@@ -188,8 +210,8 @@ class Member:
             if tries > 1:
                 counts["retries"] += 1
             try:
-                if not self.client.connected:
-                    raise ConnectionError
+                if not self.healthy():
+                    await self.reconnect()
                 answer = await self.client.call("send", {"room_id": self.room_id, "body": body, "client_id": client_id},
                                                 namespace="/chat", timeout=ACK_WAIT)
                 if answer.get("ok"):
@@ -209,9 +231,8 @@ class Member:
         for start in range(0, len(missing), 100):
             for _ in range(5):
                 try:
-                    if not self.client.connected:
-                        await asyncio.sleep(1)
-                        continue
+                    if not self.healthy():
+                        await self.reconnect()
                     answer = await self.client.call("fetch", {"room_id": self.room_id, "seqs": missing[start:start + 100]}, namespace="/chat", timeout=30)
                     self._caught(answer.get("messages", []))
                     break
@@ -266,7 +287,10 @@ async def run_round(base_urls: list[str], cookies: list[str], room_id: int, seco
         await asyncio.gather(*(m.fetch_missing(expected) for m in members[batch:batch + 50]))
     delivered_after = sum(len((m.caught_up - m.live) & expected.keys()) for m in members)
     for member in members:
-        await member.client.disconnect()
+        try:
+            await member.client.disconnect()
+        except Exception:  # noqa: BLE001
+            pass
 
     latencies = sorted(x for m in members for x in m.latencies)
 
