@@ -255,8 +255,9 @@ async def run_round(base_urls: list[str], cookies: list[str], room_id: int, seco
     stop_at = time.perf_counter() + seconds
 
     async def sender(member):
-        # Each member's first send falls in the first `interval` seconds (which is within the window when seconds >= N / rate).
-        await asyncio.sleep(random.uniform(0, min(interval, max(0.0, seconds - 1))))
+        # Each member's first send falls at a random moment of its interval, so the room's rate is
+        # room_rate from the start (every member sends at least once when seconds >= N / room_rate).
+        await asyncio.sleep(random.uniform(0, interval))
         while time.perf_counter() < stop_at:
             counts["sent"] += 1
             # Plain words: long numbers would look like phone or bank numbers to the watched words.
