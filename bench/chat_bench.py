@@ -257,7 +257,7 @@ async def run_round(base_urls: list[str], cookies: list[str], room_id: int, seco
     async def sender(member):
         # Each member's first send falls at a random moment of its interval, so the room's rate is
         # room_rate from the start (every member sends at least once when seconds >= N / room_rate).
-        await asyncio.sleep(random.uniform(0, interval))
+        await asyncio.sleep(min(random.uniform(0, interval), max(0.0, stop_at - time.perf_counter())))
         while time.perf_counter() < stop_at:
             counts["sent"] += 1
             # Plain words: long numbers would look like phone or bank numbers to the watched words.
