@@ -44,6 +44,12 @@ class Config:
     SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'kindred.sqlite'}")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL")  # rate limits, Socket.IO queue, background jobs
+    # Database connections per process (PostgreSQL). A chat send holds one for a few milliseconds;
+    # one that cannot get one within DATABASE_POOL_TIMEOUT seconds answers "not sent yet" and the
+    # browser tries again, rather than waiting past the point where the sender gives up.
+    DATABASE_POOL_SIZE = int(os.environ.get("DATABASE_POOL_SIZE", "10"))
+    DATABASE_MAX_OVERFLOW = int(os.environ.get("DATABASE_MAX_OVERFLOW", "20"))
+    DATABASE_POOL_TIMEOUT = float(os.environ.get("DATABASE_POOL_TIMEOUT", "3"))
 
     # Sessions last weeks: people with memory difficulties should not be signed out mid-task.
     PERMANENT_SESSION_LIFETIME = timedelta(days=int(os.environ.get("SESSION_DAYS", "42")))
@@ -125,6 +131,10 @@ class Config:
     # The Redis pub/sub channel the server processes share (one per site if several share a Redis).
     SOCKETIO_CHANNEL = os.environ.get("SOCKETIO_CHANNEL", "kindred-socketio")
     SOCKETIO_MAX_BUFFER = int(os.environ.get("SOCKETIO_MAX_BUFFER", 64 * 1024))  # bytes per packet
+    # A connection is given up after ping interval + ping timeout seconds of silence. Generous, so a
+    # slow phone on a weak signal, or a busy server, is not cut off (its screen would catch up anyway).
+    SOCKETIO_PING_INTERVAL = int(os.environ.get("SOCKETIO_PING_INTERVAL", "25"))
+    SOCKETIO_PING_TIMEOUT = int(os.environ.get("SOCKETIO_PING_TIMEOUT", "60"))
     CHAT_MESSAGE_MAX = 2000
     CHAT_RATE_LIMITS_ENABLED = _bool("CHAT_RATE_LIMITS_ENABLED", True)
     CHAT_RATE_LIMIT = os.environ.get("CHAT_RATE_LIMIT", "10 per 10 seconds")
@@ -135,6 +145,8 @@ class Config:
     CHAT_UNDO_SECONDS = 60
     # Presence ("Who's here") is sent at most once per this many seconds per room.
     CHAT_PRESENCE_DELAY = float(os.environ.get("CHAT_PRESENCE_DELAY", "1.0"))
+    # Each process renews its members' "Who's here" entries this often (seconds; 0 = never, for tests).
+    CHAT_PRESENCE_HEARTBEAT = float(os.environ.get("CHAT_PRESENCE_HEARTBEAT", "30"))
 
 
 class DevelopmentConfig(Config):
@@ -154,6 +166,7 @@ class TestingConfig(Config):
     ARGON2_MEMORY_COST = 64  # argon2 refuses less than 8 KiB per lane (4 lanes)
     REDIS_URL = None
     CHAT_PRESENCE_DELAY = 0  # announce at once, so tests need not wait
+    CHAT_PRESENCE_HEARTBEAT = 0  # tests renew presence themselves
     # The cast are established members in most stories; the moderation tests turn these back on.
     MODERATION_FIRST_POSTS_HELD = 0
     MODERATION_LINK_TRUSTED_AFTER = 0

@@ -61,6 +61,13 @@ def _init_extensions(app: Flask) -> None:
 
     redis_url = app.config.get("REDIS_URL")
     app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
+    if not str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "pool_size": app.config["DATABASE_POOL_SIZE"],
+            "max_overflow": app.config["DATABASE_MAX_OVERFLOW"],
+            "pool_timeout": app.config["DATABASE_POOL_TIMEOUT"],
+            **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+        }
     db.init_app(app)
     page_cache.init_app(app)
     # Compression (brotli, else gzip) from the app itself, for `make run` and a single server;
@@ -80,6 +87,8 @@ def _init_extensions(app: Flask) -> None:
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE", "threading"),
         cors_allowed_origins=app.config.get("SOCKETIO_ALLOWED_ORIGINS", []) or None,
         max_http_buffer_size=app.config.get("SOCKETIO_MAX_BUFFER", 64 * 1024),
+        ping_interval=app.config.get("SOCKETIO_PING_INTERVAL", 25),
+        ping_timeout=app.config.get("SOCKETIO_PING_TIMEOUT", 60),
         channel=app.config.get("SOCKETIO_CHANNEL", "kindred-socketio"),
     )
 

@@ -68,8 +68,10 @@ def disconnect(*_args):
         chat.announce_presence(room_id)
 
 
-def _problem(event: str, message: str, data) -> dict:
+def _problem(event: str, message: str, data, retry: bool = False) -> dict:
     answer = {"ok": False, "event": event, "error": message}
+    if retry:
+        answer["retry"] = True  # nothing was wrong with the request: the same one will work soon
     if isinstance(data, dict):
         for key in ("room_id", "client_id"):
             if isinstance(data.get(key), (int, str)):
@@ -92,11 +94,14 @@ def chat_event(name: str):
                 if len(json.dumps(data, default=str)) > PAYLOAD_MAX:
                     raise Invalid("That was too much to send at once. Please send a shorter message.")
                 return handler(data)
-            except ServiceError as error:
-                db.session.rollback()
-                return _problem(name, error.message, data)
-            except Exception:  # noqa: BLE001 - one bad event must never stop the server
-                db.session.rollback()
+            except Exception as error:  # noqa: BLE001 - one bad event must never stop the server
+                _rollback_quietly()
+                if chat.is_temporary_failure(error):
+                    # Busy or unreachable database: the browser keeps the words and tries again.
+                    log.warning("Chat event %s: database busy or unreachable (%s)", name, type(error).__name__)
+                    return _problem(name, chat.NOT_SENT_YET if name == "send" else chat.BUSY, data, retry=True)
+                if isinstance(error, ServiceError):
+                    return _problem(name, error.message, data)
                 log.exception("Chat event %s failed", name)
                 return _problem(name, "Something went wrong on our side. Please try again in a moment.", data)
 
@@ -104,6 +109,13 @@ def chat_event(name: str):
         return checked
 
     return register
+
+
+def _rollback_quietly() -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection may be the thing that failed
+        db.session.remove()
 
 
 def _room_id(data) -> int:
@@ -163,14 +175,29 @@ def send(data):
     body = data.get("body")
     if not isinstance(body, str):
         raise Invalid("That message had no text. Please write something and send it again.")
-    client_id = data.get("client_id")
-    if client_id is not None and not isinstance(client_id, str):
-        raise Invalid("That message had a damaged label. Please send it again.")
+    client_id = chat.checked_client_id(data.get("client_id"))
     message = chat.post_message(current_user, room, body, client_id)
-    answer = {"ok": True, "room_id": room.id, "client_id": client_id, "message": chat.message_payload(message),
-              "notice": getattr(message, "notice", "")}
+    answer = chat.send_acknowledgement(message, client_id)
     if getattr(message, "support", False):
         # Words of crisis: the page shows these at once, at the top, focused (static/js/chat.js).
         answer["support"] = {"intro": safety.SUPPORT_INTRO,
                              "lines": [{"name": n, "number": num, "link": link} for n, num, link in safety.SUPPORT_LINES]}
     return answer
+
+
+def _seqs(data) -> list[int]:
+    seqs = data.get("seqs")
+    if (
+        not isinstance(seqs, list) or not seqs or len(seqs) > chat.FETCH_LIMIT
+        or not all(isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= chat.ID_MAX for n in seqs)
+    ):
+        raise Invalid("That request for missed messages was damaged. Please reload the page.")
+    return seqs
+
+
+@chat_event("fetch")
+def fetch(data):
+    """A screen saw a gap in the room's message numbers and asks for exactly those messages."""
+    room = chat.room_for(current_user, _room_id(data))
+    found, unavailable = chat.messages_numbered(current_user, room, _seqs(data))
+    return {"ok": True, "room_id": room.id, "messages": [chat.message_payload(m) for m in found], "unavailable": unavailable}

@@ -75,7 +75,7 @@ def _render_room(room, form, status=200):
         slow_mode_text=chat.slow_mode_text(room),
         here=chat.who_is_here(room),
         can_post=permissions.can_post_in_room(current_user, room),
-        post_problem=None if permissions.can_post_in_room(current_user, room) else chat.post_problem(current_user, room),
+        post_problem=chat.posting_problem(current_user, room),
         undo_message=undo_message,
         report_url=_report_url if "moderation.report" in current_app.view_functions else None,
         slow_mode_form=SlowModeForm(seconds=str(room.slow_mode_seconds)) if permissions.can_moderate(current_user) else None,

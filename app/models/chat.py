@@ -37,6 +37,9 @@ class Room(db.Model):
     direct_key: Mapped[str | None] = mapped_column(sa.String(40), unique=True)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     slow_mode_seconds: Mapped[int] = mapped_column(default=0)
+    # The number given to the room's latest message (its messages count 1, 2, 3 ... without gaps),
+    # so a screen that sees 7 after 5 knows to ask for 6.
+    last_message_seq: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     members: Mapped[list[RoomMember]] = relationship(back_populates="room", cascade="all, delete-orphan")
@@ -69,12 +72,15 @@ class Message(db.Model):
         # A message re-sent after a dropped connection carries the same client id: stored once.
         sa.UniqueConstraint("author_id", "client_id", name="uq_chat_messages_author_client"),
         sa.Index("ix_chat_messages_room_id_id", "room_id", "id"),
+        sa.UniqueConstraint("room_id", "room_seq", name="uq_chat_messages_room_seq"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     room_id: Mapped[int] = mapped_column(sa.ForeignKey("chat_rooms.id", ondelete="CASCADE"))
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     body: Mapped[str] = mapped_column(sa.Text)
+    # Its number in the room (Room.last_message_seq); every message stored through post_message has one.
+    room_seq: Mapped[int | None] = mapped_column()
     client_id: Mapped[str | None] = mapped_column(sa.String(64))
     status: Mapped[MessageStatus] = mapped_column(sa.Enum(MessageStatus, native_enum=False, length=16), default=MessageStatus.VISIBLE)
     # Why the message was held for a volunteer ("" when it was not); kept after release.

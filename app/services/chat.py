@@ -1,6 +1,7 @@
 """Chat: rooms, direct messages, posting (stored first, then sent live), history, delete and undo,
 and the moderators' tools (hide, release, mute, slow mode). The HTML routes and the Socket.IO
 handlers both call these functions, so the rules are the same whichever way a message arrives."""
+import logging
 import re
 import threading
 from datetime import timedelta
@@ -17,13 +18,17 @@ from app.models import ChatPreference, Message, MessageStatus, Room, RoomKind, R
 from app.models.types import utcnow
 from app.services import audit, notifications, safety
 from app.services.chat_presence import presence
-from app.services.errors import Conflict, Invalid, NotAllowed, NotFound, TooFast
+from app.services.errors import Conflict, Invalid, NotAllowed, NotFound, NotSentYet, ServiceError, TooFast
+
+log = logging.getLogger(__name__)
 
 NAMESPACE = "/chat"
 MODERATORS_ROOM = "moderators"
 PAGE_SIZE = 50
 CATCH_UP_LIMIT = 500
 CLIENT_ID_MAX = 64
+FETCH_LIMIT = 100  # message numbers one "fetch" may ask for
+ID_MAX = 2**31 - 1  # the largest id the database can hold; anything bigger names nothing
 
 OPEN_ROOMS = [
     ("Morning cuppa", "Say good morning, share how you are, and put the kettle on."),
@@ -46,6 +51,8 @@ DIRECT_MESSAGE_REFUSALS = {
 }
 
 NOT_FOUND_ROOM = "We cannot find that chat room, or it is not open to you. Go back to the list of rooms and choose another."
+NOT_SENT_YET = "Not sent yet. We could not save your message just now. Your words are kept and we will keep trying."
+BUSY = "We cannot reach the messages just now. We will keep trying."
 
 LINK = re.compile(r"(https?://|www\.|\b[a-z0-9-]+\.(?:com|org|net|uk|co|io|info|biz|ly|me)\b)", re.IGNORECASE)
 
@@ -76,8 +83,7 @@ def seed_demo(cast: dict) -> None:
     rooms = ensure_open_rooms()
     cuppa = rooms[0]
     if db.session.scalar(sa.select(Message.id).where(Message.room_id == cuppa.id).limit(1)) is None:
-        db.session.add(Message(room=cuppa, author_id=cast["maya"].id, body="Good morning, everyone! The kettle is on."))
-        db.session.commit()
+        _store_once(cast["maya"], cuppa, Message(room=cuppa, author_id=cast["maya"].id, body="Good morning, everyone! The kettle is on."))
 
 
 def meetup_room(member, meetup) -> Room:
@@ -98,9 +104,13 @@ def meetup_room(member, meetup) -> Room:
 
 
 def get_room(room_id) -> Room | None:
-    if not isinstance(room_id, int) or isinstance(room_id, bool) or room_id < 1:
+    if not isinstance(room_id, int) or isinstance(room_id, bool) or not 1 <= room_id <= ID_MAX:
         return None
-    return db.session.get(Room, room_id, options=[selectinload(Room.members).selectinload(RoomMember.user)])
+    room = db.session.get(Room, room_id)
+    if room is not None and room.kind == RoomKind.DIRECT:
+        # Only a private room's two members matter; an open room's read marks (one per reader) are never loaded here.
+        room = db.session.get(Room, room_id, options=[selectinload(Room.members).selectinload(RoomMember.user)], populate_existing=True)
+    return room
 
 
 def room_for(user, room_id) -> Room:
@@ -194,20 +204,6 @@ def direct_message_problem(sender, recipient) -> str | None:
     return DIRECT_MESSAGE_REFUSALS[reason] if reason else None
 
 
-def post_problem(user, room: Room) -> str:
-    """Why this member cannot send in a room they can see: paused by a volunteer (any room), or the
-    rules of private messages. The page and the refusal say the same true reason."""
-    from app.services import moderation
-
-    try:
-        moderation.ensure_can_participate(user)
-    except NotAllowed as paused:
-        return paused.message
-    if room.kind == RoomKind.DIRECT:
-        return direct_message_problem(user, other_member(room, user)) or DIRECT_MESSAGE_REFUSALS["blocked"]
-    return "You cannot send messages here."
-
-
 def start_direct(sender, recipient) -> Room:
     """The private room for these two members (made the first time)."""
     problem = direct_message_problem(sender, recipient)
@@ -296,8 +292,23 @@ def may_see_message(viewer, message: Message) -> bool:
     return message.status == MessageStatus.HELD and (permissions.can_moderate(viewer) or message.author_id == viewer.id)
 
 
+def messages_numbered(viewer, room: Room, seqs: list[int]) -> tuple[list[Message], list[int]]:
+    """The messages with these room numbers that this person may see (oldest first), and the numbers
+    they will never get (held for a volunteer, removed): what a screen asks for when it sees a gap."""
+    wanted = sorted(set(seqs))[:FETCH_LIMIT]
+    found = list(db.session.scalars(
+        sa.select(Message)
+        .where(Message.room_id == room.id, Message.room_seq.in_(wanted), _can_see_filter(viewer))
+        .options(selectinload(Message.author))
+        .order_by(Message.id)
+    )) if wanted else []
+    got = {message.room_seq for message in found}
+    return found, [seq for seq in wanted if seq not in got]
+
+
 def get_message(room: Room, message_id) -> Message:
-    message = db.session.get(Message, message_id) if isinstance(message_id, int) else None
+    ok = isinstance(message_id, int) and not isinstance(message_id, bool) and 1 <= message_id <= ID_MAX
+    message = db.session.get(Message, message_id) if ok else None
     if message is None or message.room_id != room.id:
         raise NotFound("We cannot find that message. It may have been removed.")
     return message
@@ -307,6 +318,7 @@ def message_payload(message: Message) -> dict:
     """What a browser needs to show one message (the same for every viewer)."""
     return {
         "id": message.id,
+        "seq": message.room_seq,
         "room_id": message.room_id,
         "author_id": message.author_id,
         "author": message.author.display_name,
@@ -370,6 +382,30 @@ def _rate_limiter():
     return found
 
 
+def _memory_rate_limiter():
+    """Counts in this process only: used while Redis cannot be reached (limits fail open to this)."""
+    app = current_app._get_current_object()
+    found = app.extensions.get("kindred_chat_limiter_memory")
+    if found is None:
+        from limits import storage, strategies
+
+        found = app.extensions.setdefault("kindred_chat_limiter_memory", strategies.MovingWindowRateLimiter(storage.MemoryStorage()))
+    return found
+
+
+def _hit(limit, author) -> bool:
+    try:
+        return _rate_limiter().hit(limit, "kindred-chat", str(author.id))
+    except Exception as error:  # noqa: BLE001 - Redis is a helper: its absence must not stop a message
+        from limits.errors import StorageError
+        from redis.exceptions import RedisError
+
+        if not isinstance(error, (RedisError, StorageError, OSError)):
+            raise
+        log.warning("Chat rate limits are counted in this process for now: Redis cannot be reached (%s)", error)
+        return _memory_rate_limiter().hit(limit, "kindred-chat", str(author.id))
+
+
 def _check_rate(author) -> None:
     config = current_app.config
     if not config["CHAT_RATE_LIMITS_ENABLED"] or permissions.can_moderate(author):
@@ -377,7 +413,7 @@ def _check_rate(author) -> None:
     from limits import parse
 
     limit = parse(config["CHAT_NEW_MEMBER_RATE_LIMIT"] if is_new_member(author) else config["CHAT_RATE_LIMIT"])
-    if not _rate_limiter().hit(limit, "kindred-chat", str(author.id)):
+    if not _hit(limit, author):
         raise TooFast(
             "You are sending messages very quickly. Please wait a few seconds, then send again. "
             "Your message is still in the box."
@@ -426,10 +462,115 @@ def clean_body(body) -> str:
     return body
 
 
+# ---- Delivery: client ids, room numbers, acknowledgements ----
+#
+# A browser labels each message with a client id before it sends it and keeps the words on screen
+# until an acknowledgement with the stored message's id comes back. Sending the same client id
+# again (no answer in time, a dropped connection, "not sent yet") returns the message already
+# stored, so a retry is always safe. Each stored message also gets the next number in its room
+# (room_seq, 1, 2, 3 ... without gaps), so a screen that sees 7 after 5 asks for 6.
+
+
+def checked_client_id(client_id) -> str | None:
+    if client_id is not None and (not isinstance(client_id, str) or len(client_id) > CLIENT_ID_MAX):
+        raise Invalid("That message had a damaged label. Please send it again.")
+    return client_id or None
+
+
 def _existing_by_client_id(author, client_id: str | None) -> Message | None:
     if not client_id:
         return None
     return db.session.scalar(sa.select(Message).where(Message.author_id == author.id, Message.client_id == client_id))
+
+
+def _take_room_seq(room: Room) -> int:
+    """The room's next message number. The UPDATE locks the room's row until the commit, so the
+    numbers follow the order messages are stored in, with no gaps (a rollback gives it back)."""
+    return db.session.execute(
+        sa.update(Room).where(Room.id == room.id)
+        .values(last_message_seq=Room.last_message_seq + 1)
+        .returning(Room.last_message_seq)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+
+
+def _store_once(author, room: Room, message: Message, screened) -> Message:
+    """Store the message in one short transaction (a number, one insert, a commit), or return the
+    one this author already stored under the same client id. A held or flagged message opens its
+    moderation case in the same transaction (safety.record)."""
+    message.room_seq = _take_room_seq(room)
+    db.session.add(message)
+    try:
+        db.session.flush()
+        if room.kind == RoomKind.DIRECT and message.status == MessageStatus.VISIBLE:
+            _tell_if_away(author, room, message)
+        safety.record(screened, "chat_message", message, author_id=author.id)
+        # Made before the commit, so sending it to the room and the acknowledgement need no more
+        # database work (the connection goes back to the pool at the commit, before the emits).
+        message.payload = message_payload(message)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        existing = _existing_by_client_id(author, message.client_id)
+        if existing is None:
+            raise
+        return existing
+    return message
+
+
+def is_temporary_failure(error: Exception) -> bool:
+    """A database that is busy (every connection in use) or briefly unreachable: nothing was
+    stored, and the same send will work when it is back."""
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    if isinstance(error, NotSentYet | PoolTimeout | OperationalError | InterfaceError):
+        return True
+    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
+
+
+def send_acknowledgement(message: Message, client_id: str | None) -> dict:
+    """What the sender's screen gets back: the stored message with its id (so it can stop showing
+    "Not sent yet"), and any notice for the author. `message` comes from post_message, which
+    sets its payload."""
+    return {
+        "ok": True,
+        "room_id": message.room_id,
+        "client_id": client_id,
+        "message_id": message.payload["id"],
+        "message": message.payload,
+        "notice": getattr(message, "notice", ""),
+    }
+
+
+def not_sent_yet(client_id: str | None, room_id=None) -> dict:
+    """The answer to a send that could not be stored just now: try again with the same client id."""
+    return {"ok": False, "retry": True, "event": "send", "error": NOT_SENT_YET, "client_id": client_id, "room_id": room_id}
+
+
+def _check_may_post(author, room: Room) -> None:
+    """Why this member may not send in this room, in words that fit their case."""
+    if permissions.can_post_in_room(author, room):
+        return
+    if not permissions.can_see_room(author, room):
+        raise NotFound(NOT_FOUND_ROOM)
+    if not permissions.can_participate(author):
+        from app.services import moderation
+
+        moderation.ensure_can_participate(author)
+        raise NotAllowed("You cannot send messages at the moment. You can still read along.")
+    if room.kind == RoomKind.DIRECT:
+        raise NotAllowed(direct_message_problem(author, other_member(room, author)) or DIRECT_MESSAGE_REFUSALS["blocked"])
+    raise NotFound(NOT_FOUND_ROOM)
+
+
+def posting_problem(author, room: Room) -> str | None:
+    """The sentence the room page shows instead of the message box, or None."""
+    try:
+        _check_may_post(author, room)
+    except ServiceError as error:
+        return error.message
+    return None
 
 
 def post_message(author, room: Room, body, client_id: str | None = None) -> Message:
@@ -437,16 +578,12 @@ def post_message(author, room: Room, body, client_id: str | None = None) -> Mess
 
     A message re-sent with the same client_id (after a dropped connection, or a button pressed
     twice) returns the one already stored instead of storing it again."""
-    if client_id is not None and (not isinstance(client_id, str) or len(client_id) > CLIENT_ID_MAX):
-        raise Invalid("That message had a damaged label. Please send it again.")
-    client_id = client_id or None
-    if not permissions.can_post_in_room(author, room):
-        if permissions.can_see_room(author, room):
-            raise NotAllowed(post_problem(author, room))
-        raise NotFound(NOT_FOUND_ROOM)
+    client_id = checked_client_id(client_id)
+    _check_may_post(author, room)
     body = clean_body(body)
     existing = _existing_by_client_id(author, client_id)
     if existing is not None:
+        existing.payload = message_payload(existing)
         return existing
     mute = active_mute(author, room)
     if mute is not None:
@@ -468,22 +605,13 @@ def post_message(author, room: Room, body, client_id: str | None = None) -> Mess
         status=MessageStatus.HELD if screened.held else MessageStatus.VISIBLE,
         held_reason=screened.held_because,
     )
-    db.session.add(message)
-    try:
-        db.session.flush()
-        if room.kind == RoomKind.DIRECT and message.status == MessageStatus.VISIBLE:
-            _tell_if_away(author, room, message)
-        safety.record(screened, "chat_message", message, author_id=author.id)  # held or flagged: a case
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        existing = _existing_by_client_id(author, client_id)
-        if existing is None:
-            raise
-        return existing
+    stored = _store_once(author, room, message, screened)
+    if stored is not message:
+        stored.payload = message_payload(stored)
+        return stored
     message.notice = _notice(screened)
     message.support = screened.support
-    _send(message)
+    _send(message, message.payload)
     return message
 
 
@@ -518,13 +646,13 @@ def _notice(screened) -> str:
     return ""
 
 
-def _send(message: Message) -> None:
-    """Emit a stored message to whoever may see it now."""
-    payload = message_payload(message)
-    if message.status == MessageStatus.VISIBLE:
-        socketio.emit("new_message", payload, to=message.room.socket_room, namespace=NAMESPACE)
-    elif message.status == MessageStatus.HELD:
-        socketio.emit("new_message", payload, to=[user_room(message.author_id), MODERATORS_ROOM], namespace=NAMESPACE)
+def _send(message: Message, payload: dict | None = None) -> None:
+    """Emit a stored (visible or held) message to whoever may see it now."""
+    payload = payload or message_payload(message)
+    if payload["held"]:
+        socketio.emit("new_message", payload, to=[user_room(payload["author_id"]), MODERATORS_ROOM], namespace=NAMESPACE)
+    else:
+        socketio.emit("new_message", payload, to=f"room:{payload['room_id']}", namespace=NAMESPACE)
 
 
 def _remove_everywhere(message: Message) -> None:

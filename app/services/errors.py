@@ -32,3 +32,8 @@ class NotConfirmed(ServiceError):
 
 class TooFast(ServiceError):
     """A rate limit or a room's slow mode: the person should wait a little and try again."""
+
+
+class NotSentYet(ServiceError):
+    """The database was busy or briefly unreachable, so nothing was stored: the sender's screen
+    keeps the words and tries again with the same client id (which makes the retry safe)."""

@@ -1,7 +1,7 @@
 """today and help: Listen settings, the "New to Kindred" badge, Ask a volunteer requests and replies
 
 Revision ID: 0014_today_help
-Revises: 0011_safety
+Revises: 0012_chat_delivery
 Create Date: 2026-12-01 21:59:29.312632
 
 """
@@ -13,7 +13,7 @@ import app.models.types  # noqa: F401  (custom column types)
 
 # revision identifiers, used by Alembic.
 revision = '0014_today_help'
-down_revision = '0011_safety'
+down_revision = '0012_chat_delivery'
 branch_labels = None
 depends_on = None
 

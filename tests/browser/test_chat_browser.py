@@ -102,3 +102,94 @@ def test_without_javascript_the_support_lines_come_first_on_the_room_page(contex
     bob.get_by_role("button", name="Send message").click(timeout=30000)
     expect(bob.get_by_role("alert")).to_contain_text("116 123")
     expect(bob.get_by_role("alert")).to_be_focused()
+def _stored_with_body(site_app, words):
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import Message
+
+    with site_app.app_context():
+        found = db.session.scalars(sa.select(Message.id).where(Message.body == words)).all()
+        db.session.remove()
+        return found
+
+
+def test_a_message_the_server_cannot_store_yet_stays_marked_not_sent_yet_and_goes_once(context_factory, cuppa_path, site, site_app):
+    import sqlite3
+    import time
+
+    alice = _open_room(context_factory, "alice@example.org", cuppa_path)
+    bob = _open_room(context_factory, "bob@example.org", cuppa_path)
+    for page in (alice, bob):
+        expect(page.locator("[data-chat-status]")).to_contain_text("Connected")
+    words = "Shall we meet at the library at two?"
+
+    # Something else holds the database's write lock (a long backup, a migration): the server
+    # cannot store anything, so it answers "not sent yet" and the screen keeps trying.
+    lock = sqlite3.connect(site.database_url.removeprefix("sqlite:///"), isolation_level=None, timeout=10)
+    lock.execute("BEGIN EXCLUSIVE")
+    try:
+        box = alice.get_by_label("Your message")
+        box.fill(words)
+        box.press("Enter")
+        unsent = alice.locator("[data-chat-unsent]")
+        expect(unsent).to_be_visible(timeout=15_000)
+        expect(unsent).to_have_text("Not sent yet. Your words are kept here and we will keep trying to send them.")
+        expect(box).to_have_value(words)  # nothing typed is lost
+        time.sleep(3)  # at least one more try, still refused
+        expect(unsent).to_be_visible()
+        assert _stored_with_body(site_app, words) == []
+    finally:
+        lock.execute("ROLLBACK")
+        lock.close()
+
+    # The database is free again: the next try goes, with the same label, and is stored once.
+    expect(_log(bob)).to_contain_text(words, timeout=30_000)
+    expect(unsent).to_be_hidden()
+    expect(box).to_have_value("")
+    expect(_log(alice)).to_contain_text(words)
+    assert len(_stored_with_body(site_app, words)) == 1
+    assert _log(bob).get_by_text(words).count() == 1
+
+
+def test_a_screen_that_missed_a_message_asks_for_exactly_that_one(context_factory, cuppa_path, site_app):
+    import json
+
+    from app.models import Message
+    from app.services import accounts, chat
+
+    alice = context_factory().new_page()
+    sign_in_with_form(alice, "alice@example.org")
+    asked = []
+
+    def watch(socket):
+        def sent(payload):
+            if isinstance(payload, str) and '"fetch"' in payload:
+                asked.append(json.loads(payload[payload.index("["):])[1]["seqs"])
+
+        socket.on("framesent", sent)
+
+    alice.on("websocket", watch)
+    alice.goto(cuppa_path)
+    expect(alice.locator("[data-chat-status]")).to_contain_text("Connected")
+
+    # Hope's message is stored but its live delivery never reaches Alice (a dropped packet).
+    with site_app.app_context():
+        room, hope = chat.ensure_open_rooms()[0], accounts.find_by_email("hope@example.org")
+        lost = chat._store_once(hope, room, Message(room_id=room.id, author_id=hope.id, body="Coffee morning moved to Thursday."))
+        lost_seq = lost.room_seq
+        from app.extensions import db
+
+        db.session.remove()
+
+    bob = _open_room(context_factory, "bob@example.org", cuppa_path)
+    expect(bob.locator("[data-chat-status]")).to_contain_text("Connected")
+    bob.get_by_label("Your message").fill("Thanks Hope, noted.")
+    bob.get_by_label("Your message").press("Enter")
+
+    # Alice sees Bob's message, notices the number before it never came, and asks for just that one.
+    expect(_log(alice)).to_contain_text("Thanks Hope, noted.")
+    expect(_log(alice)).to_contain_text("Coffee morning moved to Thursday.")
+    assert asked == [[lost_seq]]
+    texts = _log(alice).locator(".chat-message__body").all_inner_texts()
+    assert texts.index("Coffee morning moved to Thursday.") == texts.index("Thanks Hope, noted.") - 1

@@ -21,10 +21,17 @@
   var slowText = document.querySelector("[data-slow-mode-text]");
   var keysHint = document.querySelector("[data-chat-keys]");
 
+  var ACK_WAIT_MS = 5000;      // no acknowledgement by then: show "Not sent yet" and try again
+  var RETRY_MAX_MS = 15000;    // retries wait 1, 2, 4, 8, then 15 seconds
+  var CATCH_UP_EVERY_MS = 30000;  // ask for anything newer, in case a live delivery never came
+
   var lastSeenId = 0;
+  var lastSeq = 0;    // the highest room number seen; a jump means messages were missed
+  var asked = {};     // room numbers already asked for, so each is asked for once
   var unseen = 0;
-  var pending = null;  // {client_id, body}: written, not yet confirmed as stored
+  var pending = null;  // {client_id, body, tries}: written, not yet acknowledged as stored
   var sendTimer = null;
+  var retryTimer = null;
 
   function newClientId() {
     if (window.crypto && window.crypto.randomUUID) { return window.crypto.randomUUID().replace(/-/g, ""); }
@@ -102,6 +109,7 @@
     li.className = "chat-message" + (message.held ? " chat-message--held" : "");
     li.id = "message-" + message.id;
     li.dataset.messageId = message.id;
+    if (typeof message.seq === "number") { li.dataset.seq = message.seq; }
     var meta = document.createElement("p");
     meta.className = "chat-message__meta";
     var who = document.createElement("span");
@@ -151,6 +159,7 @@
     });
     list.insertBefore(item, after);
     if (message.id > lastSeenId) { lastSeenId = message.id; }
+    noteSeq(message.seq);
     if (pending && message.client_id === pending.client_id && message.author_id === userId) { sent(); }
     if (stayDown || message.author_id === userId) {
       toBottom();
@@ -160,6 +169,29 @@
     }
   }
 
+  // ---- Gaps: the room numbers its messages 1, 2, 3 ...; ask for exactly the ones not seen ----
+  function noteSeq(seq) {
+    if (typeof seq !== "number") { return; }
+    var missing = [];
+    for (var n = lastSeq + 1; n < seq && missing.length < 100; n += 1) {
+      if (!asked[n] && !list.querySelector("[data-seq='" + n + "']")) { missing.push(n); }
+    }
+    if (seq > lastSeq) { lastSeq = seq; }
+    if (missing.length) { fetchMissing(missing); }
+  }
+
+  function fetchMissing(seqs) {
+    seqs.forEach(function (n) { asked[n] = true; });
+    socket.emit("fetch", { room_id: roomId, seqs: seqs }, function (answer) {
+      if (answer && answer.ok) {
+        (answer.messages || []).forEach(add);
+      } else {
+        seqs.forEach(function (n) { delete asked[n]; });  // ask again with the next catch-up
+      }
+    });
+  }
+
+  // ---- Sending: keep the words until the server says they are stored, and keep trying ----
   function sent() {
     if (!pending) { return; }
     if (textarea.value.trim() === pending.body.trim()) { textarea.value = ""; }
@@ -167,17 +199,29 @@
     clientIdField.value = newClientId();
     unsentNote.hidden = true;
     window.clearTimeout(sendTimer);
+    window.clearTimeout(retryTimer);
   }
 
   function markUnsent() {
     if (pending) { unsentNote.hidden = false; }
   }
 
+  function retryLater() {
+    if (!pending) { return; }
+    markUnsent();
+    window.clearTimeout(retryTimer);
+    var wait = Math.min(RETRY_MAX_MS, 1000 * Math.pow(2, Math.max(0, pending.tries - 1)));
+    retryTimer = window.setTimeout(trySend, wait);
+  }
+
   function trySend() {
-    if (!pending || !socket.connected) { markUnsent(); return; }
+    if (!pending || !socket.connected) { markUnsent(); return; }  // the reconnect sends it
     var attempt = pending;
+    attempt.tries += 1;
     window.clearTimeout(sendTimer);
-    sendTimer = window.setTimeout(markUnsent, 8000);
+    window.clearTimeout(retryTimer);
+    // The same client id every time: the server stores it once however often it arrives.
+    sendTimer = window.setTimeout(retryLater, ACK_WAIT_MS);
     socket.emit("send", { room_id: roomId, body: attempt.body, client_id: attempt.client_id }, function (answer) {
       if (pending !== attempt) { return; }
       window.clearTimeout(sendTimer);
@@ -186,6 +230,10 @@
         sent();
         say(answer.notice || "Sent.");
         if (answer.support) { showSupport(answer.support); }
+      } else if (answer && answer.retry) {
+        // The server could not store it just now (a busy database): nothing is wrong with it.
+        say(answer.error);
+        retryLater();
       } else {
         // A rule said no (too fast, too long...): the words stay in the box; the reason is shown.
         pending = null;
@@ -199,6 +247,7 @@
   log.classList.add("chat-log--live");
   log.querySelectorAll(".chat-message").forEach(function (el) {
     lastSeenId = Math.max(lastSeenId, parseInt(el.dataset.messageId, 10) || 0);
+    lastSeq = Math.max(lastSeq, parseInt(el.dataset.seq, 10) || 0);
   });
   toBottom();
   if (keysHint) { keysHint.hidden = false; }
@@ -214,6 +263,9 @@
       if (pending) { trySend(); }
     });
   });
+  window.setInterval(function () {
+    if (socket.connected) { socket.emit("catch_up", { room_id: roomId, after_id: lastSeenId }); }
+  }, CATCH_UP_EVERY_MS);
   socket.on("disconnect", function () {
     say("The connection is lost. We will keep trying. What you write will be sent when it is back.");
     markUnsent();
@@ -264,8 +316,8 @@
     if (!body) { return; }  // let the server explain, as it does without JavaScript
     event.preventDefault();
     event.stopImmediatePropagation();
-    if (pending) { return; }  // already on its way
-    pending = { client_id: clientIdField.value || newClientId(), body: body };
+    if (pending) { trySend(); return; }  // already on its way: pressing Send again tries again now
+    pending = { client_id: clientIdField.value || newClientId(), body: body, tries: 0 };
     clientIdField.value = pending.client_id;
     trySend();
   }, true);
