@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, RadioField, StringField
 from wtforms.validators import Length
 
-from app.forms import EmailAddressField, NewPasswordField, required
+from app.forms import EmailAddressField, NewPasswordField, options, required
 from app.models.users import ROLE_CHOICES
 
 
@@ -15,7 +15,7 @@ class RegisterForm(FlaskForm):
     )
     email = EmailAddressField()
     password = NewPasswordField("Choose a password")
-    role = RadioField("Which describes you?", choices=ROLE_CHOICES, validators=[required("Choose the option that describes you best.")])
+    role = RadioField("Which describes you?", choices=options(ROLE_CHOICES), validators=[required("Choose the option that describes you best.")])
 
 
 class SignInForm(FlaskForm):

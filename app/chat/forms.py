@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from app.forms import required
+from app.forms import options, required
 from app.services.chat import MUTE_CHOICES, SLOW_MODE_CHOICES
 
 
@@ -28,7 +28,7 @@ def _minutes_label(minutes: int) -> str:
 class MuteForm(FlaskForm):
     minutes = RadioField(
         "For how long?",
-        choices=[(str(m), _minutes_label(m)) for m in MUTE_CHOICES],
+        choices=options([(str(m), _minutes_label(m)) for m in MUTE_CHOICES]),
         validators=[required("Choose how long to pause their messages.")],
     )
     reason = TextAreaField("Why? (optional — only volunteers see this)", validators=[Optional(), Length(max=1000)])
@@ -45,7 +45,7 @@ def _slow_label(seconds: int) -> str:
 class SlowModeForm(FlaskForm):
     seconds = RadioField(
         "Slow mode",
-        choices=[(str(s), _slow_label(s)) for s in SLOW_MODE_CHOICES],
+        choices=options([(str(s), _slow_label(s)) for s in SLOW_MODE_CHOICES]),
         validators=[required("Choose how often each member may send a message.")],
     )
 

@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import Optional
 
+from app.forms import options
 from app.models import AUDIENCE_LABELS
 
 AUDIENCE_CHOICES = [(audience.value, label) for audience, label in AUDIENCE_LABELS.items()]
@@ -50,5 +51,5 @@ class CategoryForm(FlaskForm):
     description = TextAreaField("Description")
     position = IntegerField("Position in the list", validators=[Optional()], default=0,
                             render_kw={"inputmode": "numeric"})
-    read_audience = RadioField("Who can read it", choices=AUDIENCE_CHOICES, default="members")
-    post_audience = RadioField("Who can start threads", choices=AUDIENCE_CHOICES, default="members")
+    read_audience = RadioField("Who can read it", choices=options(AUDIENCE_CHOICES), default="members")
+    post_audience = RadioField("Who can start threads", choices=options(AUDIENCE_CHOICES), default="members")

@@ -3,12 +3,13 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
+from app.forms import options
 from app.models import MEMBER_REASONS, WATCHED_ACTION_LABELS
 from app.services.moderation import DURATIONS
 
 
 class ReportForm(FlaskForm):
-    reason = RadioField("Why are you reporting this?", choices=[(r.value, r.label) for r in MEMBER_REASONS],
+    reason = RadioField("Why are you reporting this?", choices=options([(r.value, r.label) for r in MEMBER_REASONS]),
                         validate_choice=False)
     words = TextAreaField("Anything else a volunteer should know? (optional, unless you chose “Something else”)",
                           validators=[Optional()])
@@ -16,7 +17,7 @@ class ReportForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     reason = TextAreaField("Your reason, written for the member", validators=[Optional()])
-    days = SelectField("For how long?", choices=[(str(days), words) for days, words in DURATIONS.items()], default="7",
+    days = SelectField("For how long?", choices=options([(str(days), words) for days, words in DURATIONS.items()]), default="7",
                        validate_choice=False)
     new_text = TextAreaField("The new text", validators=[Optional()])
     also_hide = BooleanField("Also hide the content", validators=[Optional()])
@@ -32,17 +33,17 @@ class AppealForm(FlaskForm):
 
 
 class AppealDecisionForm(FlaskForm):
-    decision = RadioField("Your decision", choices=[("uphold", "The decision stays"), ("overturn", "Change the decision: put the content back and lift any pause")],
+    decision = RadioField("Your decision", choices=options([("uphold", "The decision stays"), ("overturn", "Change the decision: put the content back and lift any pause")]),
                           validate_choice=False)
     reason = TextAreaField("Your reason, written for the member", validators=[Optional()])
 
 
 class WatchedWordForm(FlaskForm):
     label = StringField("Name (for administrators)", validators=[Optional()])
-    kind = RadioField("What to look for", choices=[("word", "A word or phrase"), ("regex", "A pattern (regular expression)")],
+    kind = RadioField("What to look for", choices=options([("word", "A word or phrase"), ("regex", "A pattern (regular expression)")]),
                       default="word", validate_choice=False)
     pattern = StringField("Word, phrase or pattern", validators=[Optional()], render_kw={"autocomplete": "off", "spellcheck": "false"})
-    action = RadioField("What happens", choices=[(action.value, label) for action, label in WATCHED_ACTION_LABELS.items()],
+    action = RadioField("What happens", choices=options([(action.value, label) for action, label in WATCHED_ACTION_LABELS.items()]),
                         default="hold", validate_choice=False)
     message = TextAreaField("What the author is told (needed when their writing is stopped)", validators=[Optional()])
     enabled = BooleanField("Turned on", default=True)

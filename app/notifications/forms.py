@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField
 from wtforms.validators import AnyOf
 
-from app.forms import required
+from app.forms import options, required
 from app.services import notifications
 
 
@@ -15,7 +15,7 @@ def preferences_form(user, formdata=None):
         if info.can_turn_off:
             fields[kind] = RadioField(
                 info.label,
-                choices=notifications.DELIVERY_CHOICES,
+                choices=options(notifications.DELIVERY_CHOICES),
                 default=current[kind],
                 validators=[required("Choose how you want to hear about this."), AnyOf(list(notifications.DELIVERY_WORDS))],
             )

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, RadioField
 from wtforms.validators import AnyOf
 
-from app.forms import EmailAddressField, NewPasswordField, required
+from app.forms import EmailAddressField, NewPasswordField, options, required
 from app.models.users import COLOUR_SCHEMES, TEXT_SIZES
 
 TEXT_SIZE_CHOICES = [("standard", "Standard text"), ("large", "Large text"), ("largest", "Largest text")]
@@ -15,8 +15,8 @@ COLOUR_CHOICES = [
 
 
 class DisplayForm(FlaskForm):
-    text_size = RadioField("Text size", choices=TEXT_SIZE_CHOICES, validators=[required("Choose a text size."), AnyOf(TEXT_SIZES)])
-    colour_scheme = RadioField("Colours", choices=COLOUR_CHOICES, validators=[required("Choose the colours you like."), AnyOf(COLOUR_SCHEMES)])
+    text_size = RadioField("Text size", choices=options(TEXT_SIZE_CHOICES), validators=[required("Choose a text size."), AnyOf(TEXT_SIZES)])
+    colour_scheme = RadioField("Colours", choices=options(COLOUR_CHOICES), validators=[required("Choose the colours you like."), AnyOf(COLOUR_SCHEMES)])
 
 
 class ChangeEmailForm(FlaskForm):
@@ -32,9 +32,9 @@ class ChangePasswordForm(FlaskForm):
 class DeleteAccountForm(FlaskForm):
     posts_choice = RadioField(
         "What should happen to your posts?",
-        choices=[
+        choices=options([
             ("remove", "Remove my posts"),
             ("keep", "Keep my posts, without my name. They will say “a former member”."),
-        ],
+        ]),
         validators=[required("Choose what should happen to your posts."), AnyOf(("remove", "keep"))],
     )
