@@ -54,8 +54,11 @@ run: install vendor seed
 worker: install
 	$(BIN)/flask worker
 
+# Two workers (pytest-xdist), one per core of the 2-core machines we have; each worker has its own
+# databases and its own browser-test server. Tests sharing Redis queues stay on one worker (loadgroup).
+TEST_WORKERS ?= 2
 test: install-dev vendor chromium
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 clean:
 	rm -rf $(VENV) node_modules app/static/vendor
