@@ -81,8 +81,11 @@ run: install vendor listen-voice-optional seed
 worker: install
 	$(BIN)/flask worker
 
+# Two workers (pytest-xdist), one per core of the 2-core machines we have; each worker has its own
+# databases and its own browser-test server. Tests sharing Redis queues stay on one worker (loadgroup).
+TEST_WORKERS ?= 2
 test: install-dev vendor chromium java listen-voice
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 # Lists newer versions of the pinned packages (Python and npm); changes nothing.
 upgrade-check: install-dev

@@ -1,6 +1,6 @@
 """Shared form pieces: kind validation messages and the helpers every feature's forms use."""
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, RadioField
+from wtforms import EmailField, PasswordField, RadioField, SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 
@@ -30,6 +30,11 @@ class ChoiceField(RadioField):
 
 def required(message: str):
     return DataRequired(message=message)
+
+
+def options(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as choices for a RadioField or SelectField (WTForms 3.4 drops raw tuples)."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class EmailAddressField(EmailField):

@@ -117,6 +117,7 @@ class TestErrorPages:
         assert "We cannot find that page" in text and "Go to the home page" in text
         assert text.startswith("We cannot find that page – Kindred")
 
+    @pytest.mark.committed  # adds a route, so it needs an app of its own
     def test_a_crash_shows_a_kind_500_page_not_a_stack_trace(self, app):
         def broken():
             raise RuntimeError("database exploded")

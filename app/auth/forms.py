@@ -2,7 +2,7 @@
 from wtforms import HiddenField, PasswordField, RadioField, StringField
 from wtforms.validators import Length
 
-from app.forms import EmailAddressField, KindredForm, NewPasswordField, required
+from app.forms import EmailAddressField, KindredForm, NewPasswordField, options, required
 from app.models.users import ROLE_CHOICES
 
 
@@ -14,7 +14,7 @@ class RegisterForm(KindredForm):
     )
     email = EmailAddressField()
     password = NewPasswordField("Choose a password")
-    role = RadioField("Which describes you?", choices=ROLE_CHOICES, validators=[required("Choose the option that describes you best.")])
+    role = RadioField("Which describes you?", choices=options(ROLE_CHOICES), validators=[required("Choose the option that describes you best.")])
 
 
 class SignInForm(KindredForm):

@@ -2,7 +2,7 @@
 from wtforms import BooleanField, HiddenField, RadioField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from app.forms import KindredForm, required
+from app.forms import KindredForm, options, required
 from app.services.chat import MUTE_CHOICES, SLOW_MODE_CHOICES
 
 
@@ -27,7 +27,7 @@ def _minutes_label(minutes: int) -> str:
 class MuteForm(KindredForm):
     minutes = RadioField(
         "For how long?",
-        choices=[(str(m), _minutes_label(m)) for m in MUTE_CHOICES],
+        choices=options([(str(m), _minutes_label(m)) for m in MUTE_CHOICES]),
         validators=[required("Choose how long to pause their messages.")],
     )
     reason = TextAreaField("Why? (optional — only volunteers see this)", validators=[Optional(), Length(max=1000)])
@@ -44,7 +44,7 @@ def _slow_label(seconds: int) -> str:
 class SlowModeForm(KindredForm):
     seconds = RadioField(
         "Slow mode",
-        choices=[(str(s), _slow_label(s)) for s in SLOW_MODE_CHOICES],
+        choices=options([(str(s), _slow_label(s)) for s in SLOW_MODE_CHOICES]),
         validators=[required("Choose how often each member may send a message.")],
     )
 

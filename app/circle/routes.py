@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 from app.circle import bp
 from app.circle.forms import InviteForm
 from app.extensions import db
+from app.forms import options
 from app.models import User
 from app.profiles.forms import ConfirmForm
 from app.services import circle, connections, meetups, notifications
@@ -17,7 +18,7 @@ def _invite_form(overview) -> InviteForm | None:
     linked = {link.carer_id for link in overview["my_carers"] + overview["waiting_for_me"] + overview["waiting_for_them"]}
     candidates = [row.other(current_user) for row in connections.overview(current_user)["connected"]]
     form = InviteForm()
-    form.carer.choices = [(member.id, member.display_name) for member in candidates if member.id not in linked]
+    form.carer.choices = options((member.id, member.display_name) for member in candidates if member.id not in linked)
     return form
 
 

@@ -4,7 +4,7 @@ import secrets
 from wtforms import HiddenField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import Optional
 
-from app.forms import KindredForm
+from app.forms import KindredForm, options
 from app.models import AUDIENCE_LABELS
 
 AUDIENCE_CHOICES = [(audience.value, label) for audience, label in AUDIENCE_LABELS.items()]
@@ -50,5 +50,5 @@ class CategoryForm(KindredForm):
     description = TextAreaField("Description")
     position = IntegerField("Position in the list", validators=[Optional()], default=0,
                             render_kw={"inputmode": "numeric"})
-    read_audience = RadioField("Who can read it", choices=AUDIENCE_CHOICES, default="members")
-    post_audience = RadioField("Who can start threads", choices=AUDIENCE_CHOICES, default="members")
+    read_audience = RadioField("Who can read it", choices=options(AUDIENCE_CHOICES), default="members")
+    post_audience = RadioField("Who can start threads", choices=options(AUDIENCE_CHOICES), default="members")

@@ -3,7 +3,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 
-from app.forms import ChoiceField, KindredForm, required
+from app.forms import ChoiceField, KindredForm, options, required
 from app.models import ACCESS_FEATURES
 from app.models.meetups import AUDIENCE_LABELS
 from app.services.meetups import DESCRIPTION_LIMIT, MAX_COMPANIONS, MESSAGE_LIMIT
@@ -14,7 +14,7 @@ ACCESS_CHOICES = [("yes", "Yes"), ("no", "No"), ("unknown", "Not sure")]
 class StepOneForm(KindredForm):
     title = StringField("Name of the meet-up", render_kw={"autocomplete": "off"})
     description = TextAreaField("What happens there")
-    cost_kind = ChoiceField("Does it cost anything?", choices=[("free", "Free"), ("paid", "It costs something")],
+    cost_kind = ChoiceField("Does it cost anything?", choices=options([("free", "Free"), ("paid", "It costs something")]),
                             missing="Choose whether the meet-up is free or costs something.")
     cost = StringField("Cost in pounds", render_kw={"inputmode": "decimal", "autocomplete": "off"})
 
@@ -25,12 +25,12 @@ class StepTwoForm(KindredForm):
     end_time = StringField("End time", render_kw={"type": "time", "autocomplete": "off"})
     repeat = RadioField(
         "Does it repeat?",
-        choices=[
+        choices=options([
             ("none", "No, it happens once"),
             ("weekly", "Every week"),
             ("fortnightly", "Every other week"),
             ("monthly", "Every month, on the same weekday (like the first Tuesday)"),
-        ],
+        ]),
         default="none",
     )
     repeat_count = StringField("How many dates should we list?", render_kw={"inputmode": "numeric", "autocomplete": "off"})
@@ -39,7 +39,7 @@ class StepTwoForm(KindredForm):
 class StepThreeForm(KindredForm):
     attendance = ChoiceField(
         "How do people take part?",
-        choices=[("in_person", "In person"), ("online", "Online or by phone"), ("both", "Both")],
+        choices=options([("in_person", "In person"), ("online", "Online or by phone"), ("both", "Both")]),
         missing="Choose how people take part: in person, online or by phone, or both.",
     )
     venue_name = StringField("Name of the venue", render_kw={"autocomplete": "off"})
@@ -53,23 +53,23 @@ class StepThreeForm(KindredForm):
 
 def step_four_form(organisations, *args, **kwargs):
     class StepFourForm(KindredForm):
-        audience = RadioField("Who is it for?", choices=[(item.value, label) for item, label in AUDIENCE_LABELS.items()])
+        audience = RadioField("Who is it for?", choices=options([(item.value, label) for item, label in AUDIENCE_LABELS.items()]))
         capacity = StringField("How many places are there? (optional)", render_kw={"inputmode": "numeric", "autocomplete": "off"})
         organisation_id = RadioField(
             "Who is listing it?",
-            choices=[("", "Just me")] + [(str(org.id), org.name) for org in organisations],
+            choices=options([("", "Just me")] + [(str(org.id), org.name) for org in organisations]),
             default="",
         )
 
     for key, label in ACCESS_FEATURES:
-        setattr(StepFourForm, f"access_{key}", RadioField(label, choices=ACCESS_CHOICES, default="unknown"))
+        setattr(StepFourForm, f"access_{key}", RadioField(label, choices=options(ACCESS_CHOICES), default="unknown"))
     return StepFourForm(*args, **kwargs)
 
 
 class GoingForm(KindredForm):
     companions = SelectField(
         "How many companions or carers are coming with you?",
-        choices=[(str(n), "None, just me" if n == 0 else str(n)) for n in range(MAX_COMPANIONS + 1)],
+        choices=options([(str(n), "None, just me" if n == 0 else str(n)) for n in range(MAX_COMPANIONS + 1)]),
         default="0",
     )
 
@@ -77,7 +77,7 @@ class GoingForm(KindredForm):
 class DecisionForm(KindredForm):
     decision = RadioField(
         "Your decision",
-        choices=[("approve", "Approve and publish"), ("decline", "Do not publish")],
+        choices=options([("approve", "Approve and publish"), ("decline", "Do not publish")]),
         validators=[required("Choose whether to publish this meet-up.")],
     )
     reason = TextAreaField(
@@ -110,10 +110,10 @@ class FilterForm(KindredForm):
         csrf = False
 
     near = StringField("Near a town or postcode", render_kw={"autocomplete": "postal-code"})
-    miles = SelectField("Within", choices=[("5", "5 miles"), ("10", "10 miles"), ("25", "25 miles")], default="10")
+    miles = SelectField("Within", choices=options([("5", "5 miles"), ("10", "10 miles"), ("25", "25 miles")]), default="10")
     audience = RadioField(
         "Who is it for?",
-        choices=[("", "Anyone"), ("living_with_dementia", "People living with dementia"), ("carers", "Carers")],
+        choices=options([("", "Anyone"), ("living_with_dementia", "People living with dementia"), ("carers", "Carers")]),
         default="",
     )
     free_only = BooleanField("Free meet-ups only")
@@ -128,7 +128,7 @@ class OrganisationForm(KindredForm):
     name = StringField("Name of the organisation", validators=[required("Enter the name of the organisation.")], render_kw={"autocomplete": "organization"})
     kind = RadioField(
         "What kind of organisation is it?",
-        choices=[("charity", "A registered charity"), ("council", "A council or NHS team"), ("other", "Something else")],
+        choices=options([("charity", "A registered charity"), ("council", "A council or NHS team"), ("other", "Something else")]),
         validators=[required("Choose what kind of organisation it is.")],
     )
     registration = StringField("Charity number (optional)", render_kw={"autocomplete": "off"})
@@ -150,7 +150,7 @@ class AddMemberForm(KindredForm):
 class VerifyForm(KindredForm):
     decision = RadioField(
         "Your decision",
-        choices=[("verify", "Verify this organisation"), ("unverify", "Do not verify")],
+        choices=options([("verify", "Verify this organisation"), ("unverify", "Do not verify")]),
         validators=[required("Choose whether to verify this organisation.")],
     )
     reason = TextAreaField("Note for the record (optional)", validators=[Length(max=1000)])

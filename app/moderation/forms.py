@@ -2,13 +2,13 @@
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
-from app.forms import KindredForm
+from app.forms import KindredForm, options
 from app.models import MEMBER_REASONS, WATCHED_ACTION_LABELS
 from app.services.moderation import DURATIONS
 
 
 class ReportForm(KindredForm):
-    reason = RadioField("Why are you reporting this?", choices=[(r.value, r.label) for r in MEMBER_REASONS],
+    reason = RadioField("Why are you reporting this?", choices=options([(r.value, r.label) for r in MEMBER_REASONS]),
                         validate_choice=False)
     words = TextAreaField("Anything else a volunteer should know? (optional, unless you chose “Something else”)",
                           validators=[Optional()])
@@ -16,7 +16,7 @@ class ReportForm(KindredForm):
 
 class ActionForm(KindredForm):
     reason = TextAreaField("Your reason, written for the member", validators=[Optional()])
-    days = SelectField("For how long?", choices=[(str(days), words) for days, words in DURATIONS.items()], default="7",
+    days = SelectField("For how long?", choices=options([(str(days), words) for days, words in DURATIONS.items()]), default="7",
                        validate_choice=False)
     new_text = TextAreaField("The new text", validators=[Optional()])
     also_hide = BooleanField("Also hide the content", validators=[Optional()])
@@ -32,17 +32,17 @@ class AppealForm(KindredForm):
 
 
 class AppealDecisionForm(KindredForm):
-    decision = RadioField("Your decision", choices=[("uphold", "The decision stays"), ("overturn", "Change the decision: put the content back and lift any pause")],
+    decision = RadioField("Your decision", choices=options([("uphold", "The decision stays"), ("overturn", "Change the decision: put the content back and lift any pause")]),
                           validate_choice=False)
     reason = TextAreaField("Your reason, written for the member", validators=[Optional()])
 
 
 class WatchedWordForm(KindredForm):
     label = StringField("Name (for administrators)", validators=[Optional()])
-    kind = RadioField("What to look for", choices=[("word", "A word or phrase"), ("regex", "A pattern (regular expression)")],
+    kind = RadioField("What to look for", choices=options([("word", "A word or phrase"), ("regex", "A pattern (regular expression)")]),
                       default="word", validate_choice=False)
     pattern = StringField("Word, phrase or pattern", validators=[Optional()], render_kw={"autocomplete": "off", "spellcheck": "false"})
-    action = RadioField("What happens", choices=[(action.value, label) for action, label in WATCHED_ACTION_LABELS.items()],
+    action = RadioField("What happens", choices=options([(action.value, label) for action, label in WATCHED_ACTION_LABELS.items()]),
                         default="hold", validate_choice=False)
     message = TextAreaField("What the author is told (needed when their writing is stopped)", validators=[Optional()])
     enabled = BooleanField("Turned on", default=True)

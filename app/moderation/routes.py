@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from app import formatting, permissions
 from app.admin.routes import admin_required
 from app.extensions import db
-from app.forms import add_service_error
+from app.forms import add_service_error, options
 from app.models import Appeal, Case, ReportReason, Sanction, SanctionKind, User, WatchedWord
 from app.moderation import bp
 from app.moderation.forms import (
@@ -332,8 +332,8 @@ def _date(text):
 def log():
     form = LogFilterForm(request.args)
     staff = moderation.staff()
-    form.actor.choices = [("", "Anyone")] + [(str(user.id), user.display_name) for user in staff]
-    form.action.choices = [("", "Any action")] + [(name, name.replace("_", " ").capitalize()) for name in moderation.log_actions(current_user)]
+    form.actor.choices = options([("", "Anyone")] + [(str(user.id), user.display_name) for user in staff])
+    form.action.choices = options([("", "Any action")] + [(name, name.replace("_", " ").capitalize()) for name in moderation.log_actions(current_user)])
     since, until = _date(form.since.data), _date(form.until.data)
     if form.since.data and since is None:
         form.since.errors = ["Write the date like 2026-03-01."]

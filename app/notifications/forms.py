@@ -2,7 +2,7 @@
 from wtforms import RadioField
 from wtforms.validators import AnyOf
 
-from app.forms import KindredForm, required
+from app.forms import KindredForm, options, required
 from app.services import notifications
 
 
@@ -14,7 +14,7 @@ def preferences_form(user, formdata=None):
         if info.can_turn_off:
             fields[kind] = RadioField(
                 info.label,
-                choices=notifications.DELIVERY_CHOICES,
+                choices=options(notifications.DELIVERY_CHOICES),
                 default=current[kind],
                 validators=[required("Choose how you want to hear about this."), AnyOf(list(notifications.DELIVERY_WORDS))],
             )
@@ -23,5 +23,5 @@ def preferences_form(user, formdata=None):
 
 
 class SimpleChoiceForm(KindredForm):
-    choice = RadioField("What should we email you?", choices=notifications.SIMPLE_CHOICES,
+    choice = RadioField("What should we email you?", choices=options(notifications.SIMPLE_CHOICES),
                         validators=[required("Choose what we should email you."), AnyOf([c for c, _ in notifications.SIMPLE_CHOICES])])

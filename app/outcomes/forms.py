@@ -1,5 +1,5 @@
 """The period and area of an outcomes report (a GET form: choosing changes nothing)."""
-from app.forms import KindredForm
+from app.forms import KindredForm, options
 from wtforms import SelectField
 
 from app.services import outcomes, places
@@ -18,4 +18,4 @@ class ChooseForm(KindredForm):
         months = [(month.key, month.name) for month in outcomes.month_choices()]
         self.first.choices = months
         self.last.choices = months
-        self.area.choices = [(area.key, area.name) for area in places.area_choices()]
+        self.area.choices = options([(area.key, area.name) for area in places.area_choices()])

@@ -3,7 +3,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from app.forms import KindredForm, required
+from app.forms import KindredForm, options, required
 from app.models.profiles import FIELD_LABELS, VISIBILITY_LABELS, Visibility
 
 VISIBILITY_CHOICES = [(level.value, VISIBILITY_LABELS[level]) for level in Visibility]
@@ -11,7 +11,7 @@ VISIBILITY_CHOICES = [(level.value, VISIBILITY_LABELS[level]) for level in Visib
 
 def _who_can_see(field_name: str) -> RadioField:
     label = f"Who can see your {FIELD_LABELS[field_name].lower()}?"
-    return RadioField(label, choices=VISIBILITY_CHOICES, validators=[required(f"Choose who can see your {FIELD_LABELS[field_name].lower()}.")])
+    return RadioField(label, choices=options(VISIBILITY_CHOICES), validators=[required(f"Choose who can see your {FIELD_LABELS[field_name].lower()}.")])
 
 
 class EditProfileForm(KindredForm):

@@ -2,7 +2,7 @@
 from wtforms import BooleanField, PasswordField, RadioField
 from wtforms.validators import AnyOf
 
-from app.forms import EmailAddressField, KindredForm, NewPasswordField, required
+from app.forms import EmailAddressField, KindredForm, NewPasswordField, options, required
 from app.models.users import COLOUR_SCHEMES, TEXT_SIZES
 
 TEXT_SIZE_CHOICES = [("standard", "Standard text"), ("large", "Large text"), ("largest", "Largest text")]
@@ -14,8 +14,8 @@ COLOUR_CHOICES = [
 
 
 class DisplayForm(KindredForm):
-    text_size = RadioField("Text size", choices=TEXT_SIZE_CHOICES, validators=[required("Choose a text size."), AnyOf(TEXT_SIZES)])
-    colour_scheme = RadioField("Colours", choices=COLOUR_CHOICES, validators=[required("Choose the colours you like."), AnyOf(COLOUR_SCHEMES)])
+    text_size = RadioField("Text size", choices=options(TEXT_SIZE_CHOICES), validators=[required("Choose a text size."), AnyOf(TEXT_SIZES)])
+    colour_scheme = RadioField("Colours", choices=options(COLOUR_CHOICES), validators=[required("Choose the colours you like."), AnyOf(COLOUR_SCHEMES)])
 
 
 class ChangeEmailForm(KindredForm):
@@ -31,16 +31,16 @@ class ChangePasswordForm(KindredForm):
 class DeleteAccountForm(KindredForm):
     posts_choice = RadioField(
         "What should happen to your posts?",
-        choices=[
+        choices=options([
             ("remove", "Remove my posts"),
             ("keep", "Keep my posts, without my name. They will say “a former member”."),
-        ],
+        ]),
         validators=[required("Choose what should happen to your posts."), AnyOf(("remove", "keep"))],
     )
 
 
 class ListeningForm(KindredForm):
-    speech_rate = RadioField("How fast Listen reads", choices=[("normal", "Normal speed"), ("slower", "Slower")],
+    speech_rate = RadioField("How fast Listen reads", choices=options([("normal", "Normal speed"), ("slower", "Slower")]),
                              validators=[required("Choose how fast Listen reads."), AnyOf(("normal", "slower"))])
     show_listen = BooleanField("Show a Listen button beside posts, meet-ups and help pages")
     show_newcomer_badge = BooleanField("Show “New to Kindred” on my profile in my first month")

@@ -9,7 +9,7 @@ from app.services import forums
 from tests.forum_fixtures import alices_thread, categories, welcome  # noqa: F401
 from tests.test_forums_text import XSS_PAYLOADS
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.committed]  # a live server in a thread reads what the test wrote
 
 @pytest.fixture(params=["sqlite"])
 def backend(request):

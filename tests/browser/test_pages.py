@@ -1,16 +1,28 @@
-"""Every page, as every kind of person, in every display variant, passes axe and our own checks.
+"""Every page shape, as every kind of person, in every display variant, passes axe and our own checks.
 
 The crawler reads app.url_map, so a new page is scanned as soon as its route exists; a route with
 parameters needs an example in url_examples.py. A visitor, alice (lives with dementia), maya
 (volunteer moderator) and root (administrator) each see every page in standard colours, high
-contrast, and the largest text. All problems of a run are reported together.
+contrast, and the largest text.
+
+Fast and bounded: each person first opens every page in-process (Flask's test client, no browser)
+to learn which template answers it; the browser then scans each distinct template (a "shape") once
+per person and variant, so twenty pages that all answer "you cannot see this" cost one scan, and a
+route with many ids is one shape. Each (person, variant) is its own test, so pytest-xdist runs them
+in parallel, each worker with its own server and one Chromium context per person, reused. axe-core
+is loaded into each context once (an init script), not sent with every page. A page that takes
+longer than PAGE_SECONDS, or a (person, variant) that runs past BUDGET_SECONDS, fails with its name,
+never a CI timeout. All problems of one (person, variant) are reported together.
 """
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from flask import template_rendered
+from playwright.sync_api import Error as PlaywrightError
 
 from app.services import accounts
 from tests.browser.support import DEMO_MEMBERS, sign_in_with_form
@@ -35,6 +47,11 @@ VARIANTS = {
 DESKTOP = {"width": 1280, "height": 800}
 NARROW = {"width": 320, "height": 800}  # 1280px at 400% zoom
 MISSING_PAGE = "/this-page-does-not-exist"
+# A page takes 1-3 s to scan on a busy 2-core machine; far more means something hangs.
+PAGE_SECONDS = 45
+# One person in one variant is 24-74 shapes, 1-4 minutes even at a load average of 17. Past this
+# the rest is reported as not scanned: 12 such tests on 2 workers stay well inside CI's 90 minutes.
+BUDGET_SECONDS = 480
 
 
 @dataclass(frozen=True)
@@ -89,31 +106,85 @@ def pages_to_visit(site_app):
     return pages
 
 
-@pytest.fixture(scope="session")
-def signed_in_states(browser, site):
-    """Each member signs in once, through the real form; the scan reuses the saved storage state."""
-    states = {"visitor": None}
-    for handle, address in DEMO_MEMBERS.items():
-        context = browser.new_context(base_url=site.base_url)
-        try:
-            sign_in_with_form(context.new_page(), address)
-            states[handle] = context.storage_state()
-        finally:
-            context.close()
-    return states
-
-
-def _set_members_display(app, text_size: str, colour_scheme: str) -> None:
-    with app.app_context():
-        for address in DEMO_MEMBERS.values():
-            accounts.update_display_settings(accounts.find_by_email(address), text_size, colour_scheme)
-
-
 def _page_key(url: str) -> str:
     # /sign-in?next=/settings and /sign-in?next=/admin are the same page for a visitor.
     parts = urlsplit(url)
     query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k != "next"])
     return parts.path + ("?" + query if query else "")
+
+
+@dataclass
+class Plan:
+    """What the browser scans for each person, and which example pages anybody could open."""
+
+    shapes: dict  # role -> [(endpoint, path)], the first page of each distinct template
+    opened: set  # paths that answered 200 for at least one person
+
+
+@pytest.fixture(scope="session")
+def plan(site_app, pages_to_visit):
+    """Each person opens every page in-process; pages answered by the same template are one shape."""
+    rendered = []
+
+    def record(_sender, template, **_extra):
+        rendered.append(template.name)
+
+    shapes, opened = {}, set()
+    template_rendered.connect(record, site_app)
+    try:
+        for role in ROLES:
+            client = site_app.test_client()
+            if role != "visitor":
+                with site_app.app_context():
+                    login_id = accounts.find_by_email(DEMO_MEMBERS[role]).get_id()
+                with client.session_transaction() as session:
+                    session["_user_id"], session["_fresh"] = login_id, True
+            seen, shapes[role] = set(), []
+            for endpoint, path in pages_to_visit:
+                rendered.clear()
+                response = client.get(path, follow_redirects=True)
+                if response.status_code == 200:
+                    opened.add(path)
+                shape = (response.status_code, tuple(rendered))
+                if shape not in seen:
+                    seen.add(shape)
+                    shapes[role].append((endpoint, path))
+    finally:
+        template_rendered.disconnect(record, site_app)
+    return Plan(shapes, opened)
+
+
+@pytest.fixture(scope="session")
+def tabs(browser, site):
+    """One context and tab per person for the whole run: each member signs in once, by the real form.
+
+    axe-core is an init script of each context, so pages need not be sent 500 KB of it each time."""
+    axe_script = Axe().axe_script
+    made, contexts = {}, []
+
+    def tab_for(role):
+        if role not in made:
+            context = browser.new_context(base_url=site.base_url, viewport=DESKTOP)
+            contexts.append(context)
+            context.set_default_timeout(PAGE_SECONDS * 1000)
+            page = context.new_page()
+            if role != "visitor":
+                sign_in_with_form(page, DEMO_MEMBERS[role])
+            context.add_init_script(script=axe_script)
+            made[role] = page
+        return made[role]
+
+    yield tab_for
+    for context in contexts:
+        context.close()
+
+
+def _show_variant(app, site, page, role, text_size: str, colour_scheme: str) -> None:
+    if role == "visitor":
+        page.context.add_cookies([{"name": "kindred_display", "value": f"{text_size}.{colour_scheme}", "url": site.base_url}])
+        return
+    with app.app_context():
+        accounts.update_display_settings(accounts.find_by_email(DEMO_MEMBERS[role]), text_size, colour_scheme)
 
 
 # Checks axe does not make (ACCESSIBILITY.md 1, 6, 9). Returns [[rule, detail, [targets]], ...].
@@ -213,7 +284,9 @@ def _check_page(page, axe, endpoint, path, role, variant, text_size, colour_sche
     for rule, detail, targets in page.evaluate(PAGE_CHECKS, [text_size, colour_scheme]):
         problem(rule, detail, targets)
 
-    for violation in axe.run(page, options=AXE_OPTIONS).response["violations"]:
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.evaluate(axe.axe_script)  # the init script did not reach this page (an error page, say)
+    for violation in page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)["violations"]:
         problem(
             f"axe {violation['id']} ({violation['impact']})",
             violation["help"],
@@ -255,35 +328,43 @@ def _report(problems) -> str:
     return "\n".join(lines)
 
 
-def test_every_page_is_accessible_to_everyone_in_every_display_variant(browser, site, site_app, pages_to_visit, signed_in_states):
-    axe = Axe()
-    problems = []
-    opened = set()
-    views = 0
-    contexts = {role: browser.new_context(base_url=site.base_url, viewport=DESKTOP, storage_state=signed_in_states[role]) for role in ROLES}
+def test_every_example_page_opens_for_somebody(plan, pages_to_visit):
+    never = [f"{path} ({endpoint})" for endpoint, path in pages_to_visit if path not in plan.opened and path != MISSING_PAGE]
+    assert not never, "No person could open these pages: check their examples in url_examples.py:\n  " + "\n  ".join(never)
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_shape_is_accessible(role, variant, tabs, site, site_app, plan):
+    text_size, colour_scheme = VARIANTS[variant]
+    page, axe = tabs(role), Axe()
+    problems, seen, views = [], set(), 0
+    started = time.monotonic()
+    _show_variant(site_app, site, page, role, text_size, colour_scheme)
     try:
-        tabs = {role: context.new_page() for role, context in contexts.items()}
-        for variant, (text_size, colour_scheme) in VARIANTS.items():
-            _set_members_display(site_app, text_size, colour_scheme)
-            contexts["visitor"].add_cookies([{"name": "kindred_display", "value": f"{text_size}.{colour_scheme}", "url": site.base_url}])
-            for role, page in tabs.items():
-                seen = set()
-                for endpoint, path in pages_to_visit:
-                    response = page.goto(path)
-                    if response and response.status == 200:
-                        opened.add(path)
-                    key = _page_key(page.url)
-                    if key in seen:
-                        continue  # e.g. a visitor sent to the sign-in page from a members' page
-                    seen.add(key)
-                    views += 1
-                    problems += _check_page(page, axe, endpoint, path, role, variant, text_size, colour_scheme, response)
+        shapes = plan.shapes[role]
+        for number, (endpoint, path) in enumerate(shapes):
+            if time.monotonic() - started > BUDGET_SECONDS:
+                left = ", ".join(p for _, p in shapes[number:])
+                problems.append(Problem("(the rest)", endpoint, role, variant, "crawl-budget",
+                                        f"{BUDGET_SECONDS}s were spent before these {len(shapes) - number} pages were scanned: {left}"))
+                break
+            page_started = time.monotonic()
+            try:
+                response = page.goto(path)
+                key = _page_key(page.url)
+                if key in seen:
+                    continue  # e.g. a visitor sent to the sign-in page from a members' page
+                seen.add(key)
+                views += 1
+                problems += _check_page(page, axe, endpoint, path, role, variant, text_size, colour_scheme, response)
+            except PlaywrightError as error:  # a timeout or a crash: name the page and go on
+                problems.append(Problem(path, endpoint, role, variant, "page-error", str(error).splitlines()[0]))
+            took = time.monotonic() - page_started
+            if took > PAGE_SECONDS:
+                problems.append(Problem(path, endpoint, role, variant, "slow-page", f"took {took:.0f}s to scan (limit {PAGE_SECONDS}s)"))
     finally:
-        _set_members_display(site_app, "standard", "standard")
-        for context in contexts.values():
-            context.close()
-    for endpoint, path in pages_to_visit:
-        if path not in opened and path != MISSING_PAGE:
-            problems.append(Problem(path, endpoint, "every role", "any", "never-opened", "no role could open this page: check its example in url_examples.py"))
-    print(f"\nScanned {views} page views ({len(pages_to_visit)} pages x {len(ROLES)} roles x {len(VARIANTS)} variants, duplicates skipped).")
+        if role != "visitor":
+            _show_variant(site_app, site, page, role, "standard", "standard")
+    print(f"\n{role}, {variant}: scanned {views} page views ({len(plan.shapes[role])} shapes) in {time.monotonic() - started:.0f}s.")
     assert not problems, _report(problems)
