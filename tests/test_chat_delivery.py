@@ -42,6 +42,7 @@ def test_messages_in_a_room_are_numbered_one_after_another(socket_for, bob, alic
     assert numbers[1] == numbers[0] + 1 and numbers[2] == numbers[1] + 1
 
 
+@pytest.mark.committed  # holds real pool connections from outside the test's transaction
 class TestPoolExhausted:
     @pytest.fixture
     def app_overrides(self):

@@ -15,6 +15,7 @@ def stored_bodies(room):
     return db.session.scalars(sa.select(Message.body).where(Message.room_id == room.id).order_by(Message.id)).all()
 
 
+@pytest.mark.committed  # its own PostgreSQL cluster, stopped and started again
 class TestPostgresStops:
     @pytest.fixture
     def backend(self):
@@ -34,6 +35,7 @@ class TestPostgresStops:
         join(alice_live, cuppa), join(bob_live, cuppa)
         assert say(alice_live, cuppa, "Bob, are you coming for tea?", client_id="alice-1")["ok"] is True
         received(bob_live, "new_message")
+        db.session.refresh(cuppa)  # loaded, so the room can still be named while the database is down
         db.session.close()
 
         throwaway_postgres.stop()

@@ -1,5 +1,6 @@
 """Visitors' pages come from a cache, yet a change shows at once, display settings still apply,
 and nothing that belongs to one person is ever kept for the next (app/page_cache.py)."""
+import pytest
 import sqlalchemy as sa
 from flask import render_template_string
 
@@ -114,6 +115,7 @@ def test_a_flashed_message_is_shown_once_to_its_visitor_only(app, alices_thread)
     assert "You have signed out" not in page_text(other.get(path))
 
 
+@pytest.mark.committed  # adds a route to the app
 def test_a_page_with_a_form_token_is_not_kept(app, client, alices_thread):
     # Should a cached page ever make a CSRF token, it is not stored: the token belongs to one session.
     @app.route("/forums-test-form")

@@ -112,15 +112,19 @@ def detect(text: str, rules: list[Rule] | None = None, *, allowed_numbers: froze
     return detection
 
 
-_CONTACT_WORDS = re.compile(
-    r"@|\b(?:address|postcode|post code|e-?mail|number|phone|mobile|landline|ring|call|text|whatsapp|bank|sort code|"
-    r"account|card|pin|national insurance|live at|lives at|flat|street|road|avenue|lane|close|drive)\b", re.I)
+# Material a personal detail is made of: a run of digits (a phone, account or card number has 7 or
+# more), numbers said in words ("oh seven seven double oh ..."), or an email address however written.
+_SPOKEN_DIGITS = re.compile(r"\b(?:zero|oh|o|nought|one|two|three|four|five|six|seven|eight|nine|double|triple|treble)\b", re.I)
+_EMAIL_SHAPED = re.compile(
+    r"@|\bdot\s+(?:com|co|org|net|uk)\b|\bat\s+(?:gmail|googlemail|hotmail|yahoo|outlook|live|btinternet|icloud|aol|sky|talktalk)\b", re.I)
 
 
 def _could_hold_details(text: str) -> bool:
-    """The model's personal-details flag counts only where details could be: several digits, or words
-    about contact, money or where someone lives (a short "Note 10" is not a phone number)."""
-    return sum(ch.isdigit() for ch in text) >= 7 or bool(_CONTACT_WORDS.search(text))
+    """The model's personal-details flag counts only where a detail could be: 7 or more digits,
+    numbers said in words, or an email address written some way. Words such as "number" or "address"
+    alone are not a detail ("Reply number 22", "Note 10"): the detail itself must be there."""
+    return (sum(ch.isdigit() for ch in text) >= 7 or len(_SPOKEN_DIGITS.findall(text)) >= 6
+            or bool(_EMAIL_SHAPED.search(text)))
 
 
 def _rule_matches(rule: Rule, words: str) -> bool:
