@@ -81,6 +81,9 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = "Please sign in to see that page."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
+    # Flask-SocketIO keeps the Redis client manager of an earlier init_app in server_options; an
+    # app made later in the same process (tests, benchmarks) without Redis must not inherit it.
+    socketio.server_options.pop("client_manager", None)
     socketio.init_app(
         app,
         message_queue=redis_url,
