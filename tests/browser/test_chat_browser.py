@@ -102,6 +102,20 @@ def test_without_javascript_the_support_lines_come_first_on_the_room_page(contex
     bob.get_by_role("button", name="Send message").click(timeout=30000)
     expect(bob.get_by_role("alert")).to_contain_text("116 123")
     expect(bob.get_by_role("alert")).to_be_focused()
+def test_in_live_chat_the_support_lines_appear_at_the_top_focused_at_once(context_factory, cuppa_path):
+    # Bob writes words of crisis with JavaScript on: the acknowledgement carries the support lines
+    # and chat.js shows them first on the page, focused and announced, without a page load.
+    bob = _open_room(context_factory, "bob@example.org", cuppa_path)
+    expect(bob.locator("[data-chat-status]")).to_contain_text("Connected")
+    box = bob.get_by_label("Your message")
+    box.fill(CRISIS_WORDS)
+    box.press("Enter")
+    alert = bob.get_by_role("alert")
+    expect(alert).to_contain_text("116 123", timeout=30_000)
+    expect(alert).to_be_focused()
+    expect(_log(bob)).to_contain_text(CRISIS_WORDS)  # published: a crisis is never held back from friends
+
+
 def _stored_with_body(site_app, words):
     import sqlalchemy as sa
 

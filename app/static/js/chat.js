@@ -223,13 +223,18 @@
     // The same client id every time: the server stores it once however often it arrives.
     sendTimer = window.setTimeout(retryLater, ACK_WAIT_MS);
     socket.emit("send", { room_id: roomId, body: attempt.body, client_id: attempt.client_id }, function (answer) {
+      if (answer && answer.ok) {
+        // The sender is always told, even when the message already came back through the room
+        // (which ends `pending`): the support lines after words of crisis, or why it waits.
+        if (answer.support) { showSupport(answer.support); }
+        if (answer.notice) { say(answer.notice); }
+      }
       if (pending !== attempt) { return; }
       window.clearTimeout(sendTimer);
       if (answer && answer.ok) {
         add(answer.message);
         sent();
-        say(answer.notice || "Sent.");
-        if (answer.support) { showSupport(answer.support); }
+        if (!answer.notice) { say("Sent."); }
       } else if (answer && answer.retry) {
         // The server could not store it just now (a busy database): nothing is wrong with it.
         say(answer.error);
