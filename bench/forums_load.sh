@@ -12,7 +12,7 @@ export DATABASE_URL=${DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1/benc
 # Production uses Redis (rate limits, Socket.IO, and the visitors' page cache shared by the workers).
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/14}
 export KINDRED_ENV=production SECRET_KEY=${SECRET_KEY:-bench-only-secret-bench-only-secret-bench-only} RATELIMIT_ENABLED=false
-export SESSION_COOKIE_SECURE=false PYTHONPATH=.
+export SESSION_COOKIE_SECURE=false PYTHONPATH=. SITE_URL=${SITE_URL:-http://127.0.0.1:8000}  # production needs the site address
 WORKERS=${WORKERS:-$(( $(nproc) * 2 ))}
 DEEP_PAGE=${DEEP_PAGE:-200}
 CATEGORY=${CATEGORY:-/forums/welcome-and-introductions}
