@@ -8,7 +8,7 @@ export FLASK_APP := wsgi
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENDOR := app/static/vendor/socket.io.min.js
 
-.PHONY: run test install install-dev vendor chromium java listen-voice listen-voice-optional wrk bench-forums migrate seed worker upgrade-check clean
+.PHONY: translations translations-update run test install install-dev vendor chromium java listen-voice listen-voice-optional wrk bench-forums migrate seed worker upgrade-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,12 +18,24 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
+# The Welsh (and any other) translations: app/translations/<language>/LC_MESSAGES/messages.po is
+# the source, kept in git; the .mo files Flask-Babel reads are built from it here.
+TRANSLATIONS := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
+app/translations/%/LC_MESSAGES/messages.mo: app/translations/%/LC_MESSAGES/messages.po | $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -l $* -i $< -o $@
+translations: $(TRANSLATIONS)
+# After adding or changing English text: collect every string, then add the new ones to each .po.
+translations-update: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2 \
+	  --add-comments=Translators: --no-location --sort-output -o app/translations/messages.pot .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --ignore-obsolete
+
 $(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install: $(VENV)/.installed translations
+install-dev: $(VENV)/.installed-dev translations
 
 # The Socket.IO client comes from npm (package-lock.json), copied into static/vendor.
 $(VENDOR): package.json package-lock.json

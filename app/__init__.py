@@ -25,7 +25,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     logging.getLogger("app").setLevel(logging.INFO)
 
     _init_extensions(app)
-    from app import security
+    from app import i18n, security
+
+    i18n.init_app(app)
 
     security.init_app(app)  # before every other hook: a cross-site POST is refused first
     from app import cleaning
@@ -170,7 +172,7 @@ CSP = "; ".join(
 
 
 def _register_request_hooks(app: Flask) -> None:
-    from app import page_cache
+    from app import i18n, page_cache
     from app.display import display_preferences
 
     def _forget_previous_user():
@@ -179,6 +181,7 @@ def _register_request_hooks(app: Flask) -> None:
         # First of all hooks (the blueprints' hooks were registered earlier), so the member is
         # loaded once per request, by whichever hook asks first.
         g.pop("_login_user", None)
+        i18n.forget_for_request()
 
     first_hooks = [_forget_previous_user]
     if page_cache.enabled(app):
@@ -208,6 +211,8 @@ def _register_request_hooks(app: Flask) -> None:
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if app.config.get("HSTS"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+        if response.mimetype == "text/html":
+            response.vary.update(("Cookie", "Accept-Language"))  # the page's language comes from either
         if current_user.is_authenticated and response.mimetype == "text/html":
             # Pages for members are personal: never keep them in shared caches.
             response.headers.setdefault("Cache-Control", "private, no-store")

@@ -1,7 +1,10 @@
-"""Dates and times in the words people use: "Tuesday 3 March 2026, 2pm"."""
+"""Dates and times in the words people use, in the page's language: "Tuesday 3 March 2026, 2pm",
+"Dydd Mawrth 3 Mawrth 2026, 2yp"."""
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
+from flask_babel import get_locale, gettext, pgettext
 from markupsafe import Markup, escape
 
 DEFAULT_ZONE = ZoneInfo("Europe/London")
@@ -11,43 +14,48 @@ def local(moment: datetime, zone: str | None = None) -> datetime:
     return moment.astimezone(ZoneInfo(zone) if zone else DEFAULT_ZONE)
 
 
+def _locale():
+    return get_locale() or "en"
+
+
 def clock(moment: datetime) -> str:
-    """2pm, 10:42am, 12 noon, 12 midnight."""
+    """2pm, 10:42am, 12 noon, 12 midnight (in Welsh: 2yp, 10:42yb, 12 canol dydd, 12 hanner nos)."""
     if moment.hour == 12 and moment.minute == 0:
-        return "12 noon"
+        return gettext("12 noon")
     if moment.hour == 0 and moment.minute == 0:
-        return "12 midnight"
+        return gettext("12 midnight")
     hour = moment.hour % 12 or 12
-    suffix = "am" if moment.hour < 12 else "pm"
+    suffix = pgettext("before noon, as in 10am", "am") if moment.hour < 12 else pgettext("after noon, as in 2pm", "pm")
     return f"{hour}{suffix}" if moment.minute == 0 else f"{hour}:{moment.minute:02d}{suffix}"
 
 
 def full_date(value: date | datetime, zone: str | None = None) -> str:
-    """Tuesday 3 March 2026."""
+    """Tuesday 3 March 2026 (Dydd Mawrth 3 Mawrth 2026): Babel's day and month names for the page's language."""
     if isinstance(value, datetime):
         value = local(value, zone)
-    return f"{value:%A} {value.day} {value:%B %Y}"
+    return format_date(value, "EEEE d MMMM y", locale=_locale())
 
 
 def full_date_time(moment: datetime, zone: str | None = None) -> str:
     """Tuesday 3 March 2026, 2pm."""
     moment = local(moment, zone)
-    return f"{full_date(moment)}, {clock(moment)}"
+    return gettext("%(date)s, %(time)s", date=full_date(moment), time=clock(moment))
 
 
 def day_time(moment: datetime, zone: str | None = None) -> str:
     """Tuesday 3 March, 10:42am (the year only when it is not this year)."""
     moment = local(moment, zone)
-    year = f" {moment.year}" if moment.year != local(datetime.now(moment.tzinfo), zone).year else ""
-    return f"{moment:%A} {moment.day} {moment:%B}{year}, {clock(moment)}"
+    same_year = moment.year == local(datetime.now(moment.tzinfo), zone).year
+    day = format_date(moment, "EEEE d MMMM" if same_year else "EEEE d MMMM y", locale=_locale())
+    return gettext("%(date)s, %(time)s", date=day, time=clock(moment))
 
 
 def time_range(start: datetime, end: datetime, zone: str | None = None) -> str:
     """Tuesday 3 March 2026, 2pm to 4pm (the date twice only when the days differ)."""
     start, end = local(start, zone), local(end, zone)
     if start.date() == end.date():
-        return f"{full_date(start)}, {clock(start)} to {clock(end)}"
-    return f"{full_date_time(start)} to {full_date_time(end)}"
+        return gettext("%(date)s, %(start)s to %(end)s", date=full_date(start), start=clock(start), end=clock(end))
+    return gettext("%(start)s to %(end)s", start=full_date_time(start), end=full_date_time(end))
 
 
 def time_tag(moment: datetime | None, zone: str | None = None, with_time: bool = True, short: bool = False) -> Markup:

@@ -14,8 +14,9 @@ Correctness, in order of importance:
   made a CSRF token (`csrf_token` in `g`: Flask-WTF puts it there the first time a form asks)
   is not stored, nor one that sets a cookie or changed the session: visitors' public pages have
   no POST forms, and this rule keeps it so if one is added later.
-- **Display settings still apply**: the key includes the visitor's text size and colours (from
-  their cookie), so each combination has its own copy.
+- **Display settings and language still apply**: the key includes the visitor's text size and
+  colours (from their cookie) and the page's language (their cookie, else their browser's), so
+  each combination has its own copy.
 - **Changes show at once.** Each page belongs to a section ("forums", "meetups", "pages"), and
   the key includes that section's version number. After any commit that changed something a
   visitor can see in a section (a post, an edit, a hide or an approval, a reaction count, a
@@ -36,6 +37,7 @@ from flask_caching import Cache
 from flask_login import current_user
 from flask_sqlalchemy.session import Session
 
+from app import i18n
 from app.display import COOKIE_NAME, parse_cookie
 
 cache = Cache()
@@ -115,7 +117,7 @@ def _section() -> str | None:
 
 def _key(section: str, version: int) -> str:
     display = parse_cookie(request.cookies.get(COOKIE_NAME)).cookie_value()
-    return f"{section}:{version}:{display}:{request.full_path}"
+    return f"{section}:{version}:{display}:{i18n.cache_key_part()}:{request.full_path}"
 
 
 def _version(section: str) -> int:

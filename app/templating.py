@@ -1,16 +1,18 @@
 """Jinja set-up: the navigation, date filters and permission helpers every template can use."""
 from flask import Flask, current_app, has_request_context, request, url_for
 
+from flask_babel import lazy_gettext as _l
+
 from app import formatting, permissions
 
 # (label, endpoint). Items appear when their feature's blueprint is registered, so the
 # navigation never links to a page that does not exist; order never changes.
 NAVIGATION = [
-    ("Home", "main.home"),
-    ("Forums", "forums.index"),
-    ("Meet-ups", "meetups.index"),
-    ("Chat", "chat.index"),
-    ("Help", "main.help"),
+    (_l("Home"), "main.home"),
+    (_l("Forums"), "forums.index"),
+    (_l("Meet-ups"), "meetups.index"),
+    (_l("Chat"), "chat.index"),
+    (_l("Help"), "main.help"),
 ]
 
 # Pages that load the Socket.IO client for members: chat rooms (chat.js), and the pages where

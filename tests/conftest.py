@@ -44,6 +44,7 @@ with the reason printed. Under pytest-xdist each worker has its own PostgreSQL d
 on one worker (`xdist_group("redis")`, given automatically to tests that use `redis_url`).
 """
 import os
+from pathlib import Path
 import shutil
 
 import pytest
@@ -88,7 +89,22 @@ POSTGRES_MODULES = {
 EXTENSIONS = (limiter, socketio, login_manager, csrf, migrate)
 
 
+def _compile_translations() -> None:
+    """`make` builds the .mo files; a plain `pytest` after editing a .po must not test stale ones."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po_path in Path(__file__).resolve().parent.parent.glob("app/translations/*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+            with po_path.open("rb") as po_file:
+                catalog = read_po(po_file, locale=po_path.parts[-3])
+            with mo_path.open("wb") as mo_file:
+                write_mo(mo_file, catalog)
+
+
 def pytest_configure(config):
+    _compile_translations()
     for line in (
         "committed: a fresh app whose data is really committed (other connections, threads or processes read it)",
         "both_backends: also run on PostgreSQL, because the dialect matters here",

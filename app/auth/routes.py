@@ -4,6 +4,7 @@ import secrets
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
+from app import i18n
 from app.auth import bp
 from app.auth.forms import ConfirmForm, EmailLinkForm, RegisterForm, ResetPasswordForm, SignInForm
 from app.extensions import limiter
@@ -60,8 +61,9 @@ def _emailed_link_limits(view):
 def start_session(user) -> None:
     """Sign in with a brand-new session (no fixation), kept for weeks."""
     session.clear()
-    accounts.begin_session(user)  # a session row on the server that sign-out ends
+    accounts.begin_session(user, i18n.remembered_choice())  # a session row on the server that sign-out ends
     login_user(user, remember=True)
+    i18n.forget_for_request()  # the rest of this request in the member's own language
     session.permanent = True
     session["sid"] = secrets.token_urlsafe(16)
 
@@ -74,7 +76,8 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            accounts.register(form.display_name.data, form.email.data, form.password.data, form.role.data)
+            accounts.register(form.display_name.data, form.email.data, form.password.data, form.role.data,
+                              language=i18n.current_language())
         except ServiceError as error:
             add_service_error(form, error)
         else:

@@ -134,6 +134,9 @@ class Post(db.Model):
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
     body: Mapped[str] = mapped_column(sa.Text)  # the Markdown source as written
     body_html: Mapped[str] = mapped_column(sa.Text)  # cache of app.text.render(body)
+    # The language the member wrote in, when they marked it ("cy"): the post gets lang="cy", so
+    # screen readers and Listen read it in a Welsh voice whatever the page's language. Empty: the page's.
+    language: Mapped[str | None] = mapped_column(sa.String(8))
     status: Mapped[PostStatus] = mapped_column(sa.Enum(PostStatus, native_enum=False, length=16), default=PostStatus.VISIBLE)
     # A random token from the form: the same submission twice finds this post instead of making another.
     submission_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)

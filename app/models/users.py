@@ -98,6 +98,9 @@ class User(UserMixin, db.Model):
     speech_rate: Mapped[str] = mapped_column(sa.String(8), default="normal", server_default="normal")
     show_listen: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     show_newcomer_badge: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # "en" or "cy" (app.i18n.LANGUAGES): pages and emails in this language. Empty until the member
+    # chooses; then the browser's own language decides pages and English is used for emails.
+    language: Mapped[str | None] = mapped_column(sa.String(8))
 
     tokens: Mapped[list[EmailToken]] = relationship(back_populates="user", cascade="all, delete-orphan")
 

@@ -31,13 +31,15 @@ def find_by_email(address: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == address.strip().lower()))
 
 
-def register(display_name: str, address: str, password: str, role: Role | str, *, confirmed=False) -> User | None:
+def register(display_name: str, address: str, password: str, role: Role | str, *, confirmed=False,
+             language: str | None = None) -> User | None:
     """Create a member and email them a link that confirms the address and signs them in.
 
     If the address already has an account, nothing is created: its owner is emailed a sign-in
     link instead and None is returned. The page says "Check your email" either way, so the
     form cannot be used to find out who is a member. `confirmed` is for the demo and admin
-    commands, which create accounts without email."""
+    commands, which create accounts without email. `language` is the language of the page they
+    signed up on: their emails come in it."""
     role = Role(role)
     address = normalise_email(address)
     display_name = " ".join((display_name or "").split())
@@ -59,6 +61,7 @@ def register(display_name: str, address: str, password: str, role: Role | str, *
         role=role,
         approval=ApprovalStatus.PENDING if role.needs_approval else ApprovalStatus.NOT_NEEDED,
         email_confirmed_at=utcnow() if confirmed else None,
+        language=language,
     )
     db.session.add(user)
     db.session.commit()
@@ -101,9 +104,12 @@ def _key_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def begin_session(user: User) -> str:
-    """A new signed-in browser: its secret goes into the login id (session and remember cookies)."""
+def begin_session(user: User, language: str | None = None) -> str:
+    """A new signed-in browser: its secret goes into the login id (session and remember cookies).
+    `language` is the one this browser chose before signing in: kept on an account that has none."""
     secret = secrets.token_urlsafe(32)
+    if language and not user.language:
+        user.language = language
     db.session.add(SignInSession(user_id=user.id, key_hash=_key_hash(secret)))
     user.last_sign_in_at = utcnow()
     db.session.commit()
@@ -291,6 +297,12 @@ def change_email(user: User, password: str, new_address: str) -> None:
 def update_display_settings(user: User, text_size: str, colour_scheme: str) -> None:
     user.text_size = text_size
     user.colour_scheme = colour_scheme
+    db.session.commit()
+
+
+def update_language(user: User, language: str) -> None:
+    """Pages and emails in this language (app.i18n.LANGUAGES) from now on."""
+    user.language = language
     db.session.commit()
 
 

@@ -20,6 +20,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app, render_template
+from flask_babel import force_locale
+
+from app import i18n
 
 from config import site_domain
 from app.models.types import utcnow
@@ -200,10 +203,19 @@ def send_outbox(limit: int = 500) -> tuple[int, int]:
     return sent, left
 
 
-def send_template(to: str, subject: str, template: str, **context) -> EmailMessage:
-    """Render emails/<template>.txt and .html and send them (queued when Redis is configured)."""
-    text_body = render_template(f"emails/{template}.txt", **context)
-    html_body = render_template(f"emails/{template}.html", subject=subject, **context)
-    message = build_message(to, subject, text_body, html_body)
+def render_email(to: str, subject, template: str, *, language: str | None = None, headers=None, **context) -> EmailMessage:
+    """emails/<template>.txt and .html as one message, in the reader's language: `language`, or that
+    of `user` in the context. Pass the subject (and any sentence in the context) as lazy_gettext, so
+    it is translated here, in the reader's language, not the language of the page that sent it."""
+    with force_locale(language or i18n.language_of(context.get("user"))):
+        subject = str(subject)
+        text_body = render_template(f"emails/{template}.txt", **context)
+        html_body = render_template(f"emails/{template}.html", subject=subject, **context)
+    return build_message(to, subject, text_body, html_body, headers=headers)
+
+
+def send_template(to: str, subject, template: str, **context) -> EmailMessage:
+    """Render emails/<template>.txt and .html (see render_email) and send them (queued when Redis is configured)."""
+    message = render_email(to, subject, template, **context)
     send(message)
     return message

@@ -655,8 +655,6 @@ def admins() -> list[User]:
 def send_safety_alerts(content_type: str, content_id: int, *, after_commit: bool = False) -> None:
     """Email every admin (the safeguarding leads) at once about a safety case; with after_commit, the
     emails go when the current transaction commits (and never if it is rolled back)."""
-    from flask import render_template
-
     from app.services.notifications import send_after_commit
 
     case = _unresolved_case(content_type, content_id)
@@ -670,9 +668,7 @@ def send_safety_alerts(content_type: str, content_id: int, *, after_commit: bool
         if not after_commit:
             email.send_template(admin.email, subject, "moderation/safety", **context)
             continue
-        send_after_commit(email.build_message(
-            admin.email, subject, render_template("emails/moderation/safety.txt", **context),
-            render_template("emails/moderation/safety.html", subject=subject, **context)))
+        send_after_commit(email.render_email(admin.email, subject, "moderation/safety", **context))
 
 
 # ---- The queue -------------------------------------------------------------------------------------

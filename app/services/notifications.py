@@ -19,11 +19,13 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import sqlalchemy as sa
 from flask import current_app, render_template, url_for
+from flask_babel import force_locale, lazy_ngettext
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app import formatting
+from app.i18n import language_of
 from app.extensions import db
 from app.models import DigestRun, EmailState, Notification, NotificationPreference, User
 from app.models.types import utcnow
@@ -281,6 +283,10 @@ def notify(
 
     if actor is not None and blocking.wants_nothing_from(user, actor):
         return None  # they blocked or muted the person who caused it
+    # The sentence is stored in the reader's language (pass it as lazy_gettext), not the writer's.
+    with force_locale(language_of(user)):
+        message = str(message)
+        subject = str(subject) if subject is not None else None
     link = _site_path(link)
     if group_key is not None:
         existing = db.session.scalar(
@@ -328,11 +334,8 @@ def _notification_email(user, kind, message, link, subject, template, context):
         settings_url=_external("notifications_public.settings"),
     )
     values.update(context)
-    template = template or "notification"
-    subject = subject or short_subject(message)
-    text_body = render_template(f"emails/{template}.txt", **values)
-    html_body = render_template(f"emails/{template}.html", subject=subject, **values)
-    return email.build_message(user.email, subject, text_body, html_body, headers=_list_headers(unsubscribe))
+    return email.render_email(user.email, subject or short_subject(message), template or "notification",
+                              headers=_list_headers(unsubscribe), **values)
 
 
 def _list_headers(unsubscribe: str | None) -> dict:
@@ -520,12 +523,10 @@ def _digest_email(user: User, rows: list[Notification]):
     from app.services import email
 
     count = len(rows)
-    subject = "Your daily summary: 1 new thing" if count == 1 else f"Your daily summary: {count} new things"
+    subject = lazy_ngettext("Your daily summary: %(num)d new thing", "Your daily summary: %(num)d new things", count)
     unsubscribe = unsubscribe_url(user, DIGEST)
     values = dict(
         user=user, items=[(row.message, _absolute(row.link)) for row in rows], unsubscribe_url=unsubscribe,
         link=_external("notifications.index"), settings_url=_external("notifications_public.settings"),
     )
-    text_body = render_template("emails/digest.txt", **values)
-    html_body = render_template("emails/digest.html", subject=subject, **values)
-    return email.build_message(user.email, subject, text_body, html_body, headers=_list_headers(unsubscribe))
+    return email.render_email(user.email, subject, "digest", headers=_list_headers(unsubscribe), **values)

@@ -1,8 +1,9 @@
 """Forms for a member's settings."""
-from wtforms import BooleanField, PasswordField, RadioField
+from wtforms import BooleanField, HiddenField, PasswordField, RadioField
 from wtforms.validators import AnyOf
 
-from app.forms import EmailAddressField, KindredForm, NewPasswordField, options, required
+from app.i18n import LANGUAGES
+from app.forms import ChoiceField, EmailAddressField, KindredForm, NewPasswordField, options, required
 from app.models.users import COLOUR_SCHEMES, TEXT_SIZES
 
 TEXT_SIZE_CHOICES = [("standard", "Standard text"), ("large", "Large text"), ("largest", "Largest text")]
@@ -16,6 +17,12 @@ COLOUR_CHOICES = [
 class DisplayForm(KindredForm):
     text_size = RadioField("Text size", choices=options(TEXT_SIZE_CHOICES), validators=[required("Choose a text size."), AnyOf(TEXT_SIZES)])
     colour_scheme = RadioField("Colours", choices=options(COLOUR_CHOICES), validators=[required("Choose the colours you like."), AnyOf(COLOUR_SCHEMES)])
+
+
+class LanguageForm(KindredForm):
+    # Each language is named in its own words (app.i18n.LANGUAGES); the label is in both.
+    language = ChoiceField("Iaith / Language", choices=options(LANGUAGES.items()), missing="Dewiswch iaith. / Choose a language.")
+    next = HiddenField()
 
 
 class ChangeEmailForm(KindredForm):

@@ -1,14 +1,16 @@
 """Routes for a member's settings. Display settings also work for visitors (kept in a cookie)."""
-from flask import flash, g, make_response, redirect, render_template, url_for
+from flask import flash, g, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user
 
+from app import i18n
+from app.urls import safe_next
 from app.display import COOKIE_MAX_AGE, COOKIE_NAME, Display
 from app.forms import add_service_error
 from app.services import accounts
 from app.services.errors import ServiceError
 from app.auth.forms import ConfirmForm
 from app.settings import bp
-from app.settings.forms import ChangeEmailForm, ChangePasswordForm, DisplayForm, ListeningForm
+from app.settings.forms import ChangeEmailForm, ChangePasswordForm, DisplayForm, LanguageForm, ListeningForm
 
 
 @bp.route("")
@@ -41,6 +43,29 @@ def display():
         response.set_cookie(COOKIE_NAME, chosen.cookie_value(), max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True)
         return response
     return render_template("settings/display.html", form=form)
+
+
+@bp.route("/language", methods=["GET", "POST"])
+def language():
+    """The language choice. A visitor's link (GET with ?to=cy) only sets a cookie, so it works on
+    cached pages without a CSRF token; a member's choice is saved on their account by the form
+    (POST) — following a link never writes (app/i18n.py)."""
+    back = safe_next(request.values.get("next"), url_for("main.home"))
+    chosen = i18n.valid(request.args.get("to"))
+    if request.method == "GET" and chosen and not current_user.is_authenticated:
+        return _with_language_cookie(redirect(back), chosen)
+    form = LanguageForm(data={"language": chosen or i18n.current_language(), "next": back})
+    if form.validate_on_submit():
+        if current_user.is_authenticated:
+            accounts.update_language(current_user, form.language.data)
+        return _with_language_cookie(redirect(back), form.language.data)
+    return render_template("settings/language.html", form=form)
+
+
+def _with_language_cookie(response, language: str):
+    # Members keep it in the cookie too, so the page stays in their language after signing out.
+    response.set_cookie(i18n.COOKIE_NAME, language, max_age=i18n.COOKIE_MAX_AGE, samesite="Lax", httponly=True)
+    return response
 
 
 @bp.route("/listening", methods=["GET", "POST"])
