@@ -160,16 +160,16 @@ def choose_period(first_key: str | None, last_key: str | None, now: datetime | N
         return Period(choices[DEFAULT_MONTHS - 1], choices[0])
     first, last = by_key.get(first_key or ""), by_key.get(last_key or "")
     if first is None or last is None:
-        raise Invalid("Choose a month that has finished, from the lists.", field="first" if first is None else "last")
+        raise Invalid(_("Choose a month that has finished, from the lists."), field="first" if first is None else "last")
     if (first.year, first.month) > (last.year, last.month):
-        raise Invalid("The first month must come before the last month.", field="first")
+        raise Invalid(_("The first month must come before the last month."), field="first")
     return Period(first, last)
 
 
 def choose_area(key: str | None) -> places.Area:
     area = places.area_of(key or "")
     if area is None:
-        raise Invalid("Choose an area from the list.", field="area")
+        raise Invalid(_("Choose an area from the list."), field="area")
     return area
 
 
