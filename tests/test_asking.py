@@ -136,3 +136,35 @@ def test_a_script_cannot_flood_the_volunteers_inbox(client):
     assert response.status_code == 429 and "Please wait a little" in page_text(response)
     assert db.session.scalar(sa.select(sa.func.count(HelpRequest.id))) == 2
     assert client.get("/ask-a-volunteer").status_code == 200  # reading the form is never limited
+
+
+def test_alice_asks_in_welsh_and_maya_reads_the_request_in_english(alice, maya, client_for):
+    """Each person reads in their own language: the form, its error and the answer page for Alice
+    in Welsh; Maya's notification and inbox in English."""
+    from app.models import Notification
+
+    alice.language = "cy"
+    db.session.commit()
+    alice_browser = client_for(alice)
+    form = page_text(alice_browser.get("/ask-a-volunteer"))
+    assert "Gyda beth mae angen help arnoch chi?" in form and "Neges ar Kindred" in form
+    empty = page_text(alice_browser.post("/ask-a-volunteer", data={"body": "", "reply_by": "kindred"}))
+    assert "Ysgrifennwch gyda beth mae angen help arnoch chi, yn eich geiriau eich hun." in empty
+    response = alice_browser.post("/ask-a-volunteer", data={"body": "Ble mae’r caffi cof?", "reply_by": "kindred"})
+    mine = page_text(alice_browser.get(response.headers["Location"]))
+    assert "Eich cwestiwn i wirfoddolwr" in mine and "Yn aros am wirfoddolwr." in mine
+    note = db.session.scalar(sa.select(Notification).where(Notification.user_id == maya.id))
+    assert note.message == "Alice Morgan asked a volunteer for help."
+    assert "Waiting for a volunteer" in page_text(client_for(maya).get("/volunteers/help"))
+
+
+def test_maya_reads_in_welsh_that_a_visitor_asked_for_help(client, maya, client_for):
+    from app.models import Notification
+
+    maya.language = "cy"
+    db.session.commit()
+    client.post("/ask-a-volunteer", data={"body": "How do I join?", "reply_by": "email", "email": "sam@example.org"})
+    note = db.session.scalar(sa.select(Notification).where(Notification.user_id == maya.id))
+    assert note.message == "Gofynnodd ymwelydd i wirfoddolwr am help."
+    inbox = page_text(client_for(maya).get("/volunteers/help"))
+    assert "Ymwelydd: How do I join?" in inbox and "Ffordd o ateb: e-bost." in inbox

@@ -99,3 +99,38 @@ def test_a_meetup_waiting_to_be_checked_is_heard_only_by_its_organiser_and_volun
     assert client_for(alice).get(link).status_code == 404
     assert duration_of(client_for(bob).get(link)) > 1.0
     assert duration_of(client_for(maya).get(link)) > 1.0
+
+
+@pytest.fixture
+def voices_used(monkeypatch):
+    """The voice espeak-ng was asked for, each time it really made a sound file."""
+    import subprocess
+
+    from app.services import listen
+
+    used, real_run = [], subprocess.run
+
+    def run(command, *args, **kwargs):
+        used.append(command[command.index("-v") + 1])
+        return real_run(command, *args, **kwargs)
+
+    monkeypatch.setattr(listen.subprocess, "run", run)
+    return used
+
+
+def test_a_welsh_page_is_heard_in_a_welsh_voice_and_kept_apart_from_the_english(client, voices_used, tmp_path):
+    english = client.get("/listen/help/help.wav")
+    client.set_cookie("kindred_language", "cy")
+    assert 'lang="cy"' in client.get("/help").get_data(as_text=True)
+    welsh = client.get("/listen/help/help.wav")
+    assert duration_of(welsh) > 10
+    assert voices_used == ["en-gb", "cy"]
+    assert welsh.get_data() != english.get_data()
+    assert len(list((tmp_path / "listen").glob("*.wav"))) == 2
+
+
+def test_bobs_post_marked_as_welsh_is_heard_in_a_welsh_voice_on_an_english_page(bob, bobs_carers_post, client_for, voices_used):
+    bobs_carers_post.language = "cy"
+    db.session.commit()
+    assert duration_of(client_for(bob).get(f"/listen/post/{bobs_carers_post.id}.wav")) > 1.0
+    assert voices_used == ["cy"]

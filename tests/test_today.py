@@ -82,3 +82,25 @@ def test_the_page_loads_in_at_most_eight_statements_and_shows_at_most_six_things
     html = response.get_data(as_text=True)
     assert html.count('class="today__section"') + 1 <= 6  # the greeting and date, and the sections
     assert "http-equiv" not in html and "<marquee" not in html  # nothing refreshes by itself
+
+
+def test_alice_reads_her_day_in_welsh_with_welsh_day_and_month_names(alice, bob, bob_cares_for_alice, memory_cafe, client_for):
+    from flask_babel import force_locale
+
+    from app.extensions import db
+    from app.services import today as today_service
+
+    meetups.rsvp(alice, memory_cafe)
+    meetups.rsvp(bob, memory_cafe)
+    alice.language = "cy"
+    db.session.commit()
+    text = page_text(client_for(alice).get("/today"))
+    with force_locale("cy"):
+        date_words = today_service.date_words(utcnow())
+    assert date_words.startswith("Dydd ")
+    assert "Helo, Alice Morgan" in text and f"Heddiw yw {date_words}." in text
+    assert "Eich cyfarfod nesaf Memory café" in text
+    assert "Yn mynd gyda chi Bob Morgan" in text
+    assert "Dywedoch chi eich bod yn mynd i “Memory café”" in text
+    for english in ("Your next meet-up", "Going with", "Things you did recently", "Today is"):
+        assert english not in text

@@ -2,6 +2,7 @@
 service, then flash and redirect. A request someone may not see answers 404."""
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.asking import bp
@@ -41,7 +42,7 @@ def ask():
         else:
             if request.needs_support_lines:
                 flash(watched_words.support_sentence(), "warning")
-            flash("Thank you. A volunteer will read your message and reply as soon as they can, usually within a day.", "success")
+            flash(_("Thank you. A volunteer will read your message and reply as soon as they can, usually within a day."), "success")
             if is_member(current_user):
                 return redirect(url_for("asking.mine_page", request_id=request.id))
             return redirect(url_for("asking.thanks"))
@@ -84,15 +85,15 @@ def request_page(request_id):
 def change(request_id, change):
     request = _request_or_404(request_id)
     if not ConfirmForm().validate_on_submit():
-        flash("Something went wrong with that form. Please try again.", "error")
+        flash(_("Something went wrong with that form. Please try again."), "error")
         return redirect(url_for("asking.request_page", request_id=request.id))
     try:
         getattr(help_requests, change)(current_user, request)
     except ServiceError as error:
         flash(error.message, "error")
     else:
-        flash({"claim": "You are helping with this request now.", "close": "The request is finished.",
-               "reopen": "The request is open again."}[change], "success")
+        flash({"claim": _("You are helping with this request now."), "close": _("The request is finished."),
+               "reopen": _("The request is open again.")}[change], "success")
     return redirect(url_for("asking.request_page", request_id=request.id))
 
 
@@ -108,6 +109,6 @@ def reply(request_id):
             add_service_error(reply_form, error)
         else:
             who = request.member.display_name if request.member else request.email
-            flash(f"Your reply is sent to {who}.", "success")
+            flash(_("Your reply is sent to %(who)s.", who=who), "success")
             return redirect(url_for("asking.request_page", request_id=request.id))
     return render_template("asking/request.html", request=request, reply_form=reply_form, form=ConfirmForm()), 400

@@ -1,5 +1,6 @@
 """Routes for wellbeing check-ins. Each answer is kept as soon as it is given."""
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.checkins import bp
@@ -25,8 +26,8 @@ def choose():
     if ChoiceForm().validate_on_submit():
         wanted = request.form.get("wanted") == "yes"
         checkins.choose(current_user, wanted)
-        flash("Thank you. We will offer you a check-in every few weeks." if wanted
-              else "We will not ask you any more check-in questions.", "success")
+        flash(_("Thank you. We will offer you a check-in every few weeks.") if wanted
+              else _("We will not ask you any more check-in questions."), "success")
     return redirect(url_for("checkins.index"))
 
 
@@ -54,14 +55,14 @@ def question(number):
     if current is None or checkins.in_open_safety_case(current_user):
         return redirect(url_for("checkins.index"))
     form = AnswerForm()
-    form.answer.label.text = "Your answer"
+    form.answer.label.text = _("Your answer")
     form.answer.choices = list(asked.choices)
     if request.method == "GET":
         form.answer.data = getattr(current, asked.field)
     elif form.validate_on_submit():
         skipped = "skip" in request.form
         if not skipped and form.answer.data is None:
-            add_service_error(form, Invalid("Choose an answer, or skip this question.", field="answer"))
+            add_service_error(form, Invalid(_("Choose an answer, or skip this question."), field="answer"))
         else:
             try:
                 last = checkins.answer(current_user, number, None if skipped else form.answer.data)
@@ -69,9 +70,9 @@ def question(number):
                 add_service_error(form, error)
             else:
                 if last:
-                    flash("Thank you for answering. Your answers help us know if Kindred helps.", "success")
+                    flash(_("Thank you for answering. Your answers help us know if Kindred helps."), "success")
                     return redirect(url_for("checkins.index"))
                 return redirect(url_for("checkins.question", number=number + 1))
     elif form.answer.errors:  # something that is not one of the answers (a hand-made request)
-        form.answer.errors = ["Choose one of the answers, or skip this question."]
+        form.answer.errors = [_("Choose one of the answers, or skip this question.")]
     return render_template("checkins/question.html", form=form, asked=asked, number=number, total=len(checkins.QUESTIONS))

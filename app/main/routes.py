@@ -1,7 +1,9 @@
 """Home (a welcome for visitors, a start page for members) and the plain-English information pages."""
 from flask import abort, current_app, redirect, render_template, send_file, send_from_directory, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import i18n
 from app.main import bp
 from app.services import checkins, outcomes
 from app.services import listen as listen_service
@@ -62,12 +64,12 @@ def guidelines():
 def listen(kind, item):
     """The spoken version of something this person may read (404 exactly where its page is)."""
     try:
-        text = listen_service.text_for(current_user, kind, item)
-        spoken = listen_service.speak(text, listen_service.speed_for(current_user))
+        text, language = listen_service.text_and_language(current_user, kind, item, i18n.current_language())
+        spoken = listen_service.speak(text, listen_service.speed_for(current_user), language)
     except NotFound:
         abort(404)
     except listen_service.NotAvailable as error:
-        return render_template("errors/error.html", title="Listening is not available", explanation=str(error)), 503
+        return render_template("errors/error.html", title=_("Listening is not available"), explanation=str(error)), 503
     response = send_file(spoken.path, mimetype="audio/wav", conditional=True, max_age=0,
                          download_name=f"kindred-{kind}-{item}.wav")
     # The words may be private: only this person's browser may keep the file.

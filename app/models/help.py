@@ -5,6 +5,7 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -17,8 +18,8 @@ class ReplyBy(str, enum.Enum):
     PHONE = "phone"
 
     @property
-    def label(self) -> str:
-        return {"kindred": "A message on Kindred", "email": "An email", "phone": "A phone call"}[self.value]
+    def label(self) -> str:  # in the reader's language (made lazily at import, turned into text here)
+        return str({"kindred": _l("A message on Kindred"), "email": _l("An email"), "phone": _l("A phone call")}[self.value])
 
 
 class HelpStatus(str, enum.Enum):
@@ -27,8 +28,8 @@ class HelpStatus(str, enum.Enum):
     CLOSED = "closed"
 
     @property
-    def label(self) -> str:
-        return {"waiting": "Waiting for a volunteer", "claimed": "A volunteer is helping", "closed": "Finished"}[self.value]
+    def label(self) -> str:  # in the reader's language
+        return str({"waiting": _l("Waiting for a volunteer"), "claimed": _l("A volunteer is helping"), "closed": _l("Finished")}[self.value])
 
 
 class HelpRequest(db.Model):

@@ -1,6 +1,8 @@
 """The period and area of an outcomes report (a GET form: choosing changes nothing)."""
-from app.forms import KindredForm, options
+from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
+
+from app.forms import KindredForm, options
 
 from app.services import outcomes, places
 
@@ -9,9 +11,9 @@ class ChooseForm(KindredForm):
     class Meta:
         csrf = False
 
-    first = SelectField("From the start of")
-    last = SelectField("To the end of")
-    area = SelectField("Area", choices=[])
+    first = SelectField(_l("From the start of"))
+    last = SelectField(_l("To the end of"))
+    area = SelectField(_l("Area"), choices=[])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,6 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from babel.dates import format_date
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.formatting import local
@@ -21,7 +25,7 @@ CHECKIN_EVERY = timedelta(weeks=4)
 @dataclass(frozen=True)
 class Question:
     field: str  # the Checkin column
-    text: str
+    text: str  # lazy strings: shown in the page's language
     hint: str
     choices: tuple[tuple[int, str], ...]  # (score, words); a higher score means lonelier
 
@@ -29,22 +33,23 @@ class Question:
 # The ONS measure and the UCLA three items, in their own words (so answers compare with national
 # figures), each with a plain hint. Choices are listed from "never" upwards.
 QUESTIONS = (
-    Question("lonely", "How often do you feel lonely?", "There is no right answer. Think about the last few weeks.",
-             ((1, "Never"), (2, "Hardly ever"), (3, "Occasionally"), (4, "Some of the time"), (5, "Often or always"))),
-    Question("lack_companionship", "How often do you feel that you lack companionship?",
-             "This means feeling you do not have enough company.",
-             ((1, "Hardly ever or never"), (2, "Some of the time"), (3, "Often"))),
-    Question("left_out", "How often do you feel left out?", "For example, when other people do things without you.",
-             ((1, "Hardly ever or never"), (2, "Some of the time"), (3, "Often"))),
-    Question("isolated", "How often do you feel isolated from others?", "This means feeling cut off from other people.",
-             ((1, "Hardly ever or never"), (2, "Some of the time"), (3, "Often"))),
+    Question("lonely", _l("How often do you feel lonely?"), _l("There is no right answer. Think about the last few weeks."),
+             ((1, _l("Never")), (2, _l("Hardly ever")), (3, _l("Occasionally")), (4, _l("Some of the time")),
+              (5, _l("Often or always")))),
+    Question("lack_companionship", _l("How often do you feel that you lack companionship?"),
+             _l("This means feeling you do not have enough company."),
+             ((1, _l("Hardly ever or never")), (2, _l("Some of the time")), (3, _l("Often")))),
+    Question("left_out", _l("How often do you feel left out?"), _l("For example, when other people do things without you."),
+             ((1, _l("Hardly ever or never")), (2, _l("Some of the time")), (3, _l("Often")))),
+    Question("isolated", _l("How often do you feel isolated from others?"), _l("This means feeling cut off from other people."),
+             ((1, _l("Hardly ever or never")), (2, _l("Some of the time")), (3, _l("Often")))),
 )
 UCLA_FIELDS = ("lack_companionship", "left_out", "isolated")
 
 
 def question(number: int) -> Question:
     if not 1 <= number <= len(QUESTIONS):
-        raise Invalid("There is no question with that number.")
+        raise Invalid(_("There is no question with that number."))
     return QUESTIONS[number - 1]
 
 
@@ -108,7 +113,7 @@ def start(user: User) -> Checkin:
     if current is not None and not in_open_safety_case(user):
         return current
     if not is_due(user):
-        raise NotAllowed("There is no check-in for you at the moment.")
+        raise NotAllowed(_("There is no check-in for you at the moment."))
     checkin = Checkin(user_id=user.id)
     db.session.add(checkin)
     db.session.commit()
@@ -119,10 +124,10 @@ def answer(user: User, number: int, score: int | None) -> bool:
     """Keep one answer (None: skipped). Returns True when that was the last question."""
     current = unfinished(user)
     if current is None or in_open_safety_case(user):
-        raise NotAllowed("There is no check-in for you at the moment.")
+        raise NotAllowed(_("There is no check-in for you at the moment."))
     asked = question(number)
     if score is not None and score not in {value for value, _words in asked.choices}:
-        raise Invalid("Choose one of the answers, or skip this question.", field="answer")
+        raise Invalid(_("Choose one of the answers, or skip this question."), field="answer")
     setattr(current, asked.field, score)
     last = number == len(QUESTIONS)
     if last:
@@ -136,7 +141,9 @@ def answer(user: User, number: int, score: int | None) -> bool:
 def _month(moment: datetime) -> str:
     """"March" this year, "March 2025" before."""
     moment = local(moment)
-    return f"{moment:%B}" if moment.year == local(utcnow()).year else f"{moment:%B %Y}"
+    # "LLLL": the month's name on its own (stand-alone form), in the page's language.
+    pattern = "LLLL" if moment.year == local(utcnow()).year else "LLLL y"
+    return format_date(moment, pattern, locale=get_locale() or "en")
 
 
 def _compare(now: int, before: int, more: str, less: str, same: str) -> str:
@@ -156,9 +163,9 @@ def trend_words(user: User) -> list[str]:
         when = _month(before.finished_at)
         sentences.append(_compare(
             latest.lonely, before.lonely,
-            f"You said you felt lonely more often than in {when}.",
-            f"You said you felt lonely less often than in {when}.",
-            f"You said you felt lonely about as often as in {when}.",
+            _("You said you felt lonely more often than in %(when)s.", when=when),
+            _("You said you felt lonely less often than in %(when)s.", when=when),
+            _("You said you felt lonely about as often as in %(when)s.", when=when),
         ))
     earlier_scale = [c for c in done[:-1] if ucla_score(c) is not None]
     if ucla_score(latest) is not None and earlier_scale:
@@ -166,12 +173,12 @@ def trend_words(user: User) -> list[str]:
         when = _month(before.finished_at)
         sentences.append(_compare(
             ucla_score(latest), ucla_score(before),
-            f"Your answers about company and feeling left out were a little harder than in {when}.",
-            f"Your answers about company and feeling left out were better than in {when}.",
-            f"Your answers about company and feeling left out were about the same as in {when}.",
+            _("Your answers about company and feeling left out were a little harder than in %(when)s.", when=when),
+            _("Your answers about company and feeling left out were better than in %(when)s.", when=when),
+            _("Your answers about company and feeling left out were about the same as in %(when)s.", when=when),
         ))
     if not sentences:
-        sentences.append("Thank you for your answers. After your next check-in, we will show you how things have changed.")
+        sentences.append(_("Thank you for your answers. After your next check-in, we will show you how things have changed."))
     return sentences
 
 
@@ -181,7 +188,7 @@ def export_rows(user: User) -> list[dict]:
         {
             "started": c.started_at.isoformat(),
             "finished": c.finished_at.isoformat() if c.finished_at else None,
-            **{q.text: labels[q.field].get(getattr(c, q.field), "skipped") for q in QUESTIONS},
+            **{str(q.text): str(labels[q.field].get(getattr(c, q.field), "skipped")) for q in QUESTIONS},
         }
         for c in db.session.scalars(sa.select(Checkin).where(Checkin.user_id == user.id).order_by(Checkin.id))
     ]

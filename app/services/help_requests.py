@@ -12,6 +12,8 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased, joinedload
 
 from app.extensions import db
@@ -23,7 +25,7 @@ from app.services.errors import Invalid, NotAllowed, NotFound
 from app.services.notifications import notify
 
 MAX_BODY = 4000
-KEPT = "We have kept what you wrote."
+KEPT = _l("We have kept what you wrote.")
 WELCOME_AFTER = timedelta(hours=12)
 NEWCOMER_DAYS = 30
 
@@ -37,21 +39,21 @@ def ask(person, body: str, reply_by: str, *, email_address: str = "", phone: str
     member = person if is_member(person) else None
     body = (body or "").strip()
     if not body:
-        raise Invalid("Write what you need help with, in your own words.", field="body")
+        raise Invalid(_("Write what you need help with, in your own words."), field="body")
     if len(body) > MAX_BODY:
-        raise Invalid(f"Please keep it under {MAX_BODY} characters. {KEPT}", field="body")
+        raise Invalid(_("Please keep it under %(count)s characters. %(kept)s", count=MAX_BODY, kept=KEPT), field="body")
     try:
         how = ReplyBy(reply_by)
     except ValueError:
-        raise Invalid("Choose how we should reply to you.", field="reply_by") from None
+        raise Invalid(_("Choose how we should reply to you."), field="reply_by") from None
     if how == ReplyBy.KINDRED and member is None:
-        raise Invalid("To get a reply on Kindred, please sign in first. Or choose an email or a phone call.", field="reply_by")
+        raise Invalid(_("To get a reply on Kindred, please sign in first. Or choose an email or a phone call."), field="reply_by")
     email_address = (email_address or "").strip()
     if member is None or (how == ReplyBy.EMAIL and email_address):
         email_address = _checked_email(email_address)
     phone, call_time = (phone or "").strip()[:40], (call_time or "").strip()[:120]
     if how == ReplyBy.PHONE and not phone:
-        raise Invalid("Write the phone number we should call.", field="phone")
+        raise Invalid(_("Write the phone number we should call."), field="phone")
     request = HelpRequest(member_id=member.id if member else None, body=body, reply_by=how,
                           email=email_address or (member.email if member else ""), phone=phone, call_time=call_time)
     db.session.add(request)
@@ -60,7 +62,10 @@ def ask(person, body: str, reply_by: str, *, email_address: str = "", phone: str
     for volunteer in _volunteers():
         # The actor is named so that erasing the member's account erases the sentence too. A volunteer
         # who blocked or muted this member is not told; the request still waits in the inbox for all.
-        notify(volunteer, "help_request", f"{_asker(request)} asked a volunteer for help.",
+        # Lazy: each volunteer reads it in their own language.
+        asked = (_l("%(name)s asked a volunteer for help.", name=member.display_name) if member
+                 else _l("A visitor asked a volunteer for help."))
+        notify(volunteer, "help_request", asked,
                url_for("asking.request_page", request_id=request.id), actor=member)
     db.session.commit()
     if verdict.support:
@@ -71,11 +76,11 @@ def ask(person, body: str, reply_by: str, *, email_address: str = "", phone: str
 
 def _checked_email(address: str) -> str:
     if not address:
-        raise Invalid("Write your email address, so a volunteer can reply to you.", field="email")
+        raise Invalid(_("Write your email address, so a volunteer can reply to you."), field="email")
     try:
         return validate_email(address, check_deliverability=False).normalized
     except EmailNotValidError:
-        raise Invalid("Write your email address in full, like name@example.org.", field="email") from None
+        raise Invalid(_("Write your email address in full, like name@example.org."), field="email") from None
 
 
 def _screen(member, request: HelpRequest):
@@ -102,7 +107,7 @@ def _volunteers() -> list[User]:
 
 
 def _asker(request: HelpRequest) -> str:
-    return request.member.display_name if request.member else "A visitor"
+    return request.member.display_name if request.member else _("A visitor")
 
 
 # ---- Reading ------------------------------------------------------------------------------------
@@ -119,7 +124,7 @@ def get(person, request_id: int) -> HelpRequest:
         .where(HelpRequest.id == request_id)
     )
     if request is None or not may_see(person, request):
-        raise NotFound("We cannot find that request.")
+        raise NotFound(_("We cannot find that request."))
     return request
 
 
@@ -132,7 +137,7 @@ def mine(member) -> list[HelpRequest]:
 def inbox(volunteer) -> dict[str, list[HelpRequest]]:
     """Waiting requests oldest first (nobody waits longest), then what volunteers are helping with."""
     if not can_moderate(volunteer):
-        raise NotAllowed("Only volunteers can see requests for help.")
+        raise NotAllowed(_("Only volunteers can see requests for help."))
     rows = db.session.scalars(
         sa.select(HelpRequest)
         .options(joinedload(HelpRequest.member), joinedload(HelpRequest.claimed_by))
@@ -152,16 +157,16 @@ def inbox(volunteer) -> dict[str, list[HelpRequest]]:
 
 def _check_volunteer(volunteer) -> None:
     if not can_moderate(volunteer):
-        raise NotAllowed("Only volunteers can do this.")
+        raise NotAllowed(_("Only volunteers can do this."))
 
 
 def claim(volunteer, request: HelpRequest) -> HelpRequest:
     """A volunteer says "I will help with this", so two volunteers do not answer the same person."""
     _check_volunteer(volunteer)
     if request.status == HelpStatus.CLOSED:
-        raise Invalid("This request is finished. Open it again to help.")
+        raise Invalid(_("This request is finished. Open it again to help."))
     if request.status == HelpStatus.CLAIMED and request.claimed_by_id not in (None, volunteer.id):
-        raise Invalid(f"{request.claimed_by.display_name} is already helping with this.")
+        raise Invalid(_("%(name)s is already helping with this.", name=request.claimed_by.display_name))
     request.status, request.claimed_by_id, request.claimed_at = HelpStatus.CLAIMED, volunteer.id, utcnow()
     audit.record(volunteer, "help.claimed", request)
     db.session.commit()
@@ -173,19 +178,19 @@ def reply(volunteer, request: HelpRequest, body: str) -> HelpReply:
     _check_volunteer(volunteer)
     body = (body or "").strip()
     if not body:
-        raise Invalid("Write your reply.", field="body")
+        raise Invalid(_("Write your reply."), field="body")
     if len(body) > MAX_BODY:
-        raise Invalid(f"Please keep the reply under {MAX_BODY} characters. {KEPT}", field="body")
+        raise Invalid(_("Please keep the reply under %(count)s characters. %(kept)s", count=MAX_BODY, kept=KEPT), field="body")
     if request.status == HelpStatus.WAITING:
         request.status, request.claimed_by_id, request.claimed_at = HelpStatus.CLAIMED, volunteer.id, utcnow()
     answer = HelpReply(request=request, author_id=volunteer.id, body=body)
     db.session.add(answer)
     if request.member is not None:
-        notify(request.member, "help_reply", f"{volunteer.display_name}, a volunteer, replied to your question.",
+        notify(request.member, "help_reply", _l("%(name)s, a volunteer, replied to your question.", name=volunteer.display_name),
                url_for("asking.mine_page", request_id=request.id), actor=volunteer,
                email_template="help/reply", volunteer=volunteer, reply_text=body, question=request.body)
     elif request.email:
-        email.send_template(request.email, "A Kindred volunteer replied to you", "help/reply_visitor",
+        email.send_template(request.email, _l("A Kindred volunteer replied to you"), "help/reply_visitor",
                             volunteer=volunteer, reply_text=body, question=request.body)
     audit.record(volunteer, "help.replied", request)
     db.session.commit()
@@ -258,7 +263,7 @@ def _register_with_moderation() -> None:
     moderation = _moderation()
 
     def _not_editable(request, new_text, moderator, note):
-        raise Invalid("A request for help cannot be edited. Reply to it or close it instead.", field="new_text")
+        raise Invalid(_("A request for help cannot be edited. Reply to it or close it instead."), field="new_text")
 
     def _set_closed(request, closed: bool):
         request.status = HelpStatus.CLOSED if closed else (HelpStatus.CLAIMED if request.claimed_by_id else HelpStatus.WAITING)
@@ -273,7 +278,7 @@ def _register_with_moderation() -> None:
         delete=lambda request, moderator: _set_closed(request, True),
         edit=_not_editable, is_hidden=lambda request: request.status == HelpStatus.CLOSED,
         template="moderation/content/_help_request.html",
-        describe=lambda request: f"A request for help from {_asker(request)}",
+        describe=lambda request: _("A request for help from %(name)s", name=_asker(request)),
     ))
 
 

@@ -27,6 +27,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 import sqlalchemy as sa
+from babel.dates import format_date
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
@@ -42,11 +47,29 @@ from app.services.errors import Invalid, NotAllowed
 from app.services.moderation import OVERDUE
 
 SMALLEST = 5  # the fewest people any figure may describe
-FEWER = "fewer than 5"
-HIDDEN = "not shown: fewer than 5 people"
+FEWER = _l("fewer than 5")
+HIDDEN = _l("not shown: fewer than 5 people")
 MONTHS_BACK = 36
 DEFAULT_MONTHS = 3
-ROLES = ((Role.LIVING_WITH_DEMENTIA, "People living with dementia"), (Role.CARER, "Carers"), (Role.VOLUNTEER, "Volunteers"))
+ROLES = ((Role.LIVING_WITH_DEMENTIA, _l("People living with dementia")), (Role.CARER, _l("Carers")), (Role.VOLUNTEER, _l("Volunteers")))
+# Each role's figures in whole sentences (one msgid each, so each language can word them its own way).
+ROLE_FIGURES = {
+    Role.LIVING_WITH_DEMENTIA: (
+        _l("People living with dementia who joined"), _l("People living with dementia whose account was made during the period."),
+        _l("People living with dementia who took part"),
+        _l("People living with dementia who wrote a post or chat message, had a place at a meet-up, or answered a check-in during the period."),
+    ),
+    Role.CARER: (
+        _l("Carers who joined"), _l("Carers whose account was made during the period."),
+        _l("Carers who took part"),
+        _l("Carers who wrote a post or chat message, had a place at a meet-up, or answered a check-in during the period."),
+    ),
+    Role.VOLUNTEER: (
+        _l("Volunteers who joined"), _l("Volunteers whose account was made during the period."),
+        _l("Volunteers who took part"),
+        _l("Volunteers who wrote a post or chat message, had a place at a meet-up, or answered a check-in during the period."),
+    ),
+}
 
 
 # ---- The rule, as small functions ----
@@ -68,14 +91,14 @@ def share_text(part: int, whole: int) -> str:
     """From the rounded counts, so it says no more than they do."""
     if part < SMALLEST or whole < SMALLEST:
         return HIDDEN
-    return f"about {round(100 * rounded(part) / rounded(whole))}%"
+    return _("about %(percent)s%%", percent=round(100 * rounded(part) / rounded(whole)))
 
 
 def median_hours_text(hours: list[float]) -> str:
     if len(hours) < SMALLEST:
         return HIDDEN
     median = round(statistics.median(hours))
-    return "less than 1 hour" if median < 1 else f"about {median} hour{'s' if median != 1 else ''}"
+    return _("less than 1 hour") if median < 1 else ngettext("about %(num)d hour", "about %(num)d hours", median)
 
 
 # ---- Period and area ----
@@ -91,7 +114,7 @@ class Month:
 
     @property
     def name(self) -> str:
-        return f"{date(self.year, self.month, 1):%B %Y}"
+        return format_date(date(self.year, self.month, 1), "LLLL y", locale=get_locale() or "en")
 
     def next(self) -> "Month":
         return Month(self.year + self.month // 12, self.month % 12 + 1)
@@ -116,7 +139,7 @@ class Period:
 
     @property
     def name(self) -> str:
-        return self.first.name if self.first == self.last else f"{self.first.name} to {self.last.name}"
+        return self.first.name if self.first == self.last else _("%(first)s to %(last)s", first=self.first.name, last=self.last.name)
 
 
 def month_choices(now: datetime | None = None) -> list[Month]:
@@ -137,16 +160,16 @@ def choose_period(first_key: str | None, last_key: str | None, now: datetime | N
         return Period(choices[DEFAULT_MONTHS - 1], choices[0])
     first, last = by_key.get(first_key or ""), by_key.get(last_key or "")
     if first is None or last is None:
-        raise Invalid("Choose a month that has finished, from the lists.", field="first" if first is None else "last")
+        raise Invalid(_("Choose a month that has finished, from the lists."), field="first" if first is None else "last")
     if (first.year, first.month) > (last.year, last.month):
-        raise Invalid("The first month must come before the last month.", field="first")
+        raise Invalid(_("The first month must come before the last month."), field="first")
     return Period(first, last)
 
 
 def choose_area(key: str | None) -> places.Area:
     area = places.area_of(key or "")
     if area is None:
-        raise Invalid("Choose an area from the list.", field="area")
+        raise Invalid(_("Choose an area from the list."), field="area")
     return area
 
 
@@ -160,7 +183,7 @@ class Viewer:
 
     @property
     def names(self) -> str:
-        return "All of Kindred" if self.organisations is None else ", ".join(org.name for org in self.organisations)
+        return _("All of Kindred") if self.organisations is None else ", ".join(org.name for org in self.organisations)
 
 
 def can_see_outcomes(user: User) -> bool:
@@ -171,14 +194,14 @@ def viewer_for(user: User) -> Viewer:
     if is_admin(user):
         return Viewer(None)
     if not is_verified_partner(user):
-        raise NotAllowed("Outcomes are for administrators and verified partner organisations.")
+        raise NotAllowed(_("Outcomes are for administrators and verified partner organisations."))
     organisations = tuple(db.session.scalars(
         sa.select(Organisation).join(OrganisationMember)
         .where(OrganisationMember.user_id == user.id, Organisation.verified_at.is_not(None))
         .order_by(Organisation.name)
     ))
     if not organisations:
-        raise NotAllowed("Your organisation's page needs to be checked by Kindred before you can see outcomes.")
+        raise NotAllowed(_("Your organisation's page needs to be checked by Kindred before you can see outcomes."))
     return Viewer(organisations)
 
 
@@ -264,13 +287,13 @@ def _members(scope: _Scope) -> Section:
         .group_by(User.role)
     ))
     figures = []
-    for role, label in ROLES:
-        figures.append(Figure(f"{label} who joined", people_text(joined[role]),
-                              f"{label} whose account was made during the period."))
-    for role, label in ROLES:
-        figures.append(Figure(f"{label} who took part", people_text(active[role]),
-                              f"{label} who wrote a post or chat message, had a place at a meet-up, or answered a check-in during the period."))
-    return Section("Members", figures)
+    for role, _label in ROLES:
+        joined_label, joined_definition = ROLE_FIGURES[role][:2]
+        figures.append(Figure(str(joined_label), people_text(joined[role]), str(joined_definition)))
+    for role, _label in ROLES:
+        took_part_label, took_part_definition = ROLE_FIGURES[role][2:]
+        figures.append(Figure(str(took_part_label), people_text(active[role]), str(took_part_definition)))
+    return Section(_("Members"), figures)
 
 
 def _meetups(scope: _Scope) -> Section:
@@ -294,14 +317,13 @@ def _meetups(scope: _Scope) -> Section:
     came_back = db.session.scalar(
         sa.select(sa.func.count()).select_from(visits).where(visits.c.before_end >= 2, visits.c.in_period >= 1)
     )
-    return Section("Meet-ups", [
-        Figure("Meet-ups held", str(held), "Published meet-ups that took place during the period (not cancelled). "
-               "This is a count of meet-ups, not people, so it is exact."),
-        Figure("People who had a place", people_text(people), "Members who still had a place when a meet-up held in the period began."),
-        Figure("Places taken", things_text(seats, people), "Places held at those meet-ups, counting companions who came along."),
-        Figure("People who came back", people_text(came_back),
-               "Members whose second or later meet-up took place during the period."),
-        Figure("Share of people who came back", share_text(came_back, people), "People who came back out of people who had a place."),
+    return Section(_("Meet-ups"), [
+        Figure(_("Meet-ups held"), str(held), _("Published meet-ups that took place during the period (not cancelled). This is a count of meet-ups, not people, so it is exact.")),
+        Figure(_("People who had a place"), people_text(people), _("Members who still had a place when a meet-up held in the period began.")),
+        Figure(_("Places taken"), things_text(seats, people), _("Places held at those meet-ups, counting companions who came along.")),
+        Figure(_("People who came back"), people_text(came_back),
+               _("Members whose second or later meet-up took place during the period.")),
+        Figure(_("Share of people who came back"), share_text(came_back, people), _("People who came back out of people who had a place.")),
     ])
 
 
@@ -318,11 +340,11 @@ def _connections(scope: _Scope) -> Section:
                sa.or_(scope.among(CircleLink.person_id), scope.among(CircleLink.carer_id)))
     ).one()
     # At least as many people as the larger side are behind each count.
-    return Section("Connections", [
-        Figure("Connections made", things_text(made, max(requesters, addressees)),
-               "Two members agreed to connect during the period."),
-        Figure("Circles of support formed", things_text(circles, max(persons, carers)),
-               "A person and a carer both agreed, during the period, that the carer may help them on Kindred."),
+    return Section(_("Connections"), [
+        Figure(_("Connections made"), things_text(made, max(requesters, addressees)),
+               _("Two members agreed to connect during the period.")),
+        Figure(_("Circles of support formed"), things_text(circles, max(persons, carers)),
+               _("A person and a carer both agreed, during the period, that the carer may help them on Kindred.")),
     ])
 
 
@@ -341,13 +363,13 @@ def _first_replies(scope: _Scope) -> Section:
         first_thread.setdefault(author_id, (asked_at, replied_at))
     waits = [(replied - asked).total_seconds() / 3600 for asked, replied in first_thread.values() if replied is not None]
     asked = len(first_thread)
-    return Section("Welcome", [
-        Figure("New members who started a conversation", people_text(asked),
-               "Members who joined in the period and started a forum thread in it."),
-        Figure("New members who got a reply", people_text(len(waits)), "Of those, members whose first thread got a reply from someone else."),
-        Figure("Share who got a reply", share_text(len(waits), asked), "New members who got a reply out of those who started a conversation."),
-        Figure("Time to a first reply (median)", median_hours_text(waits),
-               "Half of the new members waited less than this for the first reply to their first thread, half waited longer."),
+    return Section(_("Welcome"), [
+        Figure(_("New members who started a conversation"), people_text(asked),
+               _("Members who joined in the period and started a forum thread in it.")),
+        Figure(_("New members who got a reply"), people_text(len(waits)), _("Of those, members whose first thread got a reply from someone else.")),
+        Figure(_("Share who got a reply"), share_text(len(waits), asked), _("New members who got a reply out of those who started a conversation.")),
+        Figure(_("Time to a first reply (median)"), median_hours_text(waits),
+               _("Half of the new members waited less than this for the first reply to their first thread, half waited longer.")),
     ])
 
 
@@ -359,11 +381,11 @@ def _activity(scope: _Scope) -> Section:
         sa.select(sa.func.count(Message.id), sa.func.count(sa.distinct(Message.author_id)))
         .where(scope.during(Message.created_at), scope.among(Message.author_id))
     ).one()
-    return Section("Forums and chat", [
-        Figure("People who wrote in the forums", people_text(writers), "Members who wrote at least one forum post during the period."),
-        Figure("Forum posts", things_text(posts, writers), "Threads started and replies written during the period."),
-        Figure("People who chatted", people_text(talkers), "Members who sent at least one chat message during the period."),
-        Figure("Chat messages", things_text(messages, talkers), "Messages sent in chat rooms and private chats during the period."),
+    return Section(_("Forums and chat"), [
+        Figure(_("People who wrote in the forums"), people_text(writers), _("Members who wrote at least one forum post during the period.")),
+        Figure(_("Forum posts"), things_text(posts, writers), _("Threads started and replies written during the period.")),
+        Figure(_("People who chatted"), people_text(talkers), _("Members who sent at least one chat message during the period.")),
+        Figure(_("Chat messages"), things_text(messages, talkers), _("Messages sent in chat rooms and private chats during the period.")),
     ])
 
 
@@ -381,15 +403,15 @@ def _safety(scope: _Scope) -> Section:
     in_time = [row for row in decided if row.resolved_at - row.created_at <= OVERDUE[row.urgency]]
     authors = len({row.author_id for row in cases})
     safety_authors = len({row.author_id for row in safety})
-    return Section("Safety", [
-        Figure("Reports from members", things_text(reports, reporters), "Reports members made about posts, messages or profiles during the period."),
-        Figure("Cases for the volunteers", things_text(len(cases), authors),
-               "Things held or reported for a volunteer to look at, opened during the period."),
-        Figure("Safety cases", things_text(len(safety), safety_authors),
-               "Cases about someone's safety (crisis words, scams or money requests), opened during the period."),
-        Figure("Cases decided", things_text(len(decided), authors), "Of the cases, those a volunteer has decided."),
-        Figure("Share decided in time", share_text(len(in_time), len(cases)) if authors >= SMALLEST else HIDDEN,
-               "Cases decided within their deadline (2 hours for safety cases, 24 hours for others) out of all cases."),
+    return Section(_("Safety"), [
+        Figure(_("Reports from members"), things_text(reports, reporters), _("Reports members made about posts, messages or profiles during the period.")),
+        Figure(_("Cases for the volunteers"), things_text(len(cases), authors),
+               _("Things held or reported for a volunteer to look at, opened during the period.")),
+        Figure(_("Safety cases"), things_text(len(safety), safety_authors),
+               _("Cases about someone's safety (crisis words, scams or money requests), opened during the period.")),
+        Figure(_("Cases decided"), things_text(len(decided), authors), _("Of the cases, those a volunteer has decided.")),
+        Figure(_("Share decided in time"), share_text(len(in_time), len(cases)) if authors >= SMALLEST else HIDDEN,
+               _("Cases decided within their deadline (2 hours for safety cases, 24 hours for others) out of all cases.")),
     ])
 
 
@@ -402,10 +424,10 @@ def _reminders(scope: _Scope) -> Section:
         .join(Rsvp, Rsvp.id == ReminderSent.rsvp_id)
         .where(scope.during(ReminderSent.sent_at), Rsvp.meetup_id.in_(scope.meetups))
     ).one()
-    return Section("Reminders", [
-        Figure("Reminders sent", things_text(sent, reminded_people), "Emails sent the day before, and on the morning of, a meet-up."),
-        Figure("Places kept after a reminder", share_text(kept, reminded_places) if reminded_people >= SMALLEST else HIDDEN,
-               "Places still held when the meet-up began, out of places that were reminded about."),
+    return Section(_("Reminders"), [
+        Figure(_("Reminders sent"), things_text(sent, reminded_people), _("Emails sent the day before, and on the morning of, a meet-up.")),
+        Figure(_("Places kept after a reminder"), share_text(kept, reminded_places) if reminded_people >= SMALLEST else HIDDEN,
+               _("Places still held when the meet-up began, out of places that were reminded about.")),
     ])
 
 
@@ -430,12 +452,12 @@ def _wellbeing(scope: _Scope) -> Section:
         .join(first, sa.and_(first.user_id == spans.c.user_id, first.finished_at == spans.c.first_at, first.lonely.is_not(None)))
         .join(last, sa.and_(last.user_id == spans.c.user_id, last.finished_at == spans.c.last_at, last.lonely.is_not(None)))
     ).one()
-    return Section("Wellbeing check-ins", [
-        Figure("People who answered twice or more", people_text(answered_twice),
-               "Members who chose to answer check-ins, answered \"How often do you feel lonely?\" at least twice, the latest time during the period."),
-        Figure("Felt lonely less often", people_text(less), "Their latest answer was less often than their first."),
-        Figure("Felt lonely about as often", people_text(same), "Their latest answer was the same as their first."),
-        Figure("Felt lonely more often", people_text(more), "Their latest answer was more often than their first."),
+    return Section(_("Wellbeing check-ins"), [
+        Figure(_("People who answered twice or more"), people_text(answered_twice),
+               _('Members who chose to answer check-ins, answered "How often do you feel lonely?" at least twice, the latest time during the period.')),
+        Figure(_("Felt lonely less often"), people_text(less), _("Their latest answer was less often than their first.")),
+        Figure(_("Felt lonely about as often"), people_text(same), _("Their latest answer was the same as their first.")),
+        Figure(_("Felt lonely more often"), people_text(more), _("Their latest answer was more often than their first.")),
     ])
 
 
@@ -447,7 +469,7 @@ def outcomes(user: User, period: Period, area: places.Area) -> Outcomes:
     return Outcomes(period, area, viewer, utcnow(), sections)
 
 
-RULE_WORDS = (
+RULE_WORDS = _l(
     "Every count of people is rounded to the nearest 5; a count below 5, zero included, is shown as \"fewer than 5\". "
     "Counts of posts, messages, places and reminders are shown only when 5 or more people are behind them. "
     "Periods are whole months that have finished; areas are a council or a postcode district. "
@@ -464,14 +486,14 @@ def as_csv(report: Outcomes) -> str:
     """The report for funders' spreadsheets: what it covers first, then one row per figure."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["Kindred outcomes"])
-    writer.writerow(["Period", report.period.name])
-    writer.writerow(["Area", report.area.name])
-    writer.writerow(["Meet-ups of", _cell(report.viewer.names)])
-    writer.writerow(["Made on", report.made_on])
-    writer.writerow(["How figures are protected", RULE_WORDS])
+    writer.writerow([_("Kindred outcomes")])
+    writer.writerow([_("Period"), report.period.name])
+    writer.writerow([_("Area"), report.area.name])
+    writer.writerow([_("Meet-ups of"), _cell(report.viewer.names)])
+    writer.writerow([_("Made on"), report.made_on])
+    writer.writerow([_("How figures are protected"), str(RULE_WORDS)])
     writer.writerow([])
-    writer.writerow(["Section", "Figure", "Value", "Definition"])
+    writer.writerow([_("Section"), _("Figure"), _("Value"), _("Definition")])
     for section in report.sections:
         for figure in section.figures:
             writer.writerow([section.title, figure.label, figure.shown, figure.definition])

@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from babel.dates import format_date
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -79,14 +82,13 @@ class Today:
 
 
 def date_words(now: datetime, zone: str | None = None) -> str:
-    """Tuesday 1 December."""
-    moment = local(now, zone)
-    return f"{moment:%A} {moment.day} {moment:%B}"
+    """Tuesday 1 December (Dydd Mawrth 1 Rhagfyr): Babel's day and month names for the page's language."""
+    return format_date(local(now, zone), "EEEE d MMMM", locale=get_locale() or "en")
 
 
 def greeting(now: datetime, zone: str | None = None) -> str:
     hour = local(now, zone).hour
-    return "Good morning" if hour < 12 else "Good afternoon" if hour < 18 else "Good evening"
+    return _("Good morning") if hour < 12 else _("Good afternoon") if hour < 18 else _("Good evening")
 
 
 def for_member(member: User, now: datetime | None = None) -> Today:
@@ -145,7 +147,7 @@ def _next_for(member_id: int, upcoming: list[Rsvp], circle: dict[int, User], vie
     ]
     booked_by = None
     if mine.acted_by_id == viewer_id and viewer_id != member_id:
-        booked_by = "you"
+        booked_by = _("you")
     elif mine.acted_by_id in circle and mine.acted_by_id != member_id:
         booked_by = circle[mine.acted_by_id].display_name
     return NextMeetup(mine.meetup, going_with, booked_by)
@@ -238,6 +240,8 @@ def _recent_thing(row) -> RecentThing:
         at = datetime.fromisoformat(at)
     at = UTCDateTime().process_result_value(at, None)
     if row.kind == "post":
-        words = "You started the thread" if row.number == 1 else "You replied in"
-        return RecentThing("post", f"{words} “{row.title}”", _post_link(row.parent_id, row.number), at)
-    return RecentThing("rsvp", f"You said you are going to “{row.title}”", url_for("meetups.show", meetup_id=row.parent_id), at)
+        words = (_("You started the thread “%(title)s”", title=row.title) if row.number == 1
+                 else _("You replied in “%(title)s”", title=row.title))
+        return RecentThing("post", words, _post_link(row.parent_id, row.number), at)
+    return RecentThing("rsvp", _("You said you are going to “%(title)s”", title=row.title),
+                       url_for("meetups.show", meetup_id=row.parent_id), at)

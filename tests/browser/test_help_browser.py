@@ -109,3 +109,35 @@ def test_listen_reads_one_post_of_a_thread_page(context_factory, site):
     page.get_by_role("button", name="Stop").click()
     expect(page.get_by_role("button", name="Listen to post 2")).to_be_focused()
     context.close()
+
+
+WELSH_AND_ENGLISH_VOICES = FAKE_VOICE.replace(
+    '[{ name: "Test British voice", lang: "en-GB" }]',
+    '[{ name: "Test British voice", lang: "en-GB" }, { name: "Test Welsh voice", lang: "cy-GB" }]')
+
+
+def welsh_context(context_factory, site, voices):
+    context = context_factory()
+    context.add_cookies([{"name": "kindred_language", "value": "cy", "url": site.base_url}])
+    context.add_init_script(voices)
+    return context
+
+
+def test_a_welsh_page_is_read_in_a_welsh_voice_with_welsh_buttons(context_factory, site):
+    page = welsh_context(context_factory, site, WELSH_AND_ENGLISH_VOICES).new_page()
+    page.goto("/help")
+    expect(page.locator(".listen__link")).to_be_hidden()
+    page.get_by_role("button", name="Gwrando ar y dudalen hon").click()
+    spoken = page.evaluate("window.__spoken")
+    assert spoken[0]["lang"] == "cy-GB" and spoken[0]["text"].startswith("Help Mae’r dudalen hon")
+    page.get_by_role("button", name="Oedi").click()
+    expect(page.get_by_role("button", name="Parhau")).to_be_visible()
+    page.get_by_role("button", name="Stopio").click()
+
+
+def test_without_a_welsh_voice_a_welsh_page_keeps_the_sound_file_made_in_welsh(context_factory, site):
+    page = welsh_context(context_factory, site, FAKE_VOICE).new_page()  # an English voice only
+    page.goto("/help")
+    link = page.get_by_role("link", name="Gwrando ar y dudalen hon (ffeil sain)")
+    expect(link).to_be_visible()  # an English voice reading Welsh would be hard to follow
+    assert page.get_by_role("button", name="Gwrando ar y dudalen hon").count() == 0

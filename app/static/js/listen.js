@@ -1,17 +1,31 @@
-// Listen: read a post, a meet-up or a help page aloud with the browser's own voice (en-GB where it
-// has one), with Pause and Stop, lighting up each word as it is read. Without an English voice the
-// server's sound-file link stays as it is.
+// Listen: read a post, a meet-up or a help page aloud with the browser's own voice, in the language
+// of the words read (the closest lang attribute, else the page's: a Welsh post on an English page is
+// read in a Welsh voice), with Pause and Stop, lighting up each word as it is read. English prefers
+// an en-GB voice. Without a voice for that language the server's sound-file link stays as it is
+// (the server speaks Welsh in espeak-ng's Welsh voice: better than an English voice reading Welsh).
 (function () {
   "use strict";
   var synth = window.speechSynthesis;
   if (!synth || !window.SpeechSynthesisUtterance) { return; }
 
-  function englishVoice() {
+  // Preferred exact voice per language; any voice whose language starts with the code comes next.
+  var PREFERRED = { en: "en-gb", cy: "cy-gb" };
+
+  function normalise(lang) { return (lang || "").replace("_", "-").toLowerCase(); }
+
+  function languageOf(element) {
+    var marked = element && element.closest ? element.closest("[lang]") : null;
+    var lang = normalise(marked ? marked.getAttribute("lang") : document.documentElement.lang);
+    return lang.split("-")[0] || "en";
+  }
+
+  function voiceFor(language) {
     var voices = synth.getVoices();
-    var exact = voices.filter(function (v) { return v.lang && v.lang.replace("_", "-").toLowerCase() === "en-gb"; });
+    var preferred = PREFERRED[language] || language;
+    var exact = voices.filter(function (v) { return normalise(v.lang) === preferred; });
     if (exact.length) { return exact[0]; }
-    var english = voices.filter(function (v) { return v.lang && v.lang.toLowerCase().indexOf("en") === 0; });
-    return english.length ? english[0] : null;
+    var same = voices.filter(function (v) { var l = normalise(v.lang); return l === language || l.indexOf(language + "-") === 0; });
+    return same.length ? same[0] : null;
   }
 
   // Wrap each word of the text in a span, once, and remember where it starts in the spoken text.
@@ -56,12 +70,22 @@
     return b;
   }
 
-  function enhance(control, voice) {
+  // True when the control now uses the browser's voice; false leaves the sound-file link.
+  function enhance(control) {
+    if (control.listenReady) { return true; }
     var target = document.getElementById(control.getAttribute("data-listen-target"));
-    if (!target) { return; }
+    if (!target) { return true; }
+    var language = languageOf(target);
+    var voice = voiceFor(language);
+    if (!voice) { return false; }
+    control.listenReady = true;
     var link = control.querySelector(".listen__link");
     var missing = control.querySelector(".listen__missing");
-    var play = button("Listen"), pause = button("Pause"), stop = button("Stop");
+    // The words on the buttons come from the page, in its language (templates/_macros/listen.html).
+    // (a thread page says them once, on the element around its posts, like the rate).
+    var labelled = control.closest("[data-listen-play]");
+    var label = function (name, english) { return (labelled && labelled.getAttribute("data-listen-" + name)) || english; };
+    var play = button(label("play", "Listen")), pause = button(label("pause", "Pause")), stop = button(label("stop", "Stop"));
     var what = link ? link.querySelector(".visually-hidden") : null;
     if (what) { play.appendChild(what.cloneNode(true)); }
     pause.hidden = true; stop.hidden = true;
@@ -72,7 +96,7 @@
 
     function finished() {
       if (prepared) { clearHighlight(prepared); }
-      play.hidden = false; pause.hidden = true; stop.hidden = true; pause.textContent = "Pause";
+      play.hidden = false; pause.hidden = true; stop.hidden = true; pause.textContent = label("pause", "Pause");
     }
 
     play.addEventListener("click", function () {
@@ -80,7 +104,7 @@
       prepared = prepareWords(target);
       var utterance = new SpeechSynthesisUtterance(prepared.text);
       utterance.voice = voice;
-      utterance.lang = voice.lang || "en-GB";
+      utterance.lang = voice.lang || language;
       // A thread page says the rate once, on the element around its posts.
       var rated = control.closest("[data-listen-rate]");
       utterance.rate = (rated && parseFloat(rated.getAttribute("data-listen-rate"))) || 1;
@@ -98,14 +122,14 @@
       pause.focus();
     });
     pause.addEventListener("click", function () {
-      if (synth.paused) { synth.resume(); pause.textContent = "Pause"; } else { synth.pause(); pause.textContent = "Carry on"; }
+      if (synth.paused) { synth.resume(); pause.textContent = label("pause", "Pause"); } else { synth.pause(); pause.textContent = label("resume", "Carry on"); }
     });
     stop.addEventListener("click", function () { synth.cancel(); finished(); play.focus(); });
+    return true;
   }
 
+  // True when every control found its voice.
   function start() {
-    var voice = englishVoice();
-    if (!voice) { return false; }
     // A thread page's posts carry only the sound-file link (forums/_post.html): put each in the
     // usual control first, reading the text of the post around it.
     Array.prototype.forEach.call(document.querySelectorAll(".post__header > .listen__link"), function (link) {
@@ -116,8 +140,11 @@
       link.parentNode.insertBefore(control, link);
       control.appendChild(link);
     });
-    Array.prototype.forEach.call(document.querySelectorAll("[data-listen]"), function (control) { enhance(control, voice); });
-    return true;
+    var all = true;
+    Array.prototype.forEach.call(document.querySelectorAll("[data-listen]"), function (control) {
+      if (!enhance(control)) { all = false; }
+    });
+    return all;
   }
 
   function ready() {
