@@ -122,7 +122,7 @@ def email_link():
         except ServiceError as error:
             add_service_error(form, error)
         else:
-            return render_template("auth/check_email.html", address=form.email.data, message=SAME_MESSAGE_LINK)
+            return render_template("auth/check_email.html", address=form.email.data, message=str(SAME_MESSAGE_LINK))
     return render_template("auth/email_link.html", form=form)
 
 
@@ -169,7 +169,7 @@ def forgotten_password():
         except ServiceError as error:
             add_service_error(form, error)
         else:
-            return render_template("auth/check_email.html", address=form.email.data, message=SAME_MESSAGE_RESET)
+            return render_template("auth/check_email.html", address=form.email.data, message=str(SAME_MESSAGE_RESET))
     return render_template("auth/forgotten_password.html", form=form)
 
 

@@ -183,6 +183,12 @@ def export_blocks(user: User) -> list:
     return [{"member": _name(row.blocked), "since": _when(row.created_at)} for row in rows]
 
 
+def section_titles() -> list[tuple[str, str]]:
+    """(name, title) of every section, the titles as text in the page's language (a lazy title
+    would reach the template unescaped)."""
+    return [(name, str(title)) for name, (title, _f) in EXPORTERS.items()]
+
+
 def export(user: User) -> dict:
     return {
         "about_this_file": _("Everything Kindred holds about you, as of the moment you downloaded it."),
@@ -194,7 +200,7 @@ def export(user: User) -> dict:
 def export_zip(user: User) -> io.BytesIO:
     """A zip with my-kindred-information.json and a readable my-kindred-information.html."""
     data = export(user)
-    html = render_template("my_data/export.html", data=data, sections=[(name, title) for name, (title, _f) in EXPORTERS.items()])
+    html = render_template("my_data/export.html", data=data, sections=section_titles())
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("my-kindred-information.json", json.dumps(data, indent=2, ensure_ascii=False))

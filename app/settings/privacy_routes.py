@@ -57,7 +57,7 @@ def unmute(user_id):
 @bp.route("/my-data")
 @login_required
 def my_data_page():
-    return render_template("settings/my_data.html", sections=[title for title, _f in my_data.EXPORTERS.values()])
+    return render_template("settings/my_data.html", sections=[title for _name, title in my_data.section_titles()])
 
 
 @bp.route("/my-data/download")
