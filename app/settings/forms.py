@@ -33,7 +33,7 @@ class ChangeEmailForm(KindredForm):
 
 class ChangePasswordForm(KindredForm):
     current_password = PasswordField(_l("Your current password"), validators=[required(_l("Enter your current password."))], render_kw={"autocomplete": "current-password"})
-    new_password = NewPasswordField("New password")
+    new_password = NewPasswordField(_l("New password"))
 
 
 class DeleteAccountForm(KindredForm):
