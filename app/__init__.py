@@ -4,6 +4,7 @@ import os
 
 import sqlalchemy as sa
 from flask import Flask, g, has_request_context, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -80,7 +81,8 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
-    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message = _l("Please sign in to see that page.")
+    login_manager.localize_callback = str  # the lazy sentence in the page's language (a session keeps only text)
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     # Flask-SocketIO keeps the Redis client manager of an earlier init_app in server_options; an

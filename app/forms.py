@@ -1,4 +1,5 @@
 """Shared form pieces: kind validation messages and the helpers every feature's forms use."""
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, RadioField, SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
@@ -40,15 +41,15 @@ def options(pairs) -> list[SelectChoice]:
 class EmailAddressField(EmailField):
     """An email box; the service checks the form properly and explains problems."""
 
-    def __init__(self, label="Email address", **kwargs):
-        kwargs.setdefault("validators", [required("Enter your email address.")])
+    def __init__(self, label=_l("Email address"), **kwargs):
+        kwargs.setdefault("validators", [required(_l("Enter your email address."))])
         kwargs.setdefault("render_kw", {"autocomplete": "email", "spellcheck": "false"})
         super().__init__(label, **kwargs)
 
 
 class NewPasswordField(PasswordField):
-    def __init__(self, label="Password", **kwargs):
-        kwargs.setdefault("validators", [required("Enter a password."), Length(max=1000)])
+    def __init__(self, label=_l("Password"), **kwargs):
+        kwargs.setdefault("validators", [required(_l("Enter a password.")), Length(max=1000)])
         kwargs.setdefault("render_kw", {"autocomplete": "new-password"})
         super().__init__(label, **kwargs)
 

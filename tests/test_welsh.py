@@ -8,7 +8,7 @@ from flask_babel import force_locale
 from app import formatting
 from app.extensions import db
 from app.models import User
-from app.services import notifications
+from app.services import accounts, notifications
 from tests.helpers import emails_to, email_text, page_text, sign_in
 from tests.people import new_member
 
@@ -112,3 +112,21 @@ def test_plurals_follow_welsh_rules(app):
             "Eich crynodeb dyddiol: 3 pheth newydd", "Eich crynodeb dyddiol: 5 peth newydd",
             "Eich crynodeb dyddiol: 6 pheth newydd",
         ]
+
+
+def test_gwen_asks_for_a_new_password_and_the_email_comes_in_welsh(client):
+    gwen = new_member("Gwen Parry", "gwen")
+    accounts.update_language(gwen, "cy")
+    # She asks from a page in English (a library computer): the email is in her own language.
+    response = client.post("/forgotten-password", data={"email": "gwen@example.org"})
+    assert "If that email address has a Kindred account" in page_text(response)
+    [message] = emails_to("gwen@example.org")
+    assert message["Subject"] == "Dewiswch gyfrinair newydd – Kindred"
+    text = email_text(message)
+    assert text.startswith("Helo Gwen Parry,")
+    assert "Dyma eich dolen i ddewis cyfrinair newydd. Mae’n gweithio unwaith, am 60 munud:" in text
+    assert "Nid yw eich cyfrinair wedi newid." in text
+    assert "Ffoniwch linell gymorth Dementia Connect ar 0333 150 3456." in text
+    assert "Here is your link" not in text and "Need to talk" not in text  # no English left
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert '<html lang="cy">' in html and "Dewiswch gyfrinair newydd</a>" in html

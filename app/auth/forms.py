@@ -1,4 +1,5 @@
 """Forms for registering and signing in."""
+from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, PasswordField, RadioField, StringField
 from wtforms.validators import Length
 
@@ -8,18 +9,18 @@ from app.models.users import ROLE_CHOICES
 
 class RegisterForm(KindredForm):
     display_name = StringField(
-        "Your name, as other members will see it",
-        validators=[required("Enter the name you would like other members to see."), Length(max=60, message="Your name can be up to 60 characters.")],
+        _l("Your name, as other members will see it"),
+        validators=[required(_l("Enter the name you would like other members to see.")), Length(max=60, message=_l("Your name can be up to 60 characters."))],
         render_kw={"autocomplete": "nickname"},
     )
     email = EmailAddressField()
-    password = NewPasswordField("Choose a password")
-    role = RadioField("Which describes you?", choices=options(ROLE_CHOICES), validators=[required("Choose the option that describes you best.")])
+    password = NewPasswordField(_l("Choose a password"))
+    role = RadioField(_l("Which describes you?"), choices=options(ROLE_CHOICES), validators=[required(_l("Choose the option that describes you best."))])
 
 
 class SignInForm(KindredForm):
     email = EmailAddressField()
-    password = PasswordField("Password", validators=[required("Enter your password.")], render_kw={"autocomplete": "current-password"})
+    password = PasswordField(_l("Password"), validators=[required(_l("Enter your password."))], render_kw={"autocomplete": "current-password"})
     next = HiddenField()
 
 
@@ -33,4 +34,4 @@ class ConfirmForm(KindredForm):
 
 
 class ResetPasswordForm(KindredForm):
-    password = NewPasswordField("New password")
+    password = NewPasswordField(_l("New password"))

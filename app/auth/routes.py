@@ -2,6 +2,7 @@
 import secrets
 
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from app import i18n
@@ -13,8 +14,8 @@ from app.services import accounts
 from app.services.errors import NotConfirmed, ServiceError
 from app.urls import safe_next
 
-SAME_MESSAGE_LINK = "If that email address has a Kindred account, we have sent it a sign-in link. It works once, for 30 minutes."
-SAME_MESSAGE_RESET = "If that email address has a Kindred account, we have sent it a link to choose a new password."
+SAME_MESSAGE_LINK = _l("If that email address has a Kindred account, we have sent it a sign-in link. It works once, for 30 minutes.")
+SAME_MESSAGE_RESET = _l("If that email address has a Kindred account, we have sent it a link to choose a new password.")
 
 
 def _limit(setting):
@@ -102,10 +103,10 @@ def sign_in():
             return render_template("auth/not_confirmed.html", message=error.message, address=form.email.data)
         if user is not None:
             start_session(user)
-            flash(f"You are signed in. Hello, {user.display_name}.", "success")
+            flash(_("You are signed in. Hello, %(name)s.", name=user.display_name), "success")
             return redirect(safe_next(form.next.data, url_for("main.home")))
         g.sign_in_failed = True
-        form.password.errors = ["That email address and password do not match. Check them and try again, or use a sign-in link instead."]
+        form.password.errors = [_("That email address and password do not match. Check them and try again, or use a sign-in link instead.")]
     return render_template("auth/sign_in.html", form=form)
 
 
@@ -121,7 +122,7 @@ def email_link():
         except ServiceError as error:
             add_service_error(form, error)
         else:
-            return render_template("auth/check_email.html", address=form.email.data, message=SAME_MESSAGE_LINK)
+            return render_template("auth/check_email.html", address=form.email.data, message=str(SAME_MESSAGE_LINK))
     return render_template("auth/email_link.html", form=form)
 
 
@@ -136,11 +137,11 @@ def sign_in_link(token):
         if result is not None:
             user, next_url = result
             start_session(user)
-            flash(f"You are signed in. Hello, {user.display_name}.", "success")
+            flash(_("You are signed in. Hello, %(name)s.", name=user.display_name), "success")
             return redirect(safe_next(next_url, url_for("main.home")))
     elif request.method == "GET" and accounts.sign_in_token_is_valid(token):
         return render_template("auth/sign_in_link.html", form=form)
-    return render_template("auth/link_expired.html", again_url=url_for("auth.email_link"), again_text="Email me a new sign-in link"), 410
+    return render_template("auth/link_expired.html", again_url=url_for("auth.email_link"), again_text=_("Email me a new sign-in link")), 410
 
 
 @bp.route("/sign-out", methods=["GET", "POST"])
@@ -153,7 +154,7 @@ def sign_out():
         # Clear first: logout_user() then leaves its note to delete the remember-me cookie.
         session.clear()
         logout_user()
-        flash("You have signed out. Come back any time.", "success")
+        flash(_("You have signed out. Come back any time."), "success")
         return redirect(url_for("main.home"))
     return render_template("auth/sign_out.html", form=form)
 
@@ -168,7 +169,7 @@ def forgotten_password():
         except ServiceError as error:
             add_service_error(form, error)
         else:
-            return render_template("auth/check_email.html", address=form.email.data, message=SAME_MESSAGE_RESET)
+            return render_template("auth/check_email.html", address=form.email.data, message=str(SAME_MESSAGE_RESET))
     return render_template("auth/forgotten_password.html", form=form)
 
 
@@ -176,7 +177,7 @@ def forgotten_password():
 @_failed_per_address
 def reset_password(token):
     if not accounts.reset_token_is_valid(token):
-        return render_template("auth/link_expired.html", again_url=url_for("auth.forgotten_password"), again_text="Email me a new link"), 410
+        return render_template("auth/link_expired.html", again_url=url_for("auth.forgotten_password"), again_text=_("Email me a new link")), 410
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
@@ -185,6 +186,6 @@ def reset_password(token):
             add_service_error(form, error)
         else:
             start_session(user)
-            flash("Your new password is saved and you are signed in.", "success")
+            flash(_("Your new password is saved and you are signed in."), "success")
             return redirect(url_for("main.home"))
     return render_template("auth/reset_password.html", form=form)

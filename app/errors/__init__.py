@@ -2,18 +2,19 @@
 import logging
 
 from flask import Flask, render_template, request
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
 log = logging.getLogger(__name__)
 
 MESSAGES = {
-    400: ("Something went wrong with that request", "We could not understand what your browser sent. Please go back and try again."),
-    403: ("You cannot see this page", "This page is not available to you. If you think it should be, please ask for help."),
-    404: ("We cannot find that page", "The page may have moved, or the address may be mistyped. Check the address, or go to the home page."),
-    405: ("That did not work", "That page cannot be used in this way. Please go back and try again."),
-    413: ("That is too large to send", "What you tried to send is too large. If it is a photo, please choose a smaller one (up to 5 megabytes)."),
-    429: ("Please wait a little", "There have been a lot of attempts in a short time. To keep accounts safe, please wait a few minutes and try again."),
-    500: ("Sorry, something went wrong on our side", "It is not your fault. We have been told about it. Please try again in a few minutes."),
+    400: (_l("Something went wrong with that request"), _l("We could not understand what your browser sent. Please go back and try again.")),
+    403: (_l("You cannot see this page"), _l("This page is not available to you. If you think it should be, please ask for help.")),
+    404: (_l("We cannot find that page"), _l("The page may have moved, or the address may be mistyped. Check the address, or go to the home page.")),
+    405: (_l("That did not work"), _l("That page cannot be used in this way. Please go back and try again.")),
+    413: (_l("That is too large to send"), _l("What you tried to send is too large. If it is a photo, please choose a smaller one (up to 5 megabytes).")),
+    429: (_l("Please wait a little"), _l("There have been a lot of attempts in a short time. To keep accounts safe, please wait a few minutes and try again.")),
+    500: (_l("Sorry, something went wrong on our side"), _l("It is not your fault. We have been told about it. Please try again in a few minutes.")),
 }
 
 # Fields never echoed back into a page.
@@ -39,7 +40,7 @@ def _minutes_until_reset() -> int:
 
 def error_page(code: int):
     title, explanation = MESSAGES[code]
-    return render_template("errors/error.html", code=code, title=title, explanation=explanation), code
+    return render_template("errors/error.html", code=code, title=str(title), explanation=str(explanation)), code
 
 
 def init_app(app: Flask) -> None:
@@ -67,9 +68,9 @@ def init_app(app: Flask) -> None:
         if error.description == CROSS_SITE:
             # Never offer another site's form back with a fresh token: that would do its work in one press.
             log.warning("Refused a cross-site %s to %s from %s", request.method, request.path, request.headers.get("Origin"))
-            return render_template("errors/error.html", code=400, title="We did not do that",
-                                   explanation="That came from another website, not from a Kindred page, so we did not act on it. "
-                                               "If you meant to do it, go to the page on Kindred and try again there."), 400
+            return render_template("errors/error.html", code=400, title=_("We did not do that"),
+                                   explanation=_("That came from another website, not from a Kindred page, so we did not act on it. "
+                                                 "If you meant to do it, go to the page on Kindred and try again there.")), 400
         # The token did not match: say why, then offer what was typed back with a fresh token.
         kept = [
             (name, value)
@@ -84,10 +85,10 @@ def init_app(app: Flask) -> None:
 def _csrf_reason(description: str) -> str:
     """What really happened, in plain words (Flask-WTF's reasons, see flask_wtf.csrf.validate_csrf)."""
     if "session token is missing" in description:
-        return ("Your browser did not send back the cookie that keeps you on Kindred. Cookies may be switched off, "
-                "or they were cleared, or you signed out in another window.")
+        return _("Your browser did not send back the cookie that keeps you on Kindred. Cookies may be switched off, "
+                 "or they were cleared, or you signed out in another window.")
     if "expired" in description:
-        return "The page was open for a long time."
+        return _("The page was open for a long time.")
     if "missing" in description:
-        return "The form arrived without the hidden code that shows it came from a Kindred page."
-    return "The page was out of date: you may have signed in or out in another window since it opened."
+        return _("The form arrived without the hidden code that shows it came from a Kindred page.")
+    return _("The page was out of date: you may have signed in or out in another window since it opened.")

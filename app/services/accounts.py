@@ -7,6 +7,7 @@ from functools import lru_cache
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from app.extensions import db
 from app.models import ApprovalStatus, EmailToken, Role, SignInSession, TokenPurpose, User
@@ -23,7 +24,7 @@ def normalise_email(address: str) -> str:
     try:
         result = validate_email((address or "").strip(), check_deliverability=False)
     except EmailNotValidError:
-        raise Invalid("Enter an email address in the right form, like name@example.org.", field="email")
+        raise Invalid(_("Enter an email address in the right form, like name@example.org."), field="email")
     return result.normalized.lower()
 
 
@@ -44,7 +45,7 @@ def register(display_name: str, address: str, password: str, role: Role | str, *
     address = normalise_email(address)
     display_name = " ".join((display_name or "").split())
     if not display_name:
-        raise Invalid("Enter the name you would like other members to see.", field="display_name")
+        raise Invalid(_("Enter the name you would like other members to see."), field="display_name")
     problem = password_problem(password, email=address, display_name=display_name)
     if problem:
         raise Invalid(problem, field="password")
@@ -52,7 +53,7 @@ def register(display_name: str, address: str, password: str, role: Role | str, *
     if existing is not None:
         if not confirmed:
             link = _sign_in_link(existing, current_app.config["SIGN_IN_LINK_MINUTES"])
-            email.send_template(existing.email, "You already have an account", "already_registered", user=existing, link=link)
+            email.send_template(existing.email, _l("You already have an account"), "already_registered", user=existing, link=link)
         return None
     user = User(
         email=address,
@@ -67,7 +68,7 @@ def register(display_name: str, address: str, password: str, role: Role | str, *
     db.session.commit()
     if not confirmed:
         link = _sign_in_link(user, current_app.config["WELCOME_LINK_MINUTES"])
-        email.send_template(user.email, "Welcome to Kindred", "welcome", user=user, link=link)
+        email.send_template(user.email, _l("Welcome to Kindred"), "welcome", user=user, link=link)
     return user
 
 
@@ -81,7 +82,7 @@ def authenticate(address: str, password: str) -> User | None:
     if not verify_password(user.password_hash, password or ""):
         return None
     if user.email_confirmed_at is None:
-        raise NotConfirmed("Please open the link in the welcome email we sent you. It confirms your email address and signs you in.")
+        raise NotConfirmed(_("Please open the link in the welcome email we sent you. It confirms your email address and signs you in."))
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
@@ -201,7 +202,7 @@ def send_sign_in_link(address: str, next_url: str | None = None) -> None:
         return
     minutes = current_app.config["SIGN_IN_LINK_MINUTES"]
     link = _sign_in_link(user, minutes, next_url)
-    email.send_template(user.email, "Your sign-in link", "sign_in_link", user=user, link=link, minutes=minutes)
+    email.send_template(user.email, _l("Your sign-in link"), "sign_in_link", user=user, link=link, minutes=minutes)
 
 
 def sign_in_token_is_valid(secret: str) -> bool:
@@ -234,7 +235,7 @@ def send_password_reset(address: str) -> None:
     minutes = current_app.config["PASSWORD_RESET_MINUTES"]
     secret = _new_token(user, TokenPurpose.RESET_PASSWORD, minutes)
     link = url_for("auth.reset_password", token=secret, _external=True)
-    email.send_template(user.email, "Choose a new password", "reset_password", user=user, link=link, minutes=minutes)
+    email.send_template(user.email, _l("Choose a new password"), "reset_password", user=user, link=link, minutes=minutes)
 
 
 def reset_token_is_valid(secret: str) -> bool:
@@ -244,7 +245,7 @@ def reset_token_is_valid(secret: str) -> bool:
 def reset_password(secret: str, new_password: str) -> User:
     token = _find_token(secret, TokenPurpose.RESET_PASSWORD)
     if token is None:
-        raise NotAllowed("This link has expired or has already been used. You can ask for a new one.")
+        raise NotAllowed(_("This link has expired or has already been used. You can ask for a new one."))
     user = token.user
     problem = password_problem(new_password, email=user.email, display_name=user.display_name)
     if problem:
@@ -253,7 +254,7 @@ def reset_password(secret: str, new_password: str) -> User:
     user.email_confirmed_at = user.email_confirmed_at or utcnow()
     _set_password(user, new_password)
     db.session.commit()
-    email.send_template(user.email, "Your password was changed", "password_changed", user=user)
+    email.send_template(user.email, _l("Your password was changed"), "password_changed", user=user)
     return user
 
 
@@ -269,29 +270,29 @@ def _set_password(user: User, new_password: str) -> None:
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
     if not verify_password(user.password_hash, current_password or ""):
-        raise Invalid("That is not your current password. Please try again.", field="current_password")
+        raise Invalid(_("That is not your current password. Please try again."), field="current_password")
     problem = password_problem(new_password, email=user.email, display_name=user.display_name)
     if problem:
         raise Invalid(problem, field="new_password")
     _set_password(user, new_password)
     db.session.commit()
-    email.send_template(user.email, "Your password was changed", "password_changed", user=user)
+    email.send_template(user.email, _l("Your password was changed"), "password_changed", user=user)
 
 
 def change_email(user: User, password: str, new_address: str) -> None:
     if not verify_password(user.password_hash, password or ""):
-        raise Invalid("That is not your current password. Please try again.", field="password")
+        raise Invalid(_("That is not your current password. Please try again."), field="password")
     new_address = normalise_email(new_address)
     if new_address == user.email:
-        raise Invalid("That is already your email address.", field="email")
+        raise Invalid(_("That is already your email address."), field="email")
     if find_by_email(new_address) is not None:
         # Saying "taken" would reveal that the address has an account; decline without detail.
-        raise Invalid("We could not change your email to that address. Please try a different one.", field="email")
+        raise Invalid(_("We could not change your email to that address. Please try a different one."), field="email")
     old_address = user.email
     user.email = new_address
     db.session.commit()
-    email.send_template(old_address, "Your email address was changed", "email_changed", user=user, old_address=old_address)
-    email.send_template(new_address, "Your email address was changed", "email_changed", user=user, old_address=old_address)
+    email.send_template(old_address, _l("Your email address was changed"), "email_changed", user=user, old_address=old_address)
+    email.send_template(new_address, _l("Your email address was changed"), "email_changed", user=user, old_address=old_address)
 
 
 def update_display_settings(user: User, text_size: str, colour_scheme: str) -> None:
@@ -323,9 +324,9 @@ def pending_approvals() -> list[User]:
 
 def decide_approval(admin: User, member: User, approve: bool, reason: str = "") -> None:
     if not admin.is_admin:
-        raise NotAllowed("Only an administrator can approve volunteers and organisations.")
+        raise NotAllowed(_("Only an administrator can approve volunteers and organisations."))
     if member.approval != ApprovalStatus.PENDING:
-        raise Invalid(f"{member.display_name} is not waiting for approval any more.")
+        raise Invalid(_("%(name)s is not waiting for approval any more.", name=member.display_name))
     member.approval = ApprovalStatus.APPROVED if approve else ApprovalStatus.DECLINED
     if approve:
         member.approved_at = utcnow()
@@ -333,7 +334,7 @@ def decide_approval(admin: User, member: User, approve: bool, reason: str = "") 
         # says who they are, not that they are ready to moderate.
     audit.record(admin, "approve_role" if approve else "decline_role", member, reason or member.role.label)
     db.session.commit()
-    email.send_template(member.email, "Your Kindred role", "role_decision", user=member, approved=approve)
+    email.send_template(member.email, _l("Your Kindred role"), "role_decision", user=member, approved=approve)
 
 
 def create_admin(display_name: str, address: str, password: str) -> User:

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import render_template
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -27,8 +28,8 @@ UNDO_DAYS = 14
 POSTS_CHOICES = {"remove": "Remove my posts", "keep": "Keep my posts, shown as written by \"a former member\""}
 FORMER_MEMBER = "A former member"
 
-# name -> (title for people, function(user) -> JSON-ready data)
-EXPORTERS: dict[str, tuple[str, object]] = {}
+# name -> (title for people, lazy: each page shows it in its own language; function(user) -> JSON-ready data)
+EXPORTERS: dict[str, tuple[object, object]] = {}
 # name -> function(user) that erases that kind of record (runs at purge, in order of registration)
 ERASERS: dict[str, object] = {}
 
@@ -61,7 +62,7 @@ def _name(user: User | None) -> str:
 
 # ---- Exporters ----
 
-@exporter("account", "Your account")
+@exporter("account", _l("Your account"))
 def export_account(user: User) -> dict:
     return {
         "display_name": user.display_name,
@@ -76,12 +77,12 @@ def export_account(user: User) -> dict:
     }
 
 
-@exporter("settings", "Your settings")
+@exporter("settings", _l("Your settings"))
 def export_settings(user: User) -> dict:
     return {"text_size": user.text_size, "colour_scheme": user.colour_scheme, "time_zone": user.timezone}
 
 
-@exporter("profile", "Your profile")
+@exporter("profile", _l("Your profile"))
 def export_profile(user: User) -> dict:
     profile = user.profile
     if profile is None:
@@ -97,7 +98,7 @@ def export_profile(user: User) -> dict:
     }
 
 
-@exporter("connections", "Your connections")
+@exporter("connections", _l("Your connections"))
 def export_connections(user: User) -> list:
     rows = db.session.scalars(
         sa.select(Connection)
@@ -117,7 +118,7 @@ def export_connections(user: User) -> list:
     ]
 
 
-@exporter("circle", "Your circle of support")
+@exporter("circle", _l("Your circle of support"))
 def export_circle(user: User) -> list:
     rows = db.session.scalars(
         sa.select(CircleLink)
@@ -138,7 +139,7 @@ def export_circle(user: User) -> list:
     ]
 
 
-@exporter("on_behalf", "Things done on someone's behalf")
+@exporter("on_behalf", _l("Things done on someone's behalf"))
 def export_on_behalf(user: User) -> list:
     rows = db.session.scalars(
         sa.select(OnBehalfAction)
@@ -157,13 +158,13 @@ def export_on_behalf(user: User) -> list:
     ]
 
 
-@exporter("notifications", "Your notifications")
+@exporter("notifications", _l("Your notifications"))
 def export_notifications(user: User) -> list:
     rows = db.session.scalars(sa.select(Notification).where(Notification.user_id == user.id).order_by(Notification.id))
     return [{"message": row.message, "link": row.link, "when": _when(row.created_at), "read": _when(row.read_at)} for row in rows]
 
 
-@exporter("notification_settings", "How we tell you about things")
+@exporter("notification_settings", _l("How we tell you about things"))
 def export_notification_settings(user: User) -> list:
     from app.services import notifications
 
@@ -173,7 +174,7 @@ def export_notification_settings(user: User) -> list:
     ]
 
 
-@exporter("blocks", "Members you have blocked")
+@exporter("blocks", _l("Members you have blocked"))
 def export_blocks(user: User) -> list:
     rows = db.session.scalars(
         sa.select(Block).where(Block.blocker_id == user.id).options(joinedload(Block.blocked)).order_by(Block.id)
@@ -182,9 +183,15 @@ def export_blocks(user: User) -> list:
     return [{"member": _name(row.blocked), "since": _when(row.created_at)} for row in rows]
 
 
+def section_titles() -> list[tuple[str, str]]:
+    """(name, title) of every section, the titles as text in the page's language (a lazy title
+    would reach the template unescaped)."""
+    return [(name, str(title)) for name, (title, _f) in EXPORTERS.items()]
+
+
 def export(user: User) -> dict:
     return {
-        "about_this_file": "Everything Kindred holds about you, as of the moment you downloaded it.",
+        "about_this_file": _("Everything Kindred holds about you, as of the moment you downloaded it."),
         "downloaded_at": _when(utcnow()),
         **{name: function(user) for name, (_title, function) in EXPORTERS.items()},
     }
@@ -193,7 +200,7 @@ def export(user: User) -> dict:
 def export_zip(user: User) -> io.BytesIO:
     """A zip with my-kindred-information.json and a readable my-kindred-information.html."""
     data = export(user)
-    html = render_template("my_data/export.html", data=data, sections=[(name, title) for name, (title, _f) in EXPORTERS.items()])
+    html = render_template("my_data/export.html", data=data, sections=section_titles())
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("my-kindred-information.json", json.dumps(data, indent=2, ensure_ascii=False))
@@ -211,9 +218,9 @@ def export_zip(user: User) -> io.BytesIO:
 def request_deletion(user: User, posts_choice: str) -> None:
     """Close the account now; erase it for good after UNDO_DAYS unless the member comes back."""
     if posts_choice not in POSTS_CHOICES:
-        raise Invalid("Choose what should happen to your posts.", field="posts_choice")
+        raise Invalid(_("Choose what should happen to your posts."), field="posts_choice")
     if user.purged_at is not None:
-        raise NotAllowed("This account has already been deleted.")
+        raise NotAllowed(_("This account has already been deleted."))
     now = utcnow()
     user.deleted_at = now
     user.purge_after = now + timedelta(days=UNDO_DAYS)
@@ -224,7 +231,7 @@ def request_deletion(user: User, posts_choice: str) -> None:
 def keep_account(user: User) -> None:
     """Undo "Delete my account" within the 14 days."""
     if user.purged_at is not None or user.deleted_at is None:
-        raise NotAllowed("There is no deletion to undo on this account.")
+        raise NotAllowed(_("There is no deletion to undo on this account."))
     user.deleted_at = None
     user.purge_after = None
     user.posts_choice = None
@@ -274,7 +281,7 @@ def erase_blocks(user: User) -> None:
     db.session.execute(sa.delete(Block).where(sa.or_(Block.blocker_id == user.id, Block.blocked_id == user.id)))
 
 
-@exporter("mutes", "Members you muted")
+@exporter("mutes", _l("Members you muted"))
 def export_mutes(user: User) -> list:
     rows = db.session.scalars(sa.select(Mute).where(Mute.muter_id == user.id).options(joinedload(Mute.muted)))
     return [{"member": _name(row.muted), "since": _when(row.created_at)} for row in rows]
@@ -293,7 +300,7 @@ def erase_tokens(user: User) -> None:
 # ---- Ask a volunteer ----
 
 
-@exporter("help_requests", "What you asked our volunteers")
+@exporter("help_requests", _l("What you asked our volunteers"))
 def export_help_requests(user: User) -> list:
     from app.models import HelpRequest
 
@@ -316,7 +323,7 @@ def erase_help_requests(user: User) -> None:
 # ---- Forums ----
 
 
-@exporter("posts", "Your forum posts")
+@exporter("posts", _l("Your forum posts"))
 def export_posts(user: User) -> list:
     from app.models import Post, Thread
 
@@ -330,7 +337,7 @@ def export_posts(user: User) -> list:
     ]
 
 
-@exporter("forum_activity", "Your reactions, saved posts, drafts and followed threads")
+@exporter("forum_activity", _l("Your reactions, saved posts, drafts and followed threads"))
 def export_forum_activity(user: User) -> dict:
     from app.models import Bookmark, Draft, Reaction, Thread, ThreadFollow
 
@@ -370,7 +377,7 @@ def _chat_line(message) -> dict:
             "text": message.body}
 
 
-@exporter("chat", "Your chat messages in rooms")
+@exporter("chat", _l("Your chat messages in rooms"))
 def export_chat(user: User) -> list:
     """Everything the member wrote in open and meet-up rooms (private conversations are below)."""
     from app.models import Message, Room, RoomKind
@@ -383,7 +390,7 @@ def export_chat(user: User) -> list:
     return [{"room": room.name, **_chat_line(message)} for message, room in rows]
 
 
-@exporter("private_messages", "Your private conversations")
+@exporter("private_messages", _l("Your private conversations"))
 def export_private_messages(user: User) -> list:
     """Each conversation the member is in, whole: their own messages (whatever became of them) and
     what the other person sent that the member could see (not messages held or hidden by moderators)."""
@@ -421,7 +428,7 @@ def erase_chat(user: User) -> None:
 # ---- Meet-ups ----
 
 
-@exporter("meetups", "Meet-ups you said you are going to")
+@exporter("meetups", _l("Meet-ups you said you are going to"))
 def export_meetups(user: User) -> list:
     from app.models import Meetup, Rsvp
 
@@ -488,7 +495,7 @@ def purge_due(now=None) -> int:
 # ---- Wellbeing check-ins ----
 
 
-@exporter("checkins", "Your wellbeing check-ins")
+@exporter("checkins", _l("Your wellbeing check-ins"))
 def export_checkins(user: User) -> dict:
     return {"asked_for_checkins_since": _when(user.checkins_chosen_at), "answers": checkins.export_rows(user)}
 

@@ -4,6 +4,7 @@ from functools import lru_cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from flask_babel import gettext as _
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 MIN_LENGTH = 8
@@ -43,16 +44,16 @@ def _common_passwords() -> frozenset[str]:
 def password_problem(password: str, *, email: str = "", display_name: str = "") -> str | None:
     """Return a kind sentence explaining what is wrong with a new password, or None if it is fine."""
     if len(password) < MIN_LENGTH:
-        return f"Your password needs at least {MIN_LENGTH} characters. A few ordinary words together work well."
+        return _("Your password needs at least %(count)s characters. A few ordinary words together work well.", count=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
-        return f"Your password can be up to {MAX_LENGTH} characters. Please make it a little shorter."
+        return _("Your password can be up to %(count)s characters. Please make it a little shorter.", count=MAX_LENGTH)
     lowered = password.lower()
     if lowered in _common_passwords() or lowered.strip("0123456789!") in _common_passwords():
-        return (
+        return _(
             "That password is one of the most common ones, so it is easy to guess. "
             "Try three or four ordinary words together, like \"teapot garden sunny bus\"."
         )
     local_part = email.split("@")[0].lower()
     if (local_part and len(local_part) >= 4 and lowered == local_part) or (display_name and lowered == display_name.lower()):
-        return "Your password should not be your name or email address. Try three or four ordinary words together."
+        return _("Your password should not be your name or email address. Try three or four ordinary words together.")
     return None

@@ -1,4 +1,5 @@
 """Forms for a member's settings."""
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, PasswordField, RadioField
 from wtforms.validators import AnyOf
 
@@ -6,17 +7,17 @@ from app.i18n import LANGUAGES
 from app.forms import ChoiceField, EmailAddressField, KindredForm, NewPasswordField, options, required
 from app.models.users import COLOUR_SCHEMES, TEXT_SIZES
 
-TEXT_SIZE_CHOICES = [("standard", "Standard text"), ("large", "Large text"), ("largest", "Largest text")]
+TEXT_SIZE_CHOICES = [("standard", _l("Standard text")), ("large", _l("Large text")), ("largest", _l("Largest text"))]
 COLOUR_CHOICES = [
-    ("standard", "Standard colours: dark text on white"),
-    ("high-contrast", "High contrast: white text on black"),
-    ("cream", "Cream background: dark text on soft cream"),
+    ("standard", _l("Standard colours: dark text on white")),
+    ("high-contrast", _l("High contrast: white text on black")),
+    ("cream", _l("Cream background: dark text on soft cream")),
 ]
 
 
 class DisplayForm(KindredForm):
-    text_size = RadioField("Text size", choices=options(TEXT_SIZE_CHOICES), validators=[required("Choose a text size."), AnyOf(TEXT_SIZES)])
-    colour_scheme = RadioField("Colours", choices=options(COLOUR_CHOICES), validators=[required("Choose the colours you like."), AnyOf(COLOUR_SCHEMES)])
+    text_size = RadioField(_l("Text size"), choices=options(TEXT_SIZE_CHOICES), validators=[required(_l("Choose a text size.")), AnyOf(TEXT_SIZES)])
+    colour_scheme = RadioField(_l("Colours"), choices=options(COLOUR_CHOICES), validators=[required(_l("Choose the colours you like.")), AnyOf(COLOUR_SCHEMES)])
 
 
 class LanguageForm(KindredForm):
@@ -26,28 +27,28 @@ class LanguageForm(KindredForm):
 
 
 class ChangeEmailForm(KindredForm):
-    email = EmailAddressField("New email address")
-    password = PasswordField("Your current password", validators=[required("Enter your current password.")], render_kw={"autocomplete": "current-password"})
+    email = EmailAddressField(_l("New email address"))
+    password = PasswordField(_l("Your current password"), validators=[required(_l("Enter your current password."))], render_kw={"autocomplete": "current-password"})
 
 
 class ChangePasswordForm(KindredForm):
-    current_password = PasswordField("Your current password", validators=[required("Enter your current password.")], render_kw={"autocomplete": "current-password"})
-    new_password = NewPasswordField("New password")
+    current_password = PasswordField(_l("Your current password"), validators=[required(_l("Enter your current password."))], render_kw={"autocomplete": "current-password"})
+    new_password = NewPasswordField(_l("New password"))
 
 
 class DeleteAccountForm(KindredForm):
     posts_choice = RadioField(
-        "What should happen to your posts?",
+        _l("What should happen to your posts?"),
         choices=options([
-            ("remove", "Remove my posts"),
-            ("keep", "Keep my posts, without my name. They will say “a former member”."),
+            ("remove", _l("Remove my posts")),
+            ("keep", _l("Keep my posts, without my name. They will say “a former member”.")),
         ]),
-        validators=[required("Choose what should happen to your posts."), AnyOf(("remove", "keep"))],
+        validators=[required(_l("Choose what should happen to your posts.")), AnyOf(("remove", "keep"))],
     )
 
 
 class ListeningForm(KindredForm):
-    speech_rate = RadioField("How fast Listen reads", choices=options([("normal", "Normal speed"), ("slower", "Slower")]),
-                             validators=[required("Choose how fast Listen reads."), AnyOf(("normal", "slower"))])
-    show_listen = BooleanField("Show a Listen button beside posts, meet-ups and help pages")
-    show_newcomer_badge = BooleanField("Show “New to Kindred” on my profile in my first month")
+    speech_rate = RadioField(_l("How fast Listen reads"), choices=options([("normal", _l("Normal speed")), ("slower", _l("Slower"))]),
+                             validators=[required(_l("Choose how fast Listen reads.")), AnyOf(("normal", "slower"))])
+    show_listen = BooleanField(_l("Show a Listen button beside posts, meet-ups and help pages"))
+    show_newcomer_badge = BooleanField(_l("Show “New to Kindred” on my profile in my first month"))

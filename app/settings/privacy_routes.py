@@ -3,6 +3,7 @@
 A member who asked to delete their account can still sign in during the 14 days, but every page
 sends them to "Keep my account" until they choose (or sign out)."""
 from flask import abort, flash, redirect, render_template, request, send_file, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from app.extensions import db
@@ -39,7 +40,7 @@ def unblock(user_id):
     member = db.session.get(User, user_id) or abort(404)
     if ConfirmForm().validate_on_submit():
         blocking.unblock(current_user, member)
-        flash(f"You have unblocked {member.display_name}.", "success")
+        flash(_("You have unblocked %(name)s.", name=member.display_name), "success")
     return redirect(url_for("settings.blocked"))
 
 
@@ -49,14 +50,14 @@ def unmute(user_id):
     member = db.session.get(User, user_id) or abort(404)
     if ConfirmForm().validate_on_submit():
         blocking.unmute(current_user, member)
-        flash(f"You have unmuted {member.display_name}.", "success")
+        flash(_("You have unmuted %(name)s.", name=member.display_name), "success")
     return redirect(url_for("settings.blocked"))
 
 
 @bp.route("/my-data")
 @login_required
 def my_data_page():
-    return render_template("settings/my_data.html", sections=[title for title, _f in my_data.EXPORTERS.values()])
+    return render_template("settings/my_data.html", sections=[title for _name, title in my_data.section_titles()])
 
 
 @bp.route("/my-data/download")
@@ -95,6 +96,6 @@ def keep_account():
     form = ConfirmForm()
     if form.validate_on_submit():
         my_data.keep_account(current_user)
-        flash("Welcome back. Your account is open again and nothing has been deleted.", "success")
+        flash(_("Welcome back. Your account is open again and nothing has been deleted."), "success")
         return redirect(url_for("main.home"))
     return render_template("settings/keep_account.html", form=form)

@@ -1,5 +1,6 @@
 """Routes for a member's settings. Display settings also work for visitors (kept in a cookie)."""
 from flask import flash, g, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
 from app import i18n
@@ -24,8 +25,8 @@ def index():
 def sign_out_elsewhere():
     if ConfirmForm().validate_on_submit():
         ended = accounts.end_other_sessions(current_user)
-        flash("You are signed out on every other computer, phone and tablet. You are still signed in here."
-              if ended else "You were not signed in anywhere else. You are still signed in here.", "success")
+        flash(_("You are signed out on every other computer, phone and tablet. You are still signed in here.")
+              if ended else _("You were not signed in anywhere else. You are still signed in here."), "success")
     return redirect(url_for("settings.index"))
 
 
@@ -36,7 +37,7 @@ def display():
         chosen = Display(form.text_size.data, form.colour_scheme.data)
         if current_user.is_authenticated:
             accounts.update_display_settings(current_user, chosen.text_size, chosen.colour_scheme)
-        flash("Your display settings are saved.", "success")
+        flash(_("Your display settings are saved."), "success")
         response = make_response(redirect(url_for("settings.display")))
         # Visitors keep their choice in a cookie; members keep it on their account too,
         # so the page looks the same straight after signing out.
@@ -74,7 +75,7 @@ def listening():
     form = ListeningForm(obj=current_user)
     if form.validate_on_submit():
         accounts.update_listening_settings(current_user, form.speech_rate.data, form.show_listen.data, form.show_newcomer_badge.data)
-        flash("Your listening settings are saved.", "success")
+        flash(_("Your listening settings are saved."), "success")
         return redirect(url_for("settings.listening"))
     return render_template("settings/listening.html", form=form)
 
@@ -89,7 +90,7 @@ def email():
         except ServiceError as error:
             add_service_error(form, error)
         else:
-            flash("Your email address is changed. We have told both addresses.", "success")
+            flash(_("Your email address is changed. We have told both addresses."), "success")
             return redirect(url_for("settings.index"))
     return render_template("settings/email.html", form=form)
 
@@ -106,6 +107,6 @@ def password():
         else:
             # The epoch moved on: sign this session in again so only the others end.
             login_user(current_user._get_current_object(), remember=True)
-            flash("Your new password is saved. You have been signed out everywhere else.", "success")
+            flash(_("Your new password is saved. You have been signed out everywhere else."), "success")
             return redirect(url_for("settings.index"))
     return render_template("settings/password.html", form=form)
