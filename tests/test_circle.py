@@ -157,3 +157,16 @@ def test_the_on_behalf_record_stays_with_alice_if_the_link_ends(alice, bob, clie
     circle.end(bob, link)
     assert "Bob Morgan did this for you: Said yes to the walk." in page_text(client_for(alice).get("/circle"))
     assert notifications.unread_count(alice) >= 1
+
+
+def test_bob_reads_in_welsh_so_alices_invitation_reaches_him_in_welsh(alice, bob, client_for):
+    bob.language = "cy"
+    db.session.commit()
+    alice_browser = client_for(alice)
+    alice_browser.post(f"/members/{bob.id}/circle")
+    # Alice's own page stays in English; the sentence stored for Bob is in his language.
+    assert "We have invited Bob Morgan into your circle of support." in page_text(alice_browser.get("/circle"))
+    bob_browser = client_for(bob)
+    assert "Mae Alice Morgan wedi eich gwahodd i’w cylch cymorth." in page_text(bob_browser.get("/notifications"))
+    page = page_text(bob_browser.get("/circle"))
+    assert "Eich cylch cymorth" in page and "Ie, cysylltu â Alice Morgan" in page

@@ -2,6 +2,7 @@
 from functools import wraps
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.admin import bp
@@ -41,7 +42,10 @@ def approval(user_id):
         except ServiceError as error:
             flash(error.message, "error")
         else:
-            verb = "approved" if form.decision.data == "approve" else "declined"
-            flash(f"You {verb} {member.display_name} as {member.role.label.lower()}. We have emailed them.", "success")
+            role = member.role.label.lower()
+            if form.decision.data == "approve":
+                flash(_("You approved %(name)s as %(role)s. We have emailed them.", name=member.display_name, role=role), "success")
+            else:
+                flash(_("You declined %(name)s as %(role)s. We have emailed them.", name=member.display_name, role=role), "success")
         return redirect(url_for("admin.index"))
     return render_template("admin/approval.html", form=form, member=member)

@@ -1,5 +1,6 @@
 """Routes for the circle of support. Ending a link always has a confirmation page."""
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.circle import bp
@@ -50,7 +51,7 @@ def invite():
         except ServiceError as error:
             flash(error.message, "error")
         else:
-            flash(f"We have invited {carer.display_name} into your circle of support. They need to agree.", "success")
+            flash(_("We have invited %(name)s into your circle of support. They need to agree.", name=carer.display_name), "success")
         return redirect(url_for("circle.index"))
     supporting = [
         (link, notifications.recent_for(link.person), meetups.my_meetups(link.person)) for link in overview["supporting"]
@@ -78,7 +79,7 @@ def accept(link_id):
         except ServiceError as error:
             flash(error.message, "error")
         else:
-            flash("You both agreed: the circle of support link has started.", "success")
+            flash(_("You both agreed: the circle of support link has started."), "success")
     return redirect(url_for("circle.index"))
 
 
@@ -93,7 +94,7 @@ def decline(link_id):
         except ServiceError as error:
             flash(error.message, "error")
         else:
-            flash(f"You said no to {other.display_name}. We have not told them.", "success")
+            flash(_("You said no to %(name)s. We have not told them.", name=other.display_name), "success")
     return redirect(url_for("circle.index"))
 
 
@@ -110,7 +111,8 @@ def reminders(link_id):
             flash(error.message, "error")
         else:
             name = link.person.display_name
-            flash(f"We will send you a copy of {name}'s meet-up reminders." if wanted else f"We will stop sending you copies of {name}'s meet-up reminders.", "success")
+            flash(_("We will send you a copy of %(name)s's meet-up reminders.", name=name) if wanted
+                  else _("We will stop sending you copies of %(name)s's meet-up reminders.", name=name), "success")
     return redirect(url_for("circle.index"))
 
 
@@ -122,6 +124,6 @@ def end(link_id):
     form = ConfirmForm()
     if form.validate_on_submit():
         circle.end(current_user, link)
-        flash(f"The circle of support link with {other.display_name} has ended.", "success")
+        flash(_("The circle of support link with %(name)s has ended.", name=other.display_name), "success")
         return redirect(url_for("circle.index"))
     return render_template("circle/end.html", link=link, other=other, form=form)

@@ -1,5 +1,7 @@
 """Routes for connections: the list, answering requests, and removing (with a confirmation page)."""
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.connections import bp
@@ -30,26 +32,26 @@ def _act(connection_id, action, done):
         except ServiceError as error:
             flash(error.message, "error")
         else:
-            flash(done.format(name=other.display_name), "success")
+            flash(done % {"name": other.display_name}, "success")
     return redirect(url_for("connections.index"))
 
 
 @bp.route("/<int:connection_id>/accept", methods=["POST"])
 @login_required
 def accept(connection_id):
-    return _act(connection_id, connections.accept, "You are now connected with {name}.")
+    return _act(connection_id, connections.accept, _l("You are now connected with %(name)s."))
 
 
 @bp.route("/<int:connection_id>/decline", methods=["POST"])
 @login_required
 def decline(connection_id):
-    return _act(connection_id, connections.decline, "You said no to {name}. We have not told them.")
+    return _act(connection_id, connections.decline, _l("You said no to %(name)s. We have not told them."))
 
 
 @bp.route("/<int:connection_id>/withdraw", methods=["POST"])
 @login_required
 def withdraw(connection_id):
-    return _act(connection_id, connections.withdraw, "You took back your request to {name}.")
+    return _act(connection_id, connections.withdraw, _l("You took back your request to %(name)s."))
 
 
 @bp.route("/<int:connection_id>/remove", methods=["GET", "POST"])
@@ -64,6 +66,6 @@ def remove(connection_id):
         except ServiceError as error:
             flash(error.message, "error")
         else:
-            flash(f"{other.display_name} is no longer one of your connections. We have not told them.", "success")
+            flash(_("%(name)s is no longer one of your connections. We have not told them.", name=other.display_name), "success")
         return redirect(url_for("connections.index"))
     return render_template("connections/remove.html", connection=connection, other=other, form=form)

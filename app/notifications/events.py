@@ -5,6 +5,7 @@ Only a signed-in member from the site's own origin may connect; they join their 
 import logging
 
 from flask import current_app, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import emit, join_room
 
@@ -24,9 +25,9 @@ def _same_origin(origin: str | None) -> bool:
 def connect(auth=None):
     if not _same_origin(request.headers.get("Origin")):
         log.warning("Refused a notifications connection from origin %r", request.headers.get("Origin"))
-        raise ConnectionRefusedError("Notifications work only on this website.")
+        raise ConnectionRefusedError(_("Notifications work only on this website."))
     if not permissions.is_member(current_user):
-        raise ConnectionRefusedError("Please sign in.")
+        raise ConnectionRefusedError(_("Please sign in."))
     join_room(notifications.user_room(current_user.id))
     count = notifications.unread_count(current_user)
     emit("unread", {"count": count, "text": notifications.count_words(count)})

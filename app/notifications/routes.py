@@ -1,6 +1,7 @@
 """The notifications page (newest first, keyset-paged, "Mark all as read"), the notification
 settings page, and the unsubscribe links in emails."""
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.extensions import csrf
@@ -25,7 +26,7 @@ def index():
 def mark_all_read():
     if ConfirmForm().validate_on_submit():
         notifications.mark_all_read(current_user)
-        flash("All your notifications are marked as read.", "success")
+        flash(_("All your notifications are marked as read."), "success")
     return redirect(url_for("notifications.index"))
 
 
@@ -35,7 +36,7 @@ def settings():
     form = preferences_form(current_user)
     if form.validate_on_submit():
         notifications.save_preferences(current_user, {kind: form[kind].data for kind in notifications.KINDS if kind in form})
-        flash("Your notification settings are saved.", "success")
+        flash(_("Your notification settings are saved."), "success")
         return redirect(url_for("notifications_public.settings"))
     return _settings_page(form, SimpleChoiceForm(choice=notifications.simple_choice_of(current_user)))
 
@@ -46,7 +47,7 @@ def simple_settings():
     simple = SimpleChoiceForm()
     if simple.validate_on_submit():
         notifications.save_simple_choice(current_user, simple.choice.data)
-        flash("Your notification settings are saved.", "success")
+        flash(_("Your notification settings are saved."), "success")
         return redirect(url_for("notifications_public.settings"))
     return _settings_page(preferences_form(current_user), simple), 400
 

@@ -1,11 +1,12 @@
 """Routes for profiles and the directory. Thin: parse, check, call a service, redirect."""
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.extensions import db
 from app.forms import add_service_error
 from app.models import ConnectionStatus, User
-from app.models.profiles import PRIVATE_FIELDS, VISIBILITY_SHORT
+from app.models.profiles import PRIVATE_FIELDS
 from app.permissions import can_view_profile, is_member
 from app.profiles import bp
 from app.profiles.forms import ConfirmForm, DirectorySearchForm, EditProfileForm
@@ -34,7 +35,7 @@ def directory():
 @bp.route("/<int:user_id>")
 def show(user_id):
     member = _member_or_404(user_id)
-    context = {"member": member, "visibility_short": VISIBILITY_SHORT}
+    context = {"member": member, "visibility_short": profiles.VISIBILITY_SHORT_TITLES}
     if is_member(current_user) and current_user.id != member.id:
         connection = connections.between(current_user, member)
         blocked_by_member = blocking.is_blocked(member, current_user)
@@ -91,9 +92,9 @@ def edit():
             if screened is not None and screened.support:
                 flash_support()
             if screened is not None and screened.held:
-                flash("Your profile is saved. " + screened.tell() + " Until then, only you can see your words.", "info")
+                flash(_("Your profile is saved. %(problem)s Until then, only you can see your words.", problem=screened.tell()), "info")
             else:
-                flash("Your profile is saved.", "success")
+                flash(_("Your profile is saved."), "success")
             return redirect(url_for("profiles.show", user_id=current_user.id))
     return render_template("profiles/edit.html", form=form, profile=profile)
 
@@ -110,10 +111,10 @@ def connect(user_id):
             flash(error.message, "error")
         else:
             if connection is not None and connection.status == ConnectionStatus.ACCEPTED:
-                flash(f"You are now connected with {member.display_name}.", "success")
+                flash(_("You are now connected with %(name)s.", name=member.display_name), "success")
             else:
                 # Worded the same whether or not the request can reach them.
-                flash(f"We have asked {member.display_name} if they would like to connect. We will tell you if they say yes.", "success")
+                flash(_("We have asked %(name)s if they would like to connect. We will tell you if they say yes.", name=member.display_name), "success")
     return redirect(url_for("profiles.show", user_id=member.id))
 
 
@@ -126,15 +127,15 @@ def circle_request(user_id):
         try:
             if circle.can_have_circle(current_user):
                 link = circle.invite(current_user, member)
-                done = f"We have invited {member.display_name} into your circle of support. They need to agree."
+                done = _("We have invited %(name)s into your circle of support. They need to agree.", name=member.display_name)
             else:
                 link = circle.ask_to_join(current_user, member)
-                done = f"We have asked {member.display_name} if you can join their circle of support. They need to agree."
+                done = _("We have asked %(name)s if you can join their circle of support. They need to agree.", name=member.display_name)
         except ServiceError as error:
             flash(error.message, "error")
         else:
             if link is not None and link.status.value == "active":
-                flash("You both agreed: the circle of support link has started.", "success")
+                flash(_("You both agreed: the circle of support link has started."), "success")
             else:
                 flash(done, "success")
     return redirect(url_for("profiles.show", user_id=member.id))
@@ -153,7 +154,7 @@ def block(user_id):
         except ServiceError as error:
             flash(error.message, "error")
             return redirect(url_for("profiles.show", user_id=member.id))
-        flash(f"You have blocked {member.display_name}. They have not been told.", "success")
+        flash(_("You have blocked %(name)s. They have not been told.", name=member.display_name), "success")
         return redirect(url_for("settings.blocked"))
     return render_template("profiles/block.html", member=member, form=form)
 
@@ -167,8 +168,8 @@ def mute(user_id):
         return redirect(url_for("profiles.show", user_id=member.id))
     if request.form.get("mute") == "no":
         blocking.unmute(current_user, member)
-        flash(f"You have unmuted {member.display_name}. Their posts show as usual again.", "success")
+        flash(_("You have unmuted %(name)s. Their posts show as usual again.", name=member.display_name), "success")
     else:
         blocking.mute(current_user, member)
-        flash(f"You have muted {member.display_name}. Their posts are folded away for you and they cannot send you notifications. They have not been told.", "success")
+        flash(_("You have muted %(name)s. Their posts are folded away for you and they cannot send you notifications. They have not been told.", name=member.display_name), "success")
     return redirect(url_for("profiles.show", user_id=member.id))

@@ -1,6 +1,7 @@
 """Blocking (a member stops another from reaching them) and muting (a softer step: their posts are
 folded away and they send no notifications). Neither is ever told."""
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models import Block, CircleLink, Connection, Mute, User
@@ -49,7 +50,7 @@ def blocked_members(viewer: User) -> list[Block]:
 def block(blocker: User, blocked: User) -> None:
     """Block a member. Any connection or circle of support link between them ends, quietly."""
     if blocker.id == blocked.id:
-        raise Invalid("You cannot block yourself.")
+        raise Invalid(_("You cannot block yourself."))
     if is_blocked(blocker, blocked):
         return
     db.session.add(Block(blocker_id=blocker.id, blocked_id=blocked.id))
@@ -124,7 +125,7 @@ def muted_members(viewer: User) -> list[Mute]:
 
 def mute(muter: User, muted: User) -> None:
     if muter.id == muted.id:
-        raise Invalid("You cannot mute yourself.")
+        raise Invalid(_("You cannot mute yourself."))
     if not is_muted(muter, muted):
         db.session.add(Mute(muter_id=muter.id, muted_id=muted.id))
         db.session.commit()

@@ -6,6 +6,8 @@ allows it, act for them; every such action is recorded for the person to read. T
 to post, message or change settings as the person: nothing here signs a carer in as anyone."""
 import sqlalchemy as sa
 from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -45,18 +47,19 @@ def acting_for(carer: User, person: User) -> bool:
 
 def _propose(person: User, carer: User, asker: User) -> CircleLink | None:
     if not can_have_circle(person):
-        raise Invalid(f"Only a member living with dementia can have a circle of support, and {person.display_name} has not joined as one.")
+        raise Invalid(_("Only a member living with dementia can have a circle of support, and %(name)s has not joined as one.", name=person.display_name))
     if person.id == carer.id:
-        raise Invalid("You cannot be in your own circle of support.")
+        raise Invalid(_("You cannot be in your own circle of support."))
     other = carer if asker.id == person.id else person
     if other.is_closing:
-        raise NotFound("We cannot find that member.")
+        raise NotFound(_("We cannot find that member."))
     if blocking.is_blocked(asker, other):
-        raise NotAllowed(f"You have blocked {other.display_name}. Unblock them first.")
+        raise NotAllowed(_("You have blocked %(name)s. Unblock them first.", name=other.display_name))
     existing = _link(person, carer)
     if existing is not None:
         if existing.status == CircleStatus.ACTIVE:
-            raise Invalid(f"{carer.display_name} is already in {person.display_name}'s circle of support." if asker.id != person.id else f"{carer.display_name} is already in your circle of support.")
+            raise Invalid(_("%(carer)s is already in %(person)s's circle of support.", carer=carer.display_name, person=person.display_name)
+                          if asker.id != person.id else _("%(name)s is already in your circle of support.", name=carer.display_name))
         if existing.awaits(asker):
             return accept(asker, existing)
         return existing
@@ -65,9 +68,9 @@ def _propose(person: User, carer: User, asker: User) -> CircleLink | None:
     if not blocking.is_blocked(other, asker):
         # A blocked asker's request goes nowhere, and they are not told.
         if asker.id == person.id:
-            message = f"{person.display_name} has invited you into their circle of support."
+            message = _l("%(name)s has invited you into their circle of support.", name=person.display_name)
         else:
-            message = f"{carer.display_name} has asked to join your circle of support."
+            message = _l("%(name)s has asked to join your circle of support.", name=carer.display_name)
         notifications.notify(other, "circle_request", message, url_for("circle.index"), actor=asker)
     db.session.commit()
     return link
@@ -86,20 +89,20 @@ def ask_to_join(carer: User, person: User) -> CircleLink | None:
 def get_for(user: User, link_id: int) -> CircleLink:
     link = db.session.get(CircleLink, link_id)
     if link is None or user.id not in (link.person_id, link.carer_id):
-        raise NotFound("We cannot find that link. It may have ended already.")
+        raise NotFound(_("We cannot find that link. It may have ended already."))
     return link
 
 
 def accept(user: User, link: CircleLink) -> CircleLink:
     if not link.awaits(user) or blocking.is_blocked(user, link.other(user)):
-        raise NotAllowed("There is nothing waiting for you to agree to here.")
+        raise NotAllowed(_("There is nothing waiting for you to agree to here."))
     link.status = CircleStatus.ACTIVE
     link.started_at = utcnow()
     asker = link.other(user)
     if user.id == link.person_id:
-        message = f"{user.display_name} agreed: you are now in their circle of support."
+        message = _l("%(name)s agreed: you are now in their circle of support.", name=user.display_name)
     else:
-        message = f"{user.display_name} agreed: they are now in your circle of support."
+        message = _l("%(name)s agreed: they are now in your circle of support.", name=user.display_name)
     notifications.notify(asker, "circle_started", message, url_for("circle.index"), actor=user)
     db.session.commit()
     return link
@@ -107,7 +110,7 @@ def accept(user: User, link: CircleLink) -> CircleLink:
 
 def decline(user: User, link: CircleLink) -> None:
     if not link.awaits(user):
-        raise NotAllowed("There is nothing waiting for you to agree to here.")
+        raise NotAllowed(_("There is nothing waiting for you to agree to here."))
     db.session.delete(link)
     db.session.commit()
 
@@ -115,13 +118,13 @@ def decline(user: User, link: CircleLink) -> None:
 def end(user: User, link: CircleLink) -> None:
     """Either person ends the link (or withdraws a request) at any time, without the other's agreement."""
     if user.id not in (link.person_id, link.carer_id):
-        raise NotAllowed("You are not part of that circle of support.")
+        raise NotAllowed(_("You are not part of that circle of support."))
     was_active = link.status == CircleStatus.ACTIVE
     other = link.other(user)
     db.session.delete(link)
     if was_active:
         notifications.notify(
-            other, "circle_ended", f"{user.display_name} ended the circle of support link between you.",
+            other, "circle_ended", _l("%(name)s ended the circle of support link between you.", name=user.display_name),
             url_for("circle.index"), actor=user,
         )
     db.session.commit()
@@ -131,11 +134,12 @@ def record_on_behalf(carer: User, person: User, action: str, description: str) -
     """Record something `carer` did for `person`, and tell the person. Call it inside the service that
     does the action, before that service commits, so the action and its record are saved together."""
     if not acting_for(carer, person):
-        raise NotAllowed(f"You can only do this for {person.display_name} while you are in their circle of support.")
+        raise NotAllowed(_("You can only do this for %(name)s while you are in their circle of support.", name=person.display_name))
     entry = OnBehalfAction(person_id=person.id, carer_id=carer.id, action=action, description=description)
     db.session.add(entry)
     notifications.notify(
-        person, "on_behalf", f"{carer.display_name} did this for you: {description}", url_for("circle.index"), actor=carer
+        person, "on_behalf", _l("%(name)s did this for you: %(description)s", name=carer.display_name, description=description),
+        url_for("circle.index"), actor=carer,
     )
     return entry
 
@@ -143,7 +147,7 @@ def record_on_behalf(carer: User, person: User, action: str, description: str) -
 def set_reminder_copies(carer: User, link: CircleLink, wanted: bool) -> None:
     """A carer chooses whether to get a copy of the person's meet-up reminders."""
     if link.carer_id != carer.id or link.status != CircleStatus.ACTIVE:
-        raise NotAllowed("Only a carer in the circle of support can choose this.")
+        raise NotAllowed(_("Only a carer in the circle of support can choose this."))
     link.carer_gets_reminders = wanted
     db.session.commit()
 

@@ -1,6 +1,8 @@
 """Connections: asking, accepting, declining and removing. The person asked is notified."""
 import sqlalchemy as sa
 from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -62,16 +64,16 @@ def ask(requester: User, addressee: User) -> Connection | None:
     nowhere: nobody is notified and the blocker never sees it, while the asker sees exactly what
     they would see if it were simply unanswered."""
     if requester.id == addressee.id:
-        raise Invalid("You cannot connect with yourself.")
+        raise Invalid(_("You cannot connect with yourself."))
     if addressee.is_closing:
-        raise NotFound("We cannot find that member.")
+        raise NotFound(_("We cannot find that member."))
     if blocking.is_blocked(requester, addressee):
-        raise NotAllowed(f"You have blocked {addressee.display_name}. Unblock them first if you want to connect.")
+        raise NotAllowed(_("You have blocked %(name)s. Unblock them first if you want to connect.", name=addressee.display_name))
     blocked_by_addressee = blocking.is_blocked(addressee, requester)
     existing = between(requester, addressee)
     if existing is not None:
         if existing.status == ConnectionStatus.ACCEPTED:
-            raise Invalid(f"You are already connected with {addressee.display_name}.")
+            raise Invalid(_("You are already connected with %(name)s.", name=addressee.display_name))
         if existing.addressee_id == requester.id and not blocked_by_addressee:
             # They asked first: asking back means yes.
             return accept(requester, existing)
@@ -82,7 +84,7 @@ def ask(requester: User, addressee: User) -> Connection | None:
         db.session.commit()
         return connection
     notifications.notify(
-        addressee, "connection_request", f"{requester.display_name} would like to connect with you.",
+        addressee, "connection_request", _l("%(name)s would like to connect with you.", name=requester.display_name),
         url_for("connections.index"), actor=requester,
     )
     db.session.commit()
@@ -92,17 +94,17 @@ def ask(requester: User, addressee: User) -> Connection | None:
 def get_for(user: User, connection_id: int) -> Connection:
     connection = db.session.get(Connection, connection_id)
     if connection is None or user.id not in (connection.requester_id, connection.addressee_id):
-        raise NotFound("We cannot find that connection. It may have been removed.")
+        raise NotFound(_("We cannot find that connection. It may have been removed."))
     return connection
 
 
 def accept(user: User, connection: Connection) -> Connection:
     if connection.addressee_id != user.id or connection.status != ConnectionStatus.PENDING:
-        raise NotAllowed("There is no request to connect waiting for you here.")
+        raise NotAllowed(_("There is no request to connect waiting for you here."))
     connection.status = ConnectionStatus.ACCEPTED
     connection.accepted_at = utcnow()
     notifications.notify(
-        connection.requester, "connection_accepted", f"{user.display_name} said yes: you are now connected.",
+        connection.requester, "connection_accepted", _l("%(name)s said yes: you are now connected.", name=user.display_name),
         url_for("profiles.show", user_id=user.id), actor=user,
     )
     db.session.commit()
@@ -112,14 +114,14 @@ def accept(user: User, connection: Connection) -> Connection:
 def decline(user: User, connection: Connection) -> None:
     """Say no. The person who asked is not told: their request simply stays unanswered to them."""
     if connection.addressee_id != user.id or connection.status != ConnectionStatus.PENDING:
-        raise NotAllowed("There is no request to connect waiting for you here.")
+        raise NotAllowed(_("There is no request to connect waiting for you here."))
     db.session.delete(connection)
     db.session.commit()
 
 
 def withdraw(user: User, connection: Connection) -> None:
     if connection.requester_id != user.id or connection.status != ConnectionStatus.PENDING:
-        raise NotAllowed("There is no request of yours waiting here.")
+        raise NotAllowed(_("There is no request of yours waiting here."))
     db.session.delete(connection)
     db.session.commit()
 
@@ -127,6 +129,6 @@ def withdraw(user: User, connection: Connection) -> None:
 def remove(user: User, connection: Connection) -> None:
     """End a connection. Either person can, at any time; the other is not notified."""
     if user.id not in (connection.requester_id, connection.addressee_id):
-        raise NotAllowed("That is not one of your connections.")
+        raise NotAllowed(_("That is not one of your connections."))
     db.session.delete(connection)
     db.session.commit()

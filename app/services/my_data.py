@@ -169,7 +169,7 @@ def export_notification_settings(user: User) -> list:
     from app.services import notifications
 
     return [
-        {"what": notifications.KINDS[kind].label, "by_email": notifications.DELIVERY_WORDS[delivery]}
+        {"what": str(notifications.KINDS[kind].label), "by_email": str(notifications.DELIVERY_WORDS[delivery])}
         for kind, delivery in notifications.preferences_for(user).items()
     ]
 

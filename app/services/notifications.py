@@ -20,6 +20,8 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import sqlalchemy as sa
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale, lazy_ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -37,9 +39,9 @@ NAMESPACE = "/notifications"
 
 NOW, DAILY, NEVER = "now", "daily", "never"
 DELIVERY_CHOICES = [
-    (NOW, "Email me straight away"),
-    (DAILY, "Put it in one email a day"),
-    (NEVER, "Do not email me (I will see it on Kindred)"),
+    (NOW, _l("Email me straight away")),
+    (DAILY, _l("Put it in one email a day")),
+    (NEVER, _l("Do not email me (I will see it on Kindred)")),
 ]
 DELIVERY_WORDS = dict(DELIVERY_CHOICES)
 
@@ -49,37 +51,37 @@ class Kind:
     label: str  # for the settings page: "Replies in threads you follow"
     default: str  # NOW, DAILY or NEVER
     can_turn_off: bool = True  # False: safety messages always come by email at once
-    group: str = "Other"
+    group: str = _l("Other")
     for_volunteers: bool = False  # shown in the settings of volunteers and administrators only
 
 
 # Every kind of notification, in the order the settings page shows them.
 KINDS: dict[str, Kind] = {
-    "meetup_reminder": Kind("Reminders of meet-ups you are going to (and copies you asked for as a carer)", NOW, group="Meet-ups"),
-    "meetup_changed": Kind("A meet-up you are going to has changed", NOW, group="Meet-ups"),
-    "meetup_cancelled": Kind("A meet-up you are going to is cancelled", NOW, group="Meet-ups"),
-    "meetup_place_offered": Kind("A place has come up for you from the waiting list", NOW, group="Meet-ups"),
-    "meetup_message": Kind("Messages from the organisers of a meet-up you are going to", NOW, group="Meet-ups"),
-    "meetup_decision": Kind("Our team has checked a meet-up you listed", NOW, group="Meet-ups"),
-    "forum_reply": Kind("Replies in threads you follow", DAILY, group="Forums"),
-    "forum_mention": Kind("Someone mentions you in the forums", DAILY, group="Forums"),
-    "forum_reaction": Kind("Reactions to your posts (thank you, hugs, me too)", NEVER, group="Forums"),
-    "direct_message": Kind("Private messages that arrive while you are away", NOW, group="Chat"),
-    "connection_request": Kind("Someone asks to connect with you", DAILY, group="People"),
-    "connection_accepted": Kind("Someone says yes to connecting with you", DAILY, group="People"),
-    "circle_request": Kind("Someone asks to join your circle of support", NOW, group="Circle of support"),
-    "circle_started": Kind("Someone agrees to a circle of support link", NOW, group="Circle of support"),
-    "circle_ended": Kind("A circle of support link is ended", NOW, group="Circle of support"),
+    "meetup_reminder": Kind(_l("Reminders of meet-ups you are going to (and copies you asked for as a carer)"), NOW, group=_l("Meet-ups")),
+    "meetup_changed": Kind(_l("A meet-up you are going to has changed"), NOW, group=_l("Meet-ups")),
+    "meetup_cancelled": Kind(_l("A meet-up you are going to is cancelled"), NOW, group=_l("Meet-ups")),
+    "meetup_place_offered": Kind(_l("A place has come up for you from the waiting list"), NOW, group=_l("Meet-ups")),
+    "meetup_message": Kind(_l("Messages from the organisers of a meet-up you are going to"), NOW, group=_l("Meet-ups")),
+    "meetup_decision": Kind(_l("Our team has checked a meet-up you listed"), NOW, group=_l("Meet-ups")),
+    "forum_reply": Kind(_l("Replies in threads you follow"), DAILY, group=_l("Forums")),
+    "forum_mention": Kind(_l("Someone mentions you in the forums"), DAILY, group=_l("Forums")),
+    "forum_reaction": Kind(_l("Reactions to your posts (thank you, hugs, me too)"), NEVER, group=_l("Forums")),
+    "direct_message": Kind(_l("Private messages that arrive while you are away"), NOW, group=_l("Chat")),
+    "connection_request": Kind(_l("Someone asks to connect with you"), DAILY, group=_l("People")),
+    "connection_accepted": Kind(_l("Someone says yes to connecting with you"), DAILY, group=_l("People")),
+    "circle_request": Kind(_l("Someone asks to join your circle of support"), NOW, group=_l("Circle of support")),
+    "circle_started": Kind(_l("Someone agrees to a circle of support link"), NOW, group=_l("Circle of support")),
+    "circle_ended": Kind(_l("A circle of support link is ended"), NOW, group=_l("Circle of support")),
     # Safety: someone acting on your account must never go unnoticed.
-    "on_behalf": Kind("A carer in your circle of support does something for you", NOW, can_turn_off=False, group="Circle of support"),
+    "on_behalf": Kind(_l("A carer in your circle of support does something for you"), NOW, can_turn_off=False, group=_l("Circle of support")),
     # Moderation: what volunteers decided about your posts and your account always comes at once.
-    "moderation": Kind("What our volunteers decided about your posts or your account", NOW, can_turn_off=False, group="Safety and moderation"),
-    "report_outcome": Kind("What happened to something you reported", NOW, group="Safety and moderation"),
+    "moderation": Kind(_l("What our volunteers decided about your posts or your account"), NOW, can_turn_off=False, group=_l("Safety and moderation")),
+    "report_outcome": Kind(_l("What happened to something you reported"), NOW, group=_l("Safety and moderation")),
     # Ask a volunteer: a person asked for help and is waiting, so the answer always comes at once.
-    "help_reply": Kind("A volunteer replies to your question", NOW, can_turn_off=False, group="Asking a volunteer"),
-    "help_request": Kind("Someone asks a volunteer for help", NOW, group="Asking a volunteer", for_volunteers=True),
+    "help_reply": Kind(_l("A volunteer replies to your question"), NOW, can_turn_off=False, group=_l("Asking a volunteer")),
+    "help_request": Kind(_l("Someone asks a volunteer for help"), NOW, group=_l("Asking a volunteer"), for_volunteers=True),
 }
-UNKNOWN_KIND = Kind("Other news", NEVER)
+UNKNOWN_KIND = Kind(_l("Other news"), NEVER)
 # The daily summary's own unsubscribe link: everything that was "once a day" becomes "not by email".
 DIGEST = "digest"
 
@@ -133,9 +135,9 @@ def set_preference(user: User, kind: str, delivery: str) -> None:
 
 # The three simple choices at the top of the settings page (the per-kind table is folded away).
 SIMPLE_CHOICES = [
-    ("everything", "Tell me everything by email, straight away"),
-    ("important", "Only important things by email: meet-ups, private messages, my circle of support"),
-    ("nothing", "Nothing by email (I will look on Kindred)"),
+    ("everything", _l("Tell me everything by email, straight away")),
+    ("important", _l("Only important things by email: meet-ups, private messages, my circle of support")),
+    ("nothing", _l("Nothing by email (I will look on Kindred)")),
 ]
 IMPORTANT_KINDS = {
     "meetup_reminder", "meetup_changed", "meetup_cancelled", "meetup_place_offered", "meetup_message", "meetup_decision",
@@ -230,8 +232,8 @@ def unsubscribe(user: User, kind: str) -> None:
 
 def unsubscribe_words(kind: str) -> str:
     if kind == DIGEST:
-        return "the daily summary email"
-    return f"emails about: {kind_info(kind).label.lower()}"
+        return _("the daily summary email")
+    return _("emails about: %(what)s", what=kind_info(kind).label.lower())
 
 
 def unsubscribe_url(user: User, kind: str) -> str | None:
@@ -407,7 +409,7 @@ def user_room(user_id: int) -> str:
 
 
 def count_words(count: int) -> str:
-    return f"{count} new" if count else ""
+    return _("%(count)s new", count=count) if count else ""
 
 
 def emit_count(user_id: int, count: int) -> None:

@@ -7,6 +7,7 @@ import warnings
 from pathlib import Path
 
 from flask import current_app, send_file
+from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from app.services.errors import Invalid
@@ -16,10 +17,10 @@ MAX_PIXELS = 50_000_000
 MAX_SIDE = 512
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
 
-NOT_A_PHOTO = "That file is not a photo we can use. Please choose a photo saved as JPEG, PNG or WebP."
-DRAWING = "That file is a drawing (SVG), not a photo. Please choose a photo saved as JPEG, PNG or WebP."
-TOO_LARGE = "That photo is larger than 5 MB. Please choose a smaller photo, or a copy of it made smaller."
-TOO_MANY_PIXELS = "That picture is too big for us to open (more than 50 megapixels). Please choose a smaller copy of it."
+NOT_A_PHOTO = _l("That file is not a photo we can use. Please choose a photo saved as JPEG, PNG or WebP.")
+DRAWING = _l("That file is a drawing (SVG), not a photo. Please choose a photo saved as JPEG, PNG or WebP.")
+TOO_LARGE = _l("That photo is larger than 5 MB. Please choose a smaller photo, or a copy of it made smaller.")
+TOO_MANY_PIXELS = _l("That picture is too big for us to open (more than 50 megapixels). Please choose a smaller copy of it.")
 
 
 def upload_dir() -> Path:
@@ -33,27 +34,27 @@ def clean_photo(stream) -> bytes:
     Raises Invalid (about the "photo" field) with a sentence for the member."""
     data = stream.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise Invalid(TOO_LARGE, field="photo")
+        raise Invalid(str(TOO_LARGE), field="photo")
     if not data:
-        raise Invalid(NOT_A_PHOTO, field="photo")
+        raise Invalid(str(NOT_A_PHOTO), field="photo")
     head = data[:1024].lstrip().lower()
     if head.startswith(b"<") and (b"<svg" in data[:4096].lower()):
-        raise Invalid(DRAWING, field="photo")
+        raise Invalid(str(DRAWING), field="photo")
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             image = Image.open(io.BytesIO(data))
             if image.format not in ACCEPTED_FORMATS:
-                raise Invalid(NOT_A_PHOTO, field="photo")
+                raise Invalid(str(NOT_A_PHOTO), field="photo")
             # The header says how big the picture is; refuse before decoding a single pixel.
             width, height = image.size
             if width * height > MAX_PIXELS:
-                raise Invalid(TOO_MANY_PIXELS, field="photo")
+                raise Invalid(str(TOO_MANY_PIXELS), field="photo")
             image.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise Invalid(TOO_MANY_PIXELS, field="photo")
+            raise Invalid(str(TOO_MANY_PIXELS), field="photo")
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
-            raise Invalid(NOT_A_PHOTO, field="photo")
+            raise Invalid(str(NOT_A_PHOTO), field="photo")
     try:
         image = ImageOps.exif_transpose(image)  # turn it the right way up before the metadata goes
     except Exception:  # noqa: BLE001 - a broken orientation tag is not worth refusing a photo for

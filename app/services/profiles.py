@@ -2,16 +2,48 @@
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app import permissions
 from app.extensions import db
 from app.models import Profile, ReportReason, User, Visibility
-from app.models.profiles import FIELD_LABELS, PRIVATE_FIELDS
+from app.models.profiles import PRIVATE_FIELDS
 from app.services import blocking, connections, photos
 from app.services.errors import Invalid
 
 DIRECTORY_PAGE_SIZE = 20
 TEXT_LIMITS = {"about": 2000, "helps_me": 1000, "interests": 300, "town": 80}
+
+# What members read (in their language). FIELD_LABELS in the models stays English: moderation
+# keeps the profile text with those labels as data.
+FIELD_TITLES = {
+    "photo": _l("Photo"),
+    "about": _l("About me"),
+    "helps_me": _l("Things that help me"),
+    "interests": _l("Interests"),
+    "town": _l("Town or area"),
+}
+VISIBILITY_TITLES = {
+    Visibility.EVERYONE: _l("Everyone, including visitors who are not signed in"),
+    Visibility.MEMBERS: _l("Kindred members"),
+    Visibility.CONNECTIONS: _l("Only my connections"),
+    Visibility.ONLY_ME: _l("Only me"),
+}
+VISIBILITY_SHORT_TITLES = {
+    Visibility.EVERYONE: _l("Everyone"),
+    Visibility.MEMBERS: _l("Members"),
+    Visibility.CONNECTIONS: _l("My connections"),
+    Visibility.ONLY_ME: _l("Only me"),
+}
+# "Choose who can see your about me." as whole sentences, so each can be translated.
+CHOOSE_WHO_CAN_SEE = {
+    "photo": _l("Choose who can see your photo."),
+    "about": _l("Choose who can see your about me."),
+    "helps_me": _l("Choose who can see your things that help me."),
+    "interests": _l("Choose who can see your interests."),
+    "town": _l("Choose who can see your town or area."),
+}
 
 
 def profile_of(user: User) -> Profile:
@@ -33,7 +65,8 @@ def _clean_text(value: str | None, field_name: str) -> str:
     text = (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     if len(text) > TEXT_LIMITS[field_name]:
         raise Invalid(
-            f"{FIELD_LABELS[field_name]} can be up to {TEXT_LIMITS[field_name]} characters. Please make it a little shorter.",
+            _("%(field)s can be up to %(limit)s characters. Please make it a little shorter.",
+              field=FIELD_TITLES[field_name], limit=TEXT_LIMITS[field_name]),
             field=field_name,
         )
     if field_name in ("town", "interests"):
@@ -55,13 +88,13 @@ def update(user: User, *, about: str, helps_me: str, interests: str, town: str, 
     changed = {name: value for name, value in values.items() if value != getattr(user.profile, name, "")}
     screened = safety.screen(user, "\n".join(changed.values()), "profile")
     if screened.blocked:
-        raise Invalid(f"{screened.tell()} We have kept what you wrote.", field="about")
+        raise Invalid(_("%(problem)s We have kept what you wrote.", problem=screened.tell()), field="about")
     levels = {}
     for name in PRIVATE_FIELDS:
         try:
             levels[name] = Visibility(visibility.get(name))
         except ValueError:
-            raise Invalid(f"Choose who can see your {FIELD_LABELS[name].lower()}.", field=f"{name}_visibility")
+            raise Invalid(str(CHOOSE_WHO_CAN_SEE[name]), field=f"{name}_visibility")
     profile = ensure_profile(user)
     for name, value in values.items():
         setattr(profile, name, value)
@@ -93,7 +126,7 @@ class ShownField:
 
     @property
     def who_can_see(self) -> str:
-        return self.visibility.label
+        return VISIBILITY_TITLES[self.visibility]
 
 
 @dataclass
@@ -146,7 +179,7 @@ def view(viewer, owner: User, *, connected: bool | None = None, blocked_by_owner
             continue
         value = profile.value_of(name)
         if value or level == permissions.SELF:
-            shown.fields.append(ShownField(name, FIELD_LABELS[name], value, visibility))
+            shown.fields.append(ShownField(name, FIELD_TITLES[name], value, visibility))
     return shown
 
 
