@@ -1,5 +1,6 @@
 """Writing in the forums: threads, replies, quotes, bad input with the text kept, pressing twice,
 editing with history, deleting with undo, reactions, following, saved posts and drafts."""
+import re
 from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
@@ -10,6 +11,7 @@ from app.models import Draft, Post, Reaction, ThreadFollow
 from app.services import forums
 from tests.forum_fixtures import alices_thread, categories, welcome  # noqa: F401
 from tests.helpers import CAST_PASSWORD, page_text
+from tests.people import new_member
 
 
 def _bodies(thread):
@@ -89,6 +91,31 @@ def test_pressing_start_thread_twice_starts_one_thread(client_for, alice, welcom
     assert client.post("/forums/welcome-and-introductions/new", data=data).location == \
         client.post("/forums/welcome-and-introductions/new", data=data).location
     assert page_text(client.get("/forums/welcome-and-introductions")).count("Twice") == 1
+
+
+def test_gwen_writes_a_reply_in_welsh_and_it_is_marked_welsh_for_screen_readers(client_for, alice, alices_thread):
+    """Gwen reads and writes Welsh more easily than English. She ticks "This post is in Welsh", so
+    screen readers and Listen read her words in a Welsh voice, even on an English page."""
+    gwen = new_member("Gwen Parry", "gwen")
+    gwen_client = client_for(gwen)
+    form = gwen_client.get(f"/threads/{alices_thread.id}/reply")
+    assert "This post is in Welsh" in page_text(form)
+    response = gwen_client.post(f"/threads/{alices_thread.id}/reply",
+                                data={"body": "Croeso, Alice! Mae gen i gath hefyd.", "in_welsh": "y"})
+    reply = db.session.scalar(sa.select(Post).where(Post.thread_id == alices_thread.id, Post.number == 2))
+    assert reply.language == "cy"
+    page = gwen_client.get(response.location).get_data(as_text=True)
+    assert re.search(r'<div[^>]* lang="cy"[^>]*>\s*<p>Croeso, Alice! Mae gen i gath hefyd.</p>', page)
+    # Alice did not tick it: her post is not marked at all (we mark only what we are told).
+    first = re.search(r'<div[^>]*id="post-1-text"[^>]*>', page).group(0)
+    assert "lang=" not in first
+
+    # Editing keeps the box as she left it; unticking it takes the mark away.
+    edit = gwen_client.get(f"/posts/{reply.id}/edit").get_data(as_text=True)
+    assert re.search(r'<input checked[^>]*name="in_welsh"', edit)
+    gwen_client.post(f"/posts/{reply.id}/edit", data={"body": "Croeso, Alice! Mae gen i gath hefyd."})
+    db.session.refresh(reply)
+    assert reply.language is None
 
 
 def test_editing_shows_edited_and_only_moderators_see_earlier_versions(client_for, alice, bob, maya, alices_thread):

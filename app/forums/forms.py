@@ -1,7 +1,8 @@
 """Forms for the forums. They collect input; services.forums decides what is allowed and explains problems."""
 import secrets
 
-from wtforms import HiddenField, IntegerField, RadioField, StringField, TextAreaField
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, HiddenField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import Optional
 
 from app.forms import KindredForm, options
@@ -9,7 +10,7 @@ from app.models import AUDIENCE_LABELS
 
 AUDIENCE_CHOICES = [(audience.value, label) for audience, label in AUDIENCE_LABELS.items()]
 
-WRITING_HINT = "You can use **bold**, *italics*, lists starting with -, quotes starting with >, and links."
+WRITING_HINT = _l("You can use **bold**, *italics*, lists starting with -, quotes starting with >, and links.")
 
 
 def new_submission_key() -> str:
@@ -21,17 +22,23 @@ class _Submission(KindredForm):
     submission_key = HiddenField(default=new_submission_key)
 
 
-class ReplyForm(_Submission):
-    body = TextAreaField("Your reply")
+class _InWelsh:
+    # The member says which language they wrote in: the post is marked lang="cy", so screen
+    # readers and Listen read it in a Welsh voice. We mark only what the writer told us.
+    in_welsh = BooleanField(_l("This post is in Welsh"))
 
 
-class ThreadForm(_Submission):
-    title = StringField("Title", render_kw={"autocomplete": "off", "spellcheck": "true"})
-    body = TextAreaField("Your post")
+class ReplyForm(_InWelsh, _Submission):
+    body = TextAreaField(_l("Your reply"))
 
 
-class EditForm(KindredForm):
-    body = TextAreaField("Your post")
+class ThreadForm(_InWelsh, _Submission):
+    title = StringField(_l("Title"), render_kw={"autocomplete": "off", "spellcheck": "true"})
+    body = TextAreaField(_l("Your post"))
+
+
+class EditForm(_InWelsh, KindredForm):
+    body = TextAreaField(_l("Your post"))
 
 
 class ConfirmForm(KindredForm):
@@ -42,13 +49,13 @@ class SearchForm(KindredForm):
     class Meta:
         csrf = False
 
-    q = StringField("Search the forums", render_kw={"type": "search", "autocomplete": "off"})
+    q = StringField(_l("Search the forums"), render_kw={"type": "search", "autocomplete": "off"})
 
 
 class CategoryForm(KindredForm):
-    name = StringField("Name", render_kw={"autocomplete": "off"})
-    description = TextAreaField("Description")
-    position = IntegerField("Position in the list", validators=[Optional()], default=0,
+    name = StringField(_l("Name"), render_kw={"autocomplete": "off"})
+    description = TextAreaField(_l("Description"))
+    position = IntegerField(_l("Position in the list"), validators=[Optional()], default=0,
                             render_kw={"inputmode": "numeric"})
-    read_audience = RadioField("Who can read it", choices=options(AUDIENCE_CHOICES), default="members")
-    post_audience = RadioField("Who can start threads", choices=options(AUDIENCE_CHOICES), default="members")
+    read_audience = RadioField(_l("Who can read it"), choices=options(AUDIENCE_CHOICES), default="members")
+    post_audience = RadioField(_l("Who can start threads"), choices=options(AUDIENCE_CHOICES), default="members")

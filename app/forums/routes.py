@@ -8,6 +8,7 @@ because a visitor following a link to a members' thread most likely just needs t
 from functools import wraps
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from itsdangerous import BadSignature, URLSafeSerializer
 
@@ -33,7 +34,7 @@ def _page() -> int:
 
 def _not_found_or_sign_in():
     if not is_member(current_user):
-        flash("Please sign in to see that page.", "info")
+        flash(_("Please sign in to see that page."), "info")
         return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
     abort(404)
 
@@ -82,6 +83,11 @@ def forum_words():
     return {"reaction_words": forums.REACTION_WORDS, "writing_hint": WRITING_HINT}
 
 
+def _marked_language(form) -> str | None:
+    """The "This post is in Welsh" box: "cy" when ticked, otherwise not marked."""
+    return "cy" if form.in_welsh.data else None
+
+
 # ---- Keeping writing when the session has ended ----------------------------------------------
 
 
@@ -116,7 +122,7 @@ def _restore_unsent(response_callbacks, thread=None, category=None):
         return
     if (thread is not None and data.get("t") == thread.id) or (category is not None and data.get("c") == category.id):
         forums.save_draft(current_user, data.get("body", ""), thread=thread, category=category, title=data.get("title", ""))
-        flash("We kept what you wrote before you were signed out. It is in the box below: check it, then post it.", "success")
+        flash(_("We kept what you wrote before you were signed out. It is in the box below: check it, then post it."), "success")
         response_callbacks.append(lambda response: response.delete_cookie(UNSENT_COOKIE))
 
 
@@ -149,10 +155,10 @@ def _told_about_moderation(post) -> bool:
         flash_support()
         told = True
     if screened.held:
-        flash(f"Thank you. A volunteer will check this soon, then everyone can see it. {screened.tell()}".strip(), "info")
+        flash((_("Thank you. A volunteer will check this soon, then everyone can see it.") + " " + screened.tell()).strip(), "info")
         told = True
     elif told:
-        flash("Your post is published.", "success")
+        flash(_("Your post is published."), "success")
     return told
 
 
@@ -214,17 +220,18 @@ def new_thread(slug):
     elif form.validate_on_submit():
         if "save_draft" in request.form:
             forums.save_draft(current_user, form.body.data, category=category, title=form.title.data)
-            flash("Your draft is saved. It will be here when you come back to this page.", "success")
+            flash(_("Your draft is saved. It will be here when you come back to this page."), "success")
             return redirect(url_for("forums.new_thread", slug=slug))
         try:
-            thread = forums.start_thread(current_user, category, form.title.data, form.body.data, form.submission_key.data)
+            thread = forums.start_thread(current_user, category, form.title.data, form.body.data, form.submission_key.data,
+                                         language=_marked_language(form))
         except ServiceError as error:
             add_service_error(form, error)
         else:
             if getattr(getattr(thread, "first_post", None), "already_posted", False):
-                flash("You had already posted this thread, so it is here once.", "info")
+                flash(_("You had already posted this thread, so it is here once."), "info")
             elif not _told_about_moderation(getattr(thread, "first_post", None)):
-                flash("Your thread is posted. We will let you know when people reply.", "success")
+                flash(_("Your thread is posted. We will let you know when people reply."), "success")
             return redirect(url_for("forums.thread", thread_id=thread.id))
     may_post = can_start_thread(current_user, category)
     return _with_callbacks(render_template("forums/new_thread.html", category=category, form=form, may_post=may_post), callbacks)
@@ -246,7 +253,7 @@ def reply(thread_id):
             quoted = forums.get_post(current_user, quote_id)
             if quoted.thread_id != thread.id:
                 abort(404)
-            form.body.data = text.quote(quoted.body, quoted.author.display_name if quoted.author else "A former member")
+            form.body.data = text.quote(quoted.body, quoted.author.display_name if quoted.author else _("A former member"))
             if draft is not None and draft.body.strip():
                 form.body.data = draft.body.rstrip() + "\n\n" + form.body.data
         elif draft is not None:
@@ -254,21 +261,22 @@ def reply(thread_id):
     elif form.validate_on_submit():
         if "save_draft" in request.form:
             if thread.is_deleted:
-                form.form_errors.append(f"This thread has been deleted, so your draft cannot be kept here. {forums.KEPT}")
+                form.form_errors.append(_("This thread has been deleted, so your draft cannot be kept here.") + f" {forums.KEPT}")
             else:
                 forums.save_draft(current_user, form.body.data, thread=thread)
-                flash("Your draft is saved. It will be here when you come back to this thread.", "success")
+                flash(_("Your draft is saved. It will be here when you come back to this thread."), "success")
                 return redirect(url_for("forums.thread", thread_id=thread.id, page=forums.page_for_number(thread.last_post_number)) + "#reply")
         else:
             try:
-                post = forums.reply(current_user, thread, form.body.data, form.submission_key.data)
+                post = forums.reply(current_user, thread, form.body.data, form.submission_key.data,
+                                    language=_marked_language(form))
             except ServiceError as error:
                 add_service_error(form, error)
             else:
                 if getattr(post, "already_posted", False):
-                    flash("You had already posted this reply, so it is here once.", "info")
+                    flash(_("You had already posted this reply, so it is here once."), "info")
                 elif not _told_about_moderation(post):
-                    flash("Your reply is posted.", "success")
+                    flash(_("Your reply is posted."), "success")
                 return redirect(_back_to(post))
     return render_template("forums/reply.html", thread=thread, form=form, may_reply=can_reply(current_user, thread))
 
@@ -277,7 +285,7 @@ def reply(thread_id):
 def save_draft():
     """Autosave from drafts.js: JSON in, a short sentence out. The form's own "Save draft" button does the same."""
     if not is_member(current_user):
-        return jsonify(saved=False, message="You have been signed out. Copy your writing somewhere safe, then sign in."), 401
+        return jsonify(saved=False, message=_("You have been signed out. Copy your writing somewhere safe, then sign in.")), 401
     data = request.get_json(silent=True) or request.form
     try:
         thread = category = None
@@ -286,13 +294,13 @@ def save_draft():
         elif data.get("category_id"):
             category = db.session.get(Category, int(data["category_id"]))
             if category is None or not can_start_thread(current_user, category):
-                raise NotFound("We cannot find that category.")
+                raise NotFound(_("We cannot find that category."))
         else:
-            return jsonify(saved=False, message="We could not tell where this draft belongs."), 400
+            return jsonify(saved=False, message=_("We could not tell where this draft belongs.")), 400
         forums.save_draft(current_user, str(data.get("body", "")), thread=thread, category=category, title=str(data.get("title", "")))
     except (ServiceError, ValueError):
-        return jsonify(saved=False, message="We could not save your draft. Your writing is still on this page."), 404
-    return jsonify(saved=True, message="Draft saved.")
+        return jsonify(saved=False, message=_("We could not save your draft. Your writing is still on this page.")), 404
+    return jsonify(saved=True, message=_("Draft saved."))
 
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
@@ -305,14 +313,15 @@ def edit_post(post_id):
     form = EditForm()
     if request.method == "GET":
         form.body.data = post.body
+        form.in_welsh.data = post.language == "cy"
     elif form.validate_on_submit():
         try:
-            forums.edit_post(current_user, post, form.body.data)
+            forums.edit_post(current_user, post, form.body.data, language=_marked_language(form))
         except ServiceError as error:
             add_service_error(form, error)
         else:
             if not _told_about_moderation(post):
-                flash("Your changes are saved.", "success")
+                flash(_("Your changes are saved."), "success")
             return redirect(_back_to(post))
     return render_template("forums/edit.html", post=post, form=form)
 
@@ -351,7 +360,7 @@ def undo_delete(post_id):
         except ServiceError as error:
             flash(error.message, "error")
             return redirect(url_for("forums.deleted", post_id=post.id))
-        flash("Your post is back, just as it was.", "success")
+        flash(_("Your post is back, just as it was."), "success")
         return redirect(post_url(post))
     return redirect(url_for("forums.deleted", post_id=post.id))
 
@@ -367,7 +376,7 @@ def react(post_id):
         abort(400)
     if ConfirmForm().validate_on_submit():
         given = forums.react(current_user, post, kind)
-        flash(forums.REACTION_DONE[kind][0 if given else 1], "success")
+        flash(str(forums.REACTION_DONE[kind][0 if given else 1]), "success")  # lazy: the session stores text
     return redirect(post_url(post))
 
 
@@ -406,7 +415,7 @@ def bookmark(post_id):
     if ConfirmForm().validate_on_submit():
         on = request.form.get("saved") != "no"
         forums.bookmark(current_user, post, on)
-        flash("Post saved. You can find it on your Saved posts page." if on else "Post removed from your saved posts.", "success")
+        flash(_("Post saved. You can find it on your Saved posts page.") if on else _("Post removed from your saved posts."), "success")
     return redirect(post_url(post))
 
 
@@ -418,7 +427,7 @@ def follow(thread_id):
     if ConfirmForm().validate_on_submit():
         on = request.form.get("following") != "no"
         forums.follow(current_user, thread, on)
-        flash("You are following this thread." if on else "You have stopped following this thread.", "success")
+        flash(_("You are following this thread.") if on else _("You have stopped following this thread."), "success")
     return redirect(url_for("forums.thread", thread_id=thread.id))
 
 
@@ -437,8 +446,8 @@ def moderate_thread(thread_id):
             forums.set_locked(current_user, thread, change == "lock")
         else:
             abort(400)
-        flash({"pin": "Thread pinned to the top of its category.", "unpin": "Thread unpinned.",
-               "lock": "Thread locked: nobody but moderators can reply.", "unlock": "Thread unlocked."}[change], "success")
+        flash({"pin": _("Thread pinned to the top of its category."), "unpin": _("Thread unpinned."),
+               "lock": _("Thread locked: nobody but moderators can reply."), "unlock": _("Thread unlocked.")}[change], "success")
     return redirect(url_for("forums.thread", thread_id=thread.id))
 
 
@@ -483,7 +492,7 @@ def admin_category(category_id):
         except ServiceError as error:
             add_service_error(form, error)
         else:
-            flash(f"The category “{saved_category.name}” is saved.", "success")
+            flash(_("The category “%(name)s” is saved.", name=saved_category.name), "success")
             return redirect(url_for("forums.admin_categories"))
     return render_template("forums/admin_category.html", form=form, category=category)
 

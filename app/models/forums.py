@@ -5,6 +5,7 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -31,20 +32,20 @@ class Audience(str, enum.Enum):
 
 
 AUDIENCE_LABELS = {
-    Audience.EVERYONE: "Everyone, including visitors who have not signed in",
-    Audience.MEMBERS: "Signed-in members",
-    Audience.LIVING_WITH_DEMENTIA: "Only people living with dementia",
-    Audience.CARERS: "Only carers",
-    Audience.VOLUNTEERS: "Only approved volunteers",
+    Audience.EVERYONE: _l("Everyone, including visitors who have not signed in"),
+    Audience.MEMBERS: _l("Signed-in members"),
+    Audience.LIVING_WITH_DEMENTIA: _l("Only people living with dementia"),
+    Audience.CARERS: _l("Only carers"),
+    Audience.VOLUNTEERS: _l("Only approved volunteers"),
 }
 
 
 AUDIENCE_PEOPLE = {
-    Audience.EVERYONE: "members",  # visitors never write
-    Audience.MEMBERS: "members",
-    Audience.LIVING_WITH_DEMENTIA: "people living with dementia",
-    Audience.CARERS: "carers",
-    Audience.VOLUNTEERS: "approved volunteers",
+    Audience.EVERYONE: _l("members"),  # visitors never write
+    Audience.MEMBERS: _l("members"),
+    Audience.LIVING_WITH_DEMENTIA: _l("people living with dementia"),
+    Audience.CARERS: _l("carers"),
+    Audience.VOLUNTEERS: _l("approved volunteers"),
 }
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _, lazy_gettext as _l, lazy_ngettext
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -50,27 +51,32 @@ MAX_POST_CHARACTERS = 20_000
 MAX_TITLE_CHARACTERS = 150
 UNDO_MINUTES = 10
 
-KEPT = "We have kept what you wrote."
+KEPT = _l("We have kept what you wrote.")
 
 REACTION_WORDS = {
-    # kind: (button, undo button, "1 person ...", "N people ...")
-    ReactionKind.THANK_YOU: ("Say thank you", "Take back your thank you", "said thank you"),
-    ReactionKind.HUG: ("Send a hug", "Take back your hug", "sent a hug"),
-    ReactionKind.ME_TOO: ("Say me too", "Take back your me too", "said me too"),
+    # kind: (button, undo button)
+    ReactionKind.THANK_YOU: (_l("Say thank you"), _l("Take back your thank you")),
+    ReactionKind.HUG: (_l("Send a hug"), _l("Take back your hug")),
+    ReactionKind.ME_TOO: (_l("Say me too"), _l("Take back your me too")),
 }
-REACTION_NAMES = {ReactionKind.THANK_YOU: "Thank you", ReactionKind.HUG: "Sending a hug", ReactionKind.ME_TOO: "Me too"}
+REACTION_NAMES = {ReactionKind.THANK_YOU: _l("Thank you"), ReactionKind.HUG: _l("Sending a hug"), ReactionKind.ME_TOO: _l("Me too")}
 # What the member is told after pressing a reaction: (given, taken back).
 REACTION_DONE = {
-    ReactionKind.THANK_YOU: ("You said thank you.", "You took back your thank you."),
-    ReactionKind.HUG: ("You sent a hug.", "You took back your hug."),
-    ReactionKind.ME_TOO: ("You said “me too”.", "You took back your “me too”."),
+    ReactionKind.THANK_YOU: (_l("You said thank you."), _l("You took back your thank you.")),
+    ReactionKind.HUG: (_l("You sent a hug."), _l("You took back your hug.")),
+    ReactionKind.ME_TOO: (_l("You said “me too”."), _l("You took back your “me too”.")),
 }
 
 
-def reaction_sentence(kind: ReactionKind, count: int) -> str:
-    """'1 person said thank you', '3 people sent a hug'."""
-    who = "1 person" if count == 1 else f"{count:,} people"
-    return f"{who} {REACTION_WORDS[kind][2]}"
+def reaction_sentence(kind: ReactionKind, count: int):
+    """'1 person said thank you', '3 people sent a hug'. Lazy: a notification turns it into the
+    reader's language, a page into the page's. One whole sentence per kind, so it translates."""
+    number = f"{count:,}"
+    if kind == ReactionKind.THANK_YOU:
+        return lazy_ngettext("%(number)s person said thank you", "%(number)s people said thank you", count, number=number)
+    if kind == ReactionKind.HUG:
+        return lazy_ngettext("%(number)s person sent a hug", "%(number)s people sent a hug", count, number=number)
+    return lazy_ngettext("%(number)s person said me too", "%(number)s people said me too", count, number=number)
 
 
 def page_for_number(number: int) -> int:
@@ -169,7 +175,7 @@ def get_category(viewer, slug: str) -> Category:
     category = db.session.scalar(sa.select(Category).where(Category.slug == slug))
     # Unreadable looks exactly like missing: the name of a private space is private too.
     if category is None or not can_read_category(viewer, category):
-        raise NotFound("We cannot find that category.")
+        raise NotFound(_("We cannot find that category."))
     return category
 
 
@@ -178,11 +184,11 @@ def get_thread(viewer, thread_id: int, *, include_deleted: bool = False) -> Thre
         sa.select(Thread).options(joinedload(Thread.category)).where(Thread.id == thread_id)
     )
     if thread is None or not can_read_category(viewer, thread.category):
-        raise NotFound("We cannot find that thread.")
+        raise NotFound(_("We cannot find that thread."))
     if thread.is_deleted and not include_deleted:
-        raise NotFound("This thread has been deleted.")
+        raise NotFound(_("This thread has been deleted."))
     if not may_see_thread(viewer, thread):
-        raise NotFound("We cannot find that thread.")
+        raise NotFound(_("We cannot find that thread."))
     return thread
 
 
@@ -193,13 +199,13 @@ def get_post(viewer, post_id: int, *, include_deleted: bool = False) -> Post:
         .where(Post.id == post_id)
     )
     if post is None or not can_read_category(viewer, post.thread.category):
-        raise NotFound("We cannot find that post.")
+        raise NotFound(_("We cannot find that post."))
     if post.status in (PostStatus.HELD, PostStatus.HIDDEN) and not may_see_post(viewer, post):
-        raise NotFound("We cannot find that post.")
+        raise NotFound(_("We cannot find that post."))
     if not may_see_thread(viewer, post.thread):
-        raise NotFound("We cannot find that post.")
+        raise NotFound(_("We cannot find that post."))
     if not include_deleted and (post.status == PostStatus.DELETED or post.thread.is_deleted):
-        raise NotFound("That post has been deleted.")
+        raise NotFound(_("That post has been deleted."))
     return post
 
 
@@ -498,10 +504,11 @@ def saved_posts(member, page: int = 1) -> Listing:
 def _clean_title(title: str) -> str:
     title = " ".join((title or "").split())
     if not title:
-        raise Invalid("Write a title for your thread, in a few words.", field="title")
+        raise Invalid(_("Write a title for your thread, in a few words."), field="title")
     if len(title) > MAX_TITLE_CHARACTERS:
         raise Invalid(
-            f"Your title is {len(title):,} characters long. Please keep it to {MAX_TITLE_CHARACTERS} characters or fewer.",
+            _("Your title is %(length)s characters long. Please keep it to %(limit)s characters or fewer.",
+              length=f"{len(title):,}", limit=MAX_TITLE_CHARACTERS),
             field="title",
         )
     return title
@@ -510,11 +517,11 @@ def _clean_title(title: str) -> str:
 def _clean_body(body: str) -> str:
     body = (body or "").replace("\r\n", "\n").strip()
     if not body:
-        raise Invalid("Write something in your post before you post it.", field="body")
+        raise Invalid(_("Write something in your post before you post it."), field="body")
     if len(body) > MAX_POST_CHARACTERS:
         raise Invalid(
-            f"Your post is {len(body):,} characters long. Please keep it to {MAX_POST_CHARACTERS:,} characters or fewer. "
-            "You could split it into two posts.",
+            _("Your post is %(length)s characters long. Please keep it to %(limit)s characters or fewer. "
+              "You could split it into two posts.", length=f"{len(body):,}", limit=f"{MAX_POST_CHARACTERS:,}"),
             field="body",
         )
     return body
@@ -525,7 +532,7 @@ def _existing_submission(author, key: str | None) -> Post | None:
         return None
     post = db.session.scalar(sa.select(Post).where(Post.submission_key == key))
     if post is not None and post.author_id != author.id:
-        raise Conflict("Something went wrong with that form. Please reload the page and try again.")
+        raise Conflict(_("Something went wrong with that form. Please reload the page and try again."))
     return post
 
 
@@ -562,7 +569,7 @@ def _check_writing(author, text_to_check: str, place: str, field: str = "body"):
     moderation.ensure_can_participate(author)
     screened = safety.screen(author, text_to_check, place, approval=moderation.approval_reason(author, text_to_check))
     if screened.blocked:
-        raise Invalid(f"{screened.tell()} {KEPT}", field=field)
+        raise Invalid(f"{screened.tell()} {KEPT}", field=field)  # two sentences, each translated
     return screened
 
 
@@ -575,13 +582,24 @@ def _after_writing(author, post: Post, screened) -> None:
     safety.record(screened, "post", post, author_id=author.id)
 
 
-def start_thread(author, category: Category, title: str, body: str, submission_key: str | None = None) -> Thread:
+# Languages a member can mark a post as, other than the site's own (English).
+POST_LANGUAGES = ("cy",)
+
+
+def post_language(language: str | None) -> str | None:
+    """The language a writer marked their post as: "cy", or None (unmarked: the page's own).
+    Only what the writer told us is stored, never a guess."""
+    return language if language in POST_LANGUAGES else None
+
+
+def start_thread(author, category: Category, title: str, body: str, submission_key: str | None = None,
+                 language: str | None = None) -> Thread:
     existing = _existing_submission(author, submission_key)
     if existing is not None:
         return existing.thread
     if not can_start_thread(author, category):
         raise NotAllowed(
-            f"Only {category.post_audience.who} can start threads in {category.name}. {KEPT}"
+            _("Only %(who)s can start threads in %(category)s.", who=category.post_audience.who, category=category.name) + f" {KEPT}"
         )
     title, body = _clean_title(title), _clean_body(body)
     repeat = _same_post_again(author, body, category_id=category.id, title=title)
@@ -599,7 +617,7 @@ def start_thread(author, category: Category, title: str, body: str, submission_k
     )
     db.session.add(thread)
     post = Post(thread=thread, number=1, author_id=author.id, body=body, body_html=text.render(body),
-                submission_key=submission_key or None, created_at=now,
+                language=post_language(language), submission_key=submission_key or None, created_at=now,
                 status=PostStatus.VISIBLE if public else PostStatus.HELD)
     db.session.add(post)
     try:
@@ -626,17 +644,17 @@ def start_thread(author, category: Category, title: str, body: str, submission_k
     return thread
 
 
-def reply(author, thread: Thread, body: str, submission_key: str | None = None) -> Post:
+def reply(author, thread: Thread, body: str, submission_key: str | None = None, language: str | None = None) -> Post:
     """Add a post to the end of a thread. The same submission key twice returns the first post."""
     existing = _existing_submission(author, submission_key)
     if existing is not None:
         return existing
     if thread.is_deleted:
-        raise NotFound(f"This thread has been deleted, so nobody can reply to it now. {KEPT}")
+        raise NotFound(_("This thread has been deleted, so nobody can reply to it now.") + f" {KEPT}")
     if thread.is_locked and not can_moderate(author):
-        raise NotAllowed(f"This thread is locked, so nobody can reply to it now. {KEPT}")
+        raise NotAllowed(_("This thread is locked, so nobody can reply to it now.") + f" {KEPT}")
     if not can_reply(author, thread):
-        raise NotAllowed(f"You cannot reply in this thread. {KEPT}")
+        raise NotAllowed(_("You cannot reply in this thread.") + f" {KEPT}")
     body = _clean_body(body)
     repeat = _same_post_again(author, body, thread_id=thread.id)
     if repeat is not None:
@@ -655,7 +673,7 @@ def reply(author, thread: Thread, body: str, submission_key: str | None = None) 
         sa.update(Thread).where(Thread.id == thread.id).values(**changes).returning(Thread.last_post_number)
     ).scalar_one()
     post = Post(thread_id=thread.id, number=number, author_id=author.id, body=body, body_html=text.render(body),
-                submission_key=submission_key or None, created_at=now,
+                language=post_language(language), submission_key=submission_key or None, created_at=now,
                 status=PostStatus.VISIBLE if public else PostStatus.HELD)
     db.session.add(post)
     try:
@@ -682,11 +700,16 @@ def reply(author, thread: Thread, body: str, submission_key: str | None = None) 
     return post
 
 
-def edit_post(editor, post: Post, body: str) -> Post:
+def edit_post(editor, post: Post, body: str, language: str | None = None) -> Post:
+    """Change a post's words and the language it is marked as (None: not marked)."""
     if not can_edit_post(editor, post):
-        raise NotAllowed(f"You cannot change this post. {KEPT}")
+        raise NotAllowed(_("You cannot change this post.") + f" {KEPT}")
     body = _clean_body(body)
+    language = post_language(language)
     if body == post.body:
+        if language != post.language:  # only the language mark changed: no new version, nothing to check
+            post.language = language
+            db.session.commit()
         return post
     screened = None
     if not can_moderate(editor):
@@ -694,6 +717,7 @@ def edit_post(editor, post: Post, body: str) -> Post:
     db.session.add(PostRevision(post_id=post.id, body=post.body, editor_id=editor.id))
     post.body = body
     post.body_html = text.render(body)
+    post.language = language
     post.edited_at = utcnow()
     if editor.id != post.author_id:
         audit.record(editor, "edit_post", post, "Edited another member's post")
@@ -755,7 +779,7 @@ def approved_post_count(author) -> int:
 def delete_post(actor, post: Post) -> None:
     """Delete a post (the first post deletes its thread). Undo works for UNDO_MINUTES."""
     if not can_delete_post(actor, post):
-        raise NotAllowed("You cannot delete this post.")
+        raise NotAllowed(_("You cannot delete this post."))
     now = utcnow()
     post.status = PostStatus.DELETED
     post.deleted_at = now
@@ -779,7 +803,7 @@ def can_undo_delete(actor, post: Post) -> bool:
 
 def undo_delete(actor, post: Post) -> None:
     if not can_undo_delete(actor, post):
-        raise NotAllowed(f"It is more than {UNDO_MINUTES} minutes since this post was deleted, so it cannot be brought back.")
+        raise NotAllowed(_("It is more than %(minutes)s minutes since this post was deleted, so it cannot be brought back.", minutes=UNDO_MINUTES))
     post.status = PostStatus.VISIBLE
     post.deleted_at = None
     post.deleted_by_id = None
@@ -800,7 +824,7 @@ def react(member, post: Post, kind: ReactionKind | str) -> bool:
     """Give or take back a reaction. Returns True when it is now given. One of each kind per member."""
     kind = ReactionKind(kind)
     if not is_member(member) or not can_read_category(member, post.thread.category):
-        raise NotAllowed("Please sign in to react to posts.")
+        raise NotAllowed(_("Please sign in to react to posts."))
     from app.services import moderation
 
     moderation.ensure_can_participate(member)
@@ -824,7 +848,7 @@ def react(member, post: Post, kind: ReactionKind | str) -> bool:
 
 def follow(member, thread: Thread, on: bool = True) -> None:
     if not is_member(member):
-        raise NotAllowed("Please sign in to follow threads.")
+        raise NotAllowed(_("Please sign in to follow threads."))
     if on:
         _follow(member, thread)
     else:
@@ -887,7 +911,8 @@ def _tell_about_reply(author: User, thread: Thread, post: Post) -> None:
     for person in mentioned_in(post.body, thread):
         if _may_be_told(person, author, thread, blocked_author):
             notifications.notify(
-                person, "forum_mention", f"{author.display_name} mentioned you in “{thread.title}”.", link, actor=author
+                person, "forum_mention", _l("%(name)s mentioned you in “%(title)s”.", name=author.display_name, title=thread.title),
+                link, actor=author
             )
             told.add(person.id)
     followers = db.session.scalars(
@@ -896,7 +921,8 @@ def _tell_about_reply(author: User, thread: Thread, post: Post) -> None:
     for follower in followers:
         if follower.id not in told and _may_be_told(follower, author, thread, blocked_author):
             notifications.notify(
-                follower, "forum_reply", f"{author.display_name} replied in “{thread.title}”, a thread you follow.", link,
+                follower, "forum_reply",
+                _l("%(name)s replied in “%(title)s”, a thread you follow.", name=author.display_name, title=thread.title), link,
                 actor=author,
             )
 
@@ -912,7 +938,8 @@ def _tell_about_reaction(member: User, post: Post, kind: ReactionKind) -> None:
         sa.select(sa.func.count(Reaction.id)).where(Reaction.post_id == post.id, Reaction.kind == kind, Reaction.user_id != author.id)
     ) or 1
     notifications.notify(
-        author, "forum_reaction", f"{reaction_sentence(kind, count)} on your post in “{post.thread.title}”.",
+        author, "forum_reaction",
+        _l("%(reactions)s on your post in “%(title)s”.", reactions=reaction_sentence(kind, count), title=post.thread.title),
         post_link(post), group_key=f"reaction:{post.id}:{kind.value}",
     )
 
@@ -934,7 +961,7 @@ def _set_read(member, thread, number: int) -> None:
 
 def bookmark(member, post: Post, on: bool = True) -> None:
     if not is_member(member):
-        raise NotAllowed("Please sign in to save posts.")
+        raise NotAllowed(_("Please sign in to save posts."))
     existing = db.session.scalar(sa.select(Bookmark).where(Bookmark.user_id == member.id, Bookmark.post_id == post.id))
     if on and existing is None:
         db.session.add(Bookmark(user_id=member.id, post_id=post.id))
@@ -948,7 +975,7 @@ def bookmark(member, post: Post, on: bool = True) -> None:
 
 def set_pinned(moderator, thread: Thread, pinned: bool) -> None:
     if not can_moderate(moderator):
-        raise NotAllowed("Only moderators can pin threads.")
+        raise NotAllowed(_("Only moderators can pin threads."))
     thread.is_pinned = pinned
     audit.record(moderator, "pin_thread" if pinned else "unpin_thread", thread, thread.title)
     db.session.commit()
@@ -956,7 +983,7 @@ def set_pinned(moderator, thread: Thread, pinned: bool) -> None:
 
 def set_locked(moderator, thread: Thread, locked: bool) -> None:
     if not can_moderate(moderator):
-        raise NotAllowed("Only moderators can lock threads.")
+        raise NotAllowed(_("Only moderators can lock threads."))
     thread.is_locked = locked
     audit.record(moderator, "lock_thread" if locked else "unlock_thread", thread, thread.title)
     db.session.commit()
@@ -981,9 +1008,9 @@ def get_draft(member, thread: Thread | None = None, category: Category | None = 
 def save_draft(member, body: str, thread: Thread | None = None, category: Category | None = None, title: str = "") -> Draft | None:
     """Keep unsent writing on the server. Saving nothing removes the draft."""
     if (thread is None) == (category is None):
-        raise Invalid("A draft belongs to one thread or one category.")
+        raise Invalid(_("A draft belongs to one thread or one category."))
     if not is_member(member):
-        raise NotAllowed("Please sign in to save a draft.")
+        raise NotAllowed(_("Please sign in to save a draft."))
     body = (body or "")[: MAX_POST_CHARACTERS * 5]
     title = (title or "")[:300]
     draft = db.session.scalar(_draft_query(member, thread, category))
@@ -1023,16 +1050,16 @@ def slugify(name: str) -> str:
 def save_category(admin, name: str, description: str, position: int, read_audience, post_audience,
                   category: Category | None = None) -> Category:
     if not is_admin(admin):
-        raise NotAllowed("Only an administrator can change categories.")
+        raise NotAllowed(_("Only an administrator can change categories."))
     name = " ".join((name or "").split())
     if not name:
-        raise Invalid("Write a name for the category.", field="name")
+        raise Invalid(_("Write a name for the category."), field="name")
     if len(name) > 80:
-        raise Invalid("Keep the name to 80 characters or fewer.", field="name")
+        raise Invalid(_("Keep the name to 80 characters or fewer."), field="name")
     slug = slugify(name)
     clash = db.session.scalar(sa.select(Category).where(Category.slug == slug))
     if clash is not None and clash is not category:
-        raise Invalid("There is already a category with that name. Choose a different name.", field="name")
+        raise Invalid(_("There is already a category with that name. Choose a different name."), field="name")
     created = category is None
     if created:
         category = Category()
