@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app, url_for
+from flask_babel import gettext as _
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration
 
 from app import formatting
@@ -56,9 +57,9 @@ def _event(meetup: Meetup) -> Event:
     event.add("summary", meetup.title)
     description = meetup.description
     if meetup.online and meetup.joining_link:
-        description += f"\n\nJoin online: {meetup.joining_link}"
+        description += "\n\n" + _("Join online: %(link)s", link=meetup.joining_link)
     if meetup.online and meetup.dial_in:
-        description += f"\n\nDial in: {meetup.dial_in}"
+        description += "\n\n" + _("Dial in: %(number)s", number=meetup.dial_in)
     event.add("description", f"{description}\n\n{link}")
     if meetup.place_text:
         event.add("location", meetup.place_text)
@@ -106,7 +107,7 @@ def member_feed(token: str) -> bytes | None:
         .where(Meetup.status.in_((MeetupStatus.PUBLISHED, MeetupStatus.CANCELLED)))
         .order_by(Meetup.starts_at)
     ).all()
-    return _calendar(meetups, f"My meet-ups – {current_app.config['SITE_NAME']}")
+    return _calendar(meetups, _("My meet-ups – %(site)s", site=current_app.config["SITE_NAME"]))
 
 
 def organisation_feed(organisation: Organisation) -> bytes:

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from app.services.errors import Invalid
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -21,7 +24,7 @@ EARTH_RADIUS_MILES = 3958.8
 # A town this many times bigger than any other of the same name is the one people mean
 # ("Leeds" is the city, not the Kent village); otherwise we ask which one.
 CLEAR_WINNER = 10
-ATTRIBUTION = (
+ATTRIBUTION = _l(
     "Postcode data: Contains OS data © Crown copyright and database right 2025 (Code-Point Open, "
     "Open Government Licence v3.0). Town names: GeoNames, CC BY 4.0."
 )
@@ -59,7 +62,7 @@ def normalise_postcode(text: str) -> str:
     squashed = re.sub(r"\s+", "", (text or "").upper())
     match = _POSTCODE.match(squashed)
     if not match:
-        raise Invalid("Enter a full UK postcode, like CH1 2AB.", field="postcode")
+        raise Invalid(_("Enter a full UK postcode, like CH1 2AB."), field="postcode")
     return f"{match.group(1)} {match.group(2)}"
 
 
