@@ -421,8 +421,11 @@ def repeat_words(repeat: Repeat | str | None, day: date | datetime | None) -> st
 
 
 def _weekday(day: date | datetime) -> str:
-    """The day's name in the page's language ("Tuesday", "dydd Mawrth")."""
-    return format_date(day, "EEEE", locale=formatting._locale())
+    """The day's name in the page's language, as it reads inside a sentence ("Tuesday", "dydd
+    Mawrth": Babel gives Welsh names with a capital, as at the start of a line)."""
+    locale = formatting._locale()
+    name = format_date(day, "EEEE", locale=locale)
+    return name[:1].lower() + name[1:] if str(locale).startswith("cy") else name
 
 
 def finish_draft(author: User, draft: MeetupDraft) -> list[Meetup]:
