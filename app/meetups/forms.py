@@ -154,4 +154,4 @@ class VerifyForm(KindredForm):
         choices=options([("verify", _l("Verify this organisation")), ("unverify", _l("Do not verify"))]),
         validators=[required(_l("Choose whether to verify this organisation."))],
     )
-    reason = TextAreaField(_l("Note for the record (optional)"), validators=[Length(max=1000)])
+    reason = TextAreaField(_l("Note for the record (optional)"), validators=[Length(max=1000, message=_l("Keep the note to 1,000 characters or fewer."))])

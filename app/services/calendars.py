@@ -5,10 +5,11 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration
 
-from app import formatting
+from app import formatting, i18n
 from app.extensions import db
 from app.models import CalendarToken, Meetup, MeetupStatus, Organisation, Rsvp, RsvpStatus, User
 from app.models.types import utcnow
@@ -107,7 +108,9 @@ def member_feed(token: str) -> bytes | None:
         .where(Meetup.status.in_((MeetupStatus.PUBLISHED, MeetupStatus.CANCELLED)))
         .order_by(Meetup.starts_at)
     ).all()
-    return _calendar(meetups, _("My meet-ups – %(site)s", site=current_app.config["SITE_NAME"]))
+    # A calendar program asks for the feed without the member's cookie: write it in their language.
+    with force_locale(i18n.language_of(db.session.get(User, row.user_id))):
+        return _calendar(meetups, _("My meet-ups – %(site)s", site=current_app.config["SITE_NAME"]))
 
 
 def organisation_feed(organisation: Organisation) -> bytes:

@@ -315,7 +315,7 @@ def clean_step(step: int, answers: dict, *, now: datetime | None = None, changin
                 if not get(key):
                     errors[key] = sentence
                 elif len(get(key)) > 120 and key != "address" or len(get(key)) > 300:
-                    errors[key] = "That is too long. Please shorten it."
+                    errors[key] = _("That is too long. Please shorten it.")
                 values[key] = get(key)
             try:
                 values["postcode"] = places.normalise_postcode(get("postcode"))

@@ -49,6 +49,24 @@ class Town:
     def as_place(self) -> Place:
         return Place(self.name, "", self.latitude, self.longitude)
 
+    @property
+    def shown_label(self) -> str:
+        """The label as people read it, the country in the page's language ("Bangor, Cymru").
+        The label itself stays as it is: it is what the choice's link searches for."""
+        name, comma, country = self.label.rpartition(", ")
+        if comma and country in COUNTRIES:
+            return _("%(town)s, %(country)s", town=name, country=COUNTRIES[country])
+        return self.label
+
+
+# Every label in towns.csv ends with one of these.
+COUNTRIES = {
+    "England": _l("England"),
+    "Scotland": _l("Scotland"),
+    "Wales": _l("Wales"),
+    "Northern Ireland": _l("Northern Ireland"),
+}
+
 
 @dataclass(frozen=True)
 class Search:
