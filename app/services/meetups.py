@@ -81,6 +81,11 @@ def _when(meetup: Meetup) -> LazyString:
     return LazyString(formatting.time_range, meetup.starts_at, meetup.ends_at)
 
 
+def _where(meetup: Meetup) -> LazyString:
+    """The meet-up's place, written out in the reader's language like _when ("Online", "Ar-lein")."""
+    return LazyString(lambda: meetup.place_text)
+
+
 def _link(meetup: Meetup) -> str:
     return url_for("meetups.show", meetup_id=meetup.id, _external=True)
 
@@ -778,7 +783,7 @@ def change(editor: User, meetup: Meetup, values: dict, *, organisation: Organisa
             sa.delete(ReminderSent).where(ReminderSent.rsvp_id.in_(sa.select(Rsvp.id).where(Rsvp.meetup_id == meetup.id)))
         )
     if place_changed:
-        changes.append(_l("The place has changed. It is now: %(place)s.", place=meetup.place_text))
+        changes.append(_l("The place has changed. It is now: %(place)s.", place=_where(meetup)))
     if time_changed or place_changed:
         meetup.sequence += 1
     meetup.updated_at = utcnow()
@@ -798,10 +803,10 @@ def _changes_sentence(meetup: Meetup, time_changed: bool, place_changed: bool):
     """What changed, as one sentence for the reader's language (notify turns it into text)."""
     when = _when(meetup)
     if time_changed and place_changed:
-        return _l("The time has changed. It is now %(when)s. The place has changed. It is now: %(place)s.", when=when, place=meetup.place_text)
+        return _l("The time has changed. It is now %(when)s. The place has changed. It is now: %(place)s.", when=when, place=_where(meetup))
     if time_changed:
         return _l("The time has changed. It is now %(when)s.", when=when)
-    return _l("The place has changed. It is now: %(place)s.", place=meetup.place_text)
+    return _l("The place has changed. It is now: %(place)s.", place=_where(meetup))
 
 
 def cancel(organiser: User, meetup: Meetup, reason: str = "") -> None:
