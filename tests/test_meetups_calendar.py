@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
+from app.extensions import db
 from app.services import calendars, meetups
 from tests.helpers import page_text
 from tests.meetups_support import hope_dementia_care, list_meetup
@@ -70,6 +71,14 @@ def test_alices_private_feed_has_what_she_is_going_to_and_can_be_renewed(client,
     as_alice.post("/calendar")
     assert client.get(f"/calendar/{token}.ics").status_code == 404
     assert client.get(f"/calendar/{calendars.token_for(alice)}.ics").status_code == 200
+
+
+def test_alice_reads_welsh_so_her_feed_is_named_in_welsh_though_her_phone_sends_no_cookie(client, alice, cafe):
+    alice.language = "cy"
+    db.session.commit()
+    meetups.rsvp(alice, cafe)
+    calendar, _ = _events(client.get(f"/calendar/{calendars.token_for(alice, create=True)}.ics"))
+    assert str(calendar["NAME"]).startswith("Fy nghyfarfodydd – ")
 
 
 def test_an_organisations_public_feed(client, hope, cafe):

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.formatting import time_range
-from app.models import MeetupStatus, Role
+from app.models import MeetupStatus, Notification, Role
 from app.services import accounts, meetups
 from tests.helpers import CAST_PASSWORD, email_text, emails_to, page_text
 from tests.meetups_support import hope_dementia_care, list_meetup
@@ -76,6 +76,22 @@ def test_hope_cancels_and_everyone_is_told(client, client_for, hope, cafe):
         assert "has been cancelled" in text and "Snow is forecast." in text
     assert "This meet-up is cancelled." in page_text(client.get(f"/meetups/{cafe.id}"))
     assert "I'm going" not in page_text(client.get(f"/meetups/{cafe.id}"))
+
+
+def test_alice_reads_welsh_so_hopes_cancellation_reaches_her_in_welsh(client_for, hope, alice, cafe):
+    alice.language = "cy"
+    db.session.commit()
+    client_for(hope).post(f"/meetups/{cafe.id}/cancel", data={"reason": "Snow is forecast."})
+    (message,) = emails_to("alice@example.org")
+    assert message["Subject"].startswith("Wedi’i ganslo: Memory café")
+    notice = db.session.scalars(sa.select(Notification).where(Notification.user_id == alice.id)).all()[-1]
+    assert notice.message.startswith("Mae “Memory café” ar Dydd ")  # the date too is in Welsh
+    assert "Dywedodd y trefnydd: Snow is forecast." in notice.message
+    as_alice = client_for(alice)
+    page = page_text(as_alice.get(f"/meetups/{cafe.id}"))
+    assert "Mae’r cyfarfod hwn wedi’i ganslo." in page and "Lawrlwytho i’m calendr" in page
+    # Hope, who reads English, still sees English.
+    assert "This meet-up is cancelled." in page_text(client_for(hope).get(f"/meetups/{cafe.id}"))
 
 
 def test_only_organisers_change_cancel_or_see_who_is_coming(client_for, alice, cafe):

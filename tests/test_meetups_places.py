@@ -83,6 +83,19 @@ def test_bangor_asks_which_one_and_keeps_the_other_choices(client, hope, root):
     assert "County Down walk" in chosen and "Gwynedd singing" not in chosen
 
 
+def test_in_welsh_the_choice_names_the_countries_in_welsh_and_still_finds_the_town(client, hope, root):
+    list_meetup(hope, hope_dementia_care(hope, root), title="Gwynedd singing", town="Bangor", postcode="LL57 1UT")
+    client.set_cookie("kindred_language", "cy")
+    question = client.get("/meetups/which-place/Bangor")
+    text = page_text(question)
+    assert "Pa Bangor ydych chi’n ei olygu?" in text
+    assert "Bangor, Cymru" in text and "Bangor, Gogledd Iwerddon" in text
+    # The link still searches for the label as the data has it.
+    link = next(part.split('"')[0] for part in question.get_data(as_text=True).split('href="')[1:] if "Wales" in part.split('"')[0])
+    chosen = page_text(client.get(link.replace("&amp;", "&")))
+    assert "o fewn 10 milltir i Bangor" in chosen and "Gwynedd singing" in chosen
+
+
 def test_an_unknown_place_gets_a_clear_sentence_and_keeps_what_was_typed(client, cafes):
     response = client.get("/meetups?filter=1&near=Atlantis&miles=5")
     text = page_text(response)

@@ -1,5 +1,7 @@
 """Meet-up pages: finding, going, listing (in steps), organising, moderating; organisations; calendars."""
 from flask import Response, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app.extensions import db
@@ -170,7 +172,7 @@ def going(meetup_id):
     meetup = _meetup_or_404(meetup_id)
     form = GoingForm()
     if not form.validate_on_submit():
-        flash("Please choose how many companions are coming, then press the button again.", "error")
+        flash(_("Please choose how many companions are coming, then press the button again."), "error")
         return redirect(url_for("meetups.show", meetup_id=meetup.id))
     person = _person_answered_for()
     try:
@@ -179,14 +181,17 @@ def going(meetup_id):
         flash(error.message, "error")
     else:
         if person.id != current_user.id:
-            where = "going to" if place.status == RsvpStatus.GOING else "on the waiting list for"
-            flash(f"{person.display_name} is {where} {meetup.title}. We have told {person.display_name} that you did this.", "success")
+            if place.status == RsvpStatus.GOING:
+                said = _("%(name)s is going to %(title)s. We have told %(name)s that you did this.", name=person.display_name, title=meetup.title)
+            else:
+                said = _("%(name)s is on the waiting list for %(title)s. We have told %(name)s that you did this.", name=person.display_name, title=meetup.title)
+            flash(said, "success")
         elif place.status == RsvpStatus.GOING:
-            flash(f"You are going to {meetup.title}. We will remind you the day before and on the morning.", "success")
+            flash(_("You are going to %(title)s. We will remind you the day before and on the morning.", title=meetup.title), "success")
         else:
             flash(
-                f"This meet-up is full, so you are on the waiting list (number {meetups.waiting_position(place)}). "
-                "If a place comes up, it is yours and we will tell you.",
+                _("This meet-up is full, so you are on the waiting list (number %(position)s). "
+                  "If a place comes up, it is yours and we will tell you.", position=meetups.waiting_position(place)),
                 "success",
             )
     return redirect(url_for("meetups.show", meetup_id=meetup.id))
@@ -199,7 +204,7 @@ def not_going(meetup_id):
     person = _person_answered_for()
     place = meetups.rsvp_for(person, meetup)
     if place is None or place.status == RsvpStatus.CANCELLED:
-        flash("You do not have a place at this meet-up." if person.id == current_user.id else f"{person.display_name} does not have a place at this meet-up.", "info")
+        flash(_("You do not have a place at this meet-up.") if person.id == current_user.id else _("%(name)s does not have a place at this meet-up.", name=person.display_name), "info")
         return redirect(url_for("meetups.show", meetup_id=meetup.id))
     form = CancelForm()
     if request.method == "POST" and form.validate_on_submit():
@@ -209,9 +214,9 @@ def not_going(meetup_id):
             flash(error.message, "error")
         else:
             if person.id == current_user.id:
-                flash("Your place is cancelled. Thank you for letting us know: someone else can go instead.", "success")
+                flash(_("Your place is cancelled. Thank you for letting us know: someone else can go instead."), "success")
             else:
-                flash(f"{person.display_name}'s place is cancelled. We have told {person.display_name} that you did this.", "success")
+                flash(_("%(name)s's place is cancelled. We have told %(name)s that you did this.", name=person.display_name), "success")
         return redirect(url_for("meetups.show", meetup_id=meetup.id))
     return render_template("meetups/not_going.html", meetup=meetup, place=place, form=form, person=person)
 
@@ -252,7 +257,7 @@ def _draft_or_404(draft_id: int) -> MeetupDraft | None:
     if draft.author_id != current_user.id:
         abort(403)
     if draft.finished_at is not None:
-        flash("You have already sent this meet-up.", "info")
+        flash(_("You have already sent this meet-up."), "info")
         return None
     return draft
 
@@ -325,9 +330,9 @@ def check(draft_id):
     if draft is None:
         return redirect(url_for("meetups.mine"))
     changing = draft.meetup_id is not None
-    values, problem_step, _ = meetups.check_all(draft.answers or {}, changing=changing)
+    values, problem_step, _problems = meetups.check_all(draft.answers or {}, changing=changing)
     if problem_step is not None:
-        flash(f"Step {problem_step} of {meetups.STEP_COUNT} needs another look.", "error")
+        flash(_("Step %(number)s of %(count)s needs another look.", number=problem_step, count=meetups.STEP_COUNT), "error")
         return redirect(url_for("meetups.step", draft_id=draft.id, number=problem_step, problems=1))
     form = CancelForm()
     if request.method == "POST" and form.validate_on_submit():
@@ -338,11 +343,11 @@ def check(draft_id):
             return redirect(url_for("meetups.check", draft_id=draft.id))
         first = created[0]
         if changing:
-            flash("Your changes are saved. If the time or place changed, we have told everyone going or waiting.", "success")
+            flash(_("Your changes are saved. If the time or place changed, we have told everyone going or waiting."), "success")
         elif first.is_published:
-            flash(f"Your meet-up is listed{' with ' + str(len(created)) + ' dates' if len(created) > 1 else ''}.", "success")
+            flash(ngettext("Your meet-up is listed.", "Your meet-up is listed with %(num)d dates.", len(created)), "success")
         else:
-            flash("Thank you. A volunteer will check your meet-up soon, and we will email you when it is listed.", "success")
+            flash(_("Thank you. A volunteer will check your meet-up soon, and we will email you when it is listed."), "success")
         return redirect(url_for("meetups.show", meetup_id=first.id))
     answers = draft.answers or {}
     organisation = None
@@ -383,7 +388,7 @@ def cancel(meetup_id):
     form = CancelForm()
     if form.validate_on_submit():
         meetups.cancel(current_user, meetup, form.reason.data or "")
-        flash("The meet-up is cancelled. We have told everyone who was going or waiting.", "success")
+        flash(_("The meet-up is cancelled. We have told everyone who was going or waiting."), "success")
         return redirect(url_for("meetups.show", meetup_id=meetup.id))
     going, waiting = meetups.going_list(meetup)
     return render_template("meetups/cancel.html", meetup=meetup, form=form, going=going, waiting=waiting)
@@ -410,9 +415,9 @@ def message(meetup_id):
         except ServiceError as error:
             add_service_error(form, error)
         else:
-            flash(f"Your message is on its way to {told} {'person' if told == 1 else 'people'}.", "success")
+            flash(ngettext("Your message is on its way to %(num)d person.", "Your message is on its way to %(num)d people.", told), "success")
             return redirect(url_for("meetups.people", meetup_id=meetup.id))
-    going, _ = meetups.going_list(meetup)
+    going, _waiting = meetups.going_list(meetup)
     return render_template("meetups/message.html", meetup=meetup, form=form, going=going)
 
 
@@ -440,8 +445,10 @@ def decide(meetup_id):
         except ServiceError as error:
             add_service_error(form, error)
         else:
-            verb = "published" if form.decision.data == "approve" else "not published"
-            flash(f"“{meetup.title}” is {verb}. We have emailed the organiser.", "success")
+            if form.decision.data == "approve":
+                flash(_("“%(title)s” is published. We have emailed the organiser.", title=meetup.title), "success")
+            else:
+                flash(_("“%(title)s” is not published. We have emailed the organiser.", title=meetup.title), "success")
             return redirect(url_for("meetups.awaiting_approval"))
     return render_template("meetups/decide.html", meetup=meetup, form=form, access_features=ACCESS_FEATURES)
 
@@ -455,7 +462,7 @@ def calendar():
     form = CancelForm()
     if request.method == "POST" and form.validate_on_submit():
         calendars.renew_token(current_user)
-        flash("Your calendar address is renewed. The old address no longer works.", "success")
+        flash(_("Your calendar address is renewed. The old address no longer works."), "success")
         return redirect(url_for("meetups.calendar"))
     token = calendars.token_for(current_user, create=True)
     feed_url = url_for("meetups.member_feed", token=token, _external=True)
@@ -492,7 +499,7 @@ def new_organisation():
         except ServiceError as error:
             add_service_error(form, error)
         else:
-            flash("Your organisation page is made. An administrator will verify it soon.", "success")
+            flash(_("Your organisation page is made. An administrator will verify it soon."), "success")
             return redirect(url_for("meetups.organisation", organisation_id=organisation.id))
     return render_template("meetups/organisation_new.html", form=form)
 
@@ -511,7 +518,7 @@ def organisation(organisation_id):
             except ServiceError as error:
                 add_service_error(form, error)
             else:
-                flash(f"{added.display_name} can now list and manage {org.name}'s meet-ups.", "success")
+                flash(_("%(name)s can now list and manage %(organisation)s's meet-ups.", name=added.display_name, organisation=org.name), "success")
                 return redirect(url_for("meetups.organisation", organisation_id=org.id))
     upcoming = db.session.scalars(
         db.select(Meetup)
@@ -544,7 +551,7 @@ def edit_organisation(organisation_id):
         except ServiceError as error:
             add_service_error(form, error)
         else:
-            flash("The organisation page is saved.", "success")
+            flash(_("The organisation page is saved."), "success")
             return redirect(url_for("meetups.organisation", organisation_id=org.id))
     return render_template("meetups/organisation_edit.html", form=form, organisation=org)
 
@@ -582,6 +589,6 @@ def verify_organisation(organisation_id):
     if form.validate_on_submit():
         approve = form.decision.data == "verify"
         organisations.verify(current_user, org, approve, form.reason.data or "")
-        flash(f"{org.name} is {'verified' if approve else 'not verified'}. We have emailed its members.", "success")
+        flash(_("%(name)s is verified. We have emailed its members.", name=org.name) if approve else _("%(name)s is not verified. We have emailed its members.", name=org.name), "success")
         return redirect(url_for("meetups.organisations_awaiting"))
     return render_template("meetups/organisation_verify.html", organisation=org, form=form)

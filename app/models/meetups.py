@@ -5,6 +5,8 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -19,14 +21,14 @@ class Access(str, enum.Enum):
 
 # (column suffix, what people read). Each is its own column so people can filter on it.
 ACCESS_FEATURES = [
-    ("step_free", "Step-free access"),
-    ("accessible_toilet", "Accessible toilet"),
-    ("hearing_loop", "Hearing loop"),
-    ("quiet_space", "Quiet space"),
-    ("parking", "Parking nearby"),
-    ("public_transport", "Near public transport"),
-    ("carers_free", "Carers and companions go free"),
-    ("trained_staff", "Dementia-friendly trained staff"),
+    ("step_free", _l("Step-free access")),
+    ("accessible_toilet", _l("Accessible toilet")),
+    ("hearing_loop", _l("Hearing loop")),
+    ("quiet_space", _l("Quiet space")),
+    ("parking", _l("Parking nearby")),
+    ("public_transport", _l("Near public transport")),
+    ("carers_free", _l("Carers and companions go free")),
+    ("trained_staff", _l("Dementia-friendly trained staff")),
 ]
 
 
@@ -42,10 +44,10 @@ class Audience(str, enum.Enum):
 
 
 AUDIENCE_LABELS = {
-    Audience.LIVING_WITH_DEMENTIA: "People living with dementia",
-    Audience.CARERS: "Carers",
-    Audience.BOTH: "People living with dementia and their carers",
-    Audience.EVERYONE: "Everyone",
+    Audience.LIVING_WITH_DEMENTIA: _l("People living with dementia"),
+    Audience.CARERS: _l("Carers"),
+    Audience.BOTH: _l("People living with dementia and their carers"),
+    Audience.EVERYONE: _l("Everyone"),
 }
 
 
@@ -93,7 +95,7 @@ class Organisation(db.Model):
 
     @property
     def kind_label(self) -> str:
-        return {"charity": "Registered charity", "council": "Council", "other": "Organisation"}.get(self.kind, "Organisation")
+        return {"charity": _("Registered charity"), "council": _("Council"), "other": _("Organisation")}.get(self.kind, _("Organisation"))
 
 
 class OrganisationMember(db.Model):
@@ -185,7 +187,7 @@ class Meetup(db.Model):
     @property
     def cost_text(self) -> str:
         if self.cost_pence == 0:
-            return "Free"
+            return _("Free")
         pounds, pence = divmod(self.cost_pence, 100)
         return f"£{pounds}" if pence == 0 else f"£{pounds}.{pence:02d}"
 
@@ -211,7 +213,7 @@ class Meetup(db.Model):
         if self.in_person:
             parts.append(", ".join(part for part in (self.venue_name, self.address, self.town, self.postcode) if part))
         if self.online:
-            parts.append("Online")
+            parts.append(_("Online"))
         return "; ".join(parts)
 
     def __repr__(self) -> str:

@@ -5,9 +5,11 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration
 
-from app import formatting
+from app import formatting, i18n
 from app.extensions import db
 from app.models import CalendarToken, Meetup, MeetupStatus, Organisation, Rsvp, RsvpStatus, User
 from app.models.types import utcnow
@@ -56,9 +58,9 @@ def _event(meetup: Meetup) -> Event:
     event.add("summary", meetup.title)
     description = meetup.description
     if meetup.online and meetup.joining_link:
-        description += f"\n\nJoin online: {meetup.joining_link}"
+        description += "\n\n" + _("Join online: %(link)s", link=meetup.joining_link)
     if meetup.online and meetup.dial_in:
-        description += f"\n\nDial in: {meetup.dial_in}"
+        description += "\n\n" + _("Dial in: %(number)s", number=meetup.dial_in)
     event.add("description", f"{description}\n\n{link}")
     if meetup.place_text:
         event.add("location", meetup.place_text)
@@ -106,7 +108,9 @@ def member_feed(token: str) -> bytes | None:
         .where(Meetup.status.in_((MeetupStatus.PUBLISHED, MeetupStatus.CANCELLED)))
         .order_by(Meetup.starts_at)
     ).all()
-    return _calendar(meetups, f"My meet-ups – {current_app.config['SITE_NAME']}")
+    # A calendar program asks for the feed without the member's cookie: write it in their language.
+    with force_locale(i18n.language_of(db.session.get(User, row.user_id))):
+        return _calendar(meetups, _("My meet-ups – %(site)s", site=current_app.config["SITE_NAME"]))
 
 
 def organisation_feed(organisation: Organisation) -> bytes:

@@ -7,7 +7,11 @@ from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
+from babel.dates import format_date
 from flask import url_for
+from flask_babel import LazyString
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -40,11 +44,18 @@ DESCRIPTION_LIMIT = 2000
 MESSAGE_LIMIT = 2000
 MAX_COMPANIONS = 3
 MAX_REPEATS = 26
-STEPS = {1: "What", 2: "When", 3: "Where", 4: "Who and access"}
+STEPS = {1: _l("What"), 2: _l("When"), 3: _l("Where"), 4: _l("Who and access")}
 STEP_COUNT = len(STEPS)
 ACCESS_KEYS = [key for key, _ in ACCESS_FEATURES]
 ATTENDANCE = ("in_person", "online", "both")
-_NTH_WORDS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
+# Each "Every first Tuesday of the month" is one sentence, so each language can order its words.
+_EVERY_NTH = {
+    1: _l("Every first %(weekday)s of the month"),
+    2: _l("Every second %(weekday)s of the month"),
+    3: _l("Every third %(weekday)s of the month"),
+    4: _l("Every fourth %(weekday)s of the month"),
+    -1: _l("Every last %(weekday)s of the month"),
+}
 _PHONE = re.compile(r"^\+?[0-9 ()-]{10,20}$")
 
 
@@ -62,6 +73,17 @@ def _tell(member: User, kind: str, subject: str, sentence: str, link: str, *, ac
         subject=subject, email_template=f"meetups/{kind}", **context,
     )
     db.session.commit()
+
+
+def _when(meetup: Meetup) -> LazyString:
+    """The meet-up's date and time for a sentence sent to someone else: written out when the
+    sentence is, in the reader's language (notify turns lazy sentences into text in it)."""
+    return LazyString(formatting.time_range, meetup.starts_at, meetup.ends_at)
+
+
+def _where(meetup: Meetup) -> LazyString:
+    """The meet-up's place, written out in the reader's language like _when ("Online", "Ar-lein")."""
+    return LazyString(lambda: meetup.place_text)
 
 
 def _link(meetup: Meetup) -> str:
@@ -147,9 +169,9 @@ def unfinished_draft(author: User) -> MeetupDraft | None:
 def draft_for_change(editor: User, meetup: Meetup) -> MeetupDraft:
     """A draft filled in from a meet-up, so the organiser changes it through the same steps."""
     if not is_organiser(editor, meetup):
-        raise NotAllowed("Only the people organising this meet-up can change it.")
+        raise NotAllowed(_("Only the people organising this meet-up can change it."))
     if meetup.is_cancelled:
-        raise NotAllowed("This meet-up has been cancelled, so it cannot be changed.")
+        raise NotAllowed(_("This meet-up has been cancelled, so it cannot be changed."))
     draft = MeetupDraft(author_id=editor.id, meetup_id=meetup.id, answers=answers_from(meetup))
     db.session.add(draft)
     db.session.commit()
@@ -225,14 +247,14 @@ def clean_step(step: int, answers: dict, *, now: datetime | None = None, changin
     if step == 1:
         title = " ".join(get("title").split())
         if not title:
-            errors["title"] = "Enter a name for the meet-up, like 'Memory café'."
+            errors["title"] = _("Enter a name for the meet-up, like 'Memory café'.")
         elif len(title) > TITLE_LIMIT:
-            errors["title"] = f"Keep the name to {TITLE_LIMIT} characters or fewer."
+            errors["title"] = _("Keep the name to %(limit)s characters or fewer.", limit=TITLE_LIMIT)
         description = (answers.get("description") or "").strip()
         if not description:
-            errors["description"] = "Say what happens at the meet-up, so people know what to expect."
+            errors["description"] = _("Say what happens at the meet-up, so people know what to expect.")
         elif len(description) > DESCRIPTION_LIMIT:
-            errors["description"] = f"Keep the description to {DESCRIPTION_LIMIT:,} characters or fewer. It has {len(description):,} now."
+            errors["description"] = _("Keep the description to %(limit)s characters or fewer. It has %(count)s now.", limit=f"{DESCRIPTION_LIMIT:,}", count=f"{len(description):,}")
         # The watched words: a blocked word stops the step here; hold/report/safety act when the listing is finished.
         if not errors.get("title") and not errors.get("description"):
             from app.services import safety
@@ -242,7 +264,7 @@ def clean_step(step: int, answers: dict, *, now: datetime | None = None, changin
                 errors["description"] = screened.tell()
         cost_pence = 0
         if get("cost_kind") not in ("free", "paid"):
-            errors["cost_kind"] = "Say whether the meet-up is free or costs something."
+            errors["cost_kind"] = _("Say whether the meet-up is free or costs something.")
         elif get("cost_kind") == "paid":
             try:
                 amount = Decimal(get("cost").lstrip("£"))
@@ -250,29 +272,29 @@ def clean_step(step: int, answers: dict, *, now: datetime | None = None, changin
                 if amount <= 0 or amount != amount.quantize(Decimal("0.01")) or cost_pence > 100000:
                     raise InvalidOperation
             except (InvalidOperation, ValueError):
-                errors["cost"] = "Enter the cost in pounds, like 3.50. If it is free, choose 'Free'."
+                errors["cost"] = _("Enter the cost in pounds, like 3.50. If it is free, choose 'Free'.")
         values.update(title=title, description=description, cost_pence=cost_pence)
     elif step == 2:
         day = _parse_date(get("date"))
         start, end = _parse_time(get("start_time")), _parse_time(get("end_time"))
         if day is None:
-            errors["date"] = "Enter the date, like 2026-03-03 or 3/3/2026."
+            errors["date"] = _("Enter the date, like 2026-03-03 or 3/3/2026.")
         if start is None:
-            errors["start_time"] = "Enter the start time, like 14:00 or 2pm."
+            errors["start_time"] = _("Enter the start time, like 14:00 or 2pm.")
         if end is None:
-            errors["end_time"] = "Enter the end time, like 16:00 or 4pm."
+            errors["end_time"] = _("Enter the end time, like 16:00 or 4pm.")
         if not errors:
             starts_at, ends_at = _london(day, start), _london(day, end)
             if ends_at <= starts_at:
-                errors["end_time"] = "The end time must be after the start time."
+                errors["end_time"] = _("The end time must be after the start time.")
             elif starts_at <= now:
-                errors["date"] = "That date and time have passed. Enter a date from today onwards."
+                errors["date"] = _("That date and time have passed. Enter a date from today onwards.")
             values.update(starts_at=starts_at, ends_at=ends_at)
         repeat = get("repeat") or "none"
         if changing:
             repeat = "none"
         if repeat not in ("none", "weekly", "fortnightly", "monthly"):
-            errors["repeat"] = "Choose how often the meet-up happens."
+            errors["repeat"] = _("Choose how often the meet-up happens.")
         count = 1
         if repeat != "none":
             try:
@@ -280,33 +302,33 @@ def clean_step(step: int, answers: dict, *, now: datetime | None = None, changin
                 if not 2 <= count <= MAX_REPEATS:
                     raise ValueError
             except ValueError:
-                errors["repeat_count"] = f"Enter how many dates to list, a number from 2 to {MAX_REPEATS}."
+                errors["repeat_count"] = _("Enter how many dates to list, a number from 2 to %(most)s.", most=MAX_REPEATS)
         values.update(repeat=None if repeat == "none" else Repeat(repeat), repeat_count=count)
     elif step == 3:
         attendance = get("attendance")
         if attendance not in ATTENDANCE:
-            errors["attendance"] = "Choose whether people meet in person, online, or both."
+            errors["attendance"] = _("Choose whether people meet in person, online, or both.")
         in_person, online = attendance in ("in_person", "both"), attendance in ("online", "both")
         values.update(in_person=in_person, online=online)
         values.update(venue_name="", address="", town="", postcode="", latitude=None, longitude=None, joining_link="", dial_in="")
         if in_person:
             for key, sentence in (
-                ("venue_name", "Enter the name of the venue, like 'St Mary's Centre'."),
-                ("address", "Enter the street address of the venue."),
-                ("town", "Enter the town or city."),
+                ("venue_name", _("Enter the name of the venue, like 'St Mary's Centre'.")),
+                ("address", _("Enter the street address of the venue.")),
+                ("town", _("Enter the town or city.")),
             ):
                 if not get(key):
                     errors[key] = sentence
                 elif len(get(key)) > 120 and key != "address" or len(get(key)) > 300:
-                    errors[key] = "That is too long. Please shorten it."
+                    errors[key] = _("That is too long. Please shorten it.")
                 values[key] = get(key)
             try:
                 values["postcode"] = places.normalise_postcode(get("postcode"))
                 spot = places.locate_postcode(values["postcode"])
                 if spot is None:  # a real shape but no such district: it would never be found "near" anywhere
-                    errors["postcode"] = (
-                        f"We cannot find the postcode {values['postcode']}. Check it against the venue's "
-                        "address, so people nearby can find this meet-up."
+                    errors["postcode"] = _(
+                        "We cannot find the postcode %(postcode)s. Check it against the venue's "
+                        "address, so people nearby can find this meet-up.", postcode=values["postcode"]
                     )
                 else:
                     values.update(latitude=spot.latitude, longitude=spot.longitude)
@@ -315,20 +337,20 @@ def clean_step(step: int, answers: dict, *, now: datetime | None = None, changin
         if online:
             link, dial_in = get("joining_link"), get("dial_in")
             if not link and not dial_in:
-                errors["joining_link"] = "Enter a joining link or a phone number to dial in."
+                errors["joining_link"] = _("Enter a joining link or a phone number to dial in.")
             if link and (not re.match(r"^https?://[^\s/]+\.[^\s]+$", link, re.I) or len(link) > 500):
-                errors["joining_link"] = "Enter a joining link that starts with https:// or http://."
+                errors["joining_link"] = _("Enter a joining link that starts with https:// or http://.")
             if dial_in and not _PHONE.match(dial_in):
-                errors["dial_in"] = "Enter the dial-in phone number, like 0161 496 0000."
+                errors["dial_in"] = _("Enter the dial-in phone number, like 0161 496 0000.")
             values.update(joining_link=link, dial_in=dial_in)
         phone = get("contact_phone")
         if phone and not _PHONE.match(phone):
-            errors["contact_phone"] = "Enter a phone number, like 07700 900123, or leave it empty."
+            errors["contact_phone"] = _("Enter a phone number, like 07700 900123, or leave it empty.")
         values["contact_phone"] = phone
     elif step == 4:
         audience = get("audience")
         if audience not in {item.value for item in Audience}:
-            errors["audience"] = "Choose who the meet-up is for."
+            errors["audience"] = _("Choose who the meet-up is for.")
         else:
             values["audience"] = Audience(audience)
         capacity = None
@@ -338,7 +360,7 @@ def clean_step(step: int, answers: dict, *, now: datetime | None = None, changin
                 if capacity < 1:
                     raise ValueError
             except ValueError:
-                errors["capacity"] = "Enter the number of places as a whole number of 1 or more, or leave it empty for no limit."
+                errors["capacity"] = _("Enter the number of places as a whole number of 1 or more, or leave it empty for no limit.")
         values["capacity"] = capacity
         access = answers.get("access") or {}
         for key in ACCESS_KEYS:
@@ -390,28 +412,36 @@ def _nth_weekday(year: int, month: int, weekday: int, nth: int) -> date:
 def repeat_words(repeat: Repeat | str | None, day: date | datetime | None) -> str:
     """'Every week', 'Every other week', 'Every first Tuesday of the month'."""
     if not repeat or repeat == "none":
-        return "Once"
+        return _("Once")
     repeat = Repeat(repeat)
     if repeat == Repeat.WEEKLY:
-        return "Every week"
+        return _("Every week")
     if repeat == Repeat.FORTNIGHTLY:
-        return "Every other week"
+        return _("Every other week")
     if isinstance(day, datetime):
         day = formatting.local(day).date()
     if day is None:
-        return "Every month"
-    return f"Every {_NTH_WORDS[series_nth(day)]} {day:%A} of the month"
+        return _("Every month")
+    return str(_EVERY_NTH[series_nth(day)] % {"weekday": _weekday(day)})
+
+
+def _weekday(day: date | datetime) -> str:
+    """The day's name in the page's language, as it reads inside a sentence ("Tuesday", "dydd
+    Mawrth": Babel gives Welsh names with a capital, as at the start of a line)."""
+    locale = formatting._locale()
+    name = format_date(day, "EEEE", locale=locale)
+    return name[:1].lower() + name[1:] if str(locale).startswith("cy") else name
 
 
 def finish_draft(author: User, draft: MeetupDraft) -> list[Meetup]:
     """Publish (verified organisations), send for checking (everyone else), or apply changes."""
     if draft.author_id != author.id:
-        raise NotAllowed("This is someone else's draft.")
+        raise NotAllowed(_("This is someone else's draft."))
     if draft.finished_at is not None:
         # Pressing the button twice: the first press did the work.
         if draft.meetup_id:
             return [draft.meetup]
-        raise Conflict("This meet-up has already been sent.")
+        raise Conflict(_("This meet-up has already been sent."))
     values, step, errors = check_all(draft.answers or {}, changing=draft.meetup_id is not None)
     if step is not None:
         field_name, message = next(iter(errors.items()))
@@ -420,7 +450,7 @@ def finish_draft(author: User, draft: MeetupDraft) -> list[Meetup]:
     if values.get("organisation_id"):
         organisation = next((org for org in organisations_of(author) if org.id == values["organisation_id"]), None)
         if organisation is None:
-            raise Invalid("You can only list meet-ups for organisations you belong to.", field="step-4")
+            raise Invalid(_("You can only list meet-ups for organisations you belong to."), field="step-4")
     if draft.meetup_id is not None:
         meetup = draft.meetup
         draft.finished_at = utcnow()
@@ -500,12 +530,12 @@ def awaiting_approval() -> list[Meetup]:
 def decide(moderator: User, meetup: Meetup, approve: bool, reason: str = "") -> list[Meetup]:
     """Approve and publish a member's meet-up (every waiting date of its series), or decline it."""
     if not can_moderate(moderator):
-        raise NotAllowed("Only moderators can approve meet-ups.")
+        raise NotAllowed(_("Only moderators can approve meet-ups."))
     if meetup.status != MeetupStatus.AWAITING_APPROVAL:
-        raise Conflict("Someone has already decided about this meet-up.")
+        raise Conflict(_("Someone has already decided about this meet-up."))
     reason = (reason or "").strip()
     if not approve and not reason:
-        raise Invalid("Say why it will not be published. The organiser will read this.", field="reason")
+        raise Invalid(_("Say why it will not be published. The organiser will read this."), field="reason")
     query = sa.select(Meetup).where(Meetup.status == MeetupStatus.AWAITING_APPROVAL)
     query = query.where(Meetup.series_id == meetup.series_id) if meetup.series_id else query.where(Meetup.id == meetup.id)
     meetups = list(db.session.scalars(query))
@@ -517,10 +547,10 @@ def decide(moderator: User, meetup: Meetup, approve: bool, reason: str = "") -> 
     db.session.commit()
     if meetup.author is not None:
         if approve:
-            sentence = f"A volunteer has checked “{meetup.title}” and it is now listed on Kindred."
+            sentence = _l("A volunteer has checked “%(title)s” and it is now listed on Kindred.", title=meetup.title)
         else:
-            sentence = f"A volunteer has checked “{meetup.title}” and it will not be listed. They said: {reason}"
-        _tell(meetup.author, "decision", "Your meet-up has been checked", sentence, _link(meetup), actor=moderator)
+            sentence = _l("A volunteer has checked “%(title)s” and it will not be listed. They said: %(reason)s", title=meetup.title, reason=reason)
+        _tell(meetup.author, "decision", _l("Your meet-up has been checked"), sentence, _link(meetup), actor=moderator)
     return meetups
 
 
@@ -553,7 +583,7 @@ def _release_places(meetup_id: int, seats: int) -> None:
 def _check_acting_for(acting_member: User, member: User) -> None:
     """A carer may answer for the person only while in their circle of support (never for anyone else)."""
     if acting_member.id != member.id and not circle.acting_for(acting_member, member):
-        raise NotAllowed(f"You can only do this for {member.display_name} while you are in their circle of support.")
+        raise NotAllowed(_("You can only do this for %(name)s while you are in their circle of support.", name=member.display_name))
 
 
 def people_i_help(carer: User, meetup: Meetup) -> list[tuple[User, Rsvp | None]]:
@@ -583,11 +613,11 @@ def rsvp(member: User, meetup: Meetup, *, companions: int = 0, acting_member: Us
     acting_member = acting_member or member
     _check_acting_for(acting_member, member)
     if not meetup.is_published:
-        raise NotAllowed("This meet-up is not open for places.")
+        raise NotAllowed(_("This meet-up is not open for places."))
     if meetup.starts_at <= utcnow():
-        raise NotAllowed("This meet-up has already started, so places are closed.")
+        raise NotAllowed(_("This meet-up has already started, so places are closed."))
     if not 0 <= companions <= MAX_COMPANIONS:
-        raise Invalid(f"You can bring up to {MAX_COMPANIONS} companions.", field="companions")
+        raise Invalid(_("You can bring up to %(most)s companions.", most=MAX_COMPANIONS), field="companions")
     existing = rsvp_for(member, meetup)
     if existing is not None and existing.status == RsvpStatus.GOING:
         return _change_companions(existing, meetup, companions, acting_member)
@@ -624,7 +654,7 @@ def _change_companions(row: Rsvp, meetup: Meetup, companions: int, acting_member
         return row
     if difference > 0 and not _take_places(meetup.id, difference):
         db.session.rollback()
-        raise Conflict("There is not enough room for more companions. Your own place is still kept.", field="companions")
+        raise Conflict(_("There is not enough room for more companions. Your own place is still kept."), field="companions")
     if difference < 0:
         _release_places(meetup.id, -difference)
     row.companions = companions
@@ -699,8 +729,9 @@ def promote_waiting(meetup: Meetup, actor: User | None = None) -> list[Rsvp]:
         _tell(
             row.member,
             "place_offered",
-            f"You have a place at {meetup.title}",
-            f"A place has come up at “{meetup.title}” on {formatting.time_range(meetup.starts_at, meetup.ends_at)}, and it is yours now.",
+            _l("You have a place at %(title)s", title=meetup.title),
+            _l("A place has come up at “%(title)s” on %(when)s, and it is yours now.", title=meetup.title,
+               when=_when(meetup)),
             _link(meetup),
             actor=actor,
             meetup=meetup,
@@ -736,7 +767,7 @@ PLACE_FIELDS = ("in_person", "online", "venue_name", "address", "town", "postcod
 def change(editor: User, meetup: Meetup, values: dict, *, organisation: Organisation | None = None) -> list[str]:
     """Apply new details to one date. If the time or place changed, everyone going or waiting is told."""
     if not is_organiser(editor, meetup):
-        raise NotAllowed("Only the people organising this meet-up can change it.")
+        raise NotAllowed(_("Only the people organising this meet-up can change it."))
     time_changed = meetup.starts_at != values["starts_at"] or meetup.ends_at != values["ends_at"]
     place_changed = any(getattr(meetup, name) != values[name] for name in PLACE_FIELDS)
     old_capacity = meetup.capacity
@@ -746,13 +777,13 @@ def change(editor: User, meetup: Meetup, values: dict, *, organisation: Organisa
         meetup.organisation = organisation
     changes = []
     if time_changed:
-        changes.append(f"The time has changed. It is now {formatting.time_range(meetup.starts_at, meetup.ends_at)}.")
+        changes.append(_l("The time has changed. It is now %(when)s.", when=_when(meetup)))
         # New time, new reminders.
         db.session.execute(
             sa.delete(ReminderSent).where(ReminderSent.rsvp_id.in_(sa.select(Rsvp.id).where(Rsvp.meetup_id == meetup.id)))
         )
     if place_changed:
-        changes.append(f"The place has changed. It is now: {meetup.place_text}.")
+        changes.append(_l("The place has changed. It is now: %(place)s.", place=_where(meetup)))
     if time_changed or place_changed:
         meetup.sequence += 1
     meetup.updated_at = utcnow()
@@ -760,7 +791,7 @@ def change(editor: User, meetup: Meetup, values: dict, *, organisation: Organisa
     if changes:
         for row in _people_with_places(meetup):
             _tell(
-                row.member, "changed", f"{meetup.title} has changed", " ".join(changes), _link(meetup),
+                row.member, "changed", _l("%(title)s has changed", title=meetup.title), _changes_sentence(meetup, time_changed, place_changed), _link(meetup),
                 actor=editor, meetup=meetup, changes=changes,
             )
     if meetup.capacity is None or (old_capacity is not None and meetup.capacity > old_capacity):
@@ -768,10 +799,20 @@ def change(editor: User, meetup: Meetup, values: dict, *, organisation: Organisa
     return changes
 
 
+def _changes_sentence(meetup: Meetup, time_changed: bool, place_changed: bool):
+    """What changed, as one sentence for the reader's language (notify turns it into text)."""
+    when = _when(meetup)
+    if time_changed and place_changed:
+        return _l("The time has changed. It is now %(when)s. The place has changed. It is now: %(place)s.", when=when, place=_where(meetup))
+    if time_changed:
+        return _l("The time has changed. It is now %(when)s.", when=when)
+    return _l("The place has changed. It is now: %(place)s.", place=_where(meetup))
+
+
 def cancel(organiser: User, meetup: Meetup, reason: str = "") -> None:
     """Cancel one date; everyone going or waiting is told. The date stays listed, marked cancelled."""
     if not (is_organiser(organiser, meetup) or can_moderate(organiser)):
-        raise NotAllowed("Only the people organising this meet-up can cancel it.")
+        raise NotAllowed(_("Only the people organising this meet-up can cancel it."))
     if meetup.is_cancelled:
         return
     meetup.status = MeetupStatus.CANCELLED
@@ -781,22 +822,24 @@ def cancel(organiser: User, meetup: Meetup, reason: str = "") -> None:
     if not is_organiser(organiser, meetup):
         audit.record(organiser, "cancel_meetup", meetup, meetup.decision_reason or meetup.title)
     db.session.commit()
-    sentence = f"“{meetup.title}” on {formatting.time_range(meetup.starts_at, meetup.ends_at)} has been cancelled."
+    when = _when(meetup)
     if meetup.decision_reason:
-        sentence += f" The organiser said: {meetup.decision_reason}"
+        sentence = _l("“%(title)s” on %(when)s has been cancelled. The organiser said: %(reason)s", title=meetup.title, when=when, reason=meetup.decision_reason)
+    else:
+        sentence = _l("“%(title)s” on %(when)s has been cancelled.", title=meetup.title, when=when)
     for row in _people_with_places(meetup):
-        _tell(row.member, "cancelled", f"Cancelled: {meetup.title}", sentence, _link(meetup), actor=organiser, meetup=meetup)
+        _tell(row.member, "cancelled", _l("Cancelled: %(title)s", title=meetup.title), sentence, _link(meetup), actor=organiser, meetup=meetup)
 
 
 def message_everyone(organiser: User, meetup: Meetup, text: str) -> int:
     """Email everyone going (not the waiting list). Returns how many people were told."""
     if not is_organiser(organiser, meetup):
-        raise NotAllowed("Only the people organising this meet-up can message everyone going.")
+        raise NotAllowed(_("Only the people organising this meet-up can message everyone going."))
     text = (text or "").strip()
     if not text:
-        raise Invalid("Write the message you want to send.", field="message")
+        raise Invalid(_("Write the message you want to send."), field="message")
     if len(text) > MESSAGE_LIMIT:
-        raise Invalid(f"Keep the message to {MESSAGE_LIMIT:,} characters or fewer.", field="message")
+        raise Invalid(_("Keep the message to %(limit)s characters or fewer.", limit=f"{MESSAGE_LIMIT:,}"), field="message")
     # The watched words. A message is emailed at once and cannot wait for a volunteer, so "hold"
     # (phone numbers, bank details) stops it like "block", with the sentence saying why.
     from app.services import moderation, safety
@@ -804,17 +847,17 @@ def message_everyone(organiser: User, meetup: Meetup, text: str) -> int:
     moderation.ensure_can_participate(organiser)
     screened = safety.screen(organiser, text, "organiser_message", allowed_numbers=_numbers_of(meetup.organisation))
     if screened.blocked or screened.held:
-        raise Invalid(screened.tell() + " Your message has not been sent; we have kept it.", field="message")
+        raise Invalid(screened.tell() + " " + _("Your message has not been sent; we have kept it."), field="message")
     if screened.kinds:
         safety.record(screened, "meetup", meetup, author_id=organiser.id)
         db.session.commit()
     meetup.screened = screened
     told = 0
-    going, _ = going_list(meetup)
+    going, _waiting = going_list(meetup)
     for row in going:
         if row.member_id != organiser.id:
             _tell(
-                row.member, "message", f"A message about {meetup.title}", text, _link(meetup),
+                row.member, "message", _l("A message about %(title)s", title=meetup.title), text, _link(meetup),
                 actor=organiser, meetup=meetup, sender=organiser,
             )
             told += 1
@@ -874,9 +917,9 @@ def find_upcoming(filters: Filters, page: int = 1, *, now: datetime | None = Non
             return Found([], 0, 0, None, "", choices=looked_up.choices)
         place = looked_up.place
         if place is None:
-            problem = (
-                f"We do not know a place called “{filters.near.strip()}”. Check the spelling, or try a nearby "
-                "town or city, a postcode like CF10 1EP, or the first half of one, like CF10."
+            problem = _(
+                "We do not know a place called “%(name)s”. Check the spelling, or try a nearby "
+                "town or city, a postcode like CF10 1EP, or the first half of one, like CF10.", name=filters.near.strip()
             )
             return Found([], 0, 0, None, problem)
         low_lat, high_lat, low_lon, high_lon = places.bounding_box(place.latitude, place.longitude, filters.miles)
@@ -924,10 +967,10 @@ def series_heading(meetup: Meetup) -> str:
     if meetup.series is None:
         return formatting.full_date_time(meetup.starts_at)
     if meetup.series.repeat == Repeat.WEEKLY:
-        return f"Every {start:%A}, {clock}"
+        return _("Every %(weekday)s, %(time)s", weekday=_weekday(start), time=clock)
     if meetup.series.repeat == Repeat.FORTNIGHTLY:
-        return f"Every other {start:%A}, {clock}"
-    return f"{repeat_words(meetup.series.repeat, start.date())}, {clock}"
+        return _("Every other %(weekday)s, %(time)s", weekday=_weekday(start), time=clock)
+    return _("%(repeats)s, %(time)s", repeats=repeat_words(meetup.series.repeat, start.date()), time=clock)
 
 
 def upcoming_in_series(viewer, series_id: int, *, now: datetime | None = None) -> list[Meetup]:
@@ -1031,13 +1074,22 @@ def send_reminders(now: datetime | None = None) -> int:
         except IntegrityError:  # another run got there first
             db.session.rollback()
             continue
-        when = "today" if kind == "morning" else "tomorrow"
+        today = kind == "morning"
+        when = _when(meetup)
         for carer in circle.carers_wanting_reminders(row.member):
+            if today:
+                subject = _l("Reminder for %(name)s: %(title)s is today", name=row.member.display_name, title=meetup.title)
+                sentence = _l("%(name)s is going to “%(title)s” today: %(when)s. You asked for a copy of their reminders.",
+                              name=row.member.display_name, title=meetup.title, when=when)
+            else:
+                subject = _l("Reminder for %(name)s: %(title)s is tomorrow", name=row.member.display_name, title=meetup.title)
+                sentence = _l("%(name)s is going to “%(title)s” tomorrow: %(when)s. You asked for a copy of their reminders.",
+                              name=row.member.display_name, title=meetup.title, when=when)
             _tell(
                 carer,
                 "reminder",
-                f"Reminder for {row.member.display_name}: {meetup.title} is {when}",
-                f"{row.member.display_name} is going to “{meetup.title}” {when}: {formatting.time_range(meetup.starts_at, meetup.ends_at)}. You asked for a copy of their reminders.",
+                subject,
+                sentence,
                 _link(meetup),
                 meetup=meetup,
                 rsvp=row,
@@ -1045,8 +1097,9 @@ def send_reminders(now: datetime | None = None) -> int:
         _tell(
             row.member,
             "reminder",
-            f"Reminder: {meetup.title} is {when}",
-            f"This is a reminder that you are going to “{meetup.title}” {when}: {formatting.time_range(meetup.starts_at, meetup.ends_at)}.",
+            _l("Reminder: %(title)s is today", title=meetup.title) if today else _l("Reminder: %(title)s is tomorrow", title=meetup.title),
+            _l("This is a reminder that you are going to “%(title)s” today: %(when)s.", title=meetup.title, when=when) if today
+            else _l("This is a reminder that you are going to “%(title)s” tomorrow: %(when)s.", title=meetup.title, when=when),
             _link(meetup),
             meetup=meetup,
             rsvp=row,

@@ -2,6 +2,8 @@
 import re
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -29,17 +31,17 @@ def is_member(user: User, organisation: Organisation) -> bool:
 def _clean(name, kind, registration, website, description, contact_email, contact_phone) -> dict:
     name = " ".join((name or "").split())
     if not name:
-        raise Invalid("Enter the name of the organisation.", field="name")
+        raise Invalid(_("Enter the name of the organisation."), field="name")
     if len(name) > 120:
-        raise Invalid("Keep the name to 120 characters or fewer.", field="name")
+        raise Invalid(_("Keep the name to 120 characters or fewer."), field="name")
     if kind not in KINDS:
-        raise Invalid("Choose what kind of organisation it is.", field="kind")
+        raise Invalid(_("Choose what kind of organisation it is."), field="kind")
     website = (website or "").strip()
     if website and not re.match(r"^https?://[^\s/]+\.[^\s]+$", website, re.I):
-        raise Invalid("Enter the website address starting with https://, or leave it empty.", field="website")
+        raise Invalid(_("Enter the website address starting with https://, or leave it empty."), field="website")
     description = (description or "").strip()
     if len(description) > DESCRIPTION_LIMIT:
-        raise Invalid(f"Keep the description to {DESCRIPTION_LIMIT:,} characters or fewer.", field="description")
+        raise Invalid(_("Keep the description to %(limit)s characters or fewer.", limit=f"{DESCRIPTION_LIMIT:,}"), field="description")
     contact_email = (contact_email or "").strip()
     if contact_email:
         contact_email = accounts.normalise_email(contact_email)
@@ -65,7 +67,7 @@ def _screen(user: User, values: dict) -> None:
 
 def create(user: User, **details) -> Organisation:
     if not can_create(user):
-        raise NotAllowed("Only members who represent an organisation can make an organisation page.")
+        raise NotAllowed(_("Only members who represent an organisation can make an organisation page."))
     try:
         values = _clean(**details)
     except Invalid as error:
@@ -84,7 +86,7 @@ def update(user: User, organisation: Organisation, *, logo=None, remove_logo: bo
     """Change the page. A logo goes through the same checks as members' photos (decoded, re-encoded,
     metadata removed, random name); a problem with it is explained next to the logo field."""
     if not is_member(user, organisation):
-        raise NotAllowed("Only members of this organisation can change its page.")
+        raise NotAllowed(_("Only members of this organisation can change its page."))
     cleaned = _clean(**details)
     _screen(user, cleaned)
     new_logo = None
@@ -104,16 +106,16 @@ def update(user: User, organisation: Organisation, *, logo=None, remove_logo: bo
 def add_member(user: User, organisation: Organisation, address: str) -> User:
     """Let another Kindred member post and manage this organisation's meet-ups."""
     if not is_member(user, organisation):
-        raise NotAllowed("Only members of this organisation can add people to it.")
+        raise NotAllowed(_("Only members of this organisation can add people to it."))
     other = accounts.find_by_email(accounts.normalise_email(address))
     if other is None or other.role != Role.ORGANISATION:
         raise Invalid(
-            "We could not add that person. They need a Kindred account where they chose "
-            "“I represent an organisation”.",
+            _("We could not add that person. They need a Kindred account where they chose "
+              "“I represent an organisation”."),
             field="email",
         )
     if is_member(other, organisation):
-        raise Conflict(f"{other.display_name} is already a member of {organisation.name}.", field="email")
+        raise Conflict(_("%(name)s is already a member of %(organisation)s.", name=other.display_name, organisation=organisation.name), field="email")
     organisation.memberships.append(OrganisationMember(user_id=other.id))
     db.session.commit()
     return other
@@ -121,7 +123,7 @@ def add_member(user: User, organisation: Organisation, address: str) -> User:
 
 def verify(admin: User, organisation: Organisation, approve: bool, reason: str = "") -> None:
     if not is_admin(admin):
-        raise NotAllowed("Only an administrator can verify organisations.")
+        raise NotAllowed(_("Only an administrator can verify organisations."))
     if approve:
         organisation.verified_at = utcnow()
         organisation.verified_by_id = admin.id
@@ -133,7 +135,7 @@ def verify(admin: User, organisation: Organisation, approve: bool, reason: str =
     for membership in organisation.memberships:
         member = membership.user
         email.send_template(
-            member.email, "Your organisation on Kindred", "organisation_verified",
+            member.email, _l("Your organisation on Kindred"), "organisation_verified",
             user=member, organisation=organisation, approved=approve,
         )
 

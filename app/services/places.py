@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from app.services.errors import Invalid
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -21,7 +24,7 @@ EARTH_RADIUS_MILES = 3958.8
 # A town this many times bigger than any other of the same name is the one people mean
 # ("Leeds" is the city, not the Kent village); otherwise we ask which one.
 CLEAR_WINNER = 10
-ATTRIBUTION = (
+ATTRIBUTION = _l(
     "Postcode data: Contains OS data © Crown copyright and database right 2025 (Code-Point Open, "
     "Open Government Licence v3.0). Town names: GeoNames, CC BY 4.0."
 )
@@ -46,6 +49,24 @@ class Town:
     def as_place(self) -> Place:
         return Place(self.name, "", self.latitude, self.longitude)
 
+    @property
+    def shown_label(self) -> str:
+        """The label as people read it, the country in the page's language ("Bangor, Cymru").
+        The label itself stays as it is: it is what the choice's link searches for."""
+        name, comma, country = self.label.rpartition(", ")
+        if comma and country in COUNTRIES:
+            return _("%(town)s, %(country)s", town=name, country=COUNTRIES[country])
+        return self.label
+
+
+# Every label in towns.csv ends with one of these.
+COUNTRIES = {
+    "England": _l("England"),
+    "Scotland": _l("Scotland"),
+    "Wales": _l("Wales"),
+    "Northern Ireland": _l("Northern Ireland"),
+}
+
 
 @dataclass(frozen=True)
 class Search:
@@ -59,7 +80,7 @@ def normalise_postcode(text: str) -> str:
     squashed = re.sub(r"\s+", "", (text or "").upper())
     match = _POSTCODE.match(squashed)
     if not match:
-        raise Invalid("Enter a full UK postcode, like CH1 2AB.", field="postcode")
+        raise Invalid(_("Enter a full UK postcode, like CH1 2AB."), field="postcode")
     return f"{match.group(1)} {match.group(2)}"
 
 
