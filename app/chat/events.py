@@ -10,6 +10,7 @@ import json
 import logging
 
 from flask import current_app, request
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import emit, join_room, leave_room
@@ -70,7 +71,12 @@ def disconnect(*_args):
 
 
 def _problem(event: str, message: str, data, retry: bool = False) -> dict:
-    answer = {"ok": False, "event": event, "error": str(message)}  # str: a lazy sentence becomes text in the sender's language
+    try:
+        text = str(message)  # a lazy sentence becomes text in the sender's language
+    except Exception:  # noqa: BLE001 - the language could not be worked out (database down): English
+        with force_locale("en"):
+            text = str(message)
+    answer = {"ok": False, "event": event, "error": text}
     if retry:
         answer["retry"] = True  # nothing was wrong with the request: the same one will work soon
     if isinstance(data, dict):
@@ -90,6 +96,9 @@ def chat_event(name: str):
             try:
                 if not permissions.may_use_chat(current_user):
                     raise NotAllowed(_("Please sign in again to use chat."))
+                # The member's language, now: after a failed database call their row cannot be read
+                # again, and the sentence that says so must still be written (Flask-Babel keeps it).
+                get_locale()
                 if not isinstance(data, dict):
                     raise Invalid(_("That message was not in the form we expected. Please reload the page and try again."))
                 if len(json.dumps(data, default=str)) > PAYLOAD_MAX:
