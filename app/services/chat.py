@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext, ngettext
+from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -633,8 +633,9 @@ def _tell_if_away(author, room: Room, message: Message) -> None:
             Message.id > (last_read or 0),
         )
     ) or 1
-    sentence = lazy_ngettext(
-        "%(name)s sent you a private message.", "%(name)s sent you %(num)d private messages.", unread, name=author.display_name
+    sentence = (
+        _l("%(name)s sent you a private message.", name=author.display_name)
+        if unread == 1 else _l("%(name)s sent you %(num)s private messages.", name=author.display_name, num=unread)
     )
     notifications.notify(
         recipient, "direct_message", sentence, url_for("chat.room", room_id=room.id) + f"#message-{message.id}",
