@@ -10,6 +10,8 @@ import json
 import logging
 
 from flask import current_app, request
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import emit, join_room, leave_room
 
@@ -53,9 +55,9 @@ def _same_origin(origin: str | None) -> bool:
 def connect(auth=None):
     if not _same_origin(request.headers.get("Origin")):
         log.warning("Refused a chat connection from origin %r", request.headers.get("Origin"))
-        raise ConnectionRefusedError("Chat works only on this website.")
+        raise ConnectionRefusedError(_("Chat works only on this website."))
     if not permissions.may_use_chat(current_user):
-        raise ConnectionRefusedError("Please sign in to use chat.")
+        raise ConnectionRefusedError(_("Please sign in to use chat."))
     join_room(chat.user_room(current_user.id))
     if permissions.can_moderate(current_user):
         join_room(chat.MODERATORS_ROOM)
@@ -69,7 +71,12 @@ def disconnect(*_args):
 
 
 def _problem(event: str, message: str, data, retry: bool = False) -> dict:
-    answer = {"ok": False, "event": event, "error": message}
+    try:
+        text = str(message)  # a lazy sentence becomes text in the sender's language
+    except Exception:  # noqa: BLE001 - the language could not be worked out (database down): English
+        with force_locale("en"):
+            text = str(message)
+    answer = {"ok": False, "event": event, "error": text}
     if retry:
         answer["retry"] = True  # nothing was wrong with the request: the same one will work soon
     if isinstance(data, dict):
@@ -88,11 +95,14 @@ def chat_event(name: str):
         def checked(data=None, *_extra):
             try:
                 if not permissions.may_use_chat(current_user):
-                    raise NotAllowed("Please sign in again to use chat.")
+                    raise NotAllowed(_("Please sign in again to use chat."))
+                # The member's language, now: after a failed database call their row cannot be read
+                # again, and the sentence that says so must still be written (Flask-Babel keeps it).
+                get_locale()
                 if not isinstance(data, dict):
-                    raise Invalid("That message was not in the form we expected. Please reload the page and try again.")
+                    raise Invalid(_("That message was not in the form we expected. Please reload the page and try again."))
                 if len(json.dumps(data, default=str)) > PAYLOAD_MAX:
-                    raise Invalid("That was too much to send at once. Please send a shorter message.")
+                    raise Invalid(_("That was too much to send at once. Please send a shorter message."))
                 return handler(data)
             except Exception as error:  # noqa: BLE001 - one bad event must never stop the server
                 _rollback_quietly()
@@ -103,7 +113,7 @@ def chat_event(name: str):
                 if isinstance(error, ServiceError):
                     return _problem(name, error.message, data)
                 log.exception("Chat event %s failed", name)
-                return _problem(name, "Something went wrong on our side. Please try again in a moment.", data)
+                return _problem(name, _("Something went wrong on our side. Please try again in a moment."), data)
 
         _HANDLERS.append((name, checked))
         return checked
@@ -121,7 +131,7 @@ def _rollback_quietly() -> None:
 def _room_id(data) -> int:
     room_id = data.get("room_id")
     if not isinstance(room_id, int) or isinstance(room_id, bool):
-        raise Invalid("That message did not say which room it is for. Please reload the page.")
+        raise Invalid(_("That message did not say which room it is for. Please reload the page."))
     return room_id
 
 
@@ -130,7 +140,7 @@ def _after_id(data) -> int | None:
     if after is None:
         return None
     if not isinstance(after, int) or isinstance(after, bool) or after < 0:
-        raise Invalid("That catch-up request was damaged. Please reload the page.")
+        raise Invalid(_("That catch-up request was damaged. Please reload the page."))
     return after
 
 
@@ -163,7 +173,7 @@ def catch_up(data):
     room = chat.room_for(current_user, _room_id(data))
     after = _after_id(data)
     if after is None:
-        raise Invalid("That catch-up request did not say which message you saw last. Please reload the page.")
+        raise Invalid(_("That catch-up request did not say which message you saw last. Please reload the page."))
     answer = {"ok": True, "room_id": room.id, "messages": [chat.message_payload(m) for m in chat.messages_after(current_user, room, after)]}
     emit("catch_up", answer)
     return answer
@@ -174,14 +184,14 @@ def send(data):
     room = chat.room_for(current_user, _room_id(data))
     body = data.get("body")
     if not isinstance(body, str):
-        raise Invalid("That message had no text. Please write something and send it again.")
+        raise Invalid(_("That message had no text. Please write something and send it again."))
     client_id = chat.checked_client_id(data.get("client_id"))
     message = chat.post_message(current_user, room, body, client_id)
     answer = chat.send_acknowledgement(message, client_id)
     if getattr(message, "support", False):
         # Words of crisis: the page shows these at once, at the top, focused (static/js/chat.js).
-        answer["support"] = {"intro": safety.SUPPORT_INTRO,
-                             "lines": [{"name": n, "number": num, "link": link} for n, num, link in safety.SUPPORT_LINES]}
+        answer["support"] = {"intro": str(safety.SUPPORT_INTRO),
+                             "lines": [{"name": str(n), "number": str(num), "link": link} for n, num, link in safety.SUPPORT_LINES]}
     return answer
 
 
@@ -191,7 +201,7 @@ def _seqs(data) -> list[int]:
         not isinstance(seqs, list) or not seqs or len(seqs) > chat.FETCH_LIMIT
         or not all(isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= chat.ID_MAX for n in seqs)
     ):
-        raise Invalid("That request for missed messages was damaged. Please reload the page.")
+        raise Invalid(_("That request for missed messages was damaged. Please reload the page."))
     return seqs
 
 

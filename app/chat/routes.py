@@ -2,6 +2,7 @@
 import uuid
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 
@@ -108,11 +109,11 @@ def send(room_id: int):
         else:
             if getattr(message, "support", False):
                 flash_support()
-                flash("Your message is sent." if message.status != MessageStatus.HELD else message.notice, "info")
+                flash(_("Your message is sent.") if message.status != MessageStatus.HELD else message.notice, "info")
             elif getattr(message, "notice", ""):
                 flash(message.notice, "info")
             elif message.status == MessageStatus.HELD:
-                flash("Your message is saved. It has a link, so a volunteer will check it soon before others see it.", "info")
+                flash(_("Your message is saved. It has a link, so a volunteer will check it soon before others see it."), "info")
             # With the support lines shown, no #message anchor: it would stop the browser focusing them.
             anchor = None if getattr(message, "support", False) else f"message-{message.id}"
             return redirect(url_for("chat.room", room_id=room.id, _anchor=anchor))
@@ -129,7 +130,7 @@ def confirm_delete(room_id: int, message_id: int):
     form = ConfirmForm()
     back = url_for("chat.room", room_id=room.id, _anchor=f"message-{message.id}")
     if message.status not in (MessageStatus.VISIBLE, MessageStatus.HELD):
-        flash("This message has already been removed.", "info")
+        flash(_("This message has already been removed."), "info")
         return redirect(url_for("chat.room", room_id=room.id))
     if form.validate_on_submit():
         chat.delete_message(current_user, message)
@@ -148,7 +149,7 @@ def undo_delete(room_id: int, message_id: int):
         except (Conflict, NotAllowed) as error:
             flash(error.message, "error")
         else:
-            flash("Your message is back.", "success")
+            flash(_("Your message is back."), "success")
             # With the support lines shown, no #message anchor: it would stop the browser focusing them.
             anchor = None if getattr(message, "support", False) else f"message-{message.id}"
             return redirect(url_for("chat.room", room_id=room.id, _anchor=anchor))
@@ -163,12 +164,12 @@ def confirm_hide(room_id: int, message_id: int):
     room = _room_or_abort(room_id)
     message = _message_or_abort(room, message_id)
     if message.status not in (MessageStatus.VISIBLE, MessageStatus.HELD):
-        flash("This message has already been removed.", "info")
+        flash(_("This message has already been removed."), "info")
         return redirect(url_for("chat.room", room_id=room.id))
     form = HideForm()
     if form.validate_on_submit():
         chat.hide_message(current_user, message, form.reason.data or "")
-        flash(f"The message from {message.author.display_name} is hidden. Nobody sees it in the room now.", "success")
+        flash(_("The message from %(name)s is hidden. Nobody sees it in the room now.", name=message.author.display_name), "success")
         return redirect(url_for("chat.room", room_id=room.id))
     back = url_for("chat.room", room_id=room.id, _anchor=f"message-{message.id}")
     return render_template("chat/confirm_hide.html", room=room, message=message, form=form, back=back, title=chat.room_title(room, current_user))
@@ -187,7 +188,7 @@ def release(room_id: int, message_id: int):
         except ServiceError as error:
             flash(error.message, "error")
         else:
-            flash(f"Everyone in the room can see the message from {message.author.display_name} now.", "success")
+            flash(_("Everyone in the room can see the message from %(name)s now.", name=message.author.display_name), "success")
     return redirect(url_for("chat.room", room_id=room.id, _anchor=f"message-{message.id}"))
 
 
@@ -221,7 +222,7 @@ def slow_mode(room_id: int):
     form = SlowModeForm()
     if form.validate_on_submit():
         chat.set_slow_mode(current_user, room, int(form.seconds.data))
-        flash(chat.slow_mode_text(room) or "Slow mode is off.", "success")
+        flash(chat.slow_mode_text(room) or _("Slow mode is off."), "success")
     return redirect(url_for("chat.room", room_id=room.id, _anchor="slow-mode"))
 
 
@@ -232,7 +233,7 @@ def preferences():
     form = PreferencesForm(data={"appear_offline": chosen.appear_offline, "dm_from_anyone": chosen.dm_from_anyone})
     if form.validate_on_submit():
         chat.update_preferences(current_user, dm_from_anyone=form.dm_from_anyone.data, appear_offline=form.appear_offline.data)
-        flash("Your chat choices are saved.", "success")
+        flash(_("Your chat choices are saved."), "success")
         return redirect(url_for("chat.preferences"))
     return render_template("chat/preferences.html", form=form)
 

@@ -5,6 +5,8 @@ from datetime import datetime, time
 from functools import wraps
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app import formatting, permissions
@@ -30,17 +32,28 @@ from app.services.errors import NotFound, ServiceError
 
 # What each action is called on buttons and pages: (page heading, button, needs a confirmation page).
 ACTIONS = {
-    "approve": ("Approve and publish it", "Approve and publish this {noun}", False),
-    "dismiss": ("Dismiss the report", "Dismiss the report and keep this {noun}", False),
-    "hide": ("Hide it", "Hide this {noun}", False),
-    "restore": ("Put it back", "Put this {noun} back", False),
-    "edit": ("Edit it, with a note", "Save the edit to this {noun}", False),
-    "delete": ("Delete it", "Yes, delete this {noun}", True),
-    "warn": ("Send a warning", "Send the warning to {author}", False),
-    "silence": ("Pause their posting (read-only)", "Yes, pause {author}'s posting until {until}", True),
-    "suspend": ("Suspend their account", "Yes, suspend {author} until {until}", True),
-    "escalate": ("Pass to a safeguarding lead", "Pass this case to a safeguarding lead", False),
+    "approve": (_l("Approve and publish it"), _l("Approve and publish this %(noun)s"), False),
+    "dismiss": (_l("Dismiss the report"), _l("Dismiss the report and keep this %(noun)s"), False),
+    "hide": (_l("Hide it"), _l("Hide this %(noun)s"), False),
+    "restore": (_l("Put it back"), _l("Put this %(noun)s back"), False),
+    "edit": (_l("Edit it, with a note"), _l("Save the edit to this %(noun)s"), False),
+    "delete": (_l("Delete it"), _l("Yes, delete this %(noun)s"), True),
+    "warn": (_l("Send a warning"), _l("Send the warning to %(author)s"), False),
+    "silence": (_l("Pause their posting (read-only)"), _l("Yes, pause %(author)s's posting until %(until)s"), True),
+    "suspend": (_l("Suspend their account"), _l("Yes, suspend %(author)s until %(until)s"), True),
+    "escalate": (_l("Pass to a safeguarding lead"), _l("Pass this case to a safeguarding lead"), False),
 }
+# English words kept as data elsewhere (content nouns, statuses, sanction kinds, outcomes, summaries),
+# listed so that they are extracted; templates and outcome_words look them up with _(word).
+WORD_MSGIDS = (
+    _l("post"), _l("thread"), _l("profile"), _l("meet-up"), _l("chat message"), _l("content"), _l("help request"),
+    _l("visible"), _l("held"), _l("hidden"), _l("deleted"), _l("Warning"), _l("Silence"), _l("Suspend"),
+    _l("Reported by members"),
+    _l("a volunteer looked at it and decided it can stay"), _l("a volunteer checked it and it is now published"),
+    _l("a volunteer hid it"), _l("a volunteer put it back"), _l("a volunteer edited it"), _l("a volunteer deleted it"),
+    _l("a volunteer sent its author a warning"), _l("a volunteer paused its author's posting"),
+    _l("a volunteer suspended its author's account"),
+)
 SUSPENDED_MAY_USE = {"moderation.suspended", "moderation.history", "moderation.appeal", "auth.sign_out", "static",
                      "main.help", "main.guidelines", "main.privacy", "main.accessibility", "settings.display",
                      "asking.ask", "asking.thanks", "asking.mine_page"}
@@ -73,10 +86,10 @@ def _moderation_globals():
         return moderation.silence_of(current_user) if is_member(current_user) else None
 
     def outcome_words(case):
-        return moderation.ACTION_WORDS[case.outcome][0] if case.outcome else "not decided yet"
+        return _(moderation.ACTION_WORDS[case.outcome][0]) if case.outcome else _("not decided yet")
 
     return {"my_pause": my_pause, "outcome_words": outcome_words, "until_words": moderation.until_words, "can_participate": moderation.can_participate,
-            "support_lines": watched_words.SUPPORT_LINES}
+            "support_lines": safety.SUPPORT_LINES}
 
 
 def _case_or_404(case_id) -> Case:
@@ -169,7 +182,7 @@ def appeal(case_id):
         else:
             if getattr(row, "support", False):
                 flash_support()
-            flash("Thank you. A different volunteer will look at your appeal and we will let you know what they decide.", "success")
+            flash(_("Thank you. A different volunteer will look at your appeal and we will let you know what they decide."), "success")
             return redirect(url_for("moderation.history"))
     kind = moderation.CONTENT_KINDS.get(case.content_type)
     return render_template("moderation/appeal.html", form=form, case=case, noun=kind.noun if kind else "content",
@@ -221,10 +234,10 @@ def claim(case_id):
         try:
             if request.form.get("release") == "yes":
                 moderation.release(current_user, case)
-                flash("You let go of this case. Another volunteer can pick it up.", "success")
+                flash(_("You let go of this case. Another volunteer can pick it up."), "success")
             else:
                 moderation.claim(current_user, case)
-                flash(f"This case is yours for the next {moderation.CLAIM_MINUTES} minutes.", "success")
+                flash(_("This case is yours for the next %(minutes)s minutes.", minutes=moderation.CLAIM_MINUTES), "success")
         except ServiceError as error:
             flash(error.message, "error")
     return redirect(url_for("moderation.case", case_id=case.id))
@@ -243,7 +256,7 @@ def act(case_id, action):
     author = db.session.get(User, case.author_id) if case.author_id else None
     form = ActionForm()
     if action == "escalate":  # not written for the member: say who reads it
-        form.reason.label.text = "What the safeguarding leads need to know (only they read this)"
+        form.reason.label.text = _("What the safeguarding leads need to know (only they read this)")
     if request.method == "GET":
         if action == "edit" and obj is not None:
             form.new_text.data = kind.case_text(case, obj) if case.content_type != "meetup" else obj.description
@@ -254,31 +267,31 @@ def act(case_id, action):
             until = moderation.until_for(form.days.data or "7")
         except ServiceError:
             until = None
-    words = {"noun": kind.noun, "author": author.display_name if author else "the author",
+    words = {"noun": _(kind.noun), "author": author.display_name if author else _("the author"),
              "until": formatting.full_date_time(until) if until else ""}
     if form.validate_on_submit():
         if needs_confirming and form.confirmed.data != "yes" and not form.errors:
             if not (form.reason.data or "").strip():
-                form.reason.errors = ["Write the reason. The member will read it, so keep it kind and clear."]
+                form.reason.errors = [_("Write the reason. The member will read it, so keep it kind and clear.")]
             else:
                 return render_template("moderation/confirm_action.html", case=case, kind=kind, form=form, action=action,
-                                       heading=heading, button=button.format(**words), author=author, until=until)
+                                       heading=heading, button=str(button) % words, author=author, until=until)
         else:
             try:
                 if action == "escalate":
                     moderation.escalate(current_user, case, form.reason.data)
-                    flash("A safeguarding lead has been emailed and the case is at the top of their queue.", "success")
+                    flash(_("A safeguarding lead has been emailed and the case is at the top of their queue."), "success")
                 else:
                     moderation.act(current_user, case, action, form.reason.data, days=form.days.data,
                                    new_text=form.new_text.data, also_hide=form.also_hide.data)
-                    flash(f"Done: {heading.lower()}. The member has been told, with your reason.", "success")
+                    flash(_("Done: %(action)s. The member has been told, with your reason.", action=str(heading).lower()), "success")
                     if moderation.further_actions(current_user, case, kind.load(case.content_id)):
                         return redirect(url_for("moderation.case", case_id=case.id, _anchor="further"))
                 return redirect(url_for("moderation.queue"))
             except ServiceError as error:
                 add_service_error(form, error)
     return render_template("moderation/action.html", case=case, kind=kind, obj=obj, form=form, action=action,
-                           heading=heading, button=button.format(**words), author=author,
+                           heading=heading, button=str(button) % words, author=author,
                            may_act=moderation.may_act(current_user, case))
 
 
@@ -295,7 +308,7 @@ def decide_appeal(appeal_id):
         except ServiceError as error:
             add_service_error(form, error)
         else:
-            flash("Your decision is saved and the member has been told.", "success")
+            flash(_("Your decision is saved and the member has been told."), "success")
             return redirect(url_for("moderation.queue"))
     kind = moderation.CONTENT_KINDS.get(row.case.content_type)
     obj = kind.load(row.case.content_id) if kind else None
@@ -332,13 +345,13 @@ def _date(text):
 def log():
     form = LogFilterForm(request.args)
     staff = moderation.staff()
-    form.actor.choices = options([("", "Anyone")] + [(str(user.id), user.display_name) for user in staff])
-    form.action.choices = options([("", "Any action")] + [(name, name.replace("_", " ").capitalize()) for name in moderation.log_actions(current_user)])
+    form.actor.choices = options([("", _("Anyone"))] + [(str(user.id), user.display_name) for user in staff])
+    form.action.choices = options([("", _("Any action"))] + [(name, name.replace("_", " ").capitalize()) for name in moderation.log_actions(current_user)])
     since, until = _date(form.since.data), _date(form.until.data)
     if form.since.data and since is None:
-        form.since.errors = ["Write the date like 2026-03-01."]
+        form.since.errors = [_("Write the date like 2026-03-01.")]
     if form.until.data and until is None:
-        form.until.errors = ["Write the date like 2026-03-31."]
+        form.until.errors = [_("Write the date like 2026-03-31.")]
     if until is not None:
         from datetime import timedelta
 
@@ -365,14 +378,14 @@ def watched_words_list():
         if (form.text.data or "").strip():
             result = safety.judge(safety.detect(form.text.data, safety._db_rules()), "reply")
         else:
-            form.text.errors.append("Paste or write the text you want to try.")
+            form.text.errors.append(_("Paste or write the text you want to try."))
     return render_template("moderation/watched_words.html", entries=watched_words.all_entries(), form=form, result=result,
                            try_outcomes=TRY_OUTCOMES)
 
 
-TRY_OUTCOMES = {"publish": "It would be published straight away.",
-                "hold": "It would be held until a volunteer checks it.",
-                "block": "It would be stopped, and the writer shown the watched word's message."}
+TRY_OUTCOMES = {"publish": _l("It would be published straight away."),
+                "hold": _l("It would be held until a volunteer checks it."),
+                "block": _l("It would be stopped, and the writer shown the watched word's message.")}
 
 
 @bp.route("/admin/watched-words/new", methods=["GET", "POST"], defaults={"entry_id": None})
@@ -394,7 +407,7 @@ def watched_word(entry_id):
         except ServiceError as error:
             add_service_error(form, error)
         else:
-            flash(f"“{saved.label}” is saved and {'on' if saved.enabled else 'turned off'}.", "success")
+            flash(_("“%(name)s” is saved and on.", name=saved.label) if saved.enabled else _("“%(name)s” is saved and turned off.", name=saved.label), "success")
             return redirect(url_for("moderation.watched_words_list"))
     return render_template("moderation/watched_word.html", form=form, entry=entry)
 
@@ -409,7 +422,7 @@ def delete_watched_word(entry_id):
     if form.validate_on_submit():
         label = entry.label
         watched_words.remove(current_user, entry)
-        flash(f"“{label}” is deleted.", "success")
+        flash(_("“%(name)s” is deleted.", name=label), "success")
         return redirect(url_for("moderation.watched_words_list"))
     return render_template("moderation/delete_watched_word.html", entry=entry, form=form)
 
@@ -431,5 +444,5 @@ def set_moderator(user_id):
         except ServiceError as error:
             flash(error.message, "error")
         else:
-            flash(f"{member.display_name} {'can now moderate' if on else 'no longer has moderator powers'}.", "success")
+            flash(_("%(name)s can now moderate.", name=member.display_name) if on else _("%(name)s no longer has moderator powers.", name=member.display_name), "success")
     return redirect(url_for("moderation.moderators"))

@@ -8,6 +8,9 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -40,19 +43,19 @@ SLOW_MODE_CHOICES = [0, 10, 30, 60, 300]
 MUTE_CHOICES = [15, 60, 24 * 60]  # minutes
 
 DIRECT_MESSAGE_REFUSALS = {
-    "not_member": "Please sign in to send private messages.",
-    "self": "You cannot send a private message to yourself.",
-    "sender_cannot_chat": "You cannot send private messages at the moment. Please ask a volunteer for help.",
-    "blocked": "You cannot send private messages to this member.",
-    "connections_only": (
+    "not_member": _l("Please sign in to send private messages."),
+    "self": _l("You cannot send a private message to yourself."),
+    "sender_cannot_chat": _l("You cannot send private messages at the moment. Please ask a volunteer for help."),
+    "blocked": _l("You cannot send private messages to this member."),
+    "connections_only": _l(
         "This member gets private messages only from people they are connected with. "
         "You can say hello in an open room instead."
     ),
 }
 
-NOT_FOUND_ROOM = "We cannot find that chat room, or it is not open to you. Go back to the list of rooms and choose another."
-NOT_SENT_YET = "Not sent yet. We could not save your message just now. Your words are kept and we will keep trying."
-BUSY = "We cannot reach the messages just now. We will keep trying."
+NOT_FOUND_ROOM = _l("We cannot find that chat room, or it is not open to you. Go back to the list of rooms and choose another.")
+NOT_SENT_YET = _l("Not sent yet. We could not save your message just now. Your words are kept and we will keep trying.")
+BUSY = _l("We cannot reach the messages just now. We will keep trying.")
 
 LINK = re.compile(r"(https?://|www\.|\b[a-z0-9-]+\.(?:com|org|net|uk|co|io|info|biz|ly|me)\b)", re.IGNORECASE)
 
@@ -89,7 +92,7 @@ def seed_demo(cast: dict) -> None:
 def meetup_room(member, meetup) -> Room:
     """The meet-up's room, made the first time someone who may use it opens it."""
     if not permissions.can_join_meetup_chat(member, meetup.id):
-        raise NotAllowed("The chat for this meet-up is for the people going and the organisers.")
+        raise NotAllowed(_("The chat for this meet-up is for the people going and the organisers."))
     room = db.session.scalar(sa.select(Room).where(Room.kind == RoomKind.MEETUP, Room.meetup_id == meetup.id))
     if room is None:
         room = Room(kind=RoomKind.MEETUP, meetup_id=meetup.id, name=f"{meetup.title}"[:80],
@@ -129,7 +132,7 @@ def other_member(room: Room, viewer) -> User | None:
 def room_title(room: Room, viewer) -> str:
     if room.kind == RoomKind.DIRECT:
         other = other_member(room, viewer)
-        return f"Conversation with {other.display_name}" if other else "Private conversation"
+        return _("Conversation with %(name)s", name=other.display_name) if other else _("Private conversation")
     return room.name
 
 
@@ -310,7 +313,7 @@ def get_message(room: Room, message_id) -> Message:
     ok = isinstance(message_id, int) and not isinstance(message_id, bool) and 1 <= message_id <= ID_MAX
     message = db.session.get(Message, message_id) if ok else None
     if message is None or message.room_id != room.id:
-        raise NotFound("We cannot find that message. It may have been removed.")
+        raise NotFound(_("We cannot find that message. It may have been removed."))
     return message
 
 
@@ -414,10 +417,10 @@ def _check_rate(author) -> None:
 
     limit = parse(config["CHAT_NEW_MEMBER_RATE_LIMIT"] if is_new_member(author) else config["CHAT_RATE_LIMIT"])
     if not _hit(limit, author):
-        raise TooFast(
+        raise TooFast(_(
             "You are sending messages very quickly. Please wait a few seconds, then send again. "
             "Your message is still in the box."
-        )
+        ))
 
 
 def _check_slow_mode(author, room: Room) -> None:
@@ -432,31 +435,31 @@ def _check_slow_mode(author, room: Room) -> None:
     )
     if recent is not None:
         wait = max(1, int((recent + timedelta(seconds=seconds) - utcnow()).total_seconds()) + 1)
-        raise TooFast(
-            f"This room is in slow mode: one message every {_duration(seconds)}. "
-            f"Please wait {_duration(wait)}, then send again. Your message is still in the box."
-        )
+        raise TooFast(_(
+            "This room is in slow mode: one message every %(every)s. "
+            "Please wait %(wait)s, then send again. Your message is still in the box.", every=_duration(seconds), wait=_duration(wait)
+        ))
 
 
 def _duration(seconds: int) -> str:
     if seconds % 60 == 0 and seconds >= 60:
         minutes = seconds // 60
-        return "1 minute" if minutes == 1 else f"{minutes} minutes"
-    return "1 second" if seconds == 1 else f"{seconds} seconds"
+        return ngettext("%(num)d minute", "%(num)d minutes", minutes)
+    return ngettext("%(num)d second", "%(num)d seconds", seconds)
 
 
 def clean_body(body) -> str:
     if not isinstance(body, str):
-        raise Invalid("Write your message as text.", field="body")
+        raise Invalid(_("Write your message as text."), field="body")
     # Socket.IO messages do not pass through the request hooks: the same cleaning as every form.
     body = without_control_characters(body).replace("\r\n", "\n").strip()
     if not body:
-        raise Invalid("Write a message before pressing Send message.", field="body")
+        raise Invalid(_("Write a message before pressing Send message."), field="body")
     limit = current_app.config["CHAT_MESSAGE_MAX"]
     if len(body) > limit:
-        raise Invalid(
-            f"Your message is {len(body):,} characters long. Please keep it to {limit:,} characters, "
-            "or send it in two parts.",
+        raise Invalid(_(
+            "Your message is %(length)s characters long. Please keep it to %(limit)s characters, "
+            "or send it in two parts.", length=f"{len(body):,}", limit=f"{limit:,}"),
             field="body",
         )
     return body
@@ -473,7 +476,7 @@ def clean_body(body) -> str:
 
 def checked_client_id(client_id) -> str | None:
     if client_id is not None and (not isinstance(client_id, str) or len(client_id) > CLIENT_ID_MAX):
-        raise Invalid("That message had a damaged label. Please send it again.")
+        raise Invalid(_("That message had a damaged label. Please send it again."))
     return client_id or None
 
 
@@ -546,7 +549,7 @@ def send_acknowledgement(message: Message, client_id: str | None) -> dict:
 
 def not_sent_yet(client_id: str | None, room_id=None) -> dict:
     """The answer to a send that could not be stored just now: try again with the same client id."""
-    return {"ok": False, "retry": True, "event": "send", "error": NOT_SENT_YET, "client_id": client_id, "room_id": room_id}
+    return {"ok": False, "retry": True, "event": "send", "error": str(NOT_SENT_YET), "client_id": client_id, "room_id": room_id}
 
 
 def _check_may_post(author, room: Room) -> None:
@@ -559,7 +562,7 @@ def _check_may_post(author, room: Room) -> None:
         from app.services import moderation
 
         moderation.ensure_can_participate(author)
-        raise NotAllowed("You cannot send messages at the moment. You can still read along.")
+        raise NotAllowed(_("You cannot send messages at the moment. You can still read along."))
     if room.kind == RoomKind.DIRECT:
         raise NotAllowed(direct_message_problem(author, other_member(room, author)) or DIRECT_MESSAGE_REFUSALS["blocked"])
     raise NotFound(NOT_FOUND_ROOM)
@@ -588,16 +591,16 @@ def post_message(author, room: Room, body, client_id: str | None = None) -> Mess
         return existing
     mute = active_mute(author, room)
     if mute is not None:
-        raise NotAllowed(
-            f"A volunteer has paused your messages in this room until {formatting.day_time(mute.until, author.timezone)}. "
-            "You can still read along."
-        )
+        raise NotAllowed(_(
+            "A volunteer has paused your messages in this room until %(time)s. "
+            "You can still read along.", time=formatting.day_time(mute.until, author.timezone)
+        ))
     _check_slow_mode(author, room)
     _check_rate(author)
     screened = safety.screen(author, body, "direct" if room.kind == RoomKind.DIRECT else "chat",
                              approval=hold_reason(author, body) or None)
     if screened.blocked:
-        raise Invalid(f"{screened.tell()} Your message is still in the box.", field="body")
+        raise Invalid(_("%(problem)s Your message is still in the box.", problem=screened.tell()), field="body")
     message = Message(
         room_id=room.id,
         author_id=author.id,
@@ -631,8 +634,8 @@ def _tell_if_away(author, room: Room, message: Message) -> None:
         )
     ) or 1
     sentence = (
-        f"{author.display_name} sent you a private message."
-        if unread == 1 else f"{author.display_name} sent you {unread} private messages."
+        _l("%(name)s sent you a private message.", name=author.display_name)
+        if unread == 1 else _l("%(name)s sent you %(num)s private messages.", name=author.display_name, num=unread)
     )
     notifications.notify(
         recipient, "direct_message", sentence, url_for("chat.room", room_id=room.id) + f"#message-{message.id}",
@@ -643,7 +646,7 @@ def _notice(screened) -> str:
     if screened.support:
         return safety.support_sentence()
     if screened.held:
-        return f"Only you can see this message until a volunteer checks it. {screened.tell()}".strip()
+        return _("Only you can see this message until a volunteer checks it. %(why)s", why=screened.tell()).strip()
     return ""
 
 
@@ -666,9 +669,9 @@ def _remove_everywhere(message: Message) -> None:
 
 def delete_message(user, message: Message) -> Message:
     if message.author_id != user.id:
-        raise NotAllowed("You can delete only your own messages.")
+        raise NotAllowed(_("You can delete only your own messages."))
     if message.status not in (MessageStatus.VISIBLE, MessageStatus.HELD):
-        raise Conflict("This message has already been removed.")
+        raise Conflict(_("This message has already been removed."))
     message.status_before_delete = message.status
     message.status = MessageStatus.DELETED
     message.deleted_at = utcnow()
@@ -688,7 +691,7 @@ def can_undo_delete(user, message: Message) -> bool:
 
 def undo_delete(user, message: Message) -> Message:
     if not can_undo_delete(user, message):
-        raise Conflict("It is more than a minute since this message was deleted, so it cannot be brought back.")
+        raise Conflict(_("It is more than a minute since this message was deleted, so it cannot be brought back."))
     message.status = message.status_before_delete or MessageStatus.VISIBLE
     message.status_before_delete = None
     message.deleted_at = None
@@ -702,13 +705,13 @@ def undo_delete(user, message: Message) -> Message:
 
 def _require_moderator(user) -> None:
     if not permissions.can_moderate(user):
-        raise NotAllowed("Only volunteer moderators can do that.")
+        raise NotAllowed(_("Only volunteer moderators can do that."))
 
 
 def hide_message(moderator, message: Message, reason: str = "") -> Message:
     _require_moderator(moderator)
     if message.status not in (MessageStatus.VISIBLE, MessageStatus.HELD):
-        raise Conflict("This message has already been removed.")
+        raise Conflict(_("This message has already been removed."))
     message.status = MessageStatus.HIDDEN
     message.moderated_by_id = moderator.id
     message.moderated_at = utcnow()
@@ -722,7 +725,7 @@ def release_message(moderator, message: Message) -> Message:
     """A held message is fine: everyone in the room sees it now."""
     _require_moderator(moderator)
     if message.status != MessageStatus.HELD:
-        raise Conflict("This message is not waiting for a volunteer.")
+        raise Conflict(_("This message is not waiting for a volunteer."))
     message.status = MessageStatus.VISIBLE
     message.moderated_by_id = moderator.id
     message.moderated_at = utcnow()
@@ -735,16 +738,16 @@ def release_message(moderator, message: Message) -> Message:
 def mute_member(moderator, room: Room, member, minutes: int, reason: str = "") -> RoomMute:
     _require_moderator(moderator)
     if minutes not in MUTE_CHOICES:
-        raise Invalid("Choose how long to pause their messages.", field="minutes")
+        raise Invalid(_("Choose how long to pause their messages."), field="minutes")
     if member.id == moderator.id:
-        raise Invalid("You cannot pause your own messages.")
+        raise Invalid(_("You cannot pause your own messages."))
     mute = RoomMute(room_id=room.id, user_id=member.id, muted_by_id=moderator.id, reason=reason, until=utcnow() + timedelta(minutes=minutes))
     db.session.add(mute)
     audit.record(moderator, "chat.mute_member", member, f"Room {room.id} ({room.name}), {minutes} minutes. {reason}".strip())
     db.session.commit()
     socketio.emit(
         "notice",
-        {"room_id": room.id, "message": f"A volunteer has paused your messages in this room until {formatting.day_time(mute.until, member.timezone)}. You can still read along."},
+        {"room_id": room.id, "message": _("A volunteer has paused your messages in this room until %(time)s. You can still read along.", time=formatting.day_time(mute.until, member.timezone))},
         to=user_room(member.id),
         namespace=NAMESPACE,
     )
@@ -754,7 +757,7 @@ def mute_member(moderator, room: Room, member, minutes: int, reason: str = "") -
 def set_slow_mode(moderator, room: Room, seconds: int) -> Room:
     _require_moderator(moderator)
     if seconds not in SLOW_MODE_CHOICES:
-        raise Invalid("Choose how often each member may send a message.", field="seconds")
+        raise Invalid(_("Choose how often each member may send a message."), field="seconds")
     room.slow_mode_seconds = seconds
     audit.record(moderator, "chat.slow_mode", room, f"{seconds} seconds")
     db.session.commit()
@@ -765,7 +768,7 @@ def set_slow_mode(moderator, room: Room, seconds: int) -> Room:
 def slow_mode_text(room: Room) -> str:
     if not room.slow_mode_seconds:
         return ""
-    return f"Slow mode is on: each member can send one message every {_duration(room.slow_mode_seconds)}."
+    return _("Slow mode is on: each member can send one message every %(every)s.", every=_duration(room.slow_mode_seconds))
 
 
 def room_settings(room: Room) -> dict:

@@ -17,6 +17,9 @@ from typing import Any, Callable
 
 import sqlalchemy as sa
 from flask import current_app, g, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -106,14 +109,14 @@ def kind_of(content_type: str) -> ContentKind:
     try:
         return CONTENT_KINDS[content_type]
     except KeyError:
-        raise NotFound("We cannot find that.")
+        raise NotFound(_("We cannot find that."))
 
 
 def load_content(content_type: str, content_id: int):
     """The content whoever asks: for moderators' own pages (cases), never for a member's page."""
     obj = kind_of(content_type).load(content_id) if isinstance(content_id, int) else None
     if obj is None:
-        raise NotFound("We cannot find that. It may have been deleted.")
+        raise NotFound(_("We cannot find that. It may have been deleted."))
     return obj
 
 
@@ -123,7 +126,7 @@ def content_for(viewer, content_type: str, content_id: int):
     kind = kind_of(content_type)
     obj = kind.load(content_id) if isinstance(content_id, int) and 0 < content_id < 2**62 else None
     if obj is None or not kind.visible_to(viewer, obj):
-        raise NotFound("We cannot find that. It may have been deleted.")
+        raise NotFound(_("We cannot find that. It may have been deleted."))
     return obj
 
 
@@ -160,7 +163,7 @@ def _edit_post(post, new_text, moderator, note):
 
     new_text = (new_text or "").strip()
     if not new_text:
-        raise Invalid("Write the new text for the post.", field="new_text")
+        raise Invalid(_("Write the new text for the post."), field="new_text")
     db.session.add(PostRevision(post_id=post.id, body=post.body, editor_id=moderator.id))
     post.body, post.body_html, post.edited_at = new_text, text.render(new_text), utcnow()
     post.moderation_note = note
@@ -174,7 +177,7 @@ register(ContentKind(
     restore=lambda p, m: _forums().set_post_status(p, PostStatus.VISIBLE, None),
     delete=lambda p, m: _forums().set_post_status(p, PostStatus.DELETED, None, actor=m),
     edit=_edit_post, is_hidden=lambda p: p.status != PostStatus.VISIBLE, template="moderation/content/_post.html",
-    describe=lambda p: f"Post {p.number} in “{p.thread.title}”", around=_posts_around,
+    describe=lambda p: _("Post %(number)s in “%(title)s”", number=p.number, title=p.thread.title), around=_posts_around,
     visible_to=lambda viewer, p: _forums().may_read_post(viewer, p),
 ))
 
@@ -190,7 +193,7 @@ def _first_post(thread):
 def _edit_thread(thread, new_text, moderator, note):
     title = " ".join((new_text or "").split())
     if not title or len(title) > 150:
-        raise Invalid("Write the new title, in 150 characters or fewer.", field="new_text")
+        raise Invalid(_("Write the new title, in 150 characters or fewer."), field="new_text")
     thread.title = title
 
 
@@ -201,7 +204,7 @@ register(ContentKind(
     restore=lambda t, m: _forums().set_post_status(_first_post(t), PostStatus.VISIBLE, None),
     delete=lambda t, m: _forums().set_post_status(_first_post(t), PostStatus.DELETED, None, actor=m),
     edit=_edit_thread, is_hidden=lambda t: t.is_hidden or t.is_deleted, template="moderation/content/_thread.html",
-    describe=lambda t: f"The thread “{t.title}”",
+    describe=lambda t: _("The thread “%(title)s”", title=t.title),
     visible_to=lambda viewer, t: _forums().may_read_thread(viewer, t),
 ))
 
@@ -273,7 +276,7 @@ register(ContentKind(
     hide=lambda p, reason, m: _set_profile_status(p, "hidden", reason),
     restore=lambda p, m: _set_profile_status(p, "visible"),
     delete=_delete_profile_text, edit=_edit_profile, is_hidden=lambda p: p.text_status not in (None, "visible"),
-    template="moderation/content/_profile.html", describe=lambda p: f"The profile of {p.user.display_name}",
+    template="moderation/content/_profile.html", describe=lambda p: _("The profile of %(name)s", name=p.user.display_name),
     visible_to=lambda viewer, p: _profile_visible_to(viewer, p), text_for=lambda viewer, p: _profile_text_for(viewer, p),
     text_for_case=lambda case, p: _profile_text_for_case(case, p),
 ))
@@ -305,7 +308,7 @@ def _restore_meetup(meetup, moderator):
 def _edit_meetup(meetup, new_text, moderator, note):
     new_text = (new_text or "").strip()
     if not new_text:
-        raise Invalid("Write the new description for the meet-up.", field="new_text")
+        raise Invalid(_("Write the new description for the meet-up."), field="new_text")
     meetup.description = new_text
     if meetup.status == MeetupStatus.AWAITING_APPROVAL:
         meetup.status = MeetupStatus.PUBLISHED
@@ -316,7 +319,7 @@ register(ContentKind(
     text=lambda m: f"{m.title}\n\n{m.description}", url=lambda m: url_for("meetups.show", meetup_id=m.id),
     hide=_hide_meetup, restore=_restore_meetup, delete=lambda m, mod: _hide_meetup(m, "Removed by a volunteer", mod),
     edit=_edit_meetup, is_hidden=lambda m: m.status != MeetupStatus.PUBLISHED and m.status != MeetupStatus.CANCELLED,
-    template="moderation/content/_meetup.html", describe=lambda m: f"The meet-up “{m.title}”",
+    template="moderation/content/_meetup.html", describe=lambda m: _("The meet-up “%(title)s”", title=m.title),
     visible_to=lambda viewer, m: _meetup_visible_to(viewer, m),
 ))
 
@@ -366,7 +369,7 @@ def _chat_message_visible_to(viewer, message) -> bool:
 def _edit_chat_message(message, new_text, moderator, note):
     new_text = (new_text or "").strip()
     if not new_text:
-        raise Invalid("Write the new text for the message.", field="new_text")
+        raise Invalid(_("Write the new text for the message."), field="new_text")
     message.body = new_text
 
 
@@ -384,7 +387,7 @@ register(ContentKind(
     delete=lambda m, mod: _set_chat_status(m, _chat_status("deleted"), mod),
     edit=_edit_chat_message, is_hidden=lambda m: m.status.value in ("hidden", "held"),
     template="moderation/content/_chat_message.html",
-    describe=lambda m: f"A chat message in “{m.room.name or 'a private conversation'}”", around=_messages_around,
+    describe=lambda m: _("A chat message in “%(room)s”", room=m.room.name or _("a private conversation")), around=_messages_around,
     visible_to=lambda viewer, m: _chat_message_visible_to(viewer, m),
 ))
 
@@ -439,16 +442,17 @@ def can_participate(user) -> bool:
 
 
 def until_words(sanction: Sanction) -> str:
-    return formatting.full_date_time(sanction.until) if sanction.until else "an administrator lifts it"
+    return formatting.full_date_time(sanction.until) if sanction.until else _("an administrator lifts it")
 
 
 def ensure_can_participate(user) -> None:
     sanction = silence_of(user)
     if sanction is not None:
-        raise NotAllowed(
-            f"You cannot post or reply until {until_words(sanction)}, because a volunteer paused your account: "
-            f"{sanction.reason} You can still read. If you think this is wrong, you can appeal from your Moderation history page."
-        )
+        raise NotAllowed(_(
+            "You cannot post or reply until %(until)s, because a volunteer paused your account: "
+            "%(reason)s You can still read. If you think this is wrong, you can appeal from your Moderation history page.",
+            until=until_words(sanction), reason=sanction.reason
+        ))
 
 
 # ---- Held for approval ------------------------------------------------------------------------------
@@ -525,23 +529,23 @@ def report(reporter, content_type: str, content_id: int, reason, words: str = ""
     """A member reports something. Safety reports go to the top of the queue and email every admin;
     enough different reporters hide the content until a moderator decides."""
     if not is_member(reporter):
-        raise NotAllowed("Please sign in to report something.")
+        raise NotAllowed(_("Please sign in to report something."))
     try:
         reason = ReportReason(reason)
     except ValueError:
-        raise Invalid("Choose why you are reporting this.", field="reason")
+        raise Invalid(_("Choose why you are reporting this."), field="reason")
     if reason == ReportReason.APPROVAL:
-        raise Invalid("Choose why you are reporting this.", field="reason")
+        raise Invalid(_("Choose why you are reporting this."), field="reason")
     words = (words or "").strip()
     if reason == ReportReason.OTHER and not words:
-        raise Invalid("Tell us in a few words what is wrong, so a volunteer knows what to look for.", field="words")
+        raise Invalid(_("Tell us in a few words what is wrong, so a volunteer knows what to look for."), field="words")
     if len(words) > MAX_REASON:
-        raise Invalid(f"Please keep it to {MAX_REASON:,} characters or fewer.", field="words")
+        raise Invalid(_("Please keep it to %(limit)s characters or fewer.", limit=f"{MAX_REASON:,}"), field="words")
     kind = kind_of(content_type)
     obj = content_for(reporter, content_type, content_id)
     author_id = kind.author_id(obj)
     if author_id == reporter.id:
-        raise NotAllowed("This is your own. If you want it gone, you can delete it yourself.")
+        raise NotAllowed(_("This is your own. If you want it gone, you can delete it yourself."))
     from app.services import safety
 
     # Words of crisis in the reporter's own words: they see the support lines and it is a safety case.
@@ -700,7 +704,7 @@ def claim_lapsed(case: Case, now: datetime | None = None) -> bool:
 def queue(moderator) -> list[QueueRow]:
     """Unresolved cases, safety first, then oldest first. Moderators do not see cases about themselves."""
     if not can_moderate(moderator):
-        raise NotAllowed("Only volunteer moderators can see the review queue.")
+        raise NotAllowed(_("Only volunteer moderators can see the review queue."))
     statement = (
         sa.select(Case)
         .options(selectinload(Case.reports), joinedload(Case.claimed_by), joinedload(Case.author))
@@ -723,10 +727,10 @@ def queue(moderator) -> list[QueueRow]:
 
 def get_case(moderator, case_id: int) -> Case:
     if not can_moderate(moderator):
-        raise NotAllowed("Only volunteer moderators can look at reports.")
+        raise NotAllowed(_("Only volunteer moderators can look at reports."))
     case = db.session.get(Case, case_id)
     if case is None:
-        raise NotFound("We cannot find that case.")
+        raise NotFound(_("We cannot find that case."))
     return case
 
 
@@ -764,11 +768,11 @@ def further_actions(moderator, case: Case, obj) -> list[str]:
 
 def _check_may_act(moderator, case: Case) -> None:
     if not can_moderate(moderator):
-        raise NotAllowed("Only volunteer moderators can act on reports.")
+        raise NotAllowed(_("Only volunteer moderators can act on reports."))
     if case.author_id is not None and case.author_id == moderator.id:
-        raise NotAllowed("This case is about you or something you wrote, so another volunteer will decide it.")
+        raise NotAllowed(_("This case is about you or something you wrote, so another volunteer will decide it."))
     if case.escalated and not is_admin(moderator):
-        raise NotAllowed("This case has been passed to a safeguarding lead. Only an administrator can act on it now.")
+        raise NotAllowed(_("This case has been passed to a safeguarding lead. Only an administrator can act on it now."))
 
 
 def author_history(case: Case) -> list[Case]:
@@ -791,10 +795,11 @@ def sanctions_of(member_id: int) -> list[Sanction]:
 def _handled_sentence(case: Case) -> str:
     db.session.refresh(case)
     if case.status == CaseStatus.RESOLVED:
-        who = case.resolved_by.display_name if case.resolved_by else "Another volunteer"
-        return f"{who} already handled this at {formatting.full_date_time(case.resolved_at)}."
-    who = case.claimed_by.display_name if case.claimed_by else "Another volunteer"
-    return f"{who} is looking at this case (since {formatting.clock(case.claimed_at)}). Their claim lapses after {CLAIM_MINUTES} minutes."
+        who = case.resolved_by.display_name if case.resolved_by else _("Another volunteer")
+        return _("%(who)s already handled this at %(time)s.", who=who, time=formatting.full_date_time(case.resolved_at))
+    who = case.claimed_by.display_name if case.claimed_by else _("Another volunteer")
+    return _("%(who)s is looking at this case (since %(time)s). Their claim lapses after %(minutes)s minutes.",
+             who=who, time=formatting.clock(case.claimed_at), minutes=CLAIM_MINUTES)
 
 
 def _free_for(moderator, now):
@@ -850,9 +855,9 @@ def until_for(days: int | None, now: datetime | None = None) -> datetime:
     try:
         days = int(days)
     except (TypeError, ValueError):
-        raise Invalid("Choose how long it lasts.", field="days")
+        raise Invalid(_("Choose how long it lasts."), field="days")
     if days not in DURATIONS:
-        raise Invalid("Choose how long it lasts.", field="days")
+        raise Invalid(_("Choose how long it lasts."), field="days")
     return (now or utcnow()) + timedelta(days=days)
 
 
@@ -863,17 +868,17 @@ def act(moderator, case: Case, outcome, reason: str, *, days: int | None = None,
     _check_may_act(moderator, case)
     reason = (reason or "").strip()
     if not reason and outcome not in (Outcome.APPROVE, Outcome.DISMISS, Outcome.RESTORE):
-        raise Invalid("Write the reason. The member will read it, so keep it kind and clear.", field="reason")
+        raise Invalid(_("Write the reason. The member will read it, so keep it kind and clear."), field="reason")
     if len(reason) > MAX_REASON:
-        raise Invalid(f"Please keep the reason to {MAX_REASON:,} characters or fewer.", field="reason")
+        raise Invalid(_("Please keep the reason to %(limit)s characters or fewer.", limit=f"{MAX_REASON:,}"), field="reason")
     kind = kind_of(case.content_type)
     obj = kind.load(case.content_id)
     if obj is None and outcome not in (Outcome.DISMISS,):
-        raise NotFound("The content has gone (its author may have deleted it). You can dismiss this case.")
+        raise NotFound(_("The content has gone (its author may have deleted it). You can dismiss this case."))
     until = until_for(days) if outcome in (Outcome.SILENCE, Outcome.SUSPEND) else None
     author = db.session.get(User, case.author_id) if case.author_id else None
     if outcome in (Outcome.WARN, Outcome.SILENCE, Outcome.SUSPEND) and author is None:
-        raise Invalid("This content has no author now, so there is nobody to warn or pause.")
+        raise Invalid(_("This content has no author now, so there is nobody to warn or pause."))
     now = utcnow()
     further = case.status == CaseStatus.RESOLVED
     if further:  # a further action on a case this volunteer decided (hide, then warn)
@@ -936,27 +941,28 @@ def _apply(outcome, kind, obj, case, moderator, reason, new_text, also_hide, fur
 
 def _tell_people(case, kind, obj, outcome, reason, until, author, tell_reporters=True):
     link = url_for("moderation.history")
-    what = kind.noun
+    what = _l(kind.noun)  # in the reader's language, with the sentence around it
     if author is not None and (outcome != Outcome.DISMISS or case.held_for_approval):
         sentences = {
-            Outcome.DISMISS: f"A volunteer checked your {what} and it is now published.",
-            Outcome.APPROVE: f"A volunteer checked your {what} and it is now published.",
-            Outcome.HIDE: f"A volunteer hid your {what}. They said: {reason}",
-            Outcome.RESTORE: f"A volunteer put your {what} back." + (f" They said: {reason}" if reason else ""),
-            Outcome.EDIT: f"A volunteer edited your {what}. They said: {reason}",
-            Outcome.DELETE: f"A volunteer deleted your {what}. They said: {reason}",
-            Outcome.WARN: f"A volunteer sent you a warning about your {what}: {reason}",
-            Outcome.SILENCE: f"A volunteer paused your posting until {formatting.full_date_time(until) if until else ''}. They said: {reason}",
-            Outcome.SUSPEND: f"A volunteer suspended your account until {formatting.full_date_time(until) if until else ''}. They said: {reason}",
+            Outcome.DISMISS: _l("A volunteer checked your %(what)s and it is now published.", what=what),
+            Outcome.APPROVE: _l("A volunteer checked your %(what)s and it is now published.", what=what),
+            Outcome.HIDE: _l("A volunteer hid your %(what)s. They said: %(reason)s", what=what, reason=reason),
+            Outcome.RESTORE: (_l("A volunteer put your %(what)s back. They said: %(reason)s", what=what, reason=reason) if reason
+                              else _l("A volunteer put your %(what)s back.", what=what)),
+            Outcome.EDIT: _l("A volunteer edited your %(what)s. They said: %(reason)s", what=what, reason=reason),
+            Outcome.DELETE: _l("A volunteer deleted your %(what)s. They said: %(reason)s", what=what, reason=reason),
+            Outcome.WARN: _l("A volunteer sent you a warning about your %(what)s: %(reason)s", what=what, reason=reason),
+            Outcome.SILENCE: _l("A volunteer paused your posting until %(until)s. They said: %(reason)s", until=formatting.full_date_time(until) if until else '', reason=reason),
+            Outcome.SUSPEND: _l("A volunteer suspended your account until %(until)s. They said: %(reason)s", until=formatting.full_date_time(until) if until else '', reason=reason),
         }
-        notify(author, "moderation", sentences[outcome] + " You can see this on your Moderation history page, and appeal once.", link)
+        notify(author, "moderation", _l("%(sentence)s You can see this on your Moderation history page, and appeal once.", sentence=sentences[outcome]), link)
     told = set() if tell_reporters else {row.reporter_id for row in case.reports}  # thanked once, at the decision
     for row in case.reports:
         if row.reporter is None or row.reporter_id in told:
             continue
         told.add(row.reporter_id)
         notify(row.reporter, "report_outcome",
-               f"Thank you for your report about a {what}: {ACTION_WORDS[outcome][0]}.", url_for("moderation.my_reports"))
+               _l("Thank you for your report about a %(what)s: %(outcome)s.", what=what, outcome=_l(ACTION_WORDS[outcome][0])), url_for("moderation.my_reports"))
 
 
 def escalate(moderator, case: Case, reason: str) -> Case:
@@ -964,7 +970,7 @@ def escalate(moderator, case: Case, reason: str) -> Case:
     _check_may_act(moderator, case)
     reason = (reason or "").strip()
     if not reason:
-        raise Invalid("Say why you are passing this to a safeguarding lead.", field="reason")
+        raise Invalid(_("Say why you are passing this to a safeguarding lead."), field="reason")
     now = utcnow()
     result = db.session.execute(
         sa.update(Case).where(Case.id == case.id, _free_for(moderator, now))
@@ -979,19 +985,19 @@ def escalate(moderator, case: Case, reason: str) -> Case:
     db.session.refresh(case)
     link = url_for("moderation.case", case_id=case.id, _external=True)
     for admin in admins():
-        email.send_template(admin.email, "A volunteer has asked a safeguarding lead to look at a case", "moderation/escalated",
+        email.send_template(admin.email, _l("A volunteer has asked a safeguarding lead to look at a case"), "moderation/escalated",
                             user=admin, case=case, link=link, moderator=moderator, reason=reason)
     return case
 
 
 def lift_sanction(admin_or_moderator, sanction: Sanction, reason: str = "") -> None:
     if not can_moderate(admin_or_moderator):
-        raise NotAllowed("Only volunteer moderators can lift a pause or suspension.")
+        raise NotAllowed(_("Only volunteer moderators can lift a pause or suspension."))
     if sanction.lifted_at is None:
         sanction.lifted_at = utcnow()
         audit.record(admin_or_moderator, "lift_sanction", sanction, reason or f"{sanction.kind.value} lifted")
         _recompute_restricted(sanction.member)
-        notify(sanction.member, "moderation", f"Your {'suspension' if sanction.kind == SanctionKind.SUSPEND else 'pause'} has been lifted. Welcome back.",
+        notify(sanction.member, "moderation", _l("Your suspension has been lifted. Welcome back.") if sanction.kind == SanctionKind.SUSPEND else _l("Your pause has been lifted. Welcome back."),
                url_for("moderation.history"))
         db.session.commit()
 
@@ -1009,16 +1015,16 @@ def may_appeal(member, case: Case) -> bool:
 
 def appeal(member, case: Case, words: str) -> Appeal:
     if not is_member(member) or case.author_id != member.id:
-        raise NotAllowed("You can only appeal decisions about your own writing or account.")
+        raise NotAllowed(_("You can only appeal decisions about your own writing or account."))
     if db.session.scalar(sa.select(Appeal.id).where(Appeal.case_id == case.id)) is not None:
-        raise Conflict("You have already appealed this decision. Each decision can be appealed once.")
+        raise Conflict(_("You have already appealed this decision. Each decision can be appealed once."))
     if not may_appeal(member, case):
-        raise NotAllowed("There is nothing to appeal in this decision.")
+        raise NotAllowed(_("There is nothing to appeal in this decision."))
     words = (words or "").strip()
     if not words:
-        raise Invalid("Tell us why you think the decision was wrong.", field="words")
+        raise Invalid(_("Tell us why you think the decision was wrong."), field="words")
     if len(words) > MAX_REASON:
-        raise Invalid(f"Please keep it to {MAX_REASON:,} characters or fewer.", field="words")
+        raise Invalid(_("Please keep it to %(limit)s characters or fewer.", limit=f"{MAX_REASON:,}"), field="words")
     from app.services import safety
 
     row = Appeal(case_id=case.id, member_id=member.id, words=words)
@@ -1029,7 +1035,7 @@ def appeal(member, case: Case, words: str) -> Appeal:
         with db.session.begin_nested():
             db.session.add(row)
     except IntegrityError:
-        raise Conflict("You have already appealed this decision. Each decision can be appealed once.")
+        raise Conflict(_("You have already appealed this decision. Each decision can be appealed once."))
     db.session.commit()
     return row
 
@@ -1056,14 +1062,14 @@ def may_decide_appeal(moderator, row: Appeal) -> bool:
 
 def decide_appeal(moderator, row: Appeal, overturn: bool, reason: str) -> Appeal:
     if not can_moderate(moderator):
-        raise NotAllowed("Only volunteer moderators can decide appeals.")
+        raise NotAllowed(_("Only volunteer moderators can decide appeals."))
     if row.case.resolved_by_id == moderator.id:
-        raise NotAllowed("You made the first decision, so a different volunteer or an administrator must decide the appeal.")
+        raise NotAllowed(_("You made the first decision, so a different volunteer or an administrator must decide the appeal."))
     if row.member_id == moderator.id:
-        raise NotAllowed("This appeal is yours, so another volunteer will decide it.")
+        raise NotAllowed(_("This appeal is yours, so another volunteer will decide it."))
     reason = (reason or "").strip()
     if not reason:
-        raise Invalid("Write the reason for your decision. The member will read it.", field="reason")
+        raise Invalid(_("Write the reason for your decision. The member will read it."), field="reason")
     result = db.session.execute(
         sa.update(Appeal).where(Appeal.id == row.id, Appeal.status == AppealStatus.WAITING)
         .values(status=AppealStatus.OVERTURNED if overturn else AppealStatus.UPHELD, decided_by_id=moderator.id,
@@ -1073,8 +1079,8 @@ def decide_appeal(moderator, row: Appeal, overturn: bool, reason: str) -> Appeal
     if result.rowcount != 1:
         db.session.rollback()
         db.session.refresh(row)
-        who = row.decided_by.display_name if row.decided_by else "Another volunteer"
-        raise Conflict(f"{who} already decided this appeal at {formatting.full_date_time(row.decided_at)}.")
+        who = row.decided_by.display_name if row.decided_by else _("Another volunteer")
+        raise Conflict(_("%(who)s already decided this appeal at %(time)s.", who=who, time=formatting.full_date_time(row.decided_at)))
     db.session.refresh(row)
     case = row.case
     if overturn:
@@ -1088,8 +1094,8 @@ def decide_appeal(moderator, row: Appeal, overturn: bool, reason: str) -> Appeal
             _recompute_restricted(row.member)
     audit.record(moderator, "appeal_overturned" if overturn else "appeal_upheld", case, reason)
     if row.member is not None:
-        sentence = ("A volunteer looked at your appeal and changed the decision. " if overturn
-                    else "A volunteer looked at your appeal and the decision stays. ") + f"They said: {reason}"
+        sentence = (_l("A volunteer looked at your appeal and changed the decision. They said: %(reason)s", reason=reason) if overturn
+                    else _l("A volunteer looked at your appeal and the decision stays. They said: %(reason)s", reason=reason))
         notify(row.member, "moderation", sentence, url_for("moderation.history"))
     db.session.commit()
     return row
@@ -1158,7 +1164,7 @@ def send_overdue_reminders(now: datetime | None = None) -> int:
     if late:
         link = url_for("moderation.queue", _external=True)
         for admin in admins():
-            email.send_template(admin.email, f"{len(late)} moderation case{'s' if len(late) != 1 else ''} waiting too long",
+            email.send_template(admin.email, lazy_ngettext("%(num)d moderation case waiting too long", "%(num)d moderation cases waiting too long", len(late)),
                                 "moderation/overdue", user=admin, cases=late, link=link)
     return len(late)
 
@@ -1178,7 +1184,7 @@ ADMIN_ONLY_LOG_ACTIONS = frozenset({
 
 def _log_for(viewer, statement):
     if not can_moderate(viewer):
-        raise NotAllowed("Only volunteer moderators and administrators can read the log of moderation actions.")
+        raise NotAllowed(_("Only volunteer moderators and administrators can read the log of moderation actions."))
     if not is_admin(viewer):
         statement = statement.where(AuditEntry.action.not_in(ADMIN_ONLY_LOG_ACTIONS))
     return statement
@@ -1232,13 +1238,13 @@ def set_moderator(admin, member: User, on: bool, reason: str = "") -> None:
     from app.models import ApprovalStatus
 
     if not is_admin(admin):
-        raise NotAllowed("Only an administrator can give or remove moderator powers.")
+        raise NotAllowed(_("Only an administrator can give or remove moderator powers."))
     if on and not (member.role == Role.VOLUNTEER and member.approval == ApprovalStatus.APPROVED):
-        raise NotAllowed(f"{member.display_name} is not an approved volunteer. Only approved volunteers can moderate.")
+        raise NotAllowed(_("%(name)s is not an approved volunteer. Only approved volunteers can moderate.", name=member.display_name))
     if member.is_moderator == on:
         return
     member.is_moderator = on
     audit.record(admin, "grant_moderator" if on else "remove_moderator", member, reason or member.display_name)
-    notify(member, "moderation", "You can now help moderate Kindred: the review queue is in your account menu." if on
-           else "Your moderator powers have been removed. Thank you for your help.", url_for("settings.index"), actor=admin)
+    notify(member, "moderation", _l("You can now help moderate Kindred: the review queue is in your account menu.") if on
+           else _l("Your moderator powers have been removed. Thank you for your help."), url_for("settings.index"), actor=admin)
     db.session.commit()

@@ -20,6 +20,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from app.services import personal_details, safety_feedback, safety_model, watched_words  # noqa: F401 (registers its eraser)
 
 CRISIS, SCAM, PERSONAL = "crisis", "scam", "personal_details"
@@ -30,13 +33,14 @@ PLACES = {"thread", "reply", "edit", "chat", "direct", "profile", "meetup", "org
           "organisation", "report", "appeal", "help_request"}
 TO_VOLUNTEERS_ONLY = {"report", "appeal", "help_request"}  # read by volunteers only: never held
 
-SCAM_MESSAGE = (
+SCAM_MESSAGE = watched_words.N_(
     "Thank you. A volunteer will read this before others can see it. We check messages about money, "
     "banks, codes or moving a conversation somewhere private, to keep everyone safe from scams."
 )
 PERSONAL_DETAILS_MESSAGE = watched_words.PERSONAL_DETAILS_MESSAGE
-SUPPORT_INTRO = watched_words.SAFETY_MESSAGE
-SUPPORT_LINES = watched_words.SUPPORT_LINES
+# Lazy: shown on pages (and sent to chat) in the reader's language; the English stays the data.
+SUPPORT_INTRO = _l(watched_words.SAFETY_MESSAGE)
+SUPPORT_LINES = [(_l(name), _l(number), link) for name, number, link in watched_words.SUPPORT_LINES]
 
 # Which built-in watched-word detector switches which kind of personal detail on or off.
 _DETECTOR_FOR = {"phone number": "phone_number", "email address": "email_address", "bank details": "sort_code",
@@ -159,7 +163,7 @@ class Screened:
 
     def tell(self) -> str:
         """What the writer is told, in one paragraph (without the support lines)."""
-        return " ".join(dict.fromkeys(self.messages))
+        return " ".join(dict.fromkeys(_(m) for m in self.messages if m))  # built-in sentences in the reader's language
 
     def flags(self) -> list[str]:
         return [kind for kind in (SCAM, PERSONAL, CRISIS) if kind in self.kinds]
@@ -182,7 +186,7 @@ def judge(detection: Detection, place: str, *, approval: str | None = None) -> S
     if detection.blocked_by:
         result.action = "block"
         result.messages = detection.messages or [
-            "Some of the words you used are not allowed on Kindred. Please change them and try again."]
+            watched_words.N_("Some of the words you used are not allowed on Kindred. Please change them and try again.")]
         return result
     result.support = CRISIS in result.kinds
     if place in TO_VOLUNTEERS_ONLY:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
@@ -28,28 +29,35 @@ from app.permissions import is_admin
 from app.services import audit
 from app.services.errors import Invalid, NotAllowed
 
+
+def N_(text: str) -> str:
+    """Marks an English sentence for translation (extraction) while keeping it English here: these are
+    stored as built-in data; they are translated where they are shown (_(sentence))."""
+    return text
+
+
 SUPPORT_LINES = [
-    ("Samaritans, any time, day or night", "116 123", "tel:116123"),
-    ("Alzheimer's Society Dementia Connect support line", "0333 150 3456", "tel:+443331503456"),
-    ("If you are in danger now", "call 999", "tel:999"),
+    (N_("Samaritans, any time, day or night"), "116 123", "tel:116123"),
+    (N_("Alzheimer's Society Dementia Connect support line"), "0333 150 3456", "tel:+443331503456"),
+    (N_("If you are in danger now"), N_("call 999"), "tel:999"),
 ]
 
 # Told to the author when the text is held back; gentle, and says what to do instead.
-PERSONAL_DETAILS_MESSAGE = (
+PERSONAL_DETAILS_MESSAGE = N_(
     "It looks like your writing includes a phone number, email address, bank or card details. "
     "To keep everyone safe from scams, a volunteer will check it before others can see it. "
     "If you want to swap contact details with someone, send them a connection request instead."
 )
 SCAM_MESSAGE = ""  # reported quietly: the author is not told
-SAFETY_MESSAGE = (
+SAFETY_MESSAGE = N_(
     "It sounds like things are very hard at the moment. You are not alone. "
     "A member of our safeguarding team will read what you wrote. You can talk to someone now:"
 )
 
 def support_sentence() -> str:
     """The support lines in one sentence, for a flashed message after writing words of crisis."""
-    lines = "; ".join(f"{name}: {number}" for name, number, _ in SUPPORT_LINES)
-    return f"{SAFETY_MESSAGE} {lines}."
+    lines = "; ".join(f"{_(name)}: {_(number)}" for name, number, _link in SUPPORT_LINES)
+    return f"{_(SAFETY_MESSAGE)} {lines}."
 
 
 # ---- Normalising ------------------------------------------------------------------------------
@@ -344,13 +352,13 @@ def check(author, text: str, kind: str = "post") -> Verdict:
             verdict.messages.append(word.message)
     if verdict.blocked:
         verdict.messages = [m for w in verdict.matched if w.action == WatchedAction.BLOCK for m in [w.message] if m] or [
-            "Some of the words you used are not allowed on Kindred. Please change them and try again."
+            N_("Some of the words you used are not allowed on Kindred. Please change them and try again.")
         ]
     return verdict
 
 
 def block_message(verdict: Verdict) -> str:
-    return " ".join(dict.fromkeys(verdict.messages))
+    return " ".join(dict.fromkeys(_(m) for m in verdict.messages if m))  # built-in sentences in the reader's language
 
 
 # ---- Managing the list (administrators) ----------------------------------------------------------
@@ -365,7 +373,7 @@ def all_entries() -> list[WatchedWord]:
 def save(admin, *, label: str, pattern: str, kind, action, message: str, enabled: bool = True,
          entry: WatchedWord | None = None) -> WatchedWord:
     if not is_admin(admin):
-        raise NotAllowed("Only an administrator can change the watched words.")
+        raise NotAllowed(_("Only an administrator can change the watched words."))
     label = " ".join((label or "").split())
     message = (message or "").strip()
     if entry is not None and entry.built_in:
@@ -379,16 +387,16 @@ def save(admin, *, label: str, pattern: str, kind, action, message: str, enabled
     pattern = (pattern or "").strip()
     kind, action = WatchedKind(kind), WatchedAction(action)
     if kind == WatchedKind.DETECTOR:
-        raise Invalid("Choose a word or phrase, or a pattern.", field="kind")
+        raise Invalid(_("Choose a word or phrase, or a pattern."), field="kind")
     if not pattern:
-        raise Invalid("Write the word, phrase or pattern to watch for.", field="pattern")
+        raise Invalid(_("Write the word, phrase or pattern to watch for."), field="pattern")
     if kind == WatchedKind.REGEX:
         try:
             re.compile(pattern)
         except re.error as error:
-            raise Invalid(f"That pattern does not work ({error}). Check the brackets and backslashes.", field="pattern")
+            raise Invalid(_("That pattern does not work (%(error)s). Check the brackets and backslashes.", error=error), field="pattern")
     if action == WatchedAction.BLOCK and not message:
-        raise Invalid("Write the sentence the author will see when their writing is stopped.", field="message")
+        raise Invalid(_("Write the sentence the author will see when their writing is stopped."), field="message")
     created = entry is None
     if created:
         entry = WatchedWord(built_in=False)
@@ -403,9 +411,9 @@ def save(admin, *, label: str, pattern: str, kind, action, message: str, enabled
 
 def remove(admin, entry: WatchedWord) -> None:
     if not is_admin(admin):
-        raise NotAllowed("Only an administrator can change the watched words.")
+        raise NotAllowed(_("Only an administrator can change the watched words."))
     if entry.built_in:
-        raise NotAllowed("Built-in watched words cannot be deleted. You can turn them off instead.")
+        raise NotAllowed(_("Built-in watched words cannot be deleted. You can turn them off instead."))
     audit.record(admin, "remove_watched_word", entry, entry.label)
     db.session.delete(entry)
     db.session.commit()
