@@ -7,6 +7,8 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
+from tests.helpers import page_text
+
 ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2), "lazy_pgettext": ((1, "c"), 2)}
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
@@ -53,3 +55,13 @@ def test_welsh_translations_keep_the_placeholders_of_the_english():
             if used - wanted or (wanted - used - {"num"}):
                 wrong.append(f"{ids[0]!r} -> {string!r}")
     assert not wrong, "Welsh translations whose placeholders differ from the English:\n" + "\n".join(wrong)
+
+
+def test_wtforms_own_messages_come_in_welsh_on_a_welsh_page(client):
+    """The few checks that use WTForms' own words (a password of more than 1,000 characters) speak
+    Welsh too, from WTForms' Welsh catalogue."""
+    client.set_cookie("kindred_language", "cy")
+    response = client.post("/register", data={"display_name": "Gwen Parry", "email": "gwen@example.org",
+                                                "password": "x" * 1001, "role": "carer"})
+    assert "Ni all Maes fod yn" in page_text(response)
+    assert "cannot be longer" not in page_text(response)
