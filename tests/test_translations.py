@@ -18,7 +18,10 @@ def _strings_in_the_code():
     with (ROOT / "babel.cfg").open() as config:
         method_map, options_map = parse_mapping_cfg(config)
     found = {}
-    for filename, _line, message, _comments, context in extract_from_dir(str(ROOT), method_map, options_map, keywords=KEYWORDS):
+    # Babel skips folders whose names start with "_" unless told: templates/_macros and _partials count.
+    for filename, _line, message, _comments, context in extract_from_dir(
+        str(ROOT), method_map, options_map, keywords=KEYWORDS, directory_filter=lambda path: not Path(path).name.startswith(".")
+    ):
         msgid = message[0] if isinstance(message, (list, tuple)) else message
         if msgid:
             found.setdefault((context, msgid), filename)
