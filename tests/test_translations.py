@@ -20,7 +20,7 @@ def _strings_in_the_code():
     found = {}
     # Babel skips folders whose names start with "_" unless told: templates/_macros and _partials count.
     for filename, _line, message, _comments, context in extract_from_dir(
-        str(ROOT), method_map, options_map, keywords=KEYWORDS, directory_filter=lambda path: not Path(path).name.startswith(".")
+        str(ROOT), method_map, options_map, keywords=KEYWORDS, directory_filter=lambda path: not Path(path).name.startswith(".") and Path(path).name != "node_modules"
     ):
         msgid = message[0] if isinstance(message, (list, tuple)) else message
         if msgid:
