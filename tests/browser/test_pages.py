@@ -3,7 +3,7 @@
 The crawler reads app.url_map, so a new page is scanned as soon as its route exists; a route with
 parameters needs an example in url_examples.py. A visitor, alice (lives with dementia), maya
 (volunteer moderator) and root (administrator) each see every page in standard colours, high
-contrast, and the largest text.
+contrast, the largest text, and in Welsh (Cymraeg).
 
 Fast and bounded: each person first opens every page in-process (Flask's test client, no browser)
 to learn which template answers it; the browser then scans each distinct template (a "shape") once
@@ -14,16 +14,20 @@ is loaded into each context once (an init script), not sent with every page. A p
 longer than PAGE_SECONDS, or a (person, variant) that runs past BUDGET_SECONDS, fails with its name,
 never a CI timeout. All problems of one (person, variant) are reported together.
 """
+import re
 import time
 from collections import defaultdict
+from html.parser import HTMLParser
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
+import sqlalchemy as sa
 from axe_playwright_python.sync_playwright import Axe
 from flask import template_rendered
 from playwright.sync_api import Error as PlaywrightError
 
+from app.extensions import db
 from app.services import accounts
 from tests.browser.support import DEMO_MEMBERS, sign_in_with_form
 from tests.browser.url_examples import EXAMPLES, NOT_PAGES
@@ -38,12 +42,15 @@ AXE_OPTIONS = {
     "resultTypes": ["violations"],
 }
 ROLES = ["visitor", *DEMO_MEMBERS]
-# name: (text_size, colour_scheme)
+# name: (text_size, colour_scheme, language). Every page shape is also scanned in Welsh: the words
+# are longer (targets, wrapping at 400% zoom) and <html lang="cy"> must be right.
 VARIANTS = {
-    "standard": ("standard", "standard"),
-    "high-contrast": ("standard", "high-contrast"),
-    "largest-text": ("largest", "standard"),
+    "standard": ("standard", "standard", "en"),
+    "high-contrast": ("standard", "high-contrast", "en"),
+    "largest-text": ("largest", "standard", "en"),
+    "cymraeg": ("standard", "standard", "cy"),
 }
+HTML_LANG = {"en": "en-GB", "cy": "cy"}
 DESKTOP = {"width": 1280, "height": 800}
 NARROW = {"width": 320, "height": 800}  # 1280px at 400% zoom
 MISSING_PAGE = "/this-page-does-not-exist"
@@ -179,17 +186,20 @@ def tabs(browser, site):
         context.close()
 
 
-def _show_variant(app, site, page, role, text_size: str, colour_scheme: str) -> None:
+def _show_variant(app, site, page, role, text_size: str, colour_scheme: str, language: str | None) -> None:
     if role == "visitor":
-        page.context.add_cookies([{"name": "kindred_display", "value": f"{text_size}.{colour_scheme}", "url": site.base_url}])
+        page.context.add_cookies([{"name": "kindred_display", "value": f"{text_size}.{colour_scheme}", "url": site.base_url},
+                                  {"name": "kindred_language", "value": language or "en", "url": site.base_url}])
         return
     with app.app_context():
-        accounts.update_display_settings(accounts.find_by_email(DEMO_MEMBERS[role]), text_size, colour_scheme)
+        member = accounts.find_by_email(DEMO_MEMBERS[role])
+        accounts.update_display_settings(member, text_size, colour_scheme)
+        accounts.update_language(member, language)
 
 
 # Checks axe does not make (ACCESSIBILITY.md 1, 6, 9). Returns [[rule, detail, [targets]], ...].
 PAGE_CHECKS = """
-([textSize, colourScheme]) => {
+([textSize, colourScheme, lang]) => {
   const problems = [];
   const squash = (text) => (text || "").replace(/\\s+/g, " ").trim();
   const describe = (el) => {
@@ -202,7 +212,7 @@ PAGE_CHECKS = """
   const shown = (el) => el.checkVisibility({ visibilityProperty: true, opacityProperty: false }) && el.getClientRects().length > 0;
 
   const html = document.documentElement;
-  if (html.getAttribute("lang") !== "en-GB") problems.push(["html-lang", `lang is ${JSON.stringify(html.getAttribute("lang"))}, not "en-GB"`, ["html"]]);
+  if (html.getAttribute("lang") !== lang) problems.push(["html-lang", `lang is ${JSON.stringify(html.getAttribute("lang"))}, not ${JSON.stringify(lang)}: the language variant was not applied`, ["html"]]);
   if (!document.title.endsWith(" – Kindred")) problems.push(["page-title", `title ${JSON.stringify(document.title)} does not end with " – Kindred"`, ["title"]]);
   const h1s = [...document.querySelectorAll("h1")];
   if (h1s.length !== 1) problems.push(["one-h1", `${h1s.length} h1 elements, not exactly one`, h1s.map(describe)]);
@@ -262,7 +272,7 @@ FOCUSED = """
 """
 
 
-def _check_page(page, axe, endpoint, path, role, variant, text_size, colour_scheme, response):
+def _check_page(page, axe, endpoint, path, role, variant, text_size, colour_scheme, language, response):
     found = []
 
     shown_at = _page_key(page.url)
@@ -278,10 +288,10 @@ def _check_page(page, axe, endpoint, path, role, variant, text_size, colour_sche
     if status is None or status >= 500:
         problem("http-status", f"GET {path} answered {status}")
         return found
-    if role != "visitor" and "Signed in as" not in page.locator("header.site-header").inner_text():
+    if role != "visitor" and not page.locator("header.site-header form.site-header__sign-out").count():
         problem("signed-out", f"{role} is no longer signed in, so the scan of this role is meaningless")
 
-    for rule, detail, targets in page.evaluate(PAGE_CHECKS, [text_size, colour_scheme]):
+    for rule, detail, targets in page.evaluate(PAGE_CHECKS, [text_size, colour_scheme, HTML_LANG[language]]):
         problem(rule, detail, targets)
 
     if not page.evaluate("typeof axe !== 'undefined'"):
@@ -336,11 +346,11 @@ def test_every_example_page_opens_for_somebody(plan, pages_to_visit):
 @pytest.mark.parametrize("variant", VARIANTS)
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_shape_is_accessible(role, variant, tabs, site, site_app, plan):
-    text_size, colour_scheme = VARIANTS[variant]
+    text_size, colour_scheme, language = VARIANTS[variant]
     page, axe = tabs(role), Axe()
     problems, seen, views = [], set(), 0
     started = time.monotonic()
-    _show_variant(site_app, site, page, role, text_size, colour_scheme)
+    _show_variant(site_app, site, page, role, text_size, colour_scheme, language)
     try:
         shapes = plan.shapes[role]
         for number, (endpoint, path) in enumerate(shapes):
@@ -357,7 +367,7 @@ def test_every_page_shape_is_accessible(role, variant, tabs, site, site_app, pla
                     continue  # e.g. a visitor sent to the sign-in page from a members' page
                 seen.add(key)
                 views += 1
-                problems += _check_page(page, axe, endpoint, path, role, variant, text_size, colour_scheme, response)
+                problems += _check_page(page, axe, endpoint, path, role, variant, text_size, colour_scheme, language, response)
             except PlaywrightError as error:  # a timeout or a crash: name the page and go on
                 problems.append(Problem(path, endpoint, role, variant, "page-error", str(error).splitlines()[0]))
             took = time.monotonic() - page_started
@@ -365,6 +375,116 @@ def test_every_page_shape_is_accessible(role, variant, tabs, site, site_app, pla
                 problems.append(Problem(path, endpoint, role, variant, "slow-page", f"took {took:.0f}s to scan (limit {PAGE_SECONDS}s)"))
     finally:
         if role != "visitor":
-            _show_variant(site_app, site, page, role, "standard", "standard")
+            _show_variant(site_app, site, page, role, "standard", "standard", None)
     print(f"\n{role}, {variant}: scanned {views} page views ({len(plan.shapes[role])} shapes) in {time.monotonic() - started:.0f}s.")
     assert not problems, _report(problems)
+
+
+# ---- Cymraeg: no English left on a Welsh page ------------------------------------------------------
+
+# Common English words that are not also Welsh words ("a", "i", "at", "am", "is", "do", "to" and
+# "help" are). A Welsh page with one of these outside member-written text has a string nobody
+# wrapped in gettext, or one with no translation.
+ENGLISH_WORDS = set("""
+the your you and with this that for are not have has will can from what when who here there our we
+they their them it of on by or be was were an please been which would should could about after
+before into only more other some if but how why where these those my me his her she he its than
+then just also very yes see sign page pages post posts reply replies member members volunteer
+volunteers settings search choose enter save cancel delete edit back next previous going forums
+meet-up meet-ups people person account email password thread threads write send sent message
+messages because already still today tomorrow until
+""".split())
+WORD = re.compile(r"[A-Za-z][A-Za-z’'-]*")
+
+
+class _VisibleText(HTMLParser):
+    """The words a person sees or hears on a page (text and aria-label, alt, title, placeholder),
+    leaving out scripts, styles and anything marked lang="en" (the "English" choice, say)."""
+
+    SPOKEN_ATTRIBUTES = ("aria-label", "alt", "title", "placeholder")
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack, self.parts = [], []
+
+    def _hidden(self):
+        return any(tag in ("script", "style", "template") or lang == "en" or lang.startswith("en-") for tag, lang in self.stack)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag not in self.VOID:
+            self.stack.append((tag, (attrs.get("lang") or "").lower()))
+        if not self._hidden() and tag != "html":
+            self.parts += [attrs[name] for name in self.SPOKEN_ATTRIBUTES if attrs.get(name)]
+        if tag in self.VOID and tag == "input" and attrs.get("type") in ("submit", "button") and attrs.get("value") and not self._hidden():
+            self.parts.append(attrs["value"])
+
+    def handle_endtag(self, tag):
+        for index in range(len(self.stack) - 1, -1, -1):
+            if self.stack[index][0] == tag:
+                del self.stack[index:]
+                break
+
+    def handle_data(self, data):
+        if not self._hidden():
+            self.parts.append(data)
+
+
+def _visible_text(html: str) -> str:
+    parser = _VisibleText()
+    parser.feed(html)
+    return " ".join(" ".join(parser.parts).split())
+
+
+def _member_written(app) -> list[str]:
+    """Every stored text of two words or more (posts, titles, names, venues...): member-written or
+    demo words, which stay in the language they were written in."""
+    found = set()
+    with app.app_context():
+        with db.engine.connect() as connection:
+            for table in db.metadata.sorted_tables:
+                for column in table.columns:
+                    if isinstance(column.type, (sa.String, sa.Text)):
+                        for (value,) in connection.execute(sa.select(column).where(column.is_not(None)).distinct()):
+                            if isinstance(value, str):
+                                text = _visible_text(value) if "<" in value else " ".join(value.split())
+                                found.update(piece for piece in re.split(r"\n+", text) if " " in piece.strip())
+    return sorted(found, key=len, reverse=True)
+
+
+def test_no_english_is_left_on_any_welsh_page(site_app, pages_to_visit):
+    """Every page, as a visitor and as each demo member, in Welsh: no English words outside
+    member-written text. Rendered in-process (no browser); the browser scan above checks the same
+    pages in Welsh for accessibility."""
+    member_text = _member_written(site_app)
+    left = defaultdict(set)
+    for role in ROLES:
+        client = site_app.test_client()
+        client.set_cookie("kindred_language", "cy")
+        if role != "visitor":
+            with site_app.app_context():
+                member = accounts.find_by_email(DEMO_MEMBERS[role])
+                accounts.update_language(member, "cy")
+                login_id = member.get_id()
+            with client.session_transaction() as session:
+                session["_user_id"], session["_fresh"] = login_id, True
+        try:
+            for endpoint, path in pages_to_visit:
+                response = client.get(path, follow_redirects=True)
+                if response.mimetype != "text/html":
+                    continue
+                text = _visible_text(response.get_data(as_text=True))
+                for written in member_text:
+                    if written in text:
+                        text = text.replace(written, " ")
+                for match in WORD.finditer(text):
+                    if match.group().lower().strip("’'") in ENGLISH_WORDS:
+                        context = text[max(0, match.start() - 40): match.end() + 40]
+                        left[f"{endpoint} ({_page_key(path)})"].add(f"…{context}…")
+        finally:
+            if role != "visitor":
+                with site_app.app_context():
+                    accounts.update_language(accounts.find_by_email(DEMO_MEMBERS[role]), None)
+    report = "\n".join(f"\n{page}:\n  " + "\n  ".join(sorted(found)[:6]) for page, found in sorted(left.items())[:40])
+    assert not left, f"English left on {len(left)} Welsh pages (wrap the words in gettext and translate them):{report}"
