@@ -27,7 +27,7 @@ translations: $(TRANSLATIONS)
 # After adding or changing English text: collect every string, then add the new ones to each .po.
 translations-update: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2 \
-	  --add-comments=Translators: --ignore-dirs=".*" --no-location --sort-output -o app/translations/messages.pot .
+	  --add-comments=Translators: --ignore-dirs=".* node_modules" --no-location --sort-output -o app/translations/messages.pot .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --ignore-obsolete
 
 $(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
