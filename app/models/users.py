@@ -5,6 +5,7 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -30,17 +31,17 @@ class Role(str, enum.Enum):
 
 
 ROLE_LABELS = {
-    Role.LIVING_WITH_DEMENTIA: "Living with dementia",
-    Role.CARER: "Carer",
-    Role.VOLUNTEER: "Volunteer",
-    Role.ORGANISATION: "Partner organisation",
+    Role.LIVING_WITH_DEMENTIA: _l("Living with dementia"),
+    Role.CARER: _l("Carer"),
+    Role.VOLUNTEER: _l("Volunteer"),
+    Role.ORGANISATION: _l("Partner organisation"),
 }
 
 ROLE_CHOICES = [
-    (Role.LIVING_WITH_DEMENTIA.value, "I am living with dementia"),
-    (Role.CARER.value, "I care for someone"),
-    (Role.VOLUNTEER.value, "I want to volunteer"),
-    (Role.ORGANISATION.value, "I represent an organisation"),
+    (Role.LIVING_WITH_DEMENTIA.value, _l("I am living with dementia")),
+    (Role.CARER.value, _l("I care for someone")),
+    (Role.VOLUNTEER.value, _l("I want to volunteer")),
+    (Role.ORGANISATION.value, _l("I represent an organisation")),
 ]
 
 

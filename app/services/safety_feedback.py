@@ -4,6 +4,7 @@ account; in their data download), and `flask safety train --with-decisions` can 
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.models import Outcome, ReportReason, SafetyDecision
@@ -40,7 +41,7 @@ def as_labelled() -> list[Labelled]:
     return rows
 
 
-@my_data.exporter("safety_decisions", "Volunteers' decisions about safety checks on your writing")
+@my_data.exporter("safety_decisions", _l("Volunteers' decisions about safety checks on your writing"))
 def export_safety_decisions(user) -> list:
     return [{"text": d.text, "flagged_as": d.kinds, "volunteer_agreed": d.confirmed, "when": my_data._when(d.decided_at)}
             for d in db.session.scalars(sa.select(SafetyDecision).where(SafetyDecision.author_id == user.id))]

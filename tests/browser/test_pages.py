@@ -382,16 +382,17 @@ def test_every_page_shape_is_accessible(role, variant, tabs, site, site_app, pla
 
 # ---- Cymraeg: no English left on a Welsh page ------------------------------------------------------
 
-# Common English words that are not also Welsh words ("a", "i", "at", "am", "is", "do", "to" and
-# "help" are). A Welsh page with one of these outside member-written text has a string nobody
+# Common English words that are not also Welsh words ("a", "i", "at", "am", "is", "do", "to",
+# "post" as in cod post, "person" and "help" are; "y We" is the Web). Words in capitals are
+# abbreviations (CC BY, NHS) and are not counted. A Welsh page with one of these outside member-written text has a string nobody
 # wrapped in gettext, or one with no translation.
 ENGLISH_WORDS = set("""
-the your you and with this that for are not have has will can from what when who here there our we
+the your you and with this that for are not have has will can from what when who here there our
 they their them it of on by or be was were an please been which would should could about after
 before into only more other some if but how why where these those my me his her she he its than
-then just also very yes see sign page pages post posts reply replies member members volunteer
+then just also very yes see sign page pages posts reply replies member members volunteer
 volunteers settings search choose enter save cancel delete edit back next previous going forums
-meet-up meet-ups people person account email password thread threads write send sent message
+meet-up meet-ups people account email password thread threads write send sent message
 messages because already still today tomorrow until
 """.split())
 WORD = re.compile(r"[A-Za-z][A-Za-z’'-]*")
@@ -479,7 +480,7 @@ def test_no_english_is_left_on_any_welsh_page(site_app, pages_to_visit):
                     if written in text:
                         text = text.replace(written, " ")
                 for match in WORD.finditer(text):
-                    if match.group().lower().strip("’'") in ENGLISH_WORDS:
+                    if not match.group().isupper() and match.group().lower().strip("’'") in ENGLISH_WORDS:
                         context = text[max(0, match.start() - 40): match.end() + 40]
                         left[f"{endpoint} ({_page_key(path)})"].add(f"…{context}…")
         finally:
