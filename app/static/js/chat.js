@@ -40,6 +40,15 @@
 
   function say(text) { if (statusLine) { statusLine.textContent = text; } }
 
+  // The page's sentences in its language (room.html, data-words); English if they are missing.
+  var words = {};
+  try { words = JSON.parse(log.dataset.words || "{}"); } catch (e) { words = {}; }
+  function t(key, english, values) {
+    var text = words[key] || english;
+    Object.keys(values || {}).forEach(function (name) { text = text.split("{" + name + "}").join(values[name]); });
+    return text;
+  }
+
   // After words of crisis the server sends the support lines: show them at the top of the page,
   // announced and focused, like the page without JavaScript does (templates/_partials/support_lines.html).
   function showSupport(support) {
@@ -55,7 +64,7 @@
     box.setAttribute("data-support-box", "");
     var title = document.createElement("h2");
     title.id = "support-box-title";
-    title.textContent = "You are not alone. You can talk to someone now";
+    title.textContent = t("support_title", "You are not alone. You can talk to someone now");
     var intro = document.createElement("p");
     intro.textContent = support.intro;
     var lines = document.createElement("ul");
@@ -82,7 +91,7 @@
   function showNewCount() {
     if (!newBox) { return; }
     if (unseen > 0) {
-      newButton.textContent = (unseen === 1 ? "1 new message" : unseen + " new messages") + " — show them";
+      newButton.textContent = unseen === 1 ? t("new_one", "1 new message — show them") : t("new_many", "{n} new messages — show them", {n: unseen});
       newBox.hidden = false;
     } else {
       newBox.hidden = true;
@@ -127,17 +136,17 @@
       var held = document.createElement("p");
       held.className = "chat-message__held";
       held.textContent = message.author_id === userId
-        ? "Only you can see this for now. A volunteer will check this soon."
-        : "Held for a volunteer to check.";
+        ? t("held_own", "Only you can see this for now. A volunteer will check this soon.")
+        : t("held_other", "Held for a volunteer to check.");
       li.appendChild(held);
     }
     var actions = document.createElement("ul");
     actions.className = "chat-message__actions";
     if (message.author_id === userId) {
-      actions.appendChild(actionLink(log.dataset.deleteUrl, message.id, "Delete", " your message from " + message.when));
+      actions.appendChild(actionLink(log.dataset.deleteUrl, message.id, t("delete", "Delete"), " " + t("delete_hidden", "your message from {when}", {when: message.when})));
     }
     if (canModerate) {
-      actions.appendChild(actionLink(log.dataset.hideUrl, message.id, "Hide", " this message from " + message.author));
+      actions.appendChild(actionLink(log.dataset.hideUrl, message.id, t("hide", "Hide"), " " + t("hide_hidden", "this message from {name}", {name: message.author})));
     }
     li.appendChild(actions);
     return li;
@@ -234,7 +243,7 @@
       if (answer && answer.ok) {
         add(answer.message);
         sent();
-        if (!answer.notice) { say("Sent."); }
+        if (!answer.notice) { say(t("sent", "Sent.")); }
       } else if (answer && answer.retry) {
         // The server could not store it just now (a busy database): nothing is wrong with it.
         say(answer.error);
@@ -243,7 +252,7 @@
         // A rule said no (too fast, too long...): the words stay in the box; the reason is shown.
         pending = null;
         unsentNote.hidden = false;
-        say(answer && answer.error ? answer.error : "Your message was not sent. Please try again.");
+        say(answer && answer.error ? answer.error : t("not_sent", "Your message was not sent. Please try again."));
       }
     });
   }
@@ -258,13 +267,13 @@
   if (keysHint) { keysHint.hidden = false; }
 
   var socket = window.io("/chat", { transports: ["websocket", "polling"] });
-  say("Connecting to the room…");
+  say(t("connecting", "Connecting to the room…"));
 
   socket.on("connect", function () {
     socket.emit("join", { room_id: roomId, after_id: lastSeenId }, function (answer) {
       if (!answer || !answer.ok) { return; }
       (answer.messages || []).forEach(add);
-      say("Connected. New messages appear as they arrive.");
+      say(t("connected", "Connected. New messages appear as they arrive."));
       if (pending) { trySend(); }
     });
   });
@@ -272,14 +281,15 @@
     if (socket.connected) { socket.emit("catch_up", { room_id: roomId, after_id: lastSeenId }); }
   }, CATCH_UP_EVERY_MS);
   socket.on("disconnect", function () {
-    say("The connection is lost. We will keep trying. What you write will be sent when it is back.");
+    say(t("lost", "The connection is lost. We will keep trying. What you write will be sent when it is back."));
     markUnsent();
   });
   socket.on("connect_error", function (error) {
     // Only the server's own sentences (e.g. "Please sign in to chat.") are shown: transport errors
     // ("websocket error", "xhr poll error") have a type and are technical words.
     var fromServer = error && !error.type && error.message && error.message.indexOf(" ") > 0;
-    say((fromServer ? error.message + " " : "We cannot reach the chat just now. ") + "We will keep trying to connect.");
+    say(fromServer ? t("server_error", "{problem} We will keep trying to connect.", {problem: error.message})
+                   : t("unreachable", "We cannot reach the chat just now. We will keep trying to connect."));
   });
   socket.on("new_message", add);
   socket.on("catch_up", function (answer) { (answer.messages || []).forEach(add); });
@@ -291,7 +301,7 @@
   socket.on("presence", function (data) {
     if (data.room_id !== roomId || !hereList) { return; }
     hereList.textContent = "";
-    var names = data.names.length ? data.names : ["Nobody else is showing as here right now."];
+    var names = data.names.length ? data.names : [t("nobody", "Nobody else is showing as here right now.")];
     names.forEach(function (name) {
       var li = document.createElement("li");
       li.textContent = name;
