@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from app import formatting, permissions
 from app.extensions import db, socketio
+from app.facts import chat_preferences as preferences, dm_from_anyone  # noqa: F401
 from app.cleaning import without_control_characters
 from app.models import ChatPreference, Message, MessageStatus, Room, RoomKind, RoomMember, RoomMute, User
 from app.models.types import utcnow
@@ -225,15 +226,6 @@ def start_direct(sender, recipient) -> Room:
 
 
 # ---- Preferences ----
-
-
-def preferences(user) -> ChatPreference:
-    found = db.session.get(ChatPreference, user.id)
-    return found or ChatPreference(user_id=user.id, dm_from_anyone=False, appear_offline=False)
-
-
-def dm_from_anyone(user) -> bool:
-    return preferences(user).dm_from_anyone
 
 
 def update_preferences(user, *, dm_from_anyone: bool, appear_offline: bool) -> ChatPreference:

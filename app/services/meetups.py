@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from app import formatting
 from app.extensions import db
+from app.facts import is_organiser, rsvp_for  # noqa: F401
 from app.models.meetups import Audience
 from app.models import (
     ReportReason,
@@ -92,24 +93,6 @@ def organisations_of(user: User) -> list[Organisation]:
             .where(OrganisationMember.user_id == user.id)
             .order_by(Organisation.name)
         )
-    )
-
-
-def is_organiser(user: User, meetup: Meetup) -> bool:
-    """The author, or any member of the organisation it belongs to."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if meetup.author_id == user.id:
-        return True
-    if meetup.organisation_id is None:
-        return False
-    return (
-        db.session.scalar(
-            sa.select(OrganisationMember.id).where(
-                OrganisationMember.organisation_id == meetup.organisation_id, OrganisationMember.user_id == user.id
-            )
-        )
-        is not None
     )
 
 
@@ -568,12 +551,6 @@ def people_i_help(carer: User, meetup: Meetup) -> list[tuple[User, Rsvp | None]]
         for row in db.session.scalars(sa.select(Rsvp).where(Rsvp.meetup_id == meetup.id, Rsvp.member_id.in_([p.id for p in people])))
     }
     return [(person, places.get(person.id)) for person in people]
-
-
-def rsvp_for(member: User, meetup: Meetup) -> Rsvp | None:
-    if not getattr(member, "is_authenticated", False):
-        return None
-    return db.session.scalar(sa.select(Rsvp).where(Rsvp.meetup_id == meetup.id, Rsvp.member_id == member.id))
 
 
 def rsvp(member: User, meetup: Meetup, *, companions: int = 0, acting_member: User | None = None) -> Rsvp:

@@ -22,6 +22,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app import formatting
 from app.extensions import db
+from app.facts import active_sanctions, forget_cached_sanctions, silence_of, suspension_of  # noqa: F401
+from app.facts import not_silenced as can_participate  # noqa: F401 (one rule: permissions.can_participate)
 from app.models import (
     Appeal,
     AppealStatus,
@@ -392,28 +394,6 @@ register(ContentKind(
 # ---- Sanctions and what they stop ----------------------------------------------------------------
 
 
-def active_sanctions(user) -> list[Sanction]:
-    """Silences and suspensions in force now. Cached for one request (cleared when one is added)."""
-    if not is_member(user):
-        return []
-    if user.restricted_until is None or user.restricted_until <= utcnow():
-        return []
-    cache = g.setdefault("_kindred_sanctions", {})
-    if user.id not in cache:
-        now = utcnow()
-        cache[user.id] = list(db.session.scalars(
-            sa.select(Sanction).where(
-                Sanction.member_id == user.id, Sanction.kind.in_((SanctionKind.SILENCE, SanctionKind.SUSPEND)),
-                Sanction.lifted_at.is_(None), sa.or_(Sanction.until.is_(None), Sanction.until > now),
-            ).order_by(Sanction.until.desc())
-        ))
-    return cache[user.id]
-
-
-def forget_cached_sanctions() -> None:
-    g.pop("_kindred_sanctions", None)
-
-
 def _recompute_restricted(member: User) -> None:
     db.session.flush()
     member.restricted_until = db.session.scalar(
@@ -423,19 +403,6 @@ def _recompute_restricted(member: User) -> None:
         )
     )
     forget_cached_sanctions()
-
-
-def suspension_of(user) -> Sanction | None:
-    return next((s for s in active_sanctions(user) if s.kind == SanctionKind.SUSPEND), None)
-
-
-def silence_of(user) -> Sanction | None:
-    return suspension_of(user) or next((s for s in active_sanctions(user) if s.kind == SanctionKind.SILENCE), None)
-
-
-def can_participate(user) -> bool:
-    """May this member write anything (post, reply, react, message)? Not while silenced or suspended."""
-    return is_member(user) and silence_of(user) is None
 
 
 def until_words(sanction: Sanction) -> str:
