@@ -22,6 +22,8 @@ from app.models import (
     ConnectionStatus,
     Meetup,
     OrganisationMember,
+    Post,
+    PostStatus,
     Rsvp,
     Sanction,
     SanctionKind,
@@ -164,3 +166,17 @@ def chat_preferences(user) -> ChatPreference:
 
 def dm_from_anyone(user) -> bool:
     return chat_preferences(user).dm_from_anyone
+
+
+def other_member(room, viewer) -> User | None:
+    """The other person in a direct conversation."""
+    return next((member.user for member in room.members if member.user_id != viewer.id), None)
+
+
+# ---- Forums ----
+
+def approved_post_count(author) -> int:
+    """How many of this member's posts are published: the new-member rules count them."""
+    return db.session.scalar(
+        sa.select(sa.func.count(Post.id)).where(Post.author_id == author.id, Post.status == PostStatus.VISIBLE)
+    ) or 0

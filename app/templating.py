@@ -2,6 +2,9 @@
 from flask import Flask, current_app, has_request_context, request, url_for
 
 from app import formatting, permissions
+from app.services import help_requests, listen, safety
+from app.services.places import ATTRIBUTION
+from app.services.notifications import unread_count
 
 # (label, endpoint). Items appear when their feature's blueprint is registered, so the
 # navigation never links to a page that does not exist; order never changes.
@@ -27,20 +30,14 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.globals.update(permissions.ALL)
     app.jinja_env.globals["field_aria"] = field_aria
-    from app.services import help_requests, listen
-
     app.jinja_env.globals.update(
         shows_listen=listen.shows_listen,
         listen_available=listen.available,
         browser_rate=lambda person: listen.BROWSER_RATES[listen.speed_for(person)],
         is_newcomer=help_requests.is_newcomer,
     )
-    from app.services import safety
-
     app.jinja_env.globals.update(support_lines=safety.SUPPORT_LINES, support_intro=safety.SUPPORT_INTRO)
     # The Open Government Licence asks for this line wherever the postcode data is used or described.
-    from app.services.places import ATTRIBUTION
-
     app.jinja_env.globals["places_attribution"] = ATTRIBUTION
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -64,8 +61,6 @@ def _unread_notifications() -> int:
 
     if not getattr(current_user, "is_authenticated", False) or "notifications.index" not in current_app.view_functions:
         return 0
-    from app.services.notifications import unread_count
-
     return unread_count(current_user)
 
 

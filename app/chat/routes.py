@@ -10,7 +10,7 @@ from app.chat import bp
 from app.chat.forms import ConfirmForm, HideForm, MessageForm, MuteForm, PreferencesForm, SlowModeForm
 from app.extensions import db
 from app.forms import add_service_error
-from app.models import Message, MessageStatus, RoomKind, User
+from app.models import Meetup, Message, MessageStatus, RoomKind, User
 from app.services import blocking, chat
 from app.services.errors import Conflict, NotAllowed, NotFound, ServiceError
 from app.templating import flash_support
@@ -258,8 +258,6 @@ def start_direct(user_id: int):
 @login_required
 def meetup_room(meetup_id: int):
     """Open the meet-up's room (made the first time). The meet-up page links here with a button."""
-    from app.models import Meetup
-
     meetup = db.session.get(Meetup, meetup_id)
     if meetup is None:
         abort(404)

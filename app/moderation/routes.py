@@ -27,6 +27,7 @@ from app.permissions import can_moderate, is_admin, is_member
 from app.services import forums, moderation, safety, watched_words
 from app.templating import flash_support
 from app.services.errors import NotFound, ServiceError
+from app.services.profiles import ensure_profile
 
 # What each action is called on buttons and pages: (page heading, button, needs a confirmation page).
 ACTIONS = {
@@ -100,8 +101,6 @@ def _ensure_profile_row(user_id) -> None:
     """A member who never wrote a profile has no row yet; reporting one needs it (for the case)."""
     owner = db.session.get(User, user_id) if 0 < user_id < 2**62 else None
     if owner is not None and owner.profile is None and permissions.can_view_profile(current_user, owner):
-        from app.services.profiles import ensure_profile
-
         ensure_profile(owner)
         db.session.commit()
 

@@ -9,15 +9,15 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app, url_for
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app import formatting, permissions
 from app.extensions import db, socketio
-from app.facts import chat_preferences as preferences, dm_from_anyone  # noqa: F401
+from app.facts import chat_preferences as preferences, dm_from_anyone, other_member  # noqa: F401
 from app.cleaning import without_control_characters
-from app.models import ChatPreference, Message, MessageStatus, Room, RoomKind, RoomMember, RoomMute, User
+from app.models import ChatPreference, Meetup, Message, MessageStatus, OrganisationMember, Room, RoomKind, RoomMember, RoomMute, Rsvp, RsvpStatus, User
 from app.models.types import utcnow
-from app.services import audit, notifications, safety
+from app.services import audit, moderation, notifications, safety
 from app.services.chat_presence import presence
 from app.services.errors import Conflict, Invalid, NotAllowed, NotFound, NotSentYet, ServiceError, TooFast
 
@@ -123,10 +123,6 @@ def room_for(user, room_id) -> Room:
     return room
 
 
-def other_member(room: Room, viewer) -> User | None:
-    return next((member.user for member in room.members if member.user_id != viewer.id), None)
-
-
 def room_title(room: Room, viewer) -> str:
     if room.kind == RoomKind.DIRECT:
         other = other_member(room, viewer)
@@ -165,8 +161,6 @@ def rooms_for(user) -> dict:
 
 def _meetup_rooms_for(user) -> list[Room]:
     """Rooms of meet-ups still to come that this member is going to or organises (one query)."""
-    from app.models import Meetup, OrganisationMember, Rsvp, RsvpStatus
-
     going = sa.select(Rsvp.meetup_id).where(Rsvp.member_id == user.id, Rsvp.status == RsvpStatus.GOING)
     my_organisations = sa.select(OrganisationMember.organisation_id).where(OrganisationMember.user_id == user.id)
     return list(
@@ -489,7 +483,7 @@ def _take_room_seq(room: Room) -> int:
 def _store_once(author, room: Room, message: Message, screened=None) -> Message:
     """Store the message in one short transaction (a number, one insert, a commit), or return the
     one this author already stored under the same client id. A held or flagged message opens its
-    moderation case in the same transaction (safety.record)."""
+    moderation case in the same transaction (moderation.record_screening)."""
     message.room_seq = _take_room_seq(room)
     db.session.add(message)
     try:
@@ -497,7 +491,7 @@ def _store_once(author, room: Room, message: Message, screened=None) -> Message:
         if room.kind == RoomKind.DIRECT and message.status == MessageStatus.VISIBLE:
             _tell_if_away(author, room, message)
         if screened is not None:  # the demo seed stores messages without screening them
-            safety.record(screened, "chat_message", message, author_id=author.id)
+            moderation.record_screening(screened, "chat_message", message, author_id=author.id)
         # Made before the commit, so sending it to the room and the acknowledgement need no more
         # database work (the connection goes back to the pool at the commit, before the emits).
         message.payload = message_payload(message)
@@ -548,8 +542,6 @@ def _check_may_post(author, room: Room) -> None:
     if not permissions.can_see_room(author, room):
         raise NotFound(NOT_FOUND_ROOM)
     if not permissions.can_participate(author):
-        from app.services import moderation
-
         moderation.ensure_can_participate(author)
         raise NotAllowed("You cannot send messages at the moment. You can still read along.")
     if room.kind == RoomKind.DIRECT:
@@ -816,3 +808,60 @@ def _emit_presence(room_id: int) -> None:
     room = db.session.get(Room, room_id)
     if room is not None:
         socketio.emit("presence", {"room_id": room_id, "names": who_is_here(room)}, to=room.socket_room, namespace=NAMESPACE)
+
+
+# ---- Moderation: the chat message content kind ----
+
+
+def _load_chat_message(message_id):
+    return db.session.scalar(
+        sa.select(Message).options(joinedload(Message.room), joinedload(Message.author)).where(Message.id == message_id)
+    )
+
+
+def _set_chat_status(message, status, moderator):
+    """Hide, restore or delete a chat message; every open screen is updated at once."""
+    was_visible = message.status == MessageStatus.VISIBLE
+    message.status = status
+    message.moderated_by_id = moderator.id if moderator is not None else None
+    message.moderated_at = utcnow()
+    if status == MessageStatus.VISIBLE:
+        _send(message)
+    elif was_visible or status != MessageStatus.VISIBLE:
+        _remove_everywhere(message)
+
+
+def _messages_around(message) -> list:
+    """The two messages before and after it in the room."""
+    in_room = sa.select(Message).where(Message.room_id == message.room_id)
+    before = db.session.scalars(in_room.where(Message.id < message.id).order_by(Message.id.desc()).limit(2)).all()
+    after = db.session.scalars(in_room.where(Message.id > message.id).order_by(Message.id).limit(2)).all()
+    return [*reversed(before), message, *after]
+
+
+def _chat_message_visible_to(viewer, message) -> bool:
+    return may_see_message(viewer, message)
+
+
+def _edit_chat_message(message, new_text, moderator, note):
+    new_text = (new_text or "").strip()
+    if not new_text:
+        raise Invalid("Write the new text for the message.", field="new_text")
+    message.body = new_text
+
+
+def _chat_status(name):
+    return MessageStatus(name)
+
+
+moderation.register(moderation.ContentKind(
+    name="chat_message", noun="chat message", load=_load_chat_message, author_id=lambda m: m.author_id,
+    text=lambda m: m.body, url=lambda m: url_for("chat.room", room_id=m.room_id) + f"#message-{m.id}",
+    hide=lambda m, reason, mod: _set_chat_status(m, _chat_status("hidden"), mod),
+    restore=lambda m, mod: _set_chat_status(m, _chat_status("visible"), mod),
+    delete=lambda m, mod: _set_chat_status(m, _chat_status("deleted"), mod),
+    edit=_edit_chat_message, is_hidden=lambda m: m.status.value in ("hidden", "held"),
+    template="moderation/content/_chat_message.html",
+    describe=lambda m: f"A chat message in “{m.room.name or 'a private conversation'}”", around=_messages_around,
+    visible_to=lambda viewer, m: _chat_message_visible_to(viewer, m),
+))

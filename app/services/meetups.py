@@ -16,8 +16,8 @@ from app.extensions import db
 from app.facts import is_organiser, rsvp_for  # noqa: F401
 from app.models.meetups import Audience
 from app.models import (
-    ReportReason,
     ACCESS_FEATURES,
+    CalendarToken,
     Access,
     Meetup,
     MeetupDraft,
@@ -26,6 +26,7 @@ from app.models import (
     OrganisationMember,
     ReminderSent,
     Repeat,
+    ReportReason,
     Rsvp,
     RsvpStatus,
     Series,
@@ -33,7 +34,7 @@ from app.models import (
 )
 from app.models.types import utcnow
 from app.permissions import can_moderate
-from app.services import audit, circle, notifications, places
+from app.services import audit, circle, moderation, my_data, notifications, personal_details, places, safety
 from app.services.errors import Conflict, Invalid, NotAllowed
 
 TITLE_LIMIT = 120
@@ -218,8 +219,6 @@ def clean_step(step: int, answers: dict, *, now: datetime | None = None, changin
             errors["description"] = f"Keep the description to {DESCRIPTION_LIMIT:,} characters or fewer. It has {len(description):,} now."
         # The watched words: a blocked word stops the step here; hold/report/safety act when the listing is finished.
         if not errors.get("title") and not errors.get("description"):
-            from app.services import safety
-
             screened = safety.screen(None, f"{title}\n\n{description}", "meetup")
             if screened.blocked:
                 errors["description"] = screened.tell()
@@ -419,8 +418,6 @@ MEETUP_FIELDS = (
 
 
 def _create(author: User, draft: MeetupDraft, values: dict, organisation: Organisation | None) -> list[Meetup]:
-    from app.services import moderation, safety
-
     moderation.ensure_can_participate(author)
     screened = safety.screen(author, f"{values['title']}\n\n{values['description']}", "meetup",
                              allowed_numbers=_numbers_of(organisation))
@@ -445,7 +442,7 @@ def _create(author: User, draft: MeetupDraft, values: dict, organisation: Organi
         created.append(meetup)
     draft.finished_at = utcnow()
     db.session.flush()
-    safety.record(screened, "meetup", created[0], author_id=author.id)
+    moderation.record_screening(screened, "meetup", created[0], author_id=author.id)
     db.session.commit()
     created[0].screened = screened
     return created
@@ -453,8 +450,6 @@ def _create(author: User, draft: MeetupDraft, values: dict, organisation: Organi
 
 def _numbers_of(organisation: Organisation | None) -> frozenset[str]:
     """A verified organisation may share the numbers on its own page (and its meet-ups' contact phone)."""
-    from app.services import personal_details
-
     if organisation is None or not organisation.is_verified:
         return frozenset()
     return personal_details.numbers_in(" ".join(str(value or "") for value in vars(organisation).values() if isinstance(value, str)))
@@ -776,14 +771,12 @@ def message_everyone(organiser: User, meetup: Meetup, text: str) -> int:
         raise Invalid(f"Keep the message to {MESSAGE_LIMIT:,} characters or fewer.", field="message")
     # The watched words. A message is emailed at once and cannot wait for a volunteer, so "hold"
     # (phone numbers, bank details) stops it like "block", with the sentence saying why.
-    from app.services import moderation, safety
-
     moderation.ensure_can_participate(organiser)
     screened = safety.screen(organiser, text, "organiser_message", allowed_numbers=_numbers_of(meetup.organisation))
     if screened.blocked or screened.held:
         raise Invalid(screened.tell() + " Your message has not been sent; we have kept it.", field="message")
     if screened.kinds:
-        safety.record(screened, "meetup", meetup, author_id=organiser.id)
+        moderation.record_screening(screened, "meetup", meetup, author_id=organiser.id)
         db.session.commit()
     meetup.screened = screened
     told = 0
@@ -1043,3 +1036,57 @@ def my_listings(member: User) -> list[Meetup]:
             sa.select(Meetup).where(condition, Meetup.ends_at > utcnow()).order_by(Meetup.starts_at).limit(100)
         )
     )
+
+
+# ---- Erasing an account: places given up ----
+
+
+@my_data.eraser("meetups")  # meet-ups own the rule for giving up a place
+def erase_meetups(user: User) -> None:
+    """Places at meet-ups still to come are given up (the first person waiting gets them)."""
+    upcoming = db.session.scalars(
+        sa.select(Meetup).join(Rsvp, Rsvp.meetup_id == Meetup.id)
+        .where(Rsvp.member_id == user.id, Rsvp.status != RsvpStatus.CANCELLED, Meetup.starts_at > utcnow())
+    ).all()
+    for meetup in upcoming:
+        leave(user, meetup)
+    db.session.execute(sa.delete(Rsvp).where(Rsvp.member_id == user.id))
+    db.session.execute(sa.update(Rsvp).where(Rsvp.acted_by_id == user.id).values(acted_by_id=None))
+    db.session.execute(sa.delete(MeetupDraft).where(MeetupDraft.author_id == user.id))
+    db.session.execute(sa.delete(CalendarToken).where(CalendarToken.user_id == user.id))
+
+
+# ---- Moderation: the meet-up content kind ----
+
+
+def _hide_meetup(meetup, reason, moderator):
+    meetup.status, meetup.decision_reason = MeetupStatus.NOT_PUBLISHED, reason
+
+
+def _restore_meetup(meetup, moderator):
+    """Publish it again; a held listing publishes every date of its series."""
+    if meetup.series_id:
+        for item in db.session.scalars(sa.select(Meetup).where(
+            Meetup.series_id == meetup.series_id, Meetup.status.in_((MeetupStatus.AWAITING_APPROVAL, MeetupStatus.NOT_PUBLISHED))
+        )):
+            item.status = MeetupStatus.PUBLISHED
+    meetup.status = MeetupStatus.PUBLISHED
+
+
+def _edit_meetup(meetup, new_text, moderator, note):
+    new_text = (new_text or "").strip()
+    if not new_text:
+        raise Invalid("Write the new description for the meet-up.", field="new_text")
+    meetup.description = new_text
+    if meetup.status == MeetupStatus.AWAITING_APPROVAL:
+        meetup.status = MeetupStatus.PUBLISHED
+
+
+moderation.register(moderation.ContentKind(
+    name="meetup", noun="meet-up", load=lambda meetup_id: db.session.get(Meetup, meetup_id), author_id=lambda m: m.author_id,
+    text=lambda m: f"{m.title}\n\n{m.description}", url=lambda m: url_for("meetups.show", meetup_id=m.id),
+    hide=_hide_meetup, restore=_restore_meetup, delete=lambda m, mod: _hide_meetup(m, "Removed by a volunteer", mod),
+    edit=_edit_meetup, is_hidden=lambda m: m.status != MeetupStatus.PUBLISHED and m.status != MeetupStatus.CANCELLED,
+    template="moderation/content/_meetup.html", describe=lambda m: f"The meet-up “{m.title}”",
+    visible_to=lambda viewer, m: can_see(viewer, m),
+))

@@ -23,10 +23,12 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from app import formatting
-from app.extensions import db
+from app import facts, formatting
+from app.extensions import db, socketio
 from app.models import DigestRun, EmailState, Notification, NotificationPreference, User
 from app.models.types import utcnow
+from app.permissions import can_moderate
+from app.services import blocking, email
 
 log = logging.getLogger(__name__)
 
@@ -91,8 +93,6 @@ def kind_info(kind: str) -> Kind:
 
 def kinds_for(user: User) -> dict[str, Kind]:
     """The kinds this member can hear about, for the settings page."""
-    from app.permissions import can_moderate
-
     return {kind: info for kind, info in KINDS.items() if not info.for_volunteers or can_moderate(user)}
 
 
@@ -181,9 +181,7 @@ def may_email(user: User) -> bool:
         return False
     until = user.restricted_until  # set while paused or suspended; only a suspension stops email
     if until is not None and until > utcnow():
-        from app.services import moderation
-
-        if moderation.suspension_of(user) is not None:
+        if facts.suspension_of(user) is not None:
             return False
     return True
 
@@ -277,8 +275,6 @@ def notify(
     With `group_key`, an unread notification with the same key is updated in place (and not
     emailed again) instead of adding another. `email_template` (emails/<name>.txt/.html) replaces
     the plain notification email when the email needs more than the sentence (a venue, a phone)."""
-    from app.services import blocking
-
     if actor is not None and blocking.wants_nothing_from(user, actor):
         return None  # they blocked or muted the person who caused it
     link = _site_path(link)
@@ -319,8 +315,6 @@ def short_subject(sentence: str, limit: int = 70) -> str:
 
 
 def _notification_email(user, kind, message, link, subject, template, context):
-    from app.services import email
-
     absolute = _absolute(link)
     unsubscribe = unsubscribe_url(user, kind)
     values = dict(
@@ -380,8 +374,6 @@ def _deliver_after_commit(session):
     outgoing = session.info.pop(_OUTGOING, None) or []
     live = session.info.pop(_LIVE, None) or {}
     if outgoing:
-        from app.services import email
-
         for message in outgoing:
             try:
                 email.send(message)  # queued on RQ (retried there), or sent in-process (failures logged there)
@@ -408,8 +400,6 @@ def count_words(count: int) -> str:
 
 
 def emit_count(user_id: int, count: int) -> None:
-    from app.extensions import socketio
-
     try:
         socketio.emit(
             "unread", {"count": count, "text": count_words(count)}, to=user_room(user_id), namespace=NAMESPACE
@@ -517,8 +507,6 @@ def send_digests(now: datetime | None = None) -> int:
 
 
 def _digest_email(user: User, rows: list[Notification]):
-    from app.services import email
-
     count = len(rows)
     subject = "Your daily summary: 1 new thing" if count == 1 else f"Your daily summary: {count} new things"
     unsubscribe = unsubscribe_url(user, DIGEST)
