@@ -84,7 +84,7 @@ def seed_demo(cast: dict) -> None:
     rooms = ensure_open_rooms()
     cuppa = rooms[0]
     if db.session.scalar(sa.select(Message.id).where(Message.room_id == cuppa.id).limit(1)) is None:
-        _store_once(cast["maya"], cuppa, Message(room=cuppa, author_id=cast["maya"].id, body="Good morning, everyone! The kettle is on."))
+        store_seed_message(cast["maya"], cuppa, Message(room=cuppa, author_id=cast["maya"].id, body="Good morning, everyone! The kettle is on."))
 
 
 def meetup_room(member, meetup) -> Room:
@@ -480,7 +480,14 @@ def _take_room_seq(room: Room) -> int:
     ).scalar_one()
 
 
-def _store_once(author, room: Room, message: Message, screened=None) -> Message:
+def store_seed_message(author, room: Room, message: Message) -> Message:
+    """Store a message the site itself wrote (the demo's first message, a test's setting), numbered
+    and committed like any other but not screened and not sent live. Members' writing goes through
+    send(), which screens it."""
+    return _store_once(author, room, message, None)
+
+
+def _store_once(author, room: Room, message: Message, screened) -> Message:
     """Store the message in one short transaction (a number, one insert, a commit), or return the
     one this author already stored under the same client id. A held or flagged message opens its
     moderation case in the same transaction (moderation.record_screening)."""
@@ -490,7 +497,7 @@ def _store_once(author, room: Room, message: Message, screened=None) -> Message:
         db.session.flush()
         if room.kind == RoomKind.DIRECT and message.status == MessageStatus.VISIBLE:
             _tell_if_away(author, room, message)
-        if screened is not None:  # the demo seed stores messages without screening them
+        if screened is not None:  # store_seed_message: the site's own words are not screened
             moderation.record_screening(screened, "chat_message", message, author_id=author.id)
         # Made before the commit, so sending it to the room and the acknowledgement need no more
         # database work (the connection goes back to the pool at the commit, before the emits).
