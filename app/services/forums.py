@@ -1069,7 +1069,16 @@ moderation.register(moderation.ContentKind(
     edit=_edit_post, is_hidden=lambda p: p.status != PostStatus.VISIBLE, template="moderation/content/_post.html",
     describe=lambda p: f"Post {p.number} in “{p.thread.title}”", around=_posts_around,
     visible_to=lambda viewer, p: may_read_post(viewer, p),
+    others_replied=lambda p: p.number == 1 and _others_replied(p.thread),
 ))
+
+
+def _others_replied(thread) -> bool:
+    """Have other people replied in this thread? Then reports alone do not hide its first post."""
+    return db.session.scalar(sa.select(sa.func.count(Post.id)).where(
+        Post.thread_id == thread.id, Post.number > 1, Post.status == PostStatus.VISIBLE,
+        sa.or_(Post.author_id.is_(None), Post.author_id != thread.author_id),
+    )) > 0
 
 
 def _load_thread(thread_id):
@@ -1095,5 +1104,5 @@ moderation.register(moderation.ContentKind(
     delete=lambda t, m: set_post_status(_first_post(t), PostStatus.DELETED, None, actor=m),
     edit=_edit_thread, is_hidden=lambda t: t.is_hidden or t.is_deleted, template="moderation/content/_thread.html",
     describe=lambda t: f"The thread “{t.title}”",
-    visible_to=lambda viewer, t: may_read_thread(viewer, t),
+    visible_to=lambda viewer, t: may_read_thread(viewer, t), others_replied=lambda t: _others_replied(t),
 ))

@@ -32,8 +32,6 @@ from app.models import (
     Case,
     CaseStatus,
     Outcome,
-    Post,
-    PostStatus,
     Report,
     ReportReason,
     Role,
@@ -89,6 +87,8 @@ class ContentKind:
     text_for_case: Callable[[Any, Any], str] | None = None
     # The id a case stores for it (a profile is stored by its member's user id).
     id_of: Callable[[Any], int] = lambda obj: obj.id
+    # Have other people replied to it (a thread's first post)? Reports then do not hide it on their own.
+    others_replied: Callable[[Any], bool] = lambda obj: False
 
     def shown_text(self, viewer, obj) -> str:
         return self.text_for(viewer, obj) if self.text_for else self.text(obj)
@@ -344,27 +344,13 @@ def report_score(case: Case) -> float:
     return sum(reporter_weight(reporter) for reporter in reporters)
 
 
-def _replies_from_others(content_type: str, obj) -> bool:
-    """Is this the first post of a thread (or the thread) that other people have replied to?"""
-    if content_type == "thread":
-        thread = obj
-    elif content_type == "post" and obj.number == 1:
-        thread = obj.thread
-    else:
-        return False
-    return db.session.scalar(sa.select(sa.func.count(Post.id)).where(
-        Post.thread_id == thread.id, Post.number > 1, Post.status == PostStatus.VISIBLE,
-        sa.or_(Post.author_id.is_(None), Post.author_id != thread.author_id),
-    )) > 0
-
-
 REPLIES_KEPT = "Reports reached the level to hide it, but other people have replied in the thread, so it stays until a volunteer decides"
 
 
 def _hide_if_reports_weigh_enough(case: Case, kind: ContentKind, content_type: str, obj) -> None:
     if kind.is_hidden(obj) or report_score(case) < current_app.config.get("MODERATION_HIDE_SCORE", 3.0):
         return
-    if _replies_from_others(content_type, obj):
+    if kind.others_replied(obj):
         if REPLIES_KEPT not in case.summary:
             case.summary = f"{case.summary}; {REPLIES_KEPT}" if case.summary else REPLIES_KEPT
         return
