@@ -18,6 +18,7 @@ from app.cleaning import without_control_characters
 from app.models import ChatPreference, Meetup, Message, MessageStatus, OrganisationMember, Room, RoomKind, RoomMember, RoomMute, Rsvp, RsvpStatus, User
 from app.models.types import utcnow
 from app.services import audit, moderation, notifications, safety
+from app.services.after_commit import after_commit
 from app.services.chat_presence import presence
 from app.services.errors import Conflict, Invalid, NotAllowed, NotFound, NotSentYet, ServiceError, TooFast
 
@@ -502,6 +503,8 @@ def _store_once(author, room: Room, message: Message, screened) -> Message:
         # Made before the commit, so sending it to the room and the acknowledgement need no more
         # database work (the connection goes back to the pool at the commit, before the emits).
         message.payload = message_payload(message)
+        if screened is not None:  # a member's message goes to the room once it is stored
+            _send(message, message.payload)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -603,7 +606,6 @@ def post_message(author, room: Room, body, client_id: str | None = None) -> Mess
         return stored
     message.notice = _notice(screened)
     message.support = screened.support
-    _send(message, message.payload)
     return message
 
 
@@ -639,17 +641,20 @@ def _notice(screened) -> str:
 
 
 def _send(message: Message, payload: dict | None = None) -> None:
-    """Emit a stored (visible or held) message to whoever may see it now."""
+    """Emit a stored (visible or held) message to whoever may see it, once the change commits.
+    Call before the commit: the payload is made now."""
     payload = payload or message_payload(message)
     if payload["held"]:
-        socketio.emit("new_message", payload, to=[user_room(payload["author_id"]), MODERATORS_ROOM], namespace=NAMESPACE)
+        after_commit(socketio.emit, "new_message", payload, to=[user_room(payload["author_id"]), MODERATORS_ROOM], namespace=NAMESPACE)
     else:
-        socketio.emit("new_message", payload, to=f"room:{payload['room_id']}", namespace=NAMESPACE)
+        after_commit(socketio.emit, "new_message", payload, to=f"room:{payload['room_id']}", namespace=NAMESPACE)
 
 
 def _remove_everywhere(message: Message) -> None:
+    """Take a message off every open screen once the change commits. Call before the commit."""
     payload = {"id": message.id, "room_id": message.room_id}
-    socketio.emit("message_removed", payload, to=[message.room.socket_room, user_room(message.author_id), MODERATORS_ROOM], namespace=NAMESPACE)
+    after_commit(socketio.emit, "message_removed", payload,
+                 to=[message.room.socket_room, user_room(message.author_id), MODERATORS_ROOM], namespace=NAMESPACE)
 
 
 # ---- Delete and undo ----
@@ -663,8 +668,8 @@ def delete_message(user, message: Message) -> Message:
     message.status_before_delete = message.status
     message.status = MessageStatus.DELETED
     message.deleted_at = utcnow()
-    db.session.commit()
     _remove_everywhere(message)
+    db.session.commit()
     return message
 
 
@@ -683,8 +688,8 @@ def undo_delete(user, message: Message) -> Message:
     message.status = message.status_before_delete or MessageStatus.VISIBLE
     message.status_before_delete = None
     message.deleted_at = None
-    db.session.commit()
     _send(message)
+    db.session.commit()
     return message
 
 
@@ -704,8 +709,8 @@ def hide_message(moderator, message: Message, reason: str = "") -> Message:
     message.moderated_by_id = moderator.id
     message.moderated_at = utcnow()
     audit.record(moderator, "chat.hide_message", message, reason)
-    db.session.commit()
     _remove_everywhere(message)
+    db.session.commit()
     return message
 
 
@@ -718,8 +723,8 @@ def release_message(moderator, message: Message) -> Message:
     message.moderated_by_id = moderator.id
     message.moderated_at = utcnow()
     audit.record(moderator, "chat.release_message", message, message.held_reason)
-    db.session.commit()
     _send(message)
+    db.session.commit()
     return message
 
 
@@ -732,13 +737,14 @@ def mute_member(moderator, room: Room, member, minutes: int, reason: str = "") -
     mute = RoomMute(room_id=room.id, user_id=member.id, muted_by_id=moderator.id, reason=reason, until=utcnow() + timedelta(minutes=minutes))
     db.session.add(mute)
     audit.record(moderator, "chat.mute_member", member, f"Room {room.id} ({room.name}), {minutes} minutes. {reason}".strip())
-    db.session.commit()
-    socketio.emit(
+    after_commit(
+        socketio.emit,
         "notice",
         {"room_id": room.id, "message": f"A volunteer has paused your messages in this room until {formatting.day_time(mute.until, member.timezone)}. You can still read along."},
         to=user_room(member.id),
         namespace=NAMESPACE,
     )
+    db.session.commit()
     return mute
 
 
@@ -748,8 +754,8 @@ def set_slow_mode(moderator, room: Room, seconds: int) -> Room:
         raise Invalid("Choose how often each member may send a message.", field="seconds")
     room.slow_mode_seconds = seconds
     audit.record(moderator, "chat.slow_mode", room, f"{seconds} seconds")
+    after_commit(socketio.emit, "room_settings", room_settings(room), to=room.socket_room, namespace=NAMESPACE)
     db.session.commit()
-    socketio.emit("room_settings", room_settings(room), to=room.socket_room, namespace=NAMESPACE)
     return room
 
 

@@ -196,10 +196,15 @@ def send_outbox(limit: int = 500) -> tuple[int, int]:
     return sent, left
 
 
-def send_template(to: str, subject: str, template: str, **context) -> EmailMessage:
-    """Render emails/<template>.txt and .html and send them (queued when Redis is configured)."""
+def template_message(to: str, subject: str, template: str, **context) -> EmailMessage:
+    """Render emails/<template>.txt and .html into one message (not sent)."""
     text_body = render_template(f"emails/{template}.txt", **context)
     html_body = render_template(f"emails/{template}.html", subject=subject, **context)
-    message = build_message(to, subject, text_body, html_body)
+    return build_message(to, subject, text_body, html_body)
+
+
+def send_template(to: str, subject: str, template: str, **context) -> EmailMessage:
+    """Render emails/<template>.txt and .html and send them (queued when Redis is configured)."""
+    message = template_message(to, subject, template, **context)
     send(message)
     return message

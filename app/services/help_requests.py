@@ -62,9 +62,9 @@ def ask(person, body: str, reply_by: str, *, email_address: str = "", phone: str
         # who blocked or muted this member is not told; the request still waits in the inbox for all.
         notify(volunteer, "help_request", f"{_asker(request)} asked a volunteer for help.",
                url_for("asking.request_page", request_id=request.id), actor=member)
-    db.session.commit()
     if verdict.support:
         moderation.send_safety_alerts("help_request", request.id)
+    db.session.commit()
     request.needs_support_lines = verdict.support  # for the page: show the support lines at once (not stored)
     return request
 

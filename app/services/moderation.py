@@ -148,7 +148,7 @@ def record_screening(screened: safety.Screened, content_type: str, obj, *, autho
             report_automatically(content_type, obj, reason, safety.clip(why), author_id=author_id)
     if safety.CRISIS in screened.kinds:
         db.session.flush()
-        send_safety_alerts(content_type, _content_id(content_type, obj), after_commit=True)
+        send_safety_alerts(content_type, _content_id(content_type, obj))
 
 
 # ---- Sanctions and what they stop ----------------------------------------------------------------
@@ -286,9 +286,9 @@ def report(reporter, content_type: str, content_id: int, reason, words: str = ""
     except IntegrityError:  # the same member pressing twice at once
         return db.session.scalar(sa.select(Report).where(Report.case_id == case.id, Report.reporter_id == reporter.id))
     _hide_if_reports_weigh_enough(case, kind, content_type, obj)
-    db.session.commit()
     if reason == ReportReason.SAFETY or worried:
         send_safety_alerts(content_type, case.content_id)
+    db.session.commit()
     row.support = worried
     return row
 
@@ -362,11 +362,9 @@ def admins() -> list[User]:
     return list(db.session.scalars(sa.select(User).where(User.is_admin.is_(True), User.deleted_at.is_(None))))
 
 
-def send_safety_alerts(content_type: str, content_id: int, *, after_commit: bool = False) -> None:
-    """Email every admin (the safeguarding leads) at once about a safety case; with after_commit, the
-    emails go when the current transaction commits (and never if it is rolled back)."""
-    from flask import render_template
-
+def send_safety_alerts(content_type: str, content_id: int) -> None:
+    """Email every admin (the safeguarding leads) about a safety case as soon as the current
+    transaction commits (and never if it is rolled back). Call before the commit."""
     case = _unresolved_case(content_type, content_id)
     if case is None:
         return
@@ -375,12 +373,7 @@ def send_safety_alerts(content_type: str, content_id: int, *, after_commit: bool
     for admin in admins():
         context = dict(user=admin, case=case, link=link, deadline=deadline)
         subject = "A safety worry needs you now"
-        if not after_commit:
-            email.send_template(admin.email, subject, "moderation/safety", **context)
-            continue
-        send_after_commit(email.build_message(
-            admin.email, subject, render_template("emails/moderation/safety.txt", **context),
-            render_template("emails/moderation/safety.html", subject=subject, **context)))
+        send_after_commit(email.template_message(admin.email, subject, "moderation/safety", **context))
 
 
 # ---- The queue -------------------------------------------------------------------------------------
@@ -685,12 +678,13 @@ def escalate(moderator, case: Case, reason: str) -> Case:
         db.session.rollback()
         raise Conflict(_handled_sentence(case))
     audit.record(moderator, "escalate", case, reason)
-    db.session.commit()
     db.session.refresh(case)
     link = url_for("moderation.case", case_id=case.id, _external=True)
     for admin in admins():
-        email.send_template(admin.email, "A volunteer has asked a safeguarding lead to look at a case", "moderation/escalated",
-                            user=admin, case=case, link=link, moderator=moderator, reason=reason)
+        send_after_commit(email.template_message(
+            admin.email, "A volunteer has asked a safeguarding lead to look at a case", "moderation/escalated",
+            user=admin, case=case, link=link, moderator=moderator, reason=reason))
+    db.session.commit()
     return case
 
 
@@ -862,12 +856,13 @@ def send_overdue_reminders(now: datetime | None = None) -> int:
         )
         if marked.rowcount == 1:
             late.append(case)
-    db.session.commit()
     if late:
         link = url_for("moderation.queue", _external=True)
         for admin in admins():
-            email.send_template(admin.email, f"{len(late)} moderation case{'s' if len(late) != 1 else ''} waiting too long",
-                                "moderation/overdue", user=admin, cases=late, link=link)
+            send_after_commit(email.template_message(
+                admin.email, f"{len(late)} moderation case{'s' if len(late) != 1 else ''} waiting too long",
+                "moderation/overdue", user=admin, cases=late, link=link))
+    db.session.commit()
     return len(late)
 
 

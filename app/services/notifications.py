@@ -5,9 +5,10 @@ that kind, whether it is also emailed at once, kept for the daily summary, or no
 to the session; the calling service commits it together with the change it describes, so a
 notification never exists without its cause (or the reverse).
 
-Emails and live counts wait for that commit: notify() renders the email and keeps it in the
-session's `info`; an after-commit hook hands it to app/services/email.send (queued on RQ when
-REDIS_URL is set) and emits the new unread count over Socket.IO. A rollback drops them. So a
+Emails and live counts wait for that commit (services.after_commit, the one way to act after a
+commit): notify() renders the email now, and when the change commits it goes to
+app/services/email.send (queued on RQ when REDIS_URL is set) and the new unread count is emitted
+over Socket.IO. A rollback drops them. So a
 failed send never loses the in-app notification, and nobody is emailed about something that was
 not saved."""
 from __future__ import annotations
@@ -29,6 +30,7 @@ from app.models import DigestRun, EmailState, Notification, NotificationPreferen
 from app.models.types import utcnow
 from app.permissions import can_moderate
 from app.services import blocking, email
+from app.services.after_commit import after_commit
 
 log = logging.getLogger(__name__)
 
@@ -336,25 +338,37 @@ def _list_headers(unsubscribe: str | None) -> dict:
     return {"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
-# ---- After commit: emails and live counts ----
+# ---- After commit: emails and live counts (services.after_commit) ----
 
-_OUTGOING = "kindred_outgoing_emails"
 _LIVE = "kindred_live_counts"
 
 
-def _queue_after_commit(message) -> None:
-    db.session.info.setdefault(_OUTGOING, []).append(message)
+def _send_email(message) -> None:
+    try:
+        email.send(message)  # queued on RQ (retried there), or sent in-process (failures logged there)
+    except Exception:  # noqa: BLE001 - e.g. Redis down: the change is committed, the page must not fail
+        log.exception("Could not queue email %r to %s", message["Subject"], message["To"])
 
 
-send_after_commit = _queue_after_commit  # for other services: an email that goes only if the change commits
+def send_after_commit(message) -> None:
+    """An email that goes only if the change commits (for every service: build it now, it is sent then)."""
+    after_commit(_send_email, message)
+
+
+_queue_after_commit = send_after_commit
 
 
 def _note_live(user_id: int) -> None:
-    db.session.info.setdefault(_LIVE, {})[user_id] = None
+    live = db.session.info.get(_LIVE)
+    if live is None:
+        live = db.session.info[_LIVE] = {}
+        after_commit(_emit_live_counts)
+    live[user_id] = None
 
 
 @event.listens_for(Session, "before_commit")
 def _count_before_commit(session):
+    """The counts are read inside the transaction: the after-commit hook may run no SQL."""
     live = session.info.get(_LIVE)
     if not live:
         return
@@ -369,16 +383,8 @@ def _count_before_commit(session):
         live[user_id] = counts.get(user_id, 0)
 
 
-@event.listens_for(Session, "after_commit")
-def _deliver_after_commit(session):
-    outgoing = session.info.pop(_OUTGOING, None) or []
-    live = session.info.pop(_LIVE, None) or {}
-    if outgoing:
-        for message in outgoing:
-            try:
-                email.send(message)  # queued on RQ (retried there), or sent in-process (failures logged there)
-            except Exception:  # noqa: BLE001 - e.g. Redis down: the change is committed, the page must not fail
-                log.exception("Could not queue email %r to %s", message["Subject"], message["To"])
+def _emit_live_counts() -> None:
+    live = db.session.info.pop(_LIVE, None) or {}
     for user_id, count in live.items():
         if count is not None:
             emit_count(user_id, count)
@@ -387,7 +393,6 @@ def _deliver_after_commit(session):
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_after_rollback(session, _previous_transaction):
     if not session.in_transaction():
-        session.info.pop(_OUTGOING, None)
         session.info.pop(_LIVE, None)
 
 
