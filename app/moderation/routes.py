@@ -7,7 +7,7 @@ from functools import wraps
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from app import formatting, permissions
+from app import formatting
 from app.admin.routes import admin_required
 from app.extensions import db
 from app.forms import add_service_error, options
@@ -27,7 +27,6 @@ from app.permissions import can_moderate, is_admin, is_member
 from app.services import forums, moderation, safety, watched_words
 from app.templating import flash_support
 from app.services.errors import NotFound, ServiceError
-from app.services.profiles import ensure_profile
 
 # What each action is called on buttons and pages: (page heading, button, needs a confirmation page).
 ACTIONS = {
@@ -90,19 +89,9 @@ def _case_or_404(case_id) -> Case:
 def _reportable(content_type, content_id):
     """The content, if this member may see it on its own page (reporting must not reveal anything either)."""
     try:
-        if content_type == "profile":
-            _ensure_profile_row(content_id)
         return moderation.content_for(current_user, content_type, content_id)
     except NotFound:
         abort(404)
-
-
-def _ensure_profile_row(user_id) -> None:
-    """A member who never wrote a profile has no row yet; reporting one needs it (for the case)."""
-    owner = db.session.get(User, user_id) if 0 < user_id < 2**62 else None
-    if owner is not None and owner.profile is None and permissions.can_view_profile(current_user, owner):
-        ensure_profile(owner)
-        db.session.commit()
 
 
 # ---- Reporting ---------------------------------------------------------------------------------------

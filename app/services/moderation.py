@@ -270,6 +270,8 @@ def report(reporter, content_type: str, content_id: int, reason, words: str = ""
     author_id = kind.author_id(obj)
     if author_id == reporter.id:
         raise NotAllowed("This is your own. If you want it gone, you can delete it yourself.")
+    if sa.inspect(obj).transient:  # shown from defaults (a profile never written): stored with the report
+        db.session.add(obj)
     # Words of crisis in the reporter's own words: they see the support lines and it is a safety case.
     worried = bool(words) and safety.screen(reporter, words, "report").support
     urgency = Urgency.SAFETY if reason == ReportReason.SAFETY or worried else Urgency.NORMAL

@@ -2,6 +2,7 @@
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 from flask import url_for
 
 from app import permissions
@@ -223,7 +224,17 @@ PROFILE_TEXT_FIELDS = ("about", "helps_me", "interests", "town")
 
 
 def _load_profile(user_id):
-    return db.session.get(Profile, user_id)
+    """The member's profile; for a member who never wrote one, their defaults, not stored (showing
+    the report page writes nothing; moderation.report stores it with the report)."""
+    profile = db.session.get(Profile, user_id)
+    if profile is None:
+        owner = db.session.get(User, user_id)
+        if owner is None:
+            return None
+        profile = Profile.defaults_for(owner.role)
+        profile.user_id = owner.id
+        set_committed_value(profile, "user", owner)  # no backref event: it stays out of the session
+    return profile
 
 
 def _profile_text(profile):
