@@ -28,19 +28,6 @@ from app.services import forums, moderation, safety, watched_words
 from app.templating import flash_support
 from app.services.errors import NotFound, ServiceError
 
-# What each action is called on buttons and pages: (page heading, button, needs a confirmation page).
-ACTIONS = {
-    "approve": ("Approve and publish it", "Approve and publish this {noun}", False),
-    "dismiss": ("Dismiss the report", "Dismiss the report and keep this {noun}", False),
-    "hide": ("Hide it", "Hide this {noun}", False),
-    "restore": ("Put it back", "Put this {noun} back", False),
-    "edit": ("Edit it, with a note", "Save the edit to this {noun}", False),
-    "delete": ("Delete it", "Yes, delete this {noun}", True),
-    "warn": ("Send a warning", "Send the warning to {author}", False),
-    "silence": ("Pause their posting (read-only)", "Yes, pause {author}'s posting until {until}", True),
-    "suspend": ("Suspend their account", "Yes, suspend {author} until {until}", True),
-    "escalate": ("Pass to a safeguarding lead", "Pass this case to a safeguarding lead", False),
-}
 SUSPENDED_MAY_USE = {"moderation.suspended", "moderation.history", "moderation.appeal", "auth.sign_out", "static",
                      "main.help", "main.guidelines", "main.privacy", "main.accessibility", "settings.display",
                      "asking.ask", "asking.thanks", "asking.mine_page"}
@@ -193,7 +180,7 @@ def case(case_id):
     obj = kind.load(case.content_id)
     context = {"around": kind.around(obj)} if kind.around and obj is not None else {}
     return render_template(
-        "moderation/case.html", case=case, kind=kind, obj=obj, context=context, actions=ACTIONS,
+        "moderation/case.html", case=case, kind=kind, obj=obj, context=context, actions=moderation.ACTIONS,
         history=moderation.author_history(case), sanctions=moderation.sanctions_of(case.author_id) if case.author_id else [],
         may_act=moderation.may_act(current_user, case), claim_lapsed=moderation.claim_lapsed(case),
         further_actions=moderation.further_actions(current_user, case, obj),
@@ -221,53 +208,35 @@ def claim(case_id):
 @bp.route("/moderation/cases/<int:case_id>/<action>", methods=["GET", "POST"])
 @moderator_required
 def act(case_id, action):
-    if action not in ACTIONS:
-        abort(404)
     case = _case_or_404(case_id)
-    if case.author_id == current_user.id:
-        abort(404)
-    kind = moderation.kind_of(case.content_type)
-    obj = kind.load(case.content_id)
-    author = db.session.get(User, case.author_id) if case.author_id else None
     form = ActionForm()
+    try:
+        page = moderation.action_page(current_user, case, action, form.days.data)
+    except NotFound:
+        abort(404)
     if action == "escalate":  # not written for the member: say who reads it
         form.reason.label.text = "What the safeguarding leads need to know (only they read this)"
-    if request.method == "GET":
-        if action == "edit" and obj is not None:
-            form.new_text.data = kind.case_text(case, obj) if case.content_type != "meetup" else obj.description
-    heading, button, needs_confirming = ACTIONS[action]
-    until = None
-    if action in ("silence", "suspend"):
-        try:
-            until = moderation.until_for(form.days.data or "7")
-        except ServiceError:
-            until = None
-    words = {"noun": kind.noun, "author": author.display_name if author else "the author",
-             "until": formatting.full_date_time(until) if until else ""}
+    if request.method == "GET" and action == "edit" and page.obj is not None:
+        form.new_text.data = page.edit_text
+    shown = dict(case=case, kind=page.kind, form=form, action=action, heading=page.heading, button=page.button,
+                 author=page.author)
     if form.validate_on_submit():
-        if needs_confirming and form.confirmed.data != "yes" and not form.errors:
-            if not (form.reason.data or "").strip():
-                form.reason.errors = ["Write the reason. The member will read it, so keep it kind and clear."]
-            else:
-                return render_template("moderation/confirm_action.html", case=case, kind=kind, form=form, action=action,
-                                       heading=heading, button=button.format(**words), author=author, until=until)
+        if page.needs_confirming and form.confirmed.data != "yes" and not form.errors:
+            if (form.reason.data or "").strip():
+                return render_template("moderation/confirm_action.html", until=page.until, **shown)
+            form.reason.errors = ["Write the reason. The member will read it, so keep it kind and clear."]
         else:
             try:
-                if action == "escalate":
-                    moderation.escalate(current_user, case, form.reason.data)
-                    flash("A safeguarding lead has been emailed and the case is at the top of their queue.", "success")
-                else:
-                    moderation.act(current_user, case, action, form.reason.data, days=form.days.data,
-                                   new_text=form.new_text.data, also_hide=form.also_hide.data)
-                    flash(f"Done: {heading.lower()}. The member has been told, with your reason.", "success")
-                    if moderation.further_actions(current_user, case, kind.load(case.content_id)):
-                        return redirect(url_for("moderation.case", case_id=case.id, _anchor="further"))
-                return redirect(url_for("moderation.queue"))
+                done = moderation.take_action(current_user, case, action, form.reason.data, days=form.days.data,
+                                              new_text=form.new_text.data, also_hide=form.also_hide.data)
             except ServiceError as error:
                 add_service_error(form, error)
-    return render_template("moderation/action.html", case=case, kind=kind, obj=obj, form=form, action=action,
-                           heading=heading, button=button.format(**words), author=author,
-                           may_act=moderation.may_act(current_user, case))
+            else:
+                flash(done.sentence, "success")
+                if done.further:
+                    return redirect(url_for("moderation.case", case_id=case.id, _anchor="further"))
+                return redirect(url_for("moderation.queue"))
+    return render_template("moderation/action.html", obj=page.obj, may_act=moderation.may_act(current_user, case), **shown)
 
 
 @bp.route("/moderation/appeals/<int:appeal_id>", methods=["GET", "POST"])

@@ -43,7 +43,7 @@ from app.models import (
 from app.models.types import utcnow
 from app.permissions import can_moderate, is_admin, is_member, is_verified_partner
 from app.services import audit, email, safety, safety_feedback
-from app.services.errors import Conflict, Invalid, NotAllowed, NotFound
+from app.services.errors import Conflict, Invalid, NotAllowed, NotFound, ServiceError
 from app.services.notifications import notify, send_after_commit
 from app.text import contains_link
 
@@ -561,6 +561,77 @@ def until_for(days: int | None, now: datetime | None = None) -> datetime:
     if days not in DURATIONS:
         raise Invalid("Choose how long it lasts.", field="days")
     return (now or utcnow()) + timedelta(days=days)
+
+
+# What each action is called on buttons and pages: (page heading, button, needs a confirmation page).
+ACTIONS = {
+    "approve": ("Approve and publish it", "Approve and publish this {noun}", False),
+    "dismiss": ("Dismiss the report", "Dismiss the report and keep this {noun}", False),
+    "hide": ("Hide it", "Hide this {noun}", False),
+    "restore": ("Put it back", "Put this {noun} back", False),
+    "edit": ("Edit it, with a note", "Save the edit to this {noun}", False),
+    "delete": ("Delete it", "Yes, delete this {noun}", True),
+    "warn": ("Send a warning", "Send the warning to {author}", False),
+    "silence": ("Pause their posting (read-only)", "Yes, pause {author}'s posting until {until}", True),
+    "suspend": ("Suspend their account", "Yes, suspend {author} until {until}", True),
+    "escalate": ("Pass to a safeguarding lead", "Pass this case to a safeguarding lead", False),
+}
+
+
+@dataclass
+class ActionPage:
+    """What the page for one action on one case shows."""
+    case: Case
+    action: str
+    kind: ContentKind
+    obj: Any
+    author: User | None
+    heading: str
+    button: str
+    needs_confirming: bool
+    until: datetime | None
+
+    @property
+    def edit_text(self) -> str:
+        """What the edit box starts with: the text as moderators read it (a meet-up's description)."""
+        return self.kind.case_text(self.case, self.obj) if self.case.content_type != "meetup" else self.obj.description
+
+
+def action_page(moderator, case: Case, action: str, days=None) -> ActionPage:
+    """The page for an action. NotFound for an unknown action, or for the moderator's own case."""
+    if action not in ACTIONS or case.author_id == moderator.id:
+        raise NotFound("We cannot find that.")
+    kind = kind_of(case.content_type)
+    author = db.session.get(User, case.author_id) if case.author_id else None
+    heading, button, needs_confirming = ACTIONS[action]
+    until = None
+    if action in ("silence", "suspend"):
+        try:
+            until = until_for(days or "7")
+        except ServiceError:
+            until = None
+    words = {"noun": kind.noun, "author": author.display_name if author else "the author",
+             "until": formatting.full_date_time(until) if until else ""}
+    return ActionPage(case=case, action=action, kind=kind, obj=kind.load(case.content_id), author=author,
+                      heading=heading, button=button.format(**words), needs_confirming=needs_confirming, until=until)
+
+
+@dataclass
+class ActionTaken:
+    sentence: str  # for the moderator
+    further: bool  # more they may do on the same case (the case page's "further" section)
+
+
+def take_action(moderator, case: Case, action: str, reason: str, *, days=None, new_text: str = "",
+                also_hide: bool = False) -> ActionTaken:
+    """Escalate, or decide the case with act(); what the moderator is told, and whether more is open to them."""
+    if action == "escalate":
+        escalate(moderator, case, reason)
+        return ActionTaken("A safeguarding lead has been emailed and the case is at the top of their queue.", False)
+    act(moderator, case, action, reason, days=days, new_text=new_text, also_hide=also_hide)
+    heading = ACTIONS[action][0]
+    further = bool(further_actions(moderator, case, kind_of(case.content_type).load(case.content_id)))
+    return ActionTaken(f"Done: {heading.lower()}. The member has been told, with your reason.", further)
 
 
 def act(moderator, case: Case, outcome, reason: str, *, days: int | None = None, new_text: str = "", also_hide: bool = False) -> Case:
