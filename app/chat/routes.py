@@ -9,7 +9,7 @@ from app import permissions
 from app.chat import bp
 from app.chat.forms import ConfirmForm, HideForm, MessageForm, MuteForm, PreferencesForm, SlowModeForm
 from app.extensions import db
-from app.forms import add_service_error
+from app.forms import add_service_error, flash_service_call
 from app.models import Meetup, Message, MessageStatus, RoomKind, User
 from app.services import blocking, chat
 from app.services.errors import Conflict, NotAllowed, NotFound, ServiceError
@@ -182,12 +182,7 @@ def release(room_id: int, message_id: int):
     room = _room_or_abort(room_id)
     message = _message_or_abort(room, message_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            chat.release_message(current_user, message)
-        except ServiceError as error:
-            flash(error.message, "error")
-        else:
-            flash(f"Everyone in the room can see the message from {message.author.display_name} now.", "success")
+        flash_service_call(lambda: chat.release_message(current_user, message), f"Everyone in the room can see the message from {message.author.display_name} now.")
     return redirect(url_for("chat.room", room_id=room.id, _anchor=f"message-{message.id}"))
 
 

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from app.circle import bp
 from app.circle.forms import InviteForm
 from app.extensions import db
-from app.forms import options
+from app.forms import flash_service_call, options
 from app.models import User
 from app.profiles.forms import ConfirmForm
 from app.services import circle, connections, meetups, notifications
@@ -45,12 +45,7 @@ def invite():
         abort(404)
     if form.validate_on_submit():
         carer = db.session.get(User, form.carer.data)
-        try:
-            circle.invite(current_user, carer)
-        except ServiceError as error:
-            flash(error.message, "error")
-        else:
-            flash(f"We have invited {carer.display_name} into your circle of support. They need to agree.", "success")
+        flash_service_call(lambda: circle.invite(current_user, carer), f"We have invited {carer.display_name} into your circle of support. They need to agree.")
         return redirect(url_for("circle.index"))
     supporting = [
         (link, notifications.recent_for(link.person), meetups.my_meetups(link.person)) for link in overview["supporting"]
@@ -73,12 +68,7 @@ def _link_or_404(link_id):
 def accept(link_id):
     link = _link_or_404(link_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            circle.accept(current_user, link)
-        except ServiceError as error:
-            flash(error.message, "error")
-        else:
-            flash("You both agreed: the circle of support link has started.", "success")
+        flash_service_call(lambda: circle.accept(current_user, link), "You both agreed: the circle of support link has started.")
     return redirect(url_for("circle.index"))
 
 
@@ -88,12 +78,7 @@ def decline(link_id):
     link = _link_or_404(link_id)
     other = link.other(current_user)
     if ConfirmForm().validate_on_submit():
-        try:
-            circle.decline(current_user, link)
-        except ServiceError as error:
-            flash(error.message, "error")
-        else:
-            flash(f"You said no to {other.display_name}. We have not told them.", "success")
+        flash_service_call(lambda: circle.decline(current_user, link), f"You said no to {other.display_name}. We have not told them.")
     return redirect(url_for("circle.index"))
 
 

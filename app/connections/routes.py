@@ -1,11 +1,12 @@
 """Routes for connections: the list, answering requests, and removing (with a confirmation page)."""
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from app.connections import bp
+from app.forms import flash_service_call
 from app.profiles.forms import ConfirmForm
 from app.services import connections
-from app.services.errors import NotFound, ServiceError
+from app.services.errors import NotFound
 
 
 def _connection_or_404(connection_id):
@@ -25,12 +26,7 @@ def _act(connection_id, action, done):
     connection = _connection_or_404(connection_id)
     other = connection.other(current_user)
     if ConfirmForm().validate_on_submit():
-        try:
-            action(current_user, connection)
-        except ServiceError as error:
-            flash(error.message, "error")
-        else:
-            flash(done.format(name=other.display_name), "success")
+        flash_service_call(lambda: action(current_user, connection), done.format(name=other.display_name))
     return redirect(url_for("connections.index"))
 
 
@@ -59,11 +55,6 @@ def remove(connection_id):
     other = connection.other(current_user)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            connections.remove(current_user, connection)
-        except ServiceError as error:
-            flash(error.message, "error")
-        else:
-            flash(f"{other.display_name} is no longer one of your connections. We have not told them.", "success")
+        flash_service_call(lambda: connections.remove(current_user, connection), f"{other.display_name} is no longer one of your connections. We have not told them.")
         return redirect(url_for("connections.index"))
     return render_template("connections/remove.html", connection=connection, other=other, form=form)

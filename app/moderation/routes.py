@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from app import formatting
 from app.admin.routes import admin_required
 from app.extensions import db
-from app.forms import add_service_error, options
+from app.forms import add_service_error, flash_service_call, options
 from app.models import Appeal, Case, ReportReason, Sanction, SanctionKind, User, WatchedWord
 from app.moderation import bp
 from app.moderation.forms import (
@@ -383,10 +383,5 @@ def set_moderator(user_id):
     member = db.session.get(User, user_id) or abort(404)
     if ConfirmForm().validate_on_submit():
         on = request.form.get("moderator") == "yes"
-        try:
-            moderation.set_moderator(current_user, member, on)
-        except ServiceError as error:
-            flash(error.message, "error")
-        else:
-            flash(f"{member.display_name} {'can now moderate' if on else 'no longer has moderator powers'}.", "success")
+        flash_service_call(lambda: moderation.set_moderator(current_user, member, on), f"{member.display_name} {'can now moderate' if on else 'no longer has moderator powers'}.")
     return redirect(url_for("moderation.moderators"))
