@@ -345,10 +345,8 @@ def check(draft_id):
             flash("Thank you. A volunteer will check your meet-up soon, and we will email you when it is listed.", "success")
         return redirect(url_for("meetups.show", meetup_id=first.id))
     answers = draft.answers or {}
-    organisation = None
-    if values.get("organisation_id"):
-        organisation = db.session.get(Organisation, values["organisation_id"])
-    publishes = changing or (organisation is not None and organisation.is_verified)
+    organisation = meetups.organisation_of(values)
+    publishes = meetups.will_publish(organisation, changing=changing)
     return render_template(
         "meetups/check.html", draft=draft, values=values, answers=answers, form=form, changing=changing,
         organisation=organisation, publishes=publishes, access_features=ACCESS_FEATURES,

@@ -417,11 +417,23 @@ MEETUP_FIELDS = (
 ).split() + [f"access_{key}" for key in ACCESS_KEYS]
 
 
+def organisation_of(values: dict) -> Organisation | None:
+    """The organisation a draft's answers list it under, if any."""
+    return db.session.get(Organisation, values["organisation_id"]) if values.get("organisation_id") else None
+
+
+def will_publish(organisation: Organisation | None, *, changing: bool) -> bool:
+    """Is a finished draft listed at once? Changes to a listed meet-up are saved as they are; a new
+    listing from a verified organisation is published (unless the safety check holds it); any other
+    waits for a volunteer. The check page says which, from this same rule."""
+    return changing or (organisation is not None and organisation.is_verified)
+
+
 def _create(author: User, draft: MeetupDraft, values: dict, organisation: Organisation | None) -> list[Meetup]:
     moderation.ensure_can_participate(author)
     screened = safety.screen(author, f"{values['title']}\n\n{values['description']}", "meetup",
                              allowed_numbers=_numbers_of(organisation))
-    published = organisation is not None and organisation.is_verified and not screened.held
+    published = will_publish(organisation, changing=False) and not screened.held
     status = MeetupStatus.PUBLISHED if published else MeetupStatus.AWAITING_APPROVAL
     duration = values["ends_at"] - values["starts_at"]
     first_local = values["starts_at"]
