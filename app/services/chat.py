@@ -11,7 +11,7 @@ from flask import current_app, url_for
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from app import formatting, permissions
+from app import formatting, permissions, text
 from app.extensions import db, socketio
 from app.facts import chat_preferences as preferences, dm_from_anyone, other_member  # noqa: F401
 from app.cleaning import without_control_characters
@@ -56,7 +56,6 @@ NOT_FOUND_ROOM = "We cannot find that chat room, or it is not open to you. Go ba
 NOT_SENT_YET = "Not sent yet. We could not save your message just now. Your words are kept and we will keep trying."
 BUSY = "We cannot reach the messages just now. We will keep trying."
 
-LINK = re.compile(r"(https?://|www\.|\b[a-z0-9-]+\.(?:com|org|net|uk|co|io|info|biz|ly|me)\b)", re.IGNORECASE)
 
 
 def user_room(user_id: int) -> str:
@@ -328,9 +327,9 @@ def is_new_member(user) -> bool:
 def hold_reason(author, body: str) -> str:
     """Why this message should wait for a volunteer before others see it, or "".
 
-    The one rule for now: links from new members (joined in the last week, or fewer than a few
-    messages that others have seen). Moderation takes this function over when it arrives."""
-    if permissions.can_moderate(author) or not LINK.search(body):
+    The rule for chat: links from new members (joined in the last week, or fewer than a few
+    messages that others have seen), found by the one link detector (text.contains_link)."""
+    if permissions.can_moderate(author) or not text.contains_link(body):
         return ""
     if is_new_member(author):
         return "A link from a new member"
