@@ -17,7 +17,7 @@ from app.models.profiles import (  # noqa: F401
 from app.models.meetups import (  # noqa: F401
     ACCESS_FEATURES,
     Access,
-    Audience as MeetupAudience,
+    MeetupAudience,
     CalendarToken,
     Meetup,
     MeetupDraft,

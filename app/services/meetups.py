@@ -14,8 +14,8 @@ from sqlalchemy.orm import selectinload
 from app import formatting
 from app.extensions import db
 from app.facts import is_organiser, rsvp_for  # noqa: F401
-from app.models.meetups import Audience
 from app.models import (
+    MeetupAudience,
     ACCESS_FEATURES,
     CalendarToken,
     Access,
@@ -309,10 +309,10 @@ def clean_step(step: int, answers: dict, *, now: datetime | None = None, changin
         values["contact_phone"] = phone
     elif step == 4:
         audience = get("audience")
-        if audience not in {item.value for item in Audience}:
+        if audience not in {item.value for item in MeetupAudience}:
             errors["audience"] = "Choose who the meet-up is for."
         else:
-            values["audience"] = Audience(audience)
+            values["audience"] = MeetupAudience(audience)
         capacity = None
         if get("capacity"):
             try:
@@ -840,8 +840,8 @@ def find_upcoming(filters: Filters, page: int = 1, *, now: datetime | None = Non
         .options(selectinload(Meetup.organisation), selectinload(Meetup.series))
         .order_by(Meetup.starts_at, Meetup.id)
     )
-    if filters.audience in (Audience.LIVING_WITH_DEMENTIA.value, Audience.CARERS.value):
-        query = query.where(Meetup.audience.in_((Audience(filters.audience), Audience.BOTH, Audience.EVERYONE)))
+    if filters.audience in (MeetupAudience.LIVING_WITH_DEMENTIA.value, MeetupAudience.CARERS.value):
+        query = query.where(Meetup.audience.in_((MeetupAudience(filters.audience), MeetupAudience.BOTH, MeetupAudience.EVERYONE)))
     for key in filters.access:
         if key in ACCESS_KEYS:
             query = query.where(getattr(Meetup, f"access_{key}") == Access.YES.value)
