@@ -4,6 +4,7 @@ from app.models.users import ApprovalStatus, EmailToken, Role, SignInSession, To
 from app.models.outbox import OutboxEmail  # noqa: F401
 from app.models.notifications import DigestRun, EmailState, Notification, NotificationPreference  # noqa: F401
 from app.models.profiles import (  # noqa: F401
+    TextStatus,
     Block,
     CircleLink,
     CircleStatus,

@@ -7,7 +7,7 @@ from flask import url_for
 
 from app import permissions
 from app.extensions import db
-from app.models import Profile, ReportReason, User, Visibility
+from app.models import Profile, ReportReason, TextStatus, User, Visibility
 from app.models.profiles import FIELD_LABELS, PRIVATE_FIELDS
 from app.services import blocking, connections, moderation, photos, safety
 from app.services.errors import Invalid
@@ -74,7 +74,7 @@ def update(user: User, *, about: str, helps_me: str, interests: str, town: str, 
         profile.photo_name = None
     profile.screened = screened
     if screened.held:
-        profile.text_status = "held"
+        profile.text_status = TextStatus.HELD
         screened.held_because = f"Profile text: {screened.held_because}"
     db.session.flush()
     moderation.record_screening(screened, "profile", profile, author_id=user.id)
@@ -107,7 +107,7 @@ class ProfileView:
     fields: list[ShownField] = field(default_factory=list)
     photo_name: str | None = None
     photo_visibility: Visibility | None = None
-    text_status: str | None = None  # the member's own view only: "held" or "hidden" explains itself
+    text_status: TextStatus | None = None  # the member's own view only: "held" or "hidden" explains itself
     moderation_note: str | None = None
 
     @property
@@ -130,7 +130,7 @@ def view(viewer, owner: User, *, connected: bool | None = None, blocked_by_owner
     level = permissions.audience(viewer, owner, connected=connected, blocked_by_owner=blocked_by_owner)
     profile = profile_of(owner)
     shown = ProfileView(owner=owner, level=level, viewer_is_member=permissions.is_member(viewer))
-    text_withheld = profile.text_status not in (None, "visible") and level != permissions.SELF
+    text_withheld = profile.text_status not in (None, TextStatus.VISIBLE) and level != permissions.SELF
     shown.text_status = profile.text_status if level == permissions.SELF else None
     shown.moderation_note = profile.moderation_note if level == permissions.SELF else None
     for name in PRIVATE_FIELDS:
@@ -173,7 +173,7 @@ def _visible_sql(column, viewer: User, connected_ids: set[int], blocked_me: set[
     friends = sa.and_(column == Visibility.CONNECTIONS, Profile.user_id.in_(connected_ids or {-1}))
     own = Profile.user_id == viewer.id
     # Text held for approval or hidden by a volunteer is never matched for anyone else.
-    return sa.or_(sa.and_(sa.or_(public, members, friends), Profile.text_status == "visible"), own)
+    return sa.or_(sa.and_(sa.or_(public, members, friends), Profile.text_status == TextStatus.VISIBLE), own)
 
 
 @dataclass
@@ -272,20 +272,20 @@ def _set_profile_status(profile, status, note=None):
 def _delete_profile_text(profile, moderator):
     for name in PROFILE_TEXT_FIELDS:
         setattr(profile, name, "")
-    _set_profile_status(profile, "visible")
+    _set_profile_status(profile, TextStatus.VISIBLE)
 
 
 def _edit_profile(profile, new_text, moderator, note):
     profile.about = (new_text or "").strip()[:2000]
-    _set_profile_status(profile, "visible", note)
+    _set_profile_status(profile, TextStatus.VISIBLE, note)
 
 
 moderation.register(moderation.ContentKind(
     name="profile", noun="profile", load=_load_profile, author_id=lambda p: p.user_id, text=_profile_text,
     url=lambda p: url_for("profiles.show", user_id=p.user_id),
-    hide=lambda p, reason, m: _set_profile_status(p, "hidden", reason),
-    restore=lambda p, m: _set_profile_status(p, "visible"),
-    delete=_delete_profile_text, edit=_edit_profile, is_hidden=lambda p: p.text_status not in (None, "visible"),
+    hide=lambda p, reason, m: _set_profile_status(p, TextStatus.HIDDEN, reason),
+    restore=lambda p, m: _set_profile_status(p, TextStatus.VISIBLE),
+    delete=_delete_profile_text, edit=_edit_profile, is_hidden=lambda p: p.text_status not in (None, TextStatus.VISIBLE),
     template="moderation/content/_profile.html", describe=lambda p: f"The profile of {p.user.display_name}",
     visible_to=lambda viewer, p: _profile_visible_to(viewer, p), text_for=lambda viewer, p: _profile_text_for(viewer, p),
     text_for_case=lambda case, p: _profile_text_for_case(case, p), id_of=lambda p: p.user_id,
