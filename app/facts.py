@@ -123,7 +123,7 @@ def circle_link(person: User, carer: User) -> CircleLink | None:
 
 
 def acting_for(carer: User, person: User) -> bool:
-    """May `carer` act for `person` right now? Later features (RSVP) ask this before acting."""
+    """May `carer` act for `person` right now? Features that let a carer act (RSVP) ask this first."""
     if carer is None or person is None or carer.id == person.id:
         return False
     link = circle_link(person, carer)

@@ -1,7 +1,8 @@
 """Jinja set-up: the navigation, date filters and permission helpers every template can use."""
-from flask import Flask, current_app, has_request_context, request, url_for
+from flask import Flask, flash, has_request_context, request, url_for
+from flask_login import current_user
 
-from app import formatting, permissions
+from app import formatting, permissions, text
 from app.services import help_requests, listen, safety
 from app.services.places import ATTRIBUTION
 from app.services.notifications import unread_count
@@ -22,7 +23,9 @@ LIVE_PAGES = {"chat", "notifications", "main.home"}
 
 
 def init_app(app: Flask) -> None:
+    # post_html is the one place member-written HTML is marked safe: it was made by app.text.render.
     app.jinja_env.filters.update(
+        post_html=text.as_markup,
         full_date=formatting.full_date,
         full_date_time=formatting.full_date_time,
         time_range=formatting.time_range,
@@ -49,7 +52,6 @@ def init_app(app: Flask) -> None:
         items = [
             {"label": label, "url": url_for(endpoint), "current": request.endpoint == endpoint or _in_section(endpoint)}
             for label, endpoint in NAVIGATION
-            if endpoint in app.view_functions
         ]
         live = request.blueprint in LIVE_PAGES or request.endpoint in LIVE_PAGES
         return {"navigation": items, "site_name": app.config["SITE_NAME"], "unread_notifications": _unread_notifications(),
@@ -57,9 +59,7 @@ def init_app(app: Flask) -> None:
 
 
 def _unread_notifications() -> int:
-    from flask_login import current_user
-
-    if not getattr(current_user, "is_authenticated", False) or "notifications.index" not in current_app.view_functions:
+    if not getattr(current_user, "is_authenticated", False):
         return 0
     return unread_count(current_user)
 
@@ -72,8 +72,6 @@ def _in_section(endpoint: str) -> bool:
 
 def flash_support() -> None:
     """After words of crisis: the support lines at the top of the next page, focused and announced."""
-    from flask import flash
-
     flash("support", "support")
 
 

@@ -1,9 +1,8 @@
 """Chat pages. Each works as plain HTML forms; chat.js makes the room live on top of them."""
 import uuid
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from werkzeug.routing import BuildError
 
 from app import permissions
 from app.chat import bp
@@ -37,12 +36,9 @@ def _int_arg(name: str) -> int | None:
     return int(value) if value.isdigit() and 0 < int(value) < 2**62 else None
 
 
-def _report_url(message: Message) -> str | None:
+def _report_url(message: Message) -> str:
     """The "Report this" link for a message (moderation's one reporting route)."""
-    try:
-        return url_for("moderation.report", content_type="chat_message", content_id=message.id)
-    except BuildError:
-        return None
+    return url_for("moderation.report", content_type="chat_message", content_id=message.id)
 
 
 @bp.route("")
@@ -77,7 +73,7 @@ def _render_room(room, form, status=200):
         can_post=permissions.can_post_in_room(current_user, room),
         post_problem=chat.posting_problem(current_user, room),
         undo_message=undo_message,
-        report_url=_report_url if "moderation.report" in current_app.view_functions else None,
+        report_url=_report_url,
         slow_mode_form=SlowModeForm(seconds=str(room.slow_mode_seconds)) if permissions.can_moderate(current_user) else None,
         other=other,
         other_blocked=other is not None and blocking.is_blocked(current_user, other),

@@ -414,7 +414,7 @@ def message(meetup_id):
     return render_template("meetups/message.html", meetup=meetup, form=form, going=going)
 
 
-# ---- Moderation (until the moderation queue takes this over) ----
+# ---- Meet-ups waiting for a volunteer's approval ----
 
 
 @bp.route("/meetups/awaiting-approval")

@@ -467,7 +467,7 @@ def _numbers_of(organisation: Organisation | None) -> frozenset[str]:
     return personal_details.numbers_in(" ".join(str(value or "") for value in vars(organisation).values() if isinstance(value, str)))
 
 
-# ---- Moderation (the moderation queue will call decide() later) ----
+# ---- Approving meet-ups (volunteers) ----
 
 
 def awaiting_approval() -> list[Meetup]:
