@@ -98,19 +98,20 @@ def send(room_id: int):
     form = MessageForm()
     if form.validate_on_submit():
         try:
-            message = chat.post_message(current_user, room, form.body.data, form.client_id.data or None)
+            sent = chat.send_message(current_user, room, form.body.data, form.client_id.data or None)
         except ServiceError as error:
             add_service_error(form, error)
         else:
-            if getattr(message, "support", False):
+            message = sent.message
+            if sent.support:
                 flash_support()
-                flash("Your message is sent." if message.status != MessageStatus.HELD else message.notice, "info")
-            elif getattr(message, "notice", ""):
-                flash(message.notice, "info")
+                flash("Your message is sent." if message.status != MessageStatus.HELD else sent.notice, "info")
+            elif sent.notice:
+                flash(sent.notice, "info")
             elif message.status == MessageStatus.HELD:
                 flash("Your message is saved. It has a link, so a volunteer will check it soon before others see it.", "info")
             # With the support lines shown, no #message anchor: it would stop the browser focusing them.
-            anchor = None if getattr(message, "support", False) else f"message-{message.id}"
+            anchor = None if sent.support else f"message-{message.id}"
             return redirect(url_for("chat.room", room_id=room.id, _anchor=anchor))
     return _render_room(room, form, 400)
 
@@ -145,9 +146,7 @@ def undo_delete(room_id: int, message_id: int):
             flash(error.message, "error")
         else:
             flash("Your message is back.", "success")
-            # With the support lines shown, no #message anchor: it would stop the browser focusing them.
-            anchor = None if getattr(message, "support", False) else f"message-{message.id}"
-            return redirect(url_for("chat.room", room_id=room.id, _anchor=anchor))
+            return redirect(url_for("chat.room", room_id=room.id, _anchor=f"message-{message.id}"))
     return redirect(url_for("chat.room", room_id=room.id))
 
 

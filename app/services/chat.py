@@ -2,8 +2,8 @@
 and the moderators' tools (hide, release, mute, slow mode). The HTML routes and the Socket.IO
 handlers both call these functions, so the rules are the same whichever way a message arrives."""
 import logging
-import re
 import threading
+from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -484,10 +484,10 @@ def store_seed_message(author, room: Room, message: Message) -> Message:
     """Store a message the site itself wrote (the demo's first message, a test's setting), numbered
     and committed like any other but not screened and not sent live. Members' writing goes through
     send(), which screens it."""
-    return _store_once(author, room, message, None)
+    return _store_once(author, room, message, None)[0]
 
 
-def _store_once(author, room: Room, message: Message, screened) -> Message:
+def _store_once(author, room: Room, message: Message, screened) -> tuple[Message, dict | None]:
     """Store the message in one short transaction (a number, one insert, a commit), or return the
     one this author already stored under the same client id. A held or flagged message opens its
     moderation case in the same transaction (moderation.record_screening)."""
@@ -501,17 +501,17 @@ def _store_once(author, room: Room, message: Message, screened) -> Message:
             moderation.record_screening(screened, "chat_message", message, author_id=author.id)
         # Made before the commit, so sending it to the room and the acknowledgement need no more
         # database work (the connection goes back to the pool at the commit, before the emits).
-        message.payload = message_payload(message)
+        payload = message_payload(message)
         if screened is not None:  # a member's message goes to the room once it is stored
-            _send(message, message.payload)
+            _send(message, payload)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         existing = _existing_by_client_id(author, message.client_id)
         if existing is None:
             raise
-        return existing
-    return message
+        return existing, None
+    return message, payload
 
 
 def is_temporary_failure(error: Exception) -> bool:
@@ -525,17 +525,27 @@ def is_temporary_failure(error: Exception) -> bool:
     return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
 
 
-def send_acknowledgement(message: Message, client_id: str | None) -> dict:
+@dataclass
+class Sent:
+    """What a member's send came to: the stored message, what the room was sent, and what to tell
+    the author (a notice when it waits for a volunteer; the support lines after words of crisis).
+    A send repeated with the same client id comes back as the message already stored, told nothing."""
+    message: Message
+    payload: dict
+    notice: str = ""
+    support: bool = False
+
+
+def send_acknowledgement(sent: Sent, client_id: str | None) -> dict:
     """What the sender's screen gets back: the stored message with its id (so it can stop showing
-    "Not sent yet"), and any notice for the author. `message` comes from post_message, which
-    sets its payload."""
+    "Not sent yet"), and any notice for the author."""
     return {
         "ok": True,
-        "room_id": message.room_id,
+        "room_id": sent.message.room_id,
         "client_id": client_id,
-        "message_id": message.payload["id"],
-        "message": message.payload,
-        "notice": getattr(message, "notice", ""),
+        "message_id": sent.payload["id"],
+        "message": sent.payload,
+        "notice": sent.notice,
     }
 
 
@@ -568,6 +578,11 @@ def posting_problem(author, room: Room) -> str | None:
 
 
 def post_message(author, room: Room, body, client_id: str | None = None) -> Message:
+    """Store and send a message (send_message); the stored message."""
+    return send_message(author, room, body, client_id).message
+
+
+def send_message(author, room: Room, body, client_id: str | None = None) -> Sent:
     """Store a message, then send it to everyone in the room who may see it.
 
     A message re-sent with the same client_id (after a dropped connection, or a button pressed
@@ -577,8 +592,7 @@ def post_message(author, room: Room, body, client_id: str | None = None) -> Mess
     body = clean_body(body)
     existing = _existing_by_client_id(author, client_id)
     if existing is not None:
-        existing.payload = message_payload(existing)
-        return existing
+        return Sent(existing, message_payload(existing))
     mute = active_mute(author, room)
     if mute is not None:
         raise NotAllowed(
@@ -599,13 +613,10 @@ def post_message(author, room: Room, body, client_id: str | None = None) -> Mess
         status=MessageStatus.HELD if screened.held else MessageStatus.VISIBLE,
         held_reason=screened.held_because,
     )
-    stored = _store_once(author, room, message, screened)
+    stored, payload = _store_once(author, room, message, screened)
     if stored is not message:
-        stored.payload = message_payload(stored)
-        return stored
-    message.notice = _notice(screened)
-    message.support = screened.support
-    return message
+        return Sent(stored, message_payload(stored))
+    return Sent(message, payload, notice=_notice(screened), support=screened.support)
 
 
 def _tell_if_away(author, room: Room, message: Message) -> None:
