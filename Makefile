@@ -8,7 +8,7 @@ export FLASK_APP := wsgi
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENDOR := app/static/vendor/socket.io.min.js
 
-.PHONY: translations translations-update run test install install-dev vendor chromium java listen-voice listen-voice-optional wrk bench-forums migrate seed worker upgrade-check clean
+.PHONY: translations translations-update run test lint-imports install install-dev vendor chromium java listen-voice listen-voice-optional wrk bench-forums migrate seed worker upgrade-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -96,7 +96,11 @@ worker: install
 # Two workers (pytest-xdist), one per core of the 2-core machines we have; each worker has its own
 # databases and its own browser-test server. Tests sharing Redis queues stay on one worker (loadgroup).
 TEST_WORKERS ?= 2
-test: install-dev vendor chromium java listen-voice
+# The layers (routes > services > permissions > facts > models) are checked first: see .importlinter.
+lint-imports: install-dev
+	$(BIN)/lint-imports
+
+test: install-dev vendor chromium java listen-voice lint-imports
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 # Lists newer versions of the pinned packages (Python and npm); changes nothing.

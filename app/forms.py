@@ -1,8 +1,11 @@
 """Shared form pieces: kind validation messages and the helpers every feature's forms use."""
 from flask_babel import lazy_gettext as _l
+from flask import flash
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, RadioField, SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
+
+from app.services.errors import ServiceError
 
 
 class KindredForm(FlaskForm):
@@ -61,3 +64,16 @@ def add_service_error(form: FlaskForm, error) -> None:
         field.errors = list(field.errors) + [error.message]
     else:
         form.form_errors.append(error.message)
+
+
+def flash_service_call(call, success: str, category: str = "success") -> bool:
+    """Run a service call from a button (no form to show errors on): its ServiceError sentence is
+    flashed as an error, else the `success` sentence in `category`. True when it worked.
+    The one form of the try / except ServiceError / flash block the routes used to repeat."""
+    try:
+        call()
+    except ServiceError as error:
+        flash(error.message, "error")
+        return False
+    flash(success, category)
+    return True

@@ -1,6 +1,9 @@
 """Named permission checks, used alike by routes, templates and socket handlers."""
-from app.models import ApprovalStatus, Audience, PostStatus, Role
+from app import facts
+from app.extensions import db
+from app.models import ApprovalStatus, Audience, Meetup, PostStatus, Role, RsvpStatus
 from app.models.chat import RoomKind
+from app.models.profiles import Visibility
 
 
 def is_member(user) -> bool:
@@ -75,9 +78,7 @@ def can_delete_post(user, post) -> bool:
 
 def can_participate(user) -> bool:
     """May this member write (post, reply, react, message)? Not while a volunteer has paused or suspended them."""
-    from app.services.moderation import can_participate as not_paused
-
-    return not_paused(user)
+    return facts.not_silenced(user)
 
 
 def can_see_revisions(user) -> bool:
@@ -86,9 +87,7 @@ def can_see_revisions(user) -> bool:
 
 def may_use_chat(user) -> bool:
     """May this person connect to chat at all? Not while suspended (silenced members may read)."""
-    from app.services.moderation import suspension_of
-
-    return is_member(user) and suspension_of(user) is None
+    return is_member(user) and facts.suspension_of(user) is None
 
 
 def can_see_room(user, room) -> bool:
@@ -106,30 +105,22 @@ def can_see_room(user, room) -> bool:
 
 def can_join_meetup_chat(user, meetup_id) -> bool:
     """A meet-up's room is for the people going and its organisers (and moderators, to keep it safe)."""
-    from app.extensions import db
-    from app.models import Meetup, RsvpStatus
-    from app.services import meetups
-
     meetup = db.session.get(Meetup, meetup_id) if meetup_id else None
     if meetup is None or not is_member(user):
         return False
-    if can_moderate(user) or meetups.is_organiser(user, meetup):
+    if can_moderate(user) or facts.is_organiser(user, meetup):
         return True
-    place = meetups.rsvp_for(user, meetup)
+    place = facts.rsvp_for(user, meetup)
     return place is not None and place.status == RsvpStatus.GOING
 
 
 def _are_connected(a, b) -> bool:
-    from app.services.connections import are_connected
-
-    return are_connected(a, b)
+    return facts.are_connected(a, b)
 
 
 def _has_blocked(recipient, sender) -> bool:
     """Either has blocked the other: a block stops private messages both ways."""
-    from app.services.blocking import either_blocked
-
-    return either_blocked(recipient, sender)
+    return facts.either_blocked(recipient, sender)
 
 
 def direct_message_refusal(sender, recipient, dm_from_anyone: bool = False) -> str | None:
@@ -150,9 +141,7 @@ def direct_message_refusal(sender, recipient, dm_from_anyone: bool = False) -> s
 
 
 def can_direct_message(sender, recipient) -> bool:
-    from app.services.chat import dm_from_anyone
-
-    return direct_message_refusal(sender, recipient, dm_from_anyone(recipient)) is None
+    return direct_message_refusal(sender, recipient, facts.dm_from_anyone(recipient)) is None
 
 
 def can_post_in_room(user, room) -> bool:
@@ -211,21 +200,15 @@ def audience(viewer, owner, *, connected: bool | None = None, blocked_by_owner: 
     if viewer.id == owner.id:
         return SELF
     if blocked_by_owner is None:
-        from app.services.blocking import is_blocked as has_blocked
-
-        blocked_by_owner = has_blocked(owner, viewer)
+        blocked_by_owner = facts.is_blocked(owner, viewer)
     if blocked_by_owner:
         return VISITOR
     if connected is None:
-        from app.services.connections import are_connected
-
-        connected = are_connected(viewer, owner)
+        connected = facts.are_connected(viewer, owner)
     return CONNECTION if connected else MEMBER
 
 
 def visible_at(visibility, level: int) -> bool:
-    from app.models.profiles import Visibility
-
     return Visibility(visibility).rank <= level
 
 
@@ -243,16 +226,12 @@ def can_view_profile(viewer, owner) -> bool:
 
 def is_blocked(viewer, author) -> bool:
     """Has `viewer` blocked `author`? (Collapse the author's posts for the viewer.)"""
-    from app.services.blocking import is_blocked as has_blocked
-
-    return has_blocked(viewer, author)
+    return facts.is_blocked(viewer, author)
 
 
 def acts_for(carer, person) -> bool:
     """Is `carer` in `person`'s circle of support, able to help where a feature allows it?"""
-    from app.services.circle import acting_for
-
-    return acting_for(carer, person)
+    return facts.acting_for(carer, person)
 
 
 ALL.update(

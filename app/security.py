@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app, request
 from flask_wtf.csrf import CSRFError
+from app.extensions import csrf
 
 CROSS_SITE = "The request came from another website."
 
@@ -20,8 +21,6 @@ def _same_site(origin: str) -> bool:
 
 
 def check_request() -> None:
-    from app.extensions import csrf
-
     if not current_app.config.get("WTF_CSRF_ENABLED", True) or request.method not in current_app.config["WTF_CSRF_METHODS"]:
         return
     if not request.endpoint or csrf._is_exempt():  # noqa: SLF001 - the one-click unsubscribe (mail programs post it)

@@ -1,9 +1,13 @@
 """Jinja set-up: the navigation, date filters and permission helpers every template can use."""
-from flask import Flask, current_app, has_request_context, request, url_for
+from flask import Flask, flash, has_request_context, request, url_for
+from flask_login import current_user
 
 from flask_babel import lazy_gettext as _l
 
-from app import formatting, permissions
+from app import formatting, permissions, text
+from app.services import help_requests, listen, safety
+from app.services.places import ATTRIBUTION
+from app.services.notifications import unread_count
 
 # (label, endpoint). Items appear when their feature's blueprint is registered, so the
 # navigation never links to a page that does not exist; order never changes.
@@ -21,7 +25,9 @@ LIVE_PAGES = {"chat", "notifications", "main.home"}
 
 
 def init_app(app: Flask) -> None:
+    # post_html is the one place member-written HTML is marked safe: it was made by app.text.render.
     app.jinja_env.filters.update(
+        post_html=text.as_markup,
         full_date=formatting.full_date,
         full_date_time=formatting.full_date_time,
         time_range=formatting.time_range,
@@ -29,20 +35,14 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.globals.update(permissions.ALL)
     app.jinja_env.globals["field_aria"] = field_aria
-    from app.services import help_requests, listen
-
     app.jinja_env.globals.update(
         shows_listen=listen.shows_listen,
         listen_available=listen.available,
         browser_rate=lambda person: listen.BROWSER_RATES[listen.speed_for(person)],
         is_newcomer=help_requests.is_newcomer,
     )
-    from app.services import safety
-
     app.jinja_env.globals.update(support_lines=safety.SUPPORT_LINES, support_intro=safety.SUPPORT_INTRO)
     # The Open Government Licence asks for this line wherever the postcode data is used or described.
-    from app.services.places import ATTRIBUTION
-
     app.jinja_env.globals["places_attribution"] = ATTRIBUTION
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -54,7 +54,6 @@ def init_app(app: Flask) -> None:
         items = [
             {"label": label, "url": url_for(endpoint), "current": request.endpoint == endpoint or _in_section(endpoint)}
             for label, endpoint in NAVIGATION
-            if endpoint in app.view_functions
         ]
         live = request.blueprint in LIVE_PAGES or request.endpoint in LIVE_PAGES
         return {"navigation": items, "site_name": app.config["SITE_NAME"], "unread_notifications": _unread_notifications(),
@@ -62,12 +61,8 @@ def init_app(app: Flask) -> None:
 
 
 def _unread_notifications() -> int:
-    from flask_login import current_user
-
-    if not getattr(current_user, "is_authenticated", False) or "notifications.index" not in current_app.view_functions:
+    if not getattr(current_user, "is_authenticated", False):
         return 0
-    from app.services.notifications import unread_count
-
     return unread_count(current_user)
 
 
@@ -79,8 +74,6 @@ def _in_section(endpoint: str) -> bool:
 
 def flash_support() -> None:
     """After words of crisis: the support lines at the top of the next page, focused and announced."""
-    from flask import flash
-
     flash("support", "support")
 
 

@@ -77,8 +77,10 @@ def highlighted_excerpt(raw: str) -> Markup:
     return Markup(_MARKED.sub(r"<mark>\1</mark>", escaped).replace(MARK_START, "").replace(MARK_END, ""))
 
 
+# The one link detector (forums, chat, meet-ups): a scheme, "www.", or a name with a common ending,
+# also at the end of a sentence ("see example.com.") and inside a longer name (example.com.au).
 _LINK = re.compile(
-    r"https?://|\bwww\.|\b[a-z0-9-]+\.(?:com|org|net|co\.uk|org\.uk|uk|io|info|biz|xyz|ly|me)\b(?:/|\s|$)", re.I
+    r"https?://|\bwww\.|\b[a-z0-9-]+\.(?:co\.uk|org\.uk|com|org|net|uk|co|io|info|biz|xyz|ly|me)\b", re.I
 )
 
 

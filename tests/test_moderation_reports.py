@@ -2,7 +2,7 @@
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import AuditEntry, CaseStatus, Notification, Post, PostStatus, Urgency
+from app.models import AuditEntry, CaseStatus, Notification, Post, PostStatus, Profile, Urgency
 from app.services import forums, moderation, search
 from tests.forum_fixtures import categories, welcome  # noqa: F401
 from tests.helpers import emails_to, email_text, page_text
@@ -190,3 +190,17 @@ def test_search_thread_lists_and_counts_never_show_hidden_posts(app, alice, bob,
     assert (welcome.thread_count, welcome.post_count) == (threads_before + 1, posts_before + 2)
     assert len(search.search(bob, "marmalade").results) == 2
     assert reply.status == PostStatus.VISIBLE
+
+
+def test_looking_at_the_report_page_for_a_profile_never_written_stores_nothing(client_for, alice, eve):
+    """Eve never wrote a profile. Alice opening the report page writes nothing (no GET writes);
+    her report stores Eve's profile, at its protective defaults, with the case."""
+    assert db.session.get(Profile, eve.id) is None
+    page = client_for(alice).get(f"/report/profile/{eve.id}")
+    assert "Report this profile" in page_text(page)
+    db.session.expire_all()
+    assert db.session.get(Profile, eve.id) is None
+    client_for(alice).post(f"/report/profile/{eve.id}", data={"reason": "unkind", "words": "Her name is an insult"})
+    db.session.expire_all()
+    assert db.session.get(Profile, eve.id) is not None
+    assert [r.reporter_id for r in case_for("profile", eve.id).reports] == [alice.id]

@@ -1,9 +1,9 @@
 """Watched words: realistic messages that should and should not be caught, including spelling and
-spacing tricks, and the one check() every kind of writing goes through."""
+spacing tricks, and the one screening (services.safety.screen) every kind of writing goes through."""
 import pytest
 
 from app.models import WatchedAction, WatchedKind, WatchedWord
-from app.services import watched_words
+from app.services import safety, watched_words
 from app.services.watched_words import BUILT_INS, digits_form, fold, words_form
 
 
@@ -148,18 +148,18 @@ def test_digits_between_spaces_and_number_words_are_joined():
 def test_a_word_entry_matches_whole_words_after_normalising(app, root):
     watched_words.save(root, label="Miracle cure", pattern="miracle cure", kind="word", action="block",
                        message="Please do not promise cures. Talk about what helped you instead.")
-    verdict = watched_words.check(None, "This M1RACLE   cure fixed my dad's memory")
-    assert verdict.blocked and verdict.messages == ["Please do not promise cures. Talk about what helped you instead."]
-    assert not watched_words.check(None, "miracles happen, we cured the ham").blocked
+    screened = safety.screen(None, "This M1RACLE   cure fixed my dad's memory", "reply")
+    assert screened.blocked and screened.messages == ["Please do not promise cures. Talk about what helped you instead."]
+    assert not safety.screen(None, "miracles happen, we cured the ham", "reply").blocked
 
 
-def test_check_combines_actions_most_severe_first(app):
-    verdict = watched_words.check(None, "I want to die. Ring me on 07700 900123")
-    assert verdict.held and verdict.safety
-    assert watched_words.PERSONAL_DETAILS_MESSAGE in verdict.messages
-    scam = watched_words.check(None, "Can you send me £300 by bank transfer?")
-    assert scam.action == "publish" and scam.report_scam and scam.messages == []
-    assert watched_words.check(None, "Lovely afternoon at the memory café").action == "publish"
+def test_screening_combines_the_worries_it_finds(app):
+    screened = safety.screen(None, "I want to die. Ring me on 07700 900123", "reply")
+    assert screened.held and screened.support
+    assert watched_words.PERSONAL_DETAILS_MESSAGE in screened.messages
+    scam = safety.screen(None, "Can you send me £300 by bank transfer?", "reply")
+    assert scam.held and safety.SCAM in scam.kinds and safety.SCAM_MESSAGE in scam.messages and not scam.support
+    assert safety.screen(None, "Lovely afternoon at the memory café", "reply").action == "publish"
 
 
 def test_built_ins_are_on_by_default_and_added_once(app):
@@ -171,9 +171,11 @@ def test_built_ins_are_on_by_default_and_added_once(app):
 
 
 def test_turning_a_built_in_off_stops_it_and_it_cannot_be_deleted(app, root):
+    assert any(reason.startswith("phone number") for reason in safety.screen(None, "07700 900123", "reply").reasons)
     phone = next(e for e in watched_words.all_entries() if e.key == "phone_number")
     watched_words.save(root, label="", pattern="", kind=phone.kind, action=phone.action, message="", enabled=False, entry=phone)
-    assert not watched_words.check(None, "07700 900123").held
+    # The phone-number rule no longer finds it (the learned model may still flag a bare number).
+    assert not any(reason.startswith("phone number") for reason in safety.screen(None, "07700 900123", "reply").reasons)
     with pytest.raises(watched_words.NotAllowed):
         watched_words.remove(root, phone)
     assert phone.enabled is False and phone.kind == WatchedKind.DETECTOR and phone.action == WatchedAction.HOLD

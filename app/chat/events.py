@@ -186,9 +186,9 @@ def send(data):
     if not isinstance(body, str):
         raise Invalid(_("That message had no text. Please write something and send it again."))
     client_id = chat.checked_client_id(data.get("client_id"))
-    message = chat.post_message(current_user, room, body, client_id)
-    answer = chat.send_acknowledgement(message, client_id)
-    if getattr(message, "support", False):
+    sent = chat.send_message(current_user, room, body, client_id)
+    answer = chat.send_acknowledgement(sent, client_id)
+    if sent.support:
         # Words of crisis: the page shows these at once, at the top, focused (static/js/chat.js).
         answer["support"] = {"intro": str(safety.SUPPORT_INTRO),
                              "lines": [{"name": str(n), "number": str(num), "link": link} for n, num, link in safety.SUPPORT_LINES]}

@@ -1,17 +1,16 @@
 """Chat pages. Each works as plain HTML forms; chat.js makes the room live on top of them."""
 import uuid
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from werkzeug.routing import BuildError
 
 from app import permissions
 from app.chat import bp
 from app.chat.forms import ConfirmForm, HideForm, MessageForm, MuteForm, PreferencesForm, SlowModeForm
 from app.extensions import db
-from app.forms import add_service_error
-from app.models import Message, MessageStatus, RoomKind, User
+from app.forms import add_service_error, flash_service_call
+from app.models import Meetup, Message, MessageStatus, RoomKind, User
 from app.services import blocking, chat
 from app.services.errors import Conflict, NotAllowed, NotFound, ServiceError
 from app.templating import flash_support
@@ -38,12 +37,9 @@ def _int_arg(name: str) -> int | None:
     return int(value) if value.isdigit() and 0 < int(value) < 2**62 else None
 
 
-def _report_url(message: Message) -> str | None:
+def _report_url(message: Message) -> str:
     """The "Report this" link for a message (moderation's one reporting route)."""
-    try:
-        return url_for("moderation.report", content_type="chat_message", content_id=message.id)
-    except BuildError:
-        return None
+    return url_for("moderation.report", content_type="chat_message", content_id=message.id)
 
 
 @bp.route("")
@@ -78,7 +74,7 @@ def _render_room(room, form, status=200):
         can_post=permissions.can_post_in_room(current_user, room),
         post_problem=chat.posting_problem(current_user, room),
         undo_message=undo_message,
-        report_url=_report_url if "moderation.report" in current_app.view_functions else None,
+        report_url=_report_url,
         slow_mode_form=SlowModeForm(seconds=str(room.slow_mode_seconds)) if permissions.can_moderate(current_user) else None,
         other=other,
         other_blocked=other is not None and blocking.is_blocked(current_user, other),
@@ -103,19 +99,20 @@ def send(room_id: int):
     form = MessageForm()
     if form.validate_on_submit():
         try:
-            message = chat.post_message(current_user, room, form.body.data, form.client_id.data or None)
+            sent = chat.send_message(current_user, room, form.body.data, form.client_id.data or None)
         except ServiceError as error:
             add_service_error(form, error)
         else:
-            if getattr(message, "support", False):
+            message = sent.message
+            if sent.support:
                 flash_support()
-                flash(_("Your message is sent.") if message.status != MessageStatus.HELD else message.notice, "info")
-            elif getattr(message, "notice", ""):
-                flash(message.notice, "info")
+                flash(_("Your message is sent.") if message.status != MessageStatus.HELD else sent.notice, "info")
+            elif sent.notice:
+                flash(sent.notice, "info")
             elif message.status == MessageStatus.HELD:
                 flash(_("Your message is saved. It has a link, so a volunteer will check it soon before others see it."), "info")
             # With the support lines shown, no #message anchor: it would stop the browser focusing them.
-            anchor = None if getattr(message, "support", False) else f"message-{message.id}"
+            anchor = None if sent.support else f"message-{message.id}"
             return redirect(url_for("chat.room", room_id=room.id, _anchor=anchor))
     return _render_room(room, form, 400)
 
@@ -150,9 +147,7 @@ def undo_delete(room_id: int, message_id: int):
             flash(error.message, "error")
         else:
             flash(_("Your message is back."), "success")
-            # With the support lines shown, no #message anchor: it would stop the browser focusing them.
-            anchor = None if getattr(message, "support", False) else f"message-{message.id}"
-            return redirect(url_for("chat.room", room_id=room.id, _anchor=anchor))
+            return redirect(url_for("chat.room", room_id=room.id, _anchor=f"message-{message.id}"))
     return redirect(url_for("chat.room", room_id=room.id))
 
 
@@ -183,12 +178,7 @@ def release(room_id: int, message_id: int):
     room = _room_or_abort(room_id)
     message = _message_or_abort(room, message_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            chat.release_message(current_user, message)
-        except ServiceError as error:
-            flash(error.message, "error")
-        else:
-            flash(_("Everyone in the room can see the message from %(name)s now.", name=message.author.display_name), "success")
+        flash_service_call(lambda: chat.release_message(current_user, message), _("Everyone in the room can see the message from %(name)s now.", name=message.author.display_name))
     return redirect(url_for("chat.room", room_id=room.id, _anchor=f"message-{message.id}"))
 
 
@@ -208,7 +198,7 @@ def mute(room_id: int, user_id: int):
         except ServiceError as error:
             add_service_error(form, error)
         else:
-            flash(f"{member.display_name} cannot send messages in this room for now. They can still read along.", "success")
+            flash(_("%(name)s cannot send messages in this room for now. They can still read along.", name=member.display_name), "success")
             return redirect(url_for("chat.room", room_id=room.id))
     return render_template("chat/mute.html", room=room, member=member, form=form, title=chat.room_title(room, current_user))
 
@@ -259,8 +249,6 @@ def start_direct(user_id: int):
 @login_required
 def meetup_room(meetup_id: int):
     """Open the meet-up's room (made the first time). The meet-up page links here with a button."""
-    from app.models import Meetup
-
     meetup = db.session.get(Meetup, meetup_id)
     if meetup is None:
         abort(404)

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from app.circle import bp
 from app.circle.forms import InviteForm
 from app.extensions import db
-from app.forms import options
+from app.forms import flash_service_call, options
 from app.models import User
 from app.profiles.forms import ConfirmForm
 from app.services import circle, connections, meetups, notifications
@@ -46,12 +46,7 @@ def invite():
         abort(404)
     if form.validate_on_submit():
         carer = db.session.get(User, form.carer.data)
-        try:
-            circle.invite(current_user, carer)
-        except ServiceError as error:
-            flash(error.message, "error")
-        else:
-            flash(_("We have invited %(name)s into your circle of support. They need to agree.", name=carer.display_name), "success")
+        flash_service_call(lambda: circle.invite(current_user, carer), _("We have invited %(name)s into your circle of support. They need to agree.", name=carer.display_name))
         return redirect(url_for("circle.index"))
     supporting = [
         (link, notifications.recent_for(link.person), meetups.my_meetups(link.person)) for link in overview["supporting"]
@@ -74,12 +69,7 @@ def _link_or_404(link_id):
 def accept(link_id):
     link = _link_or_404(link_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            circle.accept(current_user, link)
-        except ServiceError as error:
-            flash(error.message, "error")
-        else:
-            flash(_("You both agreed: the circle of support link has started."), "success")
+        flash_service_call(lambda: circle.accept(current_user, link), _("You both agreed: the circle of support link has started."))
     return redirect(url_for("circle.index"))
 
 
@@ -89,12 +79,7 @@ def decline(link_id):
     link = _link_or_404(link_id)
     other = link.other(current_user)
     if ConfirmForm().validate_on_submit():
-        try:
-            circle.decline(current_user, link)
-        except ServiceError as error:
-            flash(error.message, "error")
-        else:
-            flash(_("You said no to %(name)s. We have not told them.", name=other.display_name), "success")
+        flash_service_call(lambda: circle.decline(current_user, link), _("You said no to %(name)s. We have not told them.", name=other.display_name))
     return redirect(url_for("circle.index"))
 
 

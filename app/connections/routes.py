@@ -1,13 +1,14 @@
 """Routes for connections: the list, answering requests, and removing (with a confirmation page)."""
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.connections import bp
+from app.forms import flash_service_call
 from app.profiles.forms import ConfirmForm
 from app.services import connections
-from app.services.errors import NotFound, ServiceError
+from app.services.errors import NotFound
 
 
 def _connection_or_404(connection_id):
@@ -27,12 +28,7 @@ def _act(connection_id, action, done):
     connection = _connection_or_404(connection_id)
     other = connection.other(current_user)
     if ConfirmForm().validate_on_submit():
-        try:
-            action(current_user, connection)
-        except ServiceError as error:
-            flash(error.message, "error")
-        else:
-            flash(done % {"name": other.display_name}, "success")
+        flash_service_call(lambda: action(current_user, connection), str(done) % {"name": other.display_name})
     return redirect(url_for("connections.index"))
 
 
@@ -61,11 +57,6 @@ def remove(connection_id):
     other = connection.other(current_user)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            connections.remove(current_user, connection)
-        except ServiceError as error:
-            flash(error.message, "error")
-        else:
-            flash(_("%(name)s is no longer one of your connections. We have not told them.", name=other.display_name), "success")
+        flash_service_call(lambda: connections.remove(current_user, connection), _("%(name)s is no longer one of your connections. We have not told them.", name=other.display_name))
         return redirect(url_for("connections.index"))
     return render_template("connections/remove.html", connection=connection, other=other, form=form)

@@ -4,6 +4,8 @@ import logging
 from flask import Flask, render_template, request
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from app.extensions import db, limiter
+from app.security import CROSS_SITE
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +31,6 @@ def _minutes_until_reset() -> int:
     """When the allowance that ran out starts again, in whole minutes (at least 1)."""
     import time
 
-    from app.extensions import limiter
-
     current = limiter.current_limit
     if current is None or not current.reset_at:
         return 15
@@ -55,16 +55,12 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(500)
     def internal_error(error):
-        from app.extensions import db
-
         db.session.rollback()
         log.exception("Unhandled error on %s %s", request.method, request.path)
         return error_page(500)
 
     @app.errorhandler(CSRFError)
     def stale_form(error):
-        from app.security import CROSS_SITE
-
         if error.description == CROSS_SITE:
             # Never offer another site's form back with a fresh token: that would do its work in one press.
             log.warning("Refused a cross-site %s to %s from %s", request.method, request.path, request.headers.get("Origin"))

@@ -72,12 +72,6 @@ def page_url_for(endpoint, anchor="", **values):
     return lambda number: url_for(endpoint, page=number, **values) + anchor
 
 
-@bp.app_template_filter()
-def post_html(cached_html):
-    """The one place member-written HTML is marked safe: it was made by app.text.render."""
-    return text.as_markup(cached_html)
-
-
 @bp.app_context_processor
 def forum_words():
     return {"reaction_words": forums.REACTION_WORDS, "writing_hint": WRITING_HINT}

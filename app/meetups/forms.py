@@ -6,7 +6,7 @@ from wtforms.validators import Length
 
 from app.forms import ChoiceField, KindredForm, options, required
 from app.models import ACCESS_FEATURES
-from app.models.meetups import AUDIENCE_LABELS
+from app.models.meetups import MEETUP_AUDIENCE_LABELS
 from app.services.meetups import DESCRIPTION_LIMIT, MAX_COMPANIONS, MESSAGE_LIMIT
 
 ACCESS_CHOICES = [("yes", _l("Yes")), ("no", _l("No")), ("unknown", _l("Not sure"))]
@@ -54,7 +54,7 @@ class StepThreeForm(KindredForm):
 
 def step_four_form(organisations, *args, **kwargs):
     class StepFourForm(KindredForm):
-        audience = RadioField(_l("Who is it for?"), choices=options([(item.value, label) for item, label in AUDIENCE_LABELS.items()]))
+        audience = RadioField(_l("Who is it for?"), choices=options([(item.value, label) for item, label in MEETUP_AUDIENCE_LABELS.items()]))
         capacity = StringField(_l("How many places are there? (optional)"), render_kw={"inputmode": "numeric", "autocomplete": "off"})
         organisation_id = RadioField(
             _l("Who is listing it?"),

@@ -350,10 +350,8 @@ def check(draft_id):
             flash(_("Thank you. A volunteer will check your meet-up soon, and we will email you when it is listed."), "success")
         return redirect(url_for("meetups.show", meetup_id=first.id))
     answers = draft.answers or {}
-    organisation = None
-    if values.get("organisation_id"):
-        organisation = db.session.get(Organisation, values["organisation_id"])
-    publishes = changing or (organisation is not None and organisation.is_verified)
+    organisation = meetups.organisation_of(values)
+    publishes = meetups.will_publish(organisation, changing=changing)
     return render_template(
         "meetups/check.html", draft=draft, values=values, answers=answers, form=form, changing=changing,
         organisation=organisation, publishes=publishes, access_features=ACCESS_FEATURES,
@@ -421,7 +419,7 @@ def message(meetup_id):
     return render_template("meetups/message.html", meetup=meetup, form=form, going=going)
 
 
-# ---- Moderation (until the moderation queue takes this over) ----
+# ---- Meet-ups waiting for a volunteer's approval ----
 
 
 @bp.route("/meetups/awaiting-approval")

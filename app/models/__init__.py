@@ -4,6 +4,7 @@ from app.models.users import ApprovalStatus, EmailToken, Role, SignInSession, To
 from app.models.outbox import OutboxEmail  # noqa: F401
 from app.models.notifications import DigestRun, EmailState, Notification, NotificationPreference  # noqa: F401
 from app.models.profiles import (  # noqa: F401
+    TextStatus,
     Block,
     CircleLink,
     CircleStatus,
@@ -17,7 +18,7 @@ from app.models.profiles import (  # noqa: F401
 from app.models.meetups import (  # noqa: F401
     ACCESS_FEATURES,
     Access,
-    Audience as MeetupAudience,
+    MeetupAudience,
     CalendarToken,
     Meetup,
     MeetupDraft,

@@ -32,7 +32,9 @@ ACCESS_FEATURES = [
 ]
 
 
-class Audience(str, enum.Enum):
+class MeetupAudience(str, enum.Enum):
+    """Who a meet-up is for (not the forums' Audience, which says who may read and write)."""
+
     LIVING_WITH_DEMENTIA = "living_with_dementia"
     CARERS = "carers"
     BOTH = "both"
@@ -40,14 +42,14 @@ class Audience(str, enum.Enum):
 
     @property
     def label(self) -> str:
-        return AUDIENCE_LABELS[self]
+        return MEETUP_AUDIENCE_LABELS[self]
 
 
-AUDIENCE_LABELS = {
-    Audience.LIVING_WITH_DEMENTIA: _l("People living with dementia"),
-    Audience.CARERS: _l("Carers"),
-    Audience.BOTH: _l("People living with dementia and their carers"),
-    Audience.EVERYONE: _l("Everyone"),
+MEETUP_AUDIENCE_LABELS = {
+    MeetupAudience.LIVING_WITH_DEMENTIA: _l("People living with dementia"),
+    MeetupAudience.CARERS: _l("Carers"),
+    MeetupAudience.BOTH: _l("People living with dementia and their carers"),
+    MeetupAudience.EVERYONE: _l("Everyone"),
 }
 
 
@@ -152,7 +154,9 @@ class Meetup(db.Model):
     joining_link: Mapped[str] = mapped_column(sa.String(500), default="")
     dial_in: Mapped[str] = mapped_column(sa.String(40), default="")
     cost_pence: Mapped[int] = mapped_column(default=0)
-    audience: Mapped[Audience] = mapped_column(sa.Enum(Audience, native_enum=False, length=24), default=Audience.EVERYONE)
+    audience: Mapped[MeetupAudience] = mapped_column(
+        sa.Enum(MeetupAudience, name="audience", native_enum=False, length=24), default=MeetupAudience.EVERYONE
+    )
     capacity: Mapped[int | None] = mapped_column()
     # Seats held by people going (each RSVP holds 1 + companions). Changed only by
     # conditional UPDATEs, so two people can never both take the last place.

@@ -13,6 +13,15 @@ from app.models.types import UTCDateTime, utcnow
 from app.models.users import Role
 
 
+class TextStatus(enum.StrEnum):
+    """Moderation of a profile's written fields. Stored as these lowercase strings (a VARCHAR, as
+    before it was an Enum: no migration); a StrEnum so pages and comparisons read the same word."""
+
+    VISIBLE = "visible"
+    HELD = "held"  # waiting for a volunteer after the safety check
+    HIDDEN = "hidden"  # by a volunteer
+
+
 class Visibility(str, enum.Enum):
     """Who can see a profile field, from widest to narrowest."""
 
@@ -80,7 +89,10 @@ class Profile(db.Model):
     # Moderation of the written fields (about, helps me, interests, town): "visible", "held" (waiting
     # for a volunteer after a watched word) or "hidden" (by a volunteer). Held or hidden text is
     # shown only to the member themself (and in the moderation queue).
-    text_status: Mapped[str] = mapped_column(sa.String(16), default="visible", server_default="visible")
+    text_status: Mapped[TextStatus] = mapped_column(
+        sa.Enum(TextStatus, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
+        default=TextStatus.VISIBLE, server_default=TextStatus.VISIBLE.value,
+    )
     moderation_note: Mapped[str | None] = mapped_column(sa.Text)
 
     user = relationship(

@@ -9,10 +9,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from app import formatting, permissions
+from app import formatting
 from app.admin.routes import admin_required
 from app.extensions import db
-from app.forms import add_service_error, options
+from app.forms import add_service_error, flash_service_call, options
 from app.models import Appeal, Case, ReportReason, Sanction, SanctionKind, User, WatchedWord
 from app.moderation import bp
 from app.moderation.forms import (
@@ -30,19 +30,6 @@ from app.services import forums, moderation, safety, watched_words
 from app.templating import flash_support
 from app.services.errors import NotFound, ServiceError
 
-# What each action is called on buttons and pages: (page heading, button, needs a confirmation page).
-ACTIONS = {
-    "approve": (_l("Approve and publish it"), _l("Approve and publish this %(noun)s"), False),
-    "dismiss": (_l("Dismiss the report"), _l("Dismiss the report and keep this %(noun)s"), False),
-    "hide": (_l("Hide it"), _l("Hide this %(noun)s"), False),
-    "restore": (_l("Put it back"), _l("Put this %(noun)s back"), False),
-    "edit": (_l("Edit it, with a note"), _l("Save the edit to this %(noun)s"), False),
-    "delete": (_l("Delete it"), _l("Yes, delete this %(noun)s"), True),
-    "warn": (_l("Send a warning"), _l("Send the warning to %(author)s"), False),
-    "silence": (_l("Pause their posting (read-only)"), _l("Yes, pause %(author)s's posting until %(until)s"), True),
-    "suspend": (_l("Suspend their account"), _l("Yes, suspend %(author)s until %(until)s"), True),
-    "escalate": (_l("Pass to a safeguarding lead"), _l("Pass this case to a safeguarding lead"), False),
-}
 # English words kept as data elsewhere (content nouns, statuses, sanction kinds, outcomes, summaries),
 # listed so that they are extracted; templates and outcome_words look them up with _(word).
 WORD_MSGIDS = (
@@ -102,21 +89,9 @@ def _case_or_404(case_id) -> Case:
 def _reportable(content_type, content_id):
     """The content, if this member may see it on its own page (reporting must not reveal anything either)."""
     try:
-        if content_type == "profile":
-            _ensure_profile_row(content_id)
         return moderation.content_for(current_user, content_type, content_id)
     except NotFound:
         abort(404)
-
-
-def _ensure_profile_row(user_id) -> None:
-    """A member who never wrote a profile has no row yet; reporting one needs it (for the case)."""
-    owner = db.session.get(User, user_id) if 0 < user_id < 2**62 else None
-    if owner is not None and owner.profile is None and permissions.can_view_profile(current_user, owner):
-        from app.services.profiles import ensure_profile
-
-        ensure_profile(owner)
-        db.session.commit()
 
 
 # ---- Reporting ---------------------------------------------------------------------------------------
@@ -218,7 +193,7 @@ def case(case_id):
     obj = kind.load(case.content_id)
     context = {"around": kind.around(obj)} if kind.around and obj is not None else {}
     return render_template(
-        "moderation/case.html", case=case, kind=kind, obj=obj, context=context, actions=ACTIONS,
+        "moderation/case.html", case=case, kind=kind, obj=obj, context=context, actions=moderation.ACTIONS,
         history=moderation.author_history(case), sanctions=moderation.sanctions_of(case.author_id) if case.author_id else [],
         may_act=moderation.may_act(current_user, case), claim_lapsed=moderation.claim_lapsed(case),
         further_actions=moderation.further_actions(current_user, case, obj),
@@ -246,53 +221,35 @@ def claim(case_id):
 @bp.route("/moderation/cases/<int:case_id>/<action>", methods=["GET", "POST"])
 @moderator_required
 def act(case_id, action):
-    if action not in ACTIONS:
-        abort(404)
     case = _case_or_404(case_id)
-    if case.author_id == current_user.id:
-        abort(404)
-    kind = moderation.kind_of(case.content_type)
-    obj = kind.load(case.content_id)
-    author = db.session.get(User, case.author_id) if case.author_id else None
     form = ActionForm()
+    try:
+        page = moderation.action_page(current_user, case, action, form.days.data)
+    except NotFound:
+        abort(404)
     if action == "escalate":  # not written for the member: say who reads it
         form.reason.label.text = _("What the safeguarding leads need to know (only they read this)")
-    if request.method == "GET":
-        if action == "edit" and obj is not None:
-            form.new_text.data = kind.case_text(case, obj) if case.content_type != "meetup" else obj.description
-    heading, button, needs_confirming = ACTIONS[action]
-    until = None
-    if action in ("silence", "suspend"):
-        try:
-            until = moderation.until_for(form.days.data or "7")
-        except ServiceError:
-            until = None
-    words = {"noun": _(kind.noun), "author": author.display_name if author else _("the author"),
-             "until": formatting.full_date_time(until) if until else ""}
+    if request.method == "GET" and action == "edit" and page.obj is not None:
+        form.new_text.data = page.edit_text
+    shown = dict(case=case, kind=page.kind, form=form, action=action, heading=page.heading, button=page.button,
+                 author=page.author)
     if form.validate_on_submit():
-        if needs_confirming and form.confirmed.data != "yes" and not form.errors:
-            if not (form.reason.data or "").strip():
-                form.reason.errors = [_("Write the reason. The member will read it, so keep it kind and clear.")]
-            else:
-                return render_template("moderation/confirm_action.html", case=case, kind=kind, form=form, action=action,
-                                       heading=heading, button=str(button) % words, author=author, until=until)
+        if page.needs_confirming and form.confirmed.data != "yes" and not form.errors:
+            if (form.reason.data or "").strip():
+                return render_template("moderation/confirm_action.html", until=page.until, **shown)
+            form.reason.errors = [_("Write the reason. The member will read it, so keep it kind and clear.")]
         else:
             try:
-                if action == "escalate":
-                    moderation.escalate(current_user, case, form.reason.data)
-                    flash(_("A safeguarding lead has been emailed and the case is at the top of their queue."), "success")
-                else:
-                    moderation.act(current_user, case, action, form.reason.data, days=form.days.data,
-                                   new_text=form.new_text.data, also_hide=form.also_hide.data)
-                    flash(_("Done: %(action)s. The member has been told, with your reason.", action=str(heading).lower()), "success")
-                    if moderation.further_actions(current_user, case, kind.load(case.content_id)):
-                        return redirect(url_for("moderation.case", case_id=case.id, _anchor="further"))
-                return redirect(url_for("moderation.queue"))
+                done = moderation.take_action(current_user, case, action, form.reason.data, days=form.days.data,
+                                              new_text=form.new_text.data, also_hide=form.also_hide.data)
             except ServiceError as error:
                 add_service_error(form, error)
-    return render_template("moderation/action.html", case=case, kind=kind, obj=obj, form=form, action=action,
-                           heading=heading, button=str(button) % words, author=author,
-                           may_act=moderation.may_act(current_user, case))
+            else:
+                flash(done.sentence, "success")
+                if done.further:
+                    return redirect(url_for("moderation.case", case_id=case.id, _anchor="further"))
+                return redirect(url_for("moderation.queue"))
+    return render_template("moderation/action.html", obj=page.obj, may_act=moderation.may_act(current_user, case), **shown)
 
 
 @bp.route("/moderation/appeals/<int:appeal_id>", methods=["GET", "POST"])
@@ -325,7 +282,7 @@ def lift(sanction_id):
     form = ConfirmForm()
     if form.validate_on_submit():
         moderation.lift_sanction(current_user, sanction)
-        flash(f"{sanction.member.display_name} can take part again. We have told them.", "success")
+        flash(_("%(name)s can take part again. We have told them.", name=sanction.member.display_name), "success")
         return redirect(url_for("moderation.queue"))
     return render_template("moderation/lift.html", sanction=sanction, form=form, SanctionKind=SanctionKind)
 
@@ -439,10 +396,7 @@ def set_moderator(user_id):
     member = db.session.get(User, user_id) or abort(404)
     if ConfirmForm().validate_on_submit():
         on = request.form.get("moderator") == "yes"
-        try:
-            moderation.set_moderator(current_user, member, on)
-        except ServiceError as error:
-            flash(error.message, "error")
-        else:
-            flash(_("%(name)s can now moderate.", name=member.display_name) if on else _("%(name)s no longer has moderator powers.", name=member.display_name), "success")
+        flash_service_call(lambda: moderation.set_moderator(current_user, member, on),
+                           _("%(name)s can now moderate.", name=member.display_name) if on
+                           else _("%(name)s no longer has moderator powers.", name=member.display_name))
     return redirect(url_for("moderation.moderators"))

@@ -4,29 +4,9 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.extensions import db
+from app.facts import either_blocked, is_blocked  # noqa: F401 (re-exported: callers use blocking.*)
 from app.models import Block, CircleLink, Connection, Mute, User
 from app.services.errors import Invalid
-
-
-def is_blocked(viewer: User | None, author: User | None) -> bool:
-    """Has `viewer` blocked `author`? The forums use this to collapse the author's posts for the viewer."""
-    if viewer is None or author is None or not getattr(viewer, "is_authenticated", False):
-        return False
-    return db.session.scalar(
-        sa.select(sa.literal(True)).where(Block.blocker_id == viewer.id, Block.blocked_id == author.id)
-    ) is not None
-
-
-def either_blocked(a: User, b: User) -> bool:
-    """True if either has blocked the other: they cannot connect, link or (later) message."""
-    return db.session.scalar(
-        sa.select(sa.literal(True)).where(
-            sa.or_(
-                sa.and_(Block.blocker_id == a.id, Block.blocked_id == b.id),
-                sa.and_(Block.blocker_id == b.id, Block.blocked_id == a.id),
-            )
-        )
-    ) is not None
 
 
 def blocked_ids(viewer: User) -> set[int]:

@@ -2,8 +2,8 @@
 and the moderators' tools (hide, release, mute, slow mode). The HTML routes and the Socket.IO
 handlers both call these functions, so the rules are the same whichever way a message arrives."""
 import logging
-import re
 import threading
+from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -12,14 +12,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
-from app import formatting, permissions
+from app import formatting, permissions, text
 from app.extensions import db, socketio
+from app.facts import chat_preferences as preferences, dm_from_anyone, other_member  # noqa: F401
 from app.cleaning import without_control_characters
-from app.models import ChatPreference, Message, MessageStatus, Room, RoomKind, RoomMember, RoomMute, User
+from app.models import ChatPreference, Meetup, Message, MessageStatus, OrganisationMember, Room, RoomKind, RoomMember, RoomMute, Rsvp, RsvpStatus, User
 from app.models.types import utcnow
-from app.services import audit, notifications, safety
+from app.services import audit, moderation, notifications, safety
+from app.services.after_commit import after_commit
 from app.services.chat_presence import presence
 from app.services.errors import Conflict, Invalid, NotAllowed, NotFound, NotSentYet, ServiceError, TooFast
 
@@ -57,7 +59,6 @@ NOT_FOUND_ROOM = _l("We cannot find that chat room, or it is not open to you. Go
 NOT_SENT_YET = _l("Not sent yet. We could not save your message just now. Your words are kept and we will keep trying.")
 BUSY = _l("We cannot reach the messages just now. We will keep trying.")
 
-LINK = re.compile(r"(https?://|www\.|\b[a-z0-9-]+\.(?:com|org|net|uk|co|io|info|biz|ly|me)\b)", re.IGNORECASE)
 
 
 def user_room(user_id: int) -> str:
@@ -86,7 +87,7 @@ def seed_demo(cast: dict) -> None:
     rooms = ensure_open_rooms()
     cuppa = rooms[0]
     if db.session.scalar(sa.select(Message.id).where(Message.room_id == cuppa.id).limit(1)) is None:
-        _store_once(cast["maya"], cuppa, Message(room=cuppa, author_id=cast["maya"].id, body="Good morning, everyone! The kettle is on."))
+        store_seed_message(cast["maya"], cuppa, Message(room=cuppa, author_id=cast["maya"].id, body="Good morning, everyone! The kettle is on."))
 
 
 def meetup_room(member, meetup) -> Room:
@@ -123,10 +124,6 @@ def room_for(user, room_id) -> Room:
     if room is None or not permissions.can_see_room(user, room):
         raise NotFound(NOT_FOUND_ROOM)
     return room
-
-
-def other_member(room: Room, viewer) -> User | None:
-    return next((member.user for member in room.members if member.user_id != viewer.id), None)
 
 
 def room_title(room: Room, viewer) -> str:
@@ -167,8 +164,6 @@ def rooms_for(user) -> dict:
 
 def _meetup_rooms_for(user) -> list[Room]:
     """Rooms of meet-ups still to come that this member is going to or organises (one query)."""
-    from app.models import Meetup, OrganisationMember, Rsvp, RsvpStatus
-
     going = sa.select(Rsvp.meetup_id).where(Rsvp.member_id == user.id, Rsvp.status == RsvpStatus.GOING)
     my_organisations = sa.select(OrganisationMember.organisation_id).where(OrganisationMember.user_id == user.id)
     return list(
@@ -228,15 +223,6 @@ def start_direct(sender, recipient) -> Room:
 
 
 # ---- Preferences ----
-
-
-def preferences(user) -> ChatPreference:
-    found = db.session.get(ChatPreference, user.id)
-    return found or ChatPreference(user_id=user.id, dm_from_anyone=False, appear_offline=False)
-
-
-def dm_from_anyone(user) -> bool:
-    return preferences(user).dm_from_anyone
 
 
 def update_preferences(user, *, dm_from_anyone: bool, appear_offline: bool) -> ChatPreference:
@@ -344,9 +330,9 @@ def is_new_member(user) -> bool:
 def hold_reason(author, body: str) -> str:
     """Why this message should wait for a volunteer before others see it, or "".
 
-    The one rule for now: links from new members (joined in the last week, or fewer than a few
-    messages that others have seen). Moderation takes this function over when it arrives."""
-    if permissions.can_moderate(author) or not LINK.search(body):
+    The rule for chat: links from new members (joined in the last week, or fewer than a few
+    messages that others have seen), found by the one link detector (text.contains_link)."""
+    if permissions.can_moderate(author) or not text.contains_link(body):
         return ""
     if is_new_member(author):
         return "A link from a new member"
@@ -497,29 +483,38 @@ def _take_room_seq(room: Room) -> int:
     ).scalar_one()
 
 
-def _store_once(author, room: Room, message: Message, screened=None) -> Message:
+def store_seed_message(author, room: Room, message: Message) -> Message:
+    """Store a message the site itself wrote (the demo's first message, a test's setting), numbered
+    and committed like any other but not screened and not sent live. Members' writing goes through
+    send(), which screens it."""
+    return _store_once(author, room, message, None)[0]
+
+
+def _store_once(author, room: Room, message: Message, screened) -> tuple[Message, dict | None]:
     """Store the message in one short transaction (a number, one insert, a commit), or return the
     one this author already stored under the same client id. A held or flagged message opens its
-    moderation case in the same transaction (safety.record)."""
+    moderation case in the same transaction (moderation.record_screening)."""
     message.room_seq = _take_room_seq(room)
     db.session.add(message)
     try:
         db.session.flush()
         if room.kind == RoomKind.DIRECT and message.status == MessageStatus.VISIBLE:
             _tell_if_away(author, room, message)
-        if screened is not None:  # the demo seed stores messages without screening them
-            safety.record(screened, "chat_message", message, author_id=author.id)
+        if screened is not None:  # store_seed_message: the site's own words are not screened
+            moderation.record_screening(screened, "chat_message", message, author_id=author.id)
         # Made before the commit, so sending it to the room and the acknowledgement need no more
         # database work (the connection goes back to the pool at the commit, before the emits).
-        message.payload = message_payload(message)
+        payload = message_payload(message)
+        if screened is not None:  # a member's message goes to the room once it is stored
+            _send(message, payload)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         existing = _existing_by_client_id(author, message.client_id)
         if existing is None:
             raise
-        return existing
-    return message
+        return existing, None
+    return message, payload
 
 
 def is_temporary_failure(error: Exception) -> bool:
@@ -533,17 +528,27 @@ def is_temporary_failure(error: Exception) -> bool:
     return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
 
 
-def send_acknowledgement(message: Message, client_id: str | None) -> dict:
+@dataclass
+class Sent:
+    """What a member's send came to: the stored message, what the room was sent, and what to tell
+    the author (a notice when it waits for a volunteer; the support lines after words of crisis).
+    A send repeated with the same client id comes back as the message already stored, told nothing."""
+    message: Message
+    payload: dict
+    notice: str = ""
+    support: bool = False
+
+
+def send_acknowledgement(sent: Sent, client_id: str | None) -> dict:
     """What the sender's screen gets back: the stored message with its id (so it can stop showing
-    "Not sent yet"), and any notice for the author. `message` comes from post_message, which
-    sets its payload."""
+    "Not sent yet"), and any notice for the author."""
     return {
         "ok": True,
-        "room_id": message.room_id,
+        "room_id": sent.message.room_id,
         "client_id": client_id,
-        "message_id": message.payload["id"],
-        "message": message.payload,
-        "notice": getattr(message, "notice", ""),
+        "message_id": sent.payload["id"],
+        "message": sent.payload,
+        "notice": sent.notice,
     }
 
 
@@ -559,8 +564,6 @@ def _check_may_post(author, room: Room) -> None:
     if not permissions.can_see_room(author, room):
         raise NotFound(NOT_FOUND_ROOM)
     if not permissions.can_participate(author):
-        from app.services import moderation
-
         moderation.ensure_can_participate(author)
         raise NotAllowed(_("You cannot send messages at the moment. You can still read along."))
     if room.kind == RoomKind.DIRECT:
@@ -578,6 +581,11 @@ def posting_problem(author, room: Room) -> str | None:
 
 
 def post_message(author, room: Room, body, client_id: str | None = None) -> Message:
+    """Store and send a message (send_message); the stored message."""
+    return send_message(author, room, body, client_id).message
+
+
+def send_message(author, room: Room, body, client_id: str | None = None) -> Sent:
     """Store a message, then send it to everyone in the room who may see it.
 
     A message re-sent with the same client_id (after a dropped connection, or a button pressed
@@ -587,8 +595,7 @@ def post_message(author, room: Room, body, client_id: str | None = None) -> Mess
     body = clean_body(body)
     existing = _existing_by_client_id(author, client_id)
     if existing is not None:
-        existing.payload = message_payload(existing)
-        return existing
+        return Sent(existing, message_payload(existing))
     mute = active_mute(author, room)
     if mute is not None:
         raise NotAllowed(_(
@@ -609,14 +616,10 @@ def post_message(author, room: Room, body, client_id: str | None = None) -> Mess
         status=MessageStatus.HELD if screened.held else MessageStatus.VISIBLE,
         held_reason=screened.held_because,
     )
-    stored = _store_once(author, room, message, screened)
+    stored, payload = _store_once(author, room, message, screened)
     if stored is not message:
-        stored.payload = message_payload(stored)
-        return stored
-    message.notice = _notice(screened)
-    message.support = screened.support
-    _send(message, message.payload)
-    return message
+        return Sent(stored, message_payload(stored))
+    return Sent(message, payload, notice=_notice(screened), support=screened.support)
 
 
 def _tell_if_away(author, room: Room, message: Message) -> None:
@@ -651,17 +654,20 @@ def _notice(screened) -> str:
 
 
 def _send(message: Message, payload: dict | None = None) -> None:
-    """Emit a stored (visible or held) message to whoever may see it now."""
+    """Emit a stored (visible or held) message to whoever may see it, once the change commits.
+    Call before the commit: the payload is made now."""
     payload = payload or message_payload(message)
     if payload["held"]:
-        socketio.emit("new_message", payload, to=[user_room(payload["author_id"]), MODERATORS_ROOM], namespace=NAMESPACE)
+        after_commit(socketio.emit, "new_message", payload, to=[user_room(payload["author_id"]), MODERATORS_ROOM], namespace=NAMESPACE)
     else:
-        socketio.emit("new_message", payload, to=f"room:{payload['room_id']}", namespace=NAMESPACE)
+        after_commit(socketio.emit, "new_message", payload, to=f"room:{payload['room_id']}", namespace=NAMESPACE)
 
 
 def _remove_everywhere(message: Message) -> None:
+    """Take a message off every open screen once the change commits. Call before the commit."""
     payload = {"id": message.id, "room_id": message.room_id}
-    socketio.emit("message_removed", payload, to=[message.room.socket_room, user_room(message.author_id), MODERATORS_ROOM], namespace=NAMESPACE)
+    after_commit(socketio.emit, "message_removed", payload,
+                 to=[message.room.socket_room, user_room(message.author_id), MODERATORS_ROOM], namespace=NAMESPACE)
 
 
 # ---- Delete and undo ----
@@ -675,8 +681,8 @@ def delete_message(user, message: Message) -> Message:
     message.status_before_delete = message.status
     message.status = MessageStatus.DELETED
     message.deleted_at = utcnow()
-    db.session.commit()
     _remove_everywhere(message)
+    db.session.commit()
     return message
 
 
@@ -695,8 +701,8 @@ def undo_delete(user, message: Message) -> Message:
     message.status = message.status_before_delete or MessageStatus.VISIBLE
     message.status_before_delete = None
     message.deleted_at = None
-    db.session.commit()
     _send(message)
+    db.session.commit()
     return message
 
 
@@ -716,8 +722,8 @@ def hide_message(moderator, message: Message, reason: str = "") -> Message:
     message.moderated_by_id = moderator.id
     message.moderated_at = utcnow()
     audit.record(moderator, "chat.hide_message", message, reason)
-    db.session.commit()
     _remove_everywhere(message)
+    db.session.commit()
     return message
 
 
@@ -730,8 +736,8 @@ def release_message(moderator, message: Message) -> Message:
     message.moderated_by_id = moderator.id
     message.moderated_at = utcnow()
     audit.record(moderator, "chat.release_message", message, message.held_reason)
-    db.session.commit()
     _send(message)
+    db.session.commit()
     return message
 
 
@@ -744,13 +750,14 @@ def mute_member(moderator, room: Room, member, minutes: int, reason: str = "") -
     mute = RoomMute(room_id=room.id, user_id=member.id, muted_by_id=moderator.id, reason=reason, until=utcnow() + timedelta(minutes=minutes))
     db.session.add(mute)
     audit.record(moderator, "chat.mute_member", member, f"Room {room.id} ({room.name}), {minutes} minutes. {reason}".strip())
-    db.session.commit()
-    socketio.emit(
+    after_commit(
+        socketio.emit,
         "notice",
         {"room_id": room.id, "message": _("A volunteer has paused your messages in this room until %(time)s. You can still read along.", time=formatting.day_time(mute.until, member.timezone))},
         to=user_room(member.id),
         namespace=NAMESPACE,
     )
+    db.session.commit()
     return mute
 
 
@@ -760,8 +767,8 @@ def set_slow_mode(moderator, room: Room, seconds: int) -> Room:
         raise Invalid(_("Choose how often each member may send a message."), field="seconds")
     room.slow_mode_seconds = seconds
     audit.record(moderator, "chat.slow_mode", room, f"{seconds} seconds")
+    after_commit(socketio.emit, "room_settings", room_settings(room), to=room.socket_room, namespace=NAMESPACE)
     db.session.commit()
-    socketio.emit("room_settings", room_settings(room), to=room.socket_room, namespace=NAMESPACE)
     return room
 
 
@@ -827,3 +834,60 @@ def _emit_presence(room_id: int) -> None:
     room = db.session.get(Room, room_id)
     if room is not None:
         socketio.emit("presence", {"room_id": room_id, "names": who_is_here(room)}, to=room.socket_room, namespace=NAMESPACE)
+
+
+# ---- Moderation: the chat message content kind ----
+
+
+def _load_chat_message(message_id):
+    return db.session.scalar(
+        sa.select(Message).options(joinedload(Message.room), joinedload(Message.author)).where(Message.id == message_id)
+    )
+
+
+def _set_chat_status(message, status, moderator):
+    """Hide, restore or delete a chat message; every open screen is updated at once."""
+    was_visible = message.status == MessageStatus.VISIBLE
+    message.status = status
+    message.moderated_by_id = moderator.id if moderator is not None else None
+    message.moderated_at = utcnow()
+    if status == MessageStatus.VISIBLE:
+        _send(message)
+    elif was_visible or status != MessageStatus.VISIBLE:
+        _remove_everywhere(message)
+
+
+def _messages_around(message) -> list:
+    """The two messages before and after it in the room."""
+    in_room = sa.select(Message).where(Message.room_id == message.room_id)
+    before = db.session.scalars(in_room.where(Message.id < message.id).order_by(Message.id.desc()).limit(2)).all()
+    after = db.session.scalars(in_room.where(Message.id > message.id).order_by(Message.id).limit(2)).all()
+    return [*reversed(before), message, *after]
+
+
+def _chat_message_visible_to(viewer, message) -> bool:
+    return may_see_message(viewer, message)
+
+
+def _edit_chat_message(message, new_text, moderator, note):
+    new_text = (new_text or "").strip()
+    if not new_text:
+        raise Invalid(_("Write the new text for the message."), field="new_text")
+    message.body = new_text
+
+
+def _chat_status(name):
+    return MessageStatus(name)
+
+
+moderation.register(moderation.ContentKind(
+    name="chat_message", noun="chat message", load=_load_chat_message, author_id=lambda m: m.author_id,
+    text=lambda m: m.body, url=lambda m: url_for("chat.room", room_id=m.room_id) + f"#message-{m.id}",
+    hide=lambda m, reason, mod: _set_chat_status(m, _chat_status("hidden"), mod),
+    restore=lambda m, mod: _set_chat_status(m, _chat_status("visible"), mod),
+    delete=lambda m, mod: _set_chat_status(m, _chat_status("deleted"), mod),
+    edit=_edit_chat_message, is_hidden=lambda m: m.status.value in ("hidden", "held"),
+    template="moderation/content/_chat_message.html",
+    describe=lambda m: _("A chat message in “%(room)s”", room=m.room.name or _("a private conversation")), around=_messages_around,
+    visible_to=lambda viewer, m: _chat_message_visible_to(viewer, m),
+))

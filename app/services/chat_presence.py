@@ -11,6 +11,7 @@ import threading
 import time
 
 from flask import current_app
+from app.extensions import socketio
 
 log = logging.getLogger(__name__)
 
@@ -148,8 +149,6 @@ _create_lock = threading.Lock()
 
 
 def _keep_renewing(found: Presence, seconds: float) -> None:
-    from app.extensions import socketio
-
     while True:
         socketio.sleep(seconds)
         try:
@@ -172,7 +171,5 @@ def presence() -> Presence:
         app.extensions["kindred_chat_presence"] = found
         seconds = app.config.get("CHAT_PRESENCE_HEARTBEAT", HEARTBEAT_SECONDS)
         if seconds:
-            from app.extensions import socketio
-
             socketio.start_background_task(_keep_renewing, found, seconds)
     return found

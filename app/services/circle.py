@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
+from app.facts import acting_for, circle_link as _link  # noqa: F401
 from app.models import CircleLink, CircleStatus, OnBehalfAction, Role, User
 from app.models.types import utcnow
 from app.services import blocking, notifications
@@ -19,10 +20,6 @@ from app.services.errors import Invalid, NotAllowed, NotFound
 
 def can_have_circle(user: User) -> bool:
     return user.role == Role.LIVING_WITH_DEMENTIA
-
-
-def _link(person: User, carer: User) -> CircleLink | None:
-    return db.session.scalar(sa.select(CircleLink).where(CircleLink.person_id == person.id, CircleLink.carer_id == carer.id))
 
 
 def link_between(a: User, b: User) -> CircleLink | None:
@@ -35,14 +32,6 @@ def link_between(a: User, b: User) -> CircleLink | None:
             )
         )
     )
-
-
-def acting_for(carer: User, person: User) -> bool:
-    """May `carer` act for `person` right now? Later features (RSVP) ask this before acting."""
-    if carer is None or person is None or carer.id == person.id:
-        return False
-    link = _link(person, carer)
-    return link is not None and link.status == CircleStatus.ACTIVE and not person.is_closing
 
 
 def _propose(person: User, carer: User, asker: User) -> CircleLink | None:

@@ -6,27 +6,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
+from app.facts import are_connected, connection_between as between, connection_pair as _pair  # noqa: F401
 from app.models import Connection, ConnectionStatus, User
 from app.models.types import utcnow
 from app.services import blocking, notifications
 from app.services.errors import Invalid, NotAllowed, NotFound
-
-
-def _pair(a: User, b: User):
-    return sa.or_(
-        sa.and_(Connection.requester_id == a.id, Connection.addressee_id == b.id),
-        sa.and_(Connection.requester_id == b.id, Connection.addressee_id == a.id),
-    )
-
-
-def between(a: User, b: User) -> Connection | None:
-    """The connection or request between two members, whichever of them asked."""
-    return db.session.scalar(sa.select(Connection).where(_pair(a, b)))
-
-
-def are_connected(a: User, b: User) -> bool:
-    found = between(a, b)
-    return found is not None and found.status == ConnectionStatus.ACCEPTED
 
 
 def connection_ids(user: User) -> set[int]:

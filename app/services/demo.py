@@ -2,9 +2,13 @@
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import ApprovalStatus, Role, User
+from app.models import ApprovalStatus, HelpRequest, Meetup, Organisation, Role, User
 from app.models.types import utcnow
-from app.services import accounts, chat
+from app.services import accounts, chat, help_requests, meetups, organisations
+from app.services.forum_demo import seed_forums
+from app.services.demo_profiles import seed_profiles
+from app.services.moderation_demo import seed_moderation
+from app.formatting import local
 
 DEMO_PASSWORD = "kindred-demo-garden"
 
@@ -18,15 +22,11 @@ CAST = [
 
 
 def _seed_forums(cast):
-    from app.services.forum_demo import seed_forums
-
     seed_forums(cast)
 
 
 # Later features add their own seeding here (forums, meet-ups, chat rooms), each idempotent.
 def _seed_profiles(cast):
-    from app.services.demo_profiles import seed_profiles
-
     seed_profiles(cast)
 
 
@@ -61,8 +61,6 @@ def seed() -> int:
             seeder(cast)
     finally:
         current_app.config.update(saved)
-    from app.services.moderation_demo import seed_moderation
-
     seed_moderation(cast, DEMO_PASSWORD)
     return created
 
@@ -71,10 +69,6 @@ def seed_meetups(cast) -> None:
     """Hope Dementia Care (verified) with a weekly memory café in Chester next Tuesday, a carers'
     coffee morning and a singing group; Alice going to the café. Safe to run again."""
     from datetime import timedelta
-
-    from app.formatting import local
-    from app.models import Meetup, Organisation
-    from app.services import meetups, organisations
 
     hope = cast["hope"]
     org = db.session.scalar(sa.select(Organisation).where(Organisation.name == "Hope Dementia Care"))
@@ -134,9 +128,6 @@ SEEDERS.append(seed_meetups)
 
 def seed_help_requests(cast) -> None:
     """A visitor's question waiting in the volunteers' inbox (Ask a volunteer). Safe to run again."""
-    from app.models import HelpRequest
-    from app.services import help_requests
-
     if db.session.scalar(sa.select(HelpRequest.id).limit(1)) is None:
         help_requests.ask(None, "My dad was diagnosed last week. Is there a memory café near Ellesmere Port?", "email",
                           email_address="sam.visitor@example.org")

@@ -26,6 +26,8 @@ from app import i18n
 
 from config import site_domain
 from app.models.types import utcnow
+from app.extensions import db
+from app.models import OutboxEmail
 
 log = logging.getLogger(__name__)
 
@@ -153,9 +155,6 @@ def keep_in_outbox(message: EmailMessage, error: Exception) -> None:
     """Store the email in the database on a connection of its own (this is often called after
     the page's own commit, where the page's session cannot write)."""
     global _outbox_waiting
-    from app.extensions import db
-    from app.models import OutboxEmail
-
     try:
         with db.engine.begin() as connection:
             connection.execute(sa.insert(OutboxEmail).values(
@@ -172,9 +171,6 @@ def keep_in_outbox(message: EmailMessage, error: Exception) -> None:
 def send_outbox(limit: int = 500) -> tuple[int, int]:
     """Hand the kept emails to the queue (or deliver them here without Redis), oldest first.
     Stops at the first failure (the queue is still down) and keeps the rest. Returns (sent, left)."""
-    from app.extensions import db
-    from app.models import OutboxEmail
-
     queue = email_queue()
     sent = 0
     with db.engine.connect() as connection:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask import url_for
 from flask_babel import gettext as _, lazy_gettext as _l, lazy_ngettext
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
@@ -14,6 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app import text
 from app.extensions import db
+from app.facts import approved_post_count  # noqa: F401 (re-exported)
 from app.models import (
     Audience,
     Bookmark,
@@ -41,7 +43,7 @@ from app.permissions import (
     is_admin,
     is_member,
 )
-from app.services import audit, blocking, notifications
+from app.services import audit, blocking, moderation, notifications, safety
 from app.services.errors import Conflict, Invalid, NotAllowed, NotFound
 
 POSTS_PER_PAGE = 20
@@ -564,8 +566,6 @@ def _same_post_again(author, body: str, *, thread_id: int | None = None, categor
 def _check_writing(author, text_to_check: str, place: str, field: str = "body"):
     """The safety checks and the approval rules for new members, as one Screened result.
     A blocked text raises Invalid with the sentence for the author; what they wrote is kept."""
-    from app.services import moderation, safety
-
     moderation.ensure_can_participate(author)
     screened = safety.screen(author, text_to_check, place, approval=moderation.approval_reason(author, text_to_check))
     if screened.blocked:
@@ -575,11 +575,9 @@ def _check_writing(author, text_to_check: str, place: str, field: str = "body"):
 
 def _after_writing(author, post: Post, screened) -> None:
     """Open the moderation case the writing needs (held, scam, personal details, crisis). Before the commit."""
-    from app.services import safety
-
     post.screened = screened  # for the page: what to tell the author (not stored)
     post.moderation_held = screened.held
-    safety.record(screened, "post", post, author_id=author.id)
+    moderation.record_screening(screened, "post", post, author_id=author.id)
 
 
 # Languages a member can mark a post as, other than the site's own (English).
@@ -770,12 +768,6 @@ def set_post_status(post: Post, status: PostStatus, note: str | None = None, *, 
     db.session.execute(sa.update(Category).where(Category.id == thread.category_id).values(**values))
 
 
-def approved_post_count(author) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count(Post.id)).where(Post.author_id == author.id, Post.status == PostStatus.VISIBLE)
-    ) or 0
-
-
 def delete_post(actor, post: Post) -> None:
     """Delete a post (the first post deletes its thread). Undo works for UNDO_MINUTES."""
     if not can_delete_post(actor, post):
@@ -825,8 +817,6 @@ def react(member, post: Post, kind: ReactionKind | str) -> bool:
     kind = ReactionKind(kind)
     if not is_member(member) or not can_read_category(member, post.thread.category):
         raise NotAllowed(_("Please sign in to react to posts."))
-    from app.services import moderation
-
     moderation.ensure_can_participate(member)
     existing = db.session.scalar(
         sa.select(Reaction).where(Reaction.post_id == post.id, Reaction.user_id == member.id, Reaction.kind == kind)
@@ -1072,3 +1062,82 @@ def save_category(admin, name: str, description: str, position: int, read_audien
     audit.record(admin, "create_category" if created else "update_category", category, name)
     db.session.commit()
     return category
+
+
+# ---- Moderation: posts and threads are the forums' content kinds ----
+
+
+def _load_post(post_id):
+    return db.session.scalar(
+        sa.select(Post).options(joinedload(Post.thread).joinedload(Thread.category), joinedload(Post.author)).where(Post.id == post_id)
+    )
+
+
+def _post_url(post):
+    return url_for("forums.thread", thread_id=post.thread_id, page=page_for_number(post.number)) + f"#post-{post.number}"
+
+
+def _posts_around(post) -> list:
+    """The two posts before and after it in the thread."""
+    return list(db.session.scalars(
+        sa.select(Post).where(Post.thread_id == post.thread_id, Post.number.between(post.number - 2, post.number + 2))
+        .order_by(Post.number)
+    ))
+
+
+def _edit_post(post, new_text, moderator, note):
+    new_text = (new_text or "").strip()
+    if not new_text:
+        raise Invalid(_("Write the new text for the post."), field="new_text")
+    db.session.add(PostRevision(post_id=post.id, body=post.body, editor_id=moderator.id))
+    post.body, post.body_html, post.edited_at = new_text, text.render(new_text), utcnow()
+    post.moderation_note = note
+    if post.status == PostStatus.HELD:
+        set_post_status(post, PostStatus.VISIBLE, note)
+
+
+moderation.register(moderation.ContentKind(
+    name="post", noun="post", load=_load_post, author_id=lambda p: p.author_id, text=lambda p: p.body, url=_post_url,
+    hide=lambda p, reason, m: set_post_status(p, PostStatus.HIDDEN, reason),
+    restore=lambda p, m: set_post_status(p, PostStatus.VISIBLE, None),
+    delete=lambda p, m: set_post_status(p, PostStatus.DELETED, None, actor=m),
+    edit=_edit_post, is_hidden=lambda p: p.status != PostStatus.VISIBLE, template="moderation/content/_post.html",
+    describe=lambda p: _("Post %(number)s in “%(title)s”", number=p.number, title=p.thread.title), around=_posts_around,
+    visible_to=lambda viewer, p: may_read_post(viewer, p),
+    others_replied=lambda p: p.number == 1 and _others_replied(p.thread),
+))
+
+
+def _others_replied(thread) -> bool:
+    """Have other people replied in this thread? Then reports alone do not hide its first post."""
+    return db.session.scalar(sa.select(sa.func.count(Post.id)).where(
+        Post.thread_id == thread.id, Post.number > 1, Post.status == PostStatus.VISIBLE,
+        sa.or_(Post.author_id.is_(None), Post.author_id != thread.author_id),
+    )) > 0
+
+
+def _load_thread(thread_id):
+    return db.session.scalar(sa.select(Thread).options(joinedload(Thread.category)).where(Thread.id == thread_id))
+
+
+def _first_post(thread):
+    return db.session.scalar(sa.select(Post).where(Post.thread_id == thread.id, Post.number == 1))
+
+
+def _edit_thread(thread, new_text, moderator, note):
+    title = " ".join((new_text or "").split())
+    if not title or len(title) > 150:
+        raise Invalid(_("Write the new title, in 150 characters or fewer."), field="new_text")
+    thread.title = title
+
+
+moderation.register(moderation.ContentKind(
+    name="thread", noun="thread", load=_load_thread, author_id=lambda t: t.author_id,
+    text=lambda t: t.title, url=lambda t: url_for("forums.thread", thread_id=t.id),
+    hide=lambda t, reason, m: set_post_status(_first_post(t), PostStatus.HIDDEN, reason),
+    restore=lambda t, m: set_post_status(_first_post(t), PostStatus.VISIBLE, None),
+    delete=lambda t, m: set_post_status(_first_post(t), PostStatus.DELETED, None, actor=m),
+    edit=_edit_thread, is_hidden=lambda t: t.is_hidden or t.is_deleted, template="moderation/content/_thread.html",
+    describe=lambda t: _("The thread “%(title)s”", title=t.title),
+    visible_to=lambda viewer, t: may_read_thread(viewer, t), others_replied=lambda t: _others_replied(t),
+))

@@ -20,7 +20,7 @@ from app.extensions import db
 from app.models import HelpReply, HelpRequest, HelpStatus, Post, PostStatus, ReplyBy, ReportReason, Thread, User
 from app.models.types import utcnow
 from app.permissions import can_moderate, can_read_category, is_member
-from app.services import audit, email
+from app.services import audit, email, moderation, safety
 from app.services.errors import Invalid, NotAllowed, NotFound
 from app.services.notifications import notify
 
@@ -67,9 +67,9 @@ def ask(person, body: str, reply_by: str, *, email_address: str = "", phone: str
                  else _l("A visitor asked a volunteer for help."))
         notify(volunteer, "help_request", asked,
                url_for("asking.request_page", request_id=request.id), actor=member)
-    db.session.commit()
     if verdict.support:
-        _moderation().send_safety_alerts("help_request", request.id)
+        moderation.send_safety_alerts("help_request", request.id)
+    db.session.commit()
     request.needs_support_lines = verdict.support  # for the page: show the support lines at once (not stored)
     return request
 
@@ -86,24 +86,16 @@ def _checked_email(address: str) -> str:
 def _screen(member, request: HelpRequest):
     """The one safeguarding check (safety.screen), as everywhere people write. A request is read only
     by volunteers, so nothing is blocked or held; words of crisis open a safety case at once."""
-    from app.services import safety
-
     screened = safety.screen(member, request.body, "help_request")
     if screened.support:
         why = "; ".join(screened.by_kind.get(safety.CRISIS, [])) or "Words of crisis"
-        _moderation().report_automatically("help_request", request, ReportReason.SAFETY, f"Safety check: {why}",
+        moderation.report_automatically("help_request", request, ReportReason.SAFETY, f"Safety check: {why}",
                                            author_id=request.member_id)
     return screened
 
 
-def _moderation():
-    from app.services import moderation
-
-    return moderation
-
-
 def _volunteers() -> list[User]:
-    return [person for person in _moderation().staff() if person.deleted_at is None]
+    return [person for person in moderation.staff() if person.deleted_at is None]
 
 
 def _asker(request: HelpRequest) -> str:
@@ -260,7 +252,6 @@ def is_newcomer(member: User, now: datetime | None = None) -> bool:
 
 
 def _register_with_moderation() -> None:
-    moderation = _moderation()
 
     def _not_editable(request, new_text, moderator, note):
         raise Invalid(_("A request for help cannot be edited. Reply to it or close it instead."), field="new_text")

@@ -32,6 +32,9 @@ from flask_babel import lazy_gettext as _l
 from app.extensions import db
 from app.permissions import is_member
 from app.services.errors import NotFound
+from app.services import forums, meetups
+from app.formatting import time_range
+from app.models import Meetup, Notification
 
 # espeak-ng's voice for each language of the site: a Welsh page is read in a Welsh voice, because
 # an English voice reads Welsh spelling as English and is hard to follow.
@@ -120,8 +123,6 @@ def _text(viewer, kind: str, item: str) -> str:
 
 
 def _post_text(viewer, post_id: int) -> str:
-    from app.services import forums
-
     post = forums.get_post(viewer, post_id)
     author = post.author.display_name if post.author else _("A former member")
     return _("%(author)s wrote: %(words)s", author=author, words=plain(post.body_html))
@@ -129,17 +130,11 @@ def _post_text(viewer, post_id: int) -> str:
 
 def _thread_text(viewer, thread_id: int) -> str:
     """What the thread page's own Listen reads: its title (each post has a Listen of its own)."""
-    from app.services import forums
-
     thread = forums.get_thread(viewer, thread_id)
     return f"{thread.title}."
 
 
 def _meetup_text(viewer, meetup_id: int) -> str:
-    from app.formatting import time_range
-    from app.models import Meetup
-    from app.services import meetups
-
     meetup = db.session.get(Meetup, meetup_id)
     if meetup is None or not meetups.can_see(viewer, meetup):
         raise NotFound(_("We cannot find that meet-up."))
@@ -149,8 +144,6 @@ def _meetup_text(viewer, meetup_id: int) -> str:
 
 
 def _notification_text(viewer, notification_id: int) -> str:
-    from app.models import Notification
-
     notification = db.session.scalar(sa.select(Notification).where(
         Notification.id == notification_id, Notification.user_id == (viewer.id if is_member(viewer) else None)))
     if notification is None:

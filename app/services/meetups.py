@@ -17,10 +17,11 @@ from sqlalchemy.orm import selectinload
 
 from app import formatting
 from app.extensions import db
-from app.models.meetups import Audience
+from app.facts import is_organiser, rsvp_for  # noqa: F401
 from app.models import (
-    ReportReason,
+    MeetupAudience,
     ACCESS_FEATURES,
+    CalendarToken,
     Access,
     Meetup,
     MeetupDraft,
@@ -29,6 +30,7 @@ from app.models import (
     OrganisationMember,
     ReminderSent,
     Repeat,
+    ReportReason,
     Rsvp,
     RsvpStatus,
     Series,
@@ -36,7 +38,7 @@ from app.models import (
 )
 from app.models.types import utcnow
 from app.permissions import can_moderate
-from app.services import audit, circle, notifications, places
+from app.services import audit, circle, moderation, my_data, notifications, personal_details, places, safety
 from app.services.errors import Conflict, Invalid, NotAllowed
 
 TITLE_LIMIT = 120
@@ -114,24 +116,6 @@ def organisations_of(user: User) -> list[Organisation]:
             .where(OrganisationMember.user_id == user.id)
             .order_by(Organisation.name)
         )
-    )
-
-
-def is_organiser(user: User, meetup: Meetup) -> bool:
-    """The author, or any member of the organisation it belongs to."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if meetup.author_id == user.id:
-        return True
-    if meetup.organisation_id is None:
-        return False
-    return (
-        db.session.scalar(
-            sa.select(OrganisationMember.id).where(
-                OrganisationMember.organisation_id == meetup.organisation_id, OrganisationMember.user_id == user.id
-            )
-        )
-        is not None
     )
 
 
@@ -257,8 +241,6 @@ def clean_step(step: int, answers: dict, *, now: datetime | None = None, changin
             errors["description"] = _("Keep the description to %(limit)s characters or fewer. It has %(count)s now.", limit=f"{DESCRIPTION_LIMIT:,}", count=f"{len(description):,}")
         # The watched words: a blocked word stops the step here; hold/report/safety act when the listing is finished.
         if not errors.get("title") and not errors.get("description"):
-            from app.services import safety
-
             screened = safety.screen(None, f"{title}\n\n{description}", "meetup")
             if screened.blocked:
                 errors["description"] = screened.tell()
@@ -349,10 +331,10 @@ def clean_step(step: int, answers: dict, *, now: datetime | None = None, changin
         values["contact_phone"] = phone
     elif step == 4:
         audience = get("audience")
-        if audience not in {item.value for item in Audience}:
+        if audience not in {item.value for item in MeetupAudience}:
             errors["audience"] = _("Choose who the meet-up is for.")
         else:
-            values["audience"] = Audience(audience)
+            values["audience"] = MeetupAudience(audience)
         capacity = None
         if get("capacity"):
             try:
@@ -465,13 +447,23 @@ MEETUP_FIELDS = (
 ).split() + [f"access_{key}" for key in ACCESS_KEYS]
 
 
-def _create(author: User, draft: MeetupDraft, values: dict, organisation: Organisation | None) -> list[Meetup]:
-    from app.services import moderation, safety
+def organisation_of(values: dict) -> Organisation | None:
+    """The organisation a draft's answers list it under, if any."""
+    return db.session.get(Organisation, values["organisation_id"]) if values.get("organisation_id") else None
 
+
+def will_publish(organisation: Organisation | None, *, changing: bool) -> bool:
+    """Is a finished draft listed at once? Changes to a listed meet-up are saved as they are; a new
+    listing from a verified organisation is published (unless the safety check holds it); any other
+    waits for a volunteer. The check page says which, from this same rule."""
+    return changing or (organisation is not None and organisation.is_verified)
+
+
+def _create(author: User, draft: MeetupDraft, values: dict, organisation: Organisation | None) -> list[Meetup]:
     moderation.ensure_can_participate(author)
     screened = safety.screen(author, f"{values['title']}\n\n{values['description']}", "meetup",
                              allowed_numbers=_numbers_of(organisation))
-    published = organisation is not None and organisation.is_verified and not screened.held
+    published = will_publish(organisation, changing=False) and not screened.held
     status = MeetupStatus.PUBLISHED if published else MeetupStatus.AWAITING_APPROVAL
     duration = values["ends_at"] - values["starts_at"]
     first_local = values["starts_at"]
@@ -492,7 +484,7 @@ def _create(author: User, draft: MeetupDraft, values: dict, organisation: Organi
         created.append(meetup)
     draft.finished_at = utcnow()
     db.session.flush()
-    safety.record(screened, "meetup", created[0], author_id=author.id)
+    moderation.record_screening(screened, "meetup", created[0], author_id=author.id)
     db.session.commit()
     created[0].screened = screened
     return created
@@ -500,14 +492,12 @@ def _create(author: User, draft: MeetupDraft, values: dict, organisation: Organi
 
 def _numbers_of(organisation: Organisation | None) -> frozenset[str]:
     """A verified organisation may share the numbers on its own page (and its meet-ups' contact phone)."""
-    from app.services import personal_details
-
     if organisation is None or not organisation.is_verified:
         return frozenset()
     return personal_details.numbers_in(" ".join(str(value or "") for value in vars(organisation).values() if isinstance(value, str)))
 
 
-# ---- Moderation (the moderation queue will call decide() later) ----
+# ---- Approving meet-ups (volunteers) ----
 
 
 def awaiting_approval() -> list[Meetup]:
@@ -598,12 +588,6 @@ def people_i_help(carer: User, meetup: Meetup) -> list[tuple[User, Rsvp | None]]
         for row in db.session.scalars(sa.select(Rsvp).where(Rsvp.meetup_id == meetup.id, Rsvp.member_id.in_([p.id for p in people])))
     }
     return [(person, places.get(person.id)) for person in people]
-
-
-def rsvp_for(member: User, meetup: Meetup) -> Rsvp | None:
-    if not getattr(member, "is_authenticated", False):
-        return None
-    return db.session.scalar(sa.select(Rsvp).where(Rsvp.meetup_id == meetup.id, Rsvp.member_id == member.id))
 
 
 def rsvp(member: User, meetup: Meetup, *, companions: int = 0, acting_member: User | None = None) -> Rsvp:
@@ -842,14 +826,12 @@ def message_everyone(organiser: User, meetup: Meetup, text: str) -> int:
         raise Invalid(_("Keep the message to %(limit)s characters or fewer.", limit=f"{MESSAGE_LIMIT:,}"), field="message")
     # The watched words. A message is emailed at once and cannot wait for a volunteer, so "hold"
     # (phone numbers, bank details) stops it like "block", with the sentence saying why.
-    from app.services import moderation, safety
-
     moderation.ensure_can_participate(organiser)
     screened = safety.screen(organiser, text, "organiser_message", allowed_numbers=_numbers_of(meetup.organisation))
     if screened.blocked or screened.held:
         raise Invalid(screened.tell() + " " + _("Your message has not been sent; we have kept it."), field="message")
     if screened.kinds:
-        safety.record(screened, "meetup", meetup, author_id=organiser.id)
+        moderation.record_screening(screened, "meetup", meetup, author_id=organiser.id)
         db.session.commit()
     meetup.screened = screened
     told = 0
@@ -901,8 +883,8 @@ def find_upcoming(filters: Filters, page: int = 1, *, now: datetime | None = Non
         .options(selectinload(Meetup.organisation), selectinload(Meetup.series))
         .order_by(Meetup.starts_at, Meetup.id)
     )
-    if filters.audience in (Audience.LIVING_WITH_DEMENTIA.value, Audience.CARERS.value):
-        query = query.where(Meetup.audience.in_((Audience(filters.audience), Audience.BOTH, Audience.EVERYONE)))
+    if filters.audience in (MeetupAudience.LIVING_WITH_DEMENTIA.value, MeetupAudience.CARERS.value):
+        query = query.where(Meetup.audience.in_((MeetupAudience(filters.audience), MeetupAudience.BOTH, MeetupAudience.EVERYONE)))
     for key in filters.access:
         if key in ACCESS_KEYS:
             query = query.where(getattr(Meetup, f"access_{key}") == Access.YES.value)
@@ -1119,3 +1101,57 @@ def my_listings(member: User) -> list[Meetup]:
             sa.select(Meetup).where(condition, Meetup.ends_at > utcnow()).order_by(Meetup.starts_at).limit(100)
         )
     )
+
+
+# ---- Erasing an account: places given up ----
+
+
+@my_data.eraser("meetups")  # meet-ups own the rule for giving up a place
+def erase_meetups(user: User) -> None:
+    """Places at meet-ups still to come are given up (the first person waiting gets them)."""
+    upcoming = db.session.scalars(
+        sa.select(Meetup).join(Rsvp, Rsvp.meetup_id == Meetup.id)
+        .where(Rsvp.member_id == user.id, Rsvp.status != RsvpStatus.CANCELLED, Meetup.starts_at > utcnow())
+    ).all()
+    for meetup in upcoming:
+        leave(user, meetup)
+    db.session.execute(sa.delete(Rsvp).where(Rsvp.member_id == user.id))
+    db.session.execute(sa.update(Rsvp).where(Rsvp.acted_by_id == user.id).values(acted_by_id=None))
+    db.session.execute(sa.delete(MeetupDraft).where(MeetupDraft.author_id == user.id))
+    db.session.execute(sa.delete(CalendarToken).where(CalendarToken.user_id == user.id))
+
+
+# ---- Moderation: the meet-up content kind ----
+
+
+def _hide_meetup(meetup, reason, moderator):
+    meetup.status, meetup.decision_reason = MeetupStatus.NOT_PUBLISHED, reason
+
+
+def _restore_meetup(meetup, moderator):
+    """Publish it again; a held listing publishes every date of its series."""
+    if meetup.series_id:
+        for item in db.session.scalars(sa.select(Meetup).where(
+            Meetup.series_id == meetup.series_id, Meetup.status.in_((MeetupStatus.AWAITING_APPROVAL, MeetupStatus.NOT_PUBLISHED))
+        )):
+            item.status = MeetupStatus.PUBLISHED
+    meetup.status = MeetupStatus.PUBLISHED
+
+
+def _edit_meetup(meetup, new_text, moderator, note):
+    new_text = (new_text or "").strip()
+    if not new_text:
+        raise Invalid(_("Write the new description for the meet-up."), field="new_text")
+    meetup.description = new_text
+    if meetup.status == MeetupStatus.AWAITING_APPROVAL:
+        meetup.status = MeetupStatus.PUBLISHED
+
+
+moderation.register(moderation.ContentKind(
+    name="meetup", noun="meet-up", load=lambda meetup_id: db.session.get(Meetup, meetup_id), author_id=lambda m: m.author_id,
+    text=lambda m: f"{m.title}\n\n{m.description}", url=lambda m: url_for("meetups.show", meetup_id=m.id),
+    hide=_hide_meetup, restore=_restore_meetup, delete=lambda m, mod: _hide_meetup(m, "Removed by a volunteer", mod),
+    edit=_edit_meetup, is_hidden=lambda m: m.status != MeetupStatus.PUBLISHED and m.status != MeetupStatus.CANCELLED,
+    template="moderation/content/_meetup.html", describe=lambda m: _("The meet-up “%(title)s”", title=m.title),
+    visible_to=lambda viewer, m: can_see(viewer, m),
+))

@@ -16,41 +16,39 @@ from datetime import datetime, timedelta
 from typing import Any, Callable
 
 import sqlalchemy as sa
-from flask import current_app, g, url_for
+from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from app import formatting
+from app import facts, formatting
 from app.extensions import db
+from app.facts import active_sanctions, forget_cached_sanctions, silence_of, suspension_of  # noqa: F401
+from app.facts import not_silenced as can_participate  # noqa: F401 (one rule: permissions.can_participate)
 from app.models import (
     Appeal,
     AppealStatus,
+    ApprovalStatus,
     AuditEntry,
     Case,
     CaseStatus,
-    Meetup,
-    MeetupStatus,
     Outcome,
-    Post,
-    PostStatus,
-    Profile,
     Report,
     ReportReason,
     Role,
     Sanction,
     SanctionKind,
-    Thread,
     Urgency,
     User,
 )
 from app.models.types import utcnow
-from app.permissions import can_moderate, is_admin, is_member
-from app.services import audit, email
-from app.services.errors import Conflict, Invalid, NotAllowed, NotFound
-from app.services.notifications import notify
+from app.permissions import can_moderate, is_admin, is_member, is_verified_partner
+from app.services import audit, email, safety, safety_feedback
+from app.services.errors import Conflict, Invalid, NotAllowed, NotFound, ServiceError
+from app.services.notifications import notify, send_after_commit
+from app.text import contains_link
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +88,10 @@ class ContentKind:
     text_for: Callable[[Any, Any], str] | None = None
     # What moderators read on its case, where that depends on who reported it (profile fields).
     text_for_case: Callable[[Any, Any], str] | None = None
+    # The id a case stores for it (a profile is stored by its member's user id).
+    id_of: Callable[[Any], int] = lambda obj: obj.id
+    # Have other people replied to it (a thread's first post)? Reports then do not hide it on their own.
+    others_replied: Callable[[Any], bool] = lambda obj: False
 
     def shown_text(self, viewer, obj) -> str:
         return self.text_for(viewer, obj) if self.text_for else self.text(obj)
@@ -98,10 +100,13 @@ class ContentKind:
         return self.text_for_case(case, obj) if self.text_for_case else self.text(obj)
 
 
+# Each feature registers the kinds it owns when its service module is imported (forums: post and
+# thread; profiles; meetups; chat: chat message), so moderation never imports a feature.
 CONTENT_KINDS: dict[str, ContentKind] = {}
 
 
 def register(kind: ContentKind) -> None:
+    """Make a kind of member content reportable and moderable. Called once per kind, at import."""
     CONTENT_KINDS[kind.name] = kind
 
 
@@ -130,291 +135,26 @@ def content_for(viewer, content_type: str, content_id: int):
     return obj
 
 
-# Posts and threads ---------------------------------------------------------------------------------
-
-
-def _forums():
-    from app.services import forums
-
-    return forums
-
-
-def _load_post(post_id):
-    return db.session.scalar(
-        sa.select(Post).options(joinedload(Post.thread).joinedload(Thread.category), joinedload(Post.author)).where(Post.id == post_id)
-    )
-
-
-def _post_url(post):
-    return url_for("forums.thread", thread_id=post.thread_id, page=_forums().page_for_number(post.number)) + f"#post-{post.number}"
-
-
-def _posts_around(post) -> list:
-    """The two posts before and after it in the thread."""
-    return list(db.session.scalars(
-        sa.select(Post).where(Post.thread_id == post.thread_id, Post.number.between(post.number - 2, post.number + 2))
-        .order_by(Post.number)
-    ))
-
-
-def _edit_post(post, new_text, moderator, note):
-    from app import text
-    from app.models import PostRevision
-
-    new_text = (new_text or "").strip()
-    if not new_text:
-        raise Invalid(_("Write the new text for the post."), field="new_text")
-    db.session.add(PostRevision(post_id=post.id, body=post.body, editor_id=moderator.id))
-    post.body, post.body_html, post.edited_at = new_text, text.render(new_text), utcnow()
-    post.moderation_note = note
-    if post.status == PostStatus.HELD:
-        _forums().set_post_status(post, PostStatus.VISIBLE, note)
-
-
-register(ContentKind(
-    name="post", noun="post", load=_load_post, author_id=lambda p: p.author_id, text=lambda p: p.body, url=_post_url,
-    hide=lambda p, reason, m: _forums().set_post_status(p, PostStatus.HIDDEN, reason),
-    restore=lambda p, m: _forums().set_post_status(p, PostStatus.VISIBLE, None),
-    delete=lambda p, m: _forums().set_post_status(p, PostStatus.DELETED, None, actor=m),
-    edit=_edit_post, is_hidden=lambda p: p.status != PostStatus.VISIBLE, template="moderation/content/_post.html",
-    describe=lambda p: _("Post %(number)s in “%(title)s”", number=p.number, title=p.thread.title), around=_posts_around,
-    visible_to=lambda viewer, p: _forums().may_read_post(viewer, p),
-))
-
-
-def _load_thread(thread_id):
-    return db.session.scalar(sa.select(Thread).options(joinedload(Thread.category)).where(Thread.id == thread_id))
-
-
-def _first_post(thread):
-    return db.session.scalar(sa.select(Post).where(Post.thread_id == thread.id, Post.number == 1))
-
-
-def _edit_thread(thread, new_text, moderator, note):
-    title = " ".join((new_text or "").split())
-    if not title or len(title) > 150:
-        raise Invalid(_("Write the new title, in 150 characters or fewer."), field="new_text")
-    thread.title = title
-
-
-register(ContentKind(
-    name="thread", noun="thread", load=_load_thread, author_id=lambda t: t.author_id,
-    text=lambda t: t.title, url=lambda t: url_for("forums.thread", thread_id=t.id),
-    hide=lambda t, reason, m: _forums().set_post_status(_first_post(t), PostStatus.HIDDEN, reason),
-    restore=lambda t, m: _forums().set_post_status(_first_post(t), PostStatus.VISIBLE, None),
-    delete=lambda t, m: _forums().set_post_status(_first_post(t), PostStatus.DELETED, None, actor=m),
-    edit=_edit_thread, is_hidden=lambda t: t.is_hidden or t.is_deleted, template="moderation/content/_thread.html",
-    describe=lambda t: _("The thread “%(title)s”", title=t.title),
-    visible_to=lambda viewer, t: _forums().may_read_thread(viewer, t),
-))
-
-
-# Profiles (content_id is the member's user id; the written fields are moderated, not the name) ---------
-
-PROFILE_TEXT_FIELDS = ("about", "helps_me", "interests", "town")
-
-
-def _load_profile(user_id):
-    return db.session.get(Profile, user_id)
-
-
-def _profile_text(profile):
-    from app.models.profiles import FIELD_LABELS
-
-    return "\n".join(f"{FIELD_LABELS[name]}: {getattr(profile, name)}" for name in PROFILE_TEXT_FIELDS if getattr(profile, name))
-
-
-def _profile_visible_to(viewer, profile) -> bool:
-    from app.permissions import can_view_profile
-
-    return profile.user is not None and can_view_profile(viewer, profile.user)
-
-
-def _profile_text_for(viewer, profile) -> str:
-    """Only the fields the profile page shows this person (services.profiles.view decides)."""
-    from app.services.profiles import view
-
-    shown = view(viewer, profile.user)
-    return "\n".join(f"{item.label}: {item.value}" for item in shown.fields if item.name in PROFILE_TEXT_FIELDS and item.value)
-
-
-def _profile_text_for_case(case, profile) -> str:
-    """Moderators count as members (permissions.audience): they read the fields members see, and a
-    field kept for connections only when a connection reported it, because that reporter shared it.
-    A field the owner kept for themself never reaches staff."""
-    from app import permissions
-    from app.models.profiles import FIELD_LABELS
-
-    level = permissions.MEMBER
-    for row in case.reports:
-        if row.reporter is not None:
-            level = max(level, min(permissions.audience(row.reporter, profile.user), permissions.CONNECTION))
-    return "\n".join(
-        f"{FIELD_LABELS[name]}: {getattr(profile, name)}" for name in PROFILE_TEXT_FIELDS
-        if getattr(profile, name) and permissions.visible_at(profile.visibility_of(name), level)
-    )
-
-
-def _set_profile_status(profile, status, note=None):
-    profile.text_status, profile.moderation_note = status, note
-
-
-def _delete_profile_text(profile, moderator):
-    for name in PROFILE_TEXT_FIELDS:
-        setattr(profile, name, "")
-    _set_profile_status(profile, "visible")
-
-
-def _edit_profile(profile, new_text, moderator, note):
-    profile.about = (new_text or "").strip()[:2000]
-    _set_profile_status(profile, "visible", note)
-
-
-register(ContentKind(
-    name="profile", noun="profile", load=_load_profile, author_id=lambda p: p.user_id, text=_profile_text,
-    url=lambda p: url_for("profiles.show", user_id=p.user_id),
-    hide=lambda p, reason, m: _set_profile_status(p, "hidden", reason),
-    restore=lambda p, m: _set_profile_status(p, "visible"),
-    delete=_delete_profile_text, edit=_edit_profile, is_hidden=lambda p: p.text_status not in (None, "visible"),
-    template="moderation/content/_profile.html", describe=lambda p: _("The profile of %(name)s", name=p.user.display_name),
-    visible_to=lambda viewer, p: _profile_visible_to(viewer, p), text_for=lambda viewer, p: _profile_text_for(viewer, p),
-    text_for_case=lambda case, p: _profile_text_for_case(case, p),
-))
-
-
-# Meet-ups --------------------------------------------------------------------------------------------
-
-
-def _meetup_visible_to(viewer, meetup) -> bool:
-    from app.services import meetups
-
-    return meetups.can_see(viewer, meetup)
-
-
-def _hide_meetup(meetup, reason, moderator):
-    meetup.status, meetup.decision_reason = MeetupStatus.NOT_PUBLISHED, reason
-
-
-def _restore_meetup(meetup, moderator):
-    """Publish it again; a held listing publishes every date of its series."""
-    if meetup.series_id:
-        for item in db.session.scalars(sa.select(Meetup).where(
-            Meetup.series_id == meetup.series_id, Meetup.status.in_((MeetupStatus.AWAITING_APPROVAL, MeetupStatus.NOT_PUBLISHED))
-        )):
-            item.status = MeetupStatus.PUBLISHED
-    meetup.status = MeetupStatus.PUBLISHED
-
-
-def _edit_meetup(meetup, new_text, moderator, note):
-    new_text = (new_text or "").strip()
-    if not new_text:
-        raise Invalid(_("Write the new description for the meet-up."), field="new_text")
-    meetup.description = new_text
-    if meetup.status == MeetupStatus.AWAITING_APPROVAL:
-        meetup.status = MeetupStatus.PUBLISHED
-
-
-register(ContentKind(
-    name="meetup", noun="meet-up", load=lambda meetup_id: db.session.get(Meetup, meetup_id), author_id=lambda m: m.author_id,
-    text=lambda m: f"{m.title}\n\n{m.description}", url=lambda m: url_for("meetups.show", meetup_id=m.id),
-    hide=_hide_meetup, restore=_restore_meetup, delete=lambda m, mod: _hide_meetup(m, "Removed by a volunteer", mod),
-    edit=_edit_meetup, is_hidden=lambda m: m.status != MeetupStatus.PUBLISHED and m.status != MeetupStatus.CANCELLED,
-    template="moderation/content/_meetup.html", describe=lambda m: _("The meet-up “%(title)s”", title=m.title),
-    visible_to=lambda viewer, m: _meetup_visible_to(viewer, m),
-))
-
-
-# Chat messages -----------------------------------------------------------------------------------------
-
-
-def _load_chat_message(message_id):
-    from app.models import Message
-
-    return db.session.scalar(
-        sa.select(Message).options(joinedload(Message.room), joinedload(Message.author)).where(Message.id == message_id)
-    )
-
-
-def _set_chat_status(message, status, moderator):
-    """Hide, restore or delete a chat message; every open screen is updated at once."""
-    from app.models import MessageStatus
-    from app.services import chat
-
-    was_visible = message.status == MessageStatus.VISIBLE
-    message.status = status
-    message.moderated_by_id = moderator.id if moderator is not None else None
-    message.moderated_at = utcnow()
-    if status == MessageStatus.VISIBLE:
-        chat._send(message)  # noqa: SLF001 - the chat service's own emitter
-    elif was_visible or status != MessageStatus.VISIBLE:
-        chat._remove_everywhere(message)  # noqa: SLF001
-
-
-def _messages_around(message) -> list:
-    """The two messages before and after it in the room."""
-    from app.models import Message
-
-    in_room = sa.select(Message).where(Message.room_id == message.room_id)
-    before = db.session.scalars(in_room.where(Message.id < message.id).order_by(Message.id.desc()).limit(2)).all()
-    after = db.session.scalars(in_room.where(Message.id > message.id).order_by(Message.id).limit(2)).all()
-    return [*reversed(before), message, *after]
-
-
-def _chat_message_visible_to(viewer, message) -> bool:
-    from app.services import chat
-
-    return chat.may_see_message(viewer, message)
-
-
-def _edit_chat_message(message, new_text, moderator, note):
-    new_text = (new_text or "").strip()
-    if not new_text:
-        raise Invalid(_("Write the new text for the message."), field="new_text")
-    message.body = new_text
-
-
-def _chat_status(name):
-    from app.models import MessageStatus
-
-    return MessageStatus(name)
-
-
-register(ContentKind(
-    name="chat_message", noun="chat message", load=_load_chat_message, author_id=lambda m: m.author_id,
-    text=lambda m: m.body, url=lambda m: url_for("chat.room", room_id=m.room_id) + f"#message-{m.id}",
-    hide=lambda m, reason, mod: _set_chat_status(m, _chat_status("hidden"), mod),
-    restore=lambda m, mod: _set_chat_status(m, _chat_status("visible"), mod),
-    delete=lambda m, mod: _set_chat_status(m, _chat_status("deleted"), mod),
-    edit=_edit_chat_message, is_hidden=lambda m: m.status.value in ("hidden", "held"),
-    template="moderation/content/_chat_message.html",
-    describe=lambda m: _("A chat message in “%(room)s”", room=m.room.name or _("a private conversation")), around=_messages_around,
-    visible_to=lambda viewer, m: _chat_message_visible_to(viewer, m),
-))
+# ---- Acting on a safety screening, once (services.safety.screen decides; this acts) ---------------------------------------------------------------------------
+
+
+def record_screening(screened: safety.Screened, content_type: str, obj, *, author_id: int | None) -> None:
+    """Open the moderation case a screened piece of writing needs. Call after flushing the content and
+    before the commit; the safety alert is emailed after the commit (never for a rolled-back change)."""
+    if screened.blocked:
+        return
+    if screened.held:
+        hold_for_approval(content_type, obj, screened.held_because, author_id=author_id)
+    for kind, reason in ((safety.SCAM, ReportReason.SCAM), (safety.PERSONAL, ReportReason.PERSONAL_DETAILS), (safety.CRISIS, ReportReason.SAFETY)):
+        if kind in screened.kinds:
+            why = "; ".join(screened.by_kind.get(kind, [])) or safety.KIND_WORDS[kind]
+            report_automatically(content_type, obj, reason, safety.clip(why), author_id=author_id)
+    if safety.CRISIS in screened.kinds:
+        db.session.flush()
+        send_safety_alerts(content_type, _content_id(content_type, obj))
 
 
 # ---- Sanctions and what they stop ----------------------------------------------------------------
-
-
-def active_sanctions(user) -> list[Sanction]:
-    """Silences and suspensions in force now. Cached for one request (cleared when one is added)."""
-    if not is_member(user):
-        return []
-    if user.restricted_until is None or user.restricted_until <= utcnow():
-        return []
-    cache = g.setdefault("_kindred_sanctions", {})
-    if user.id not in cache:
-        now = utcnow()
-        cache[user.id] = list(db.session.scalars(
-            sa.select(Sanction).where(
-                Sanction.member_id == user.id, Sanction.kind.in_((SanctionKind.SILENCE, SanctionKind.SUSPEND)),
-                Sanction.lifted_at.is_(None), sa.or_(Sanction.until.is_(None), Sanction.until > now),
-            ).order_by(Sanction.until.desc())
-        ))
-    return cache[user.id]
-
-
-def forget_cached_sanctions() -> None:
-    g.pop("_kindred_sanctions", None)
 
 
 def _recompute_restricted(member: User) -> None:
@@ -426,19 +166,6 @@ def _recompute_restricted(member: User) -> None:
         )
     )
     forget_cached_sanctions()
-
-
-def suspension_of(user) -> Sanction | None:
-    return next((s for s in active_sanctions(user) if s.kind == SanctionKind.SUSPEND), None)
-
-
-def silence_of(user) -> Sanction | None:
-    return suspension_of(user) or next((s for s in active_sanctions(user) if s.kind == SanctionKind.SILENCE), None)
-
-
-def can_participate(user) -> bool:
-    """May this member write anything (post, reply, react, message)? Not while silenced or suspended."""
-    return is_member(user) and silence_of(user) is None
 
 
 def until_words(sanction: Sanction) -> str:
@@ -461,12 +188,9 @@ def ensure_can_participate(user) -> None:
 def approval_reason(author, text_to_check: str) -> str | None:
     """Why a new post must wait for a volunteer, or None. New members' first posts, and links from
     members with few approved posts. Moderators and verified partners are trusted."""
-    from app.permissions import is_verified_partner
-    from app.text import contains_link
-
     if can_moderate(author) or is_verified_partner(author):
         return None
-    approved = _forums().approved_post_count(author)
+    approved = facts.approved_post_count(author)
     first = current_app.config.get("MODERATION_FIRST_POSTS_HELD", 2)
     if approved < first:
         return f"A new member's first {first} posts wait for approval"
@@ -494,8 +218,12 @@ def _open_case(content_type: str, obj, *, author_id: int | None, urgency: Urgenc
     return case
 
 
-def _content_id(content_type, obj) -> int:
-    return obj.user_id if content_type == "profile" else obj.id
+def content_id(content_type, obj) -> int:
+    """The id a case stores for this content."""
+    return kind_of(content_type).id_of(obj)
+
+
+_content_id = content_id
 
 
 def _unresolved_case(content_type, content_id) -> Case | None:
@@ -546,8 +274,8 @@ def report(reporter, content_type: str, content_id: int, reason, words: str = ""
     author_id = kind.author_id(obj)
     if author_id == reporter.id:
         raise NotAllowed(_("This is your own. If you want it gone, you can delete it yourself."))
-    from app.services import safety
-
+    if sa.inspect(obj).transient:  # shown from defaults (a profile never written): stored with the report
+        db.session.add(obj)
     # Words of crisis in the reporter's own words: they see the support lines and it is a safety case.
     worried = bool(words) and safety.screen(reporter, words, "report").support
     urgency = Urgency.SAFETY if reason == ReportReason.SAFETY or worried else Urgency.NORMAL
@@ -564,9 +292,9 @@ def report(reporter, content_type: str, content_id: int, reason, words: str = ""
     except IntegrityError:  # the same member pressing twice at once
         return db.session.scalar(sa.select(Report).where(Report.case_id == case.id, Report.reporter_id == reporter.id))
     _hide_if_reports_weigh_enough(case, kind, content_type, obj)
-    db.session.commit()
     if reason == ReportReason.SAFETY or worried:
         send_safety_alerts(content_type, case.content_id)
+    db.session.commit()
     row.support = worried
     return row
 
@@ -595,13 +323,11 @@ UPHELD = (Outcome.HIDE, Outcome.DELETE, Outcome.EDIT, Outcome.WARN, Outcome.SILE
 
 def reporter_weight(reporter: User) -> float:
     """How much one member's report counts towards hiding something before a volunteer looks."""
-    from app.permissions import is_verified_partner
-
     threshold = current_app.config.get("MODERATION_HIDE_SCORE", 3.0)
     if can_moderate(reporter):
         return threshold
     now = utcnow()
-    published = _forums().approved_post_count(reporter)
+    published = facts.approved_post_count(reporter)
     if now - reporter.created_at < timedelta(days=NEW_MEMBER_DAYS) or (published == 0 and not is_verified_partner(reporter)):
         return 0.0
     weight = 1.5 if is_verified_partner(reporter) else 1.0
@@ -624,27 +350,13 @@ def report_score(case: Case) -> float:
     return sum(reporter_weight(reporter) for reporter in reporters)
 
 
-def _replies_from_others(content_type: str, obj) -> bool:
-    """Is this the first post of a thread (or the thread) that other people have replied to?"""
-    if content_type == "thread":
-        thread = obj
-    elif content_type == "post" and obj.number == 1:
-        thread = obj.thread
-    else:
-        return False
-    return db.session.scalar(sa.select(sa.func.count(Post.id)).where(
-        Post.thread_id == thread.id, Post.number > 1, Post.status == PostStatus.VISIBLE,
-        sa.or_(Post.author_id.is_(None), Post.author_id != thread.author_id),
-    )) > 0
-
-
 REPLIES_KEPT = "Reports reached the level to hide it, but other people have replied in the thread, so it stays until a volunteer decides"
 
 
 def _hide_if_reports_weigh_enough(case: Case, kind: ContentKind, content_type: str, obj) -> None:
     if kind.is_hidden(obj) or report_score(case) < current_app.config.get("MODERATION_HIDE_SCORE", 3.0):
         return
-    if _replies_from_others(content_type, obj):
+    if kind.others_replied(obj):
         if REPLIES_KEPT not in case.summary:
             case.summary = f"{case.summary}; {REPLIES_KEPT}" if case.summary else REPLIES_KEPT
         return
@@ -656,11 +368,9 @@ def admins() -> list[User]:
     return list(db.session.scalars(sa.select(User).where(User.is_admin.is_(True), User.deleted_at.is_(None))))
 
 
-def send_safety_alerts(content_type: str, content_id: int, *, after_commit: bool = False) -> None:
-    """Email every admin (the safeguarding leads) at once about a safety case; with after_commit, the
-    emails go when the current transaction commits (and never if it is rolled back)."""
-    from app.services.notifications import send_after_commit
-
+def send_safety_alerts(content_type: str, content_id: int) -> None:
+    """Email every admin (the safeguarding leads) about a safety case as soon as the current
+    transaction commits (and never if it is rolled back). Call before the commit."""
     case = _unresolved_case(content_type, content_id)
     if case is None:
         return
@@ -669,9 +379,6 @@ def send_safety_alerts(content_type: str, content_id: int, *, after_commit: bool
     for admin in admins():
         context = dict(user=admin, case=case, link=link, deadline=deadline)
         subject = "A safety worry needs you now"
-        if not after_commit:
-            email.send_template(admin.email, subject, "moderation/safety", **context)
-            continue
         send_after_commit(email.render_email(admin.email, subject, "moderation/safety", **context))
 
 
@@ -861,6 +568,77 @@ def until_for(days: int | None, now: datetime | None = None) -> datetime:
     return (now or utcnow()) + timedelta(days=days)
 
 
+# What each action is called on buttons and pages: (page heading, button, needs a confirmation page).
+ACTIONS = {
+    "approve": (_l("Approve and publish it"), _l("Approve and publish this %(noun)s"), False),
+    "dismiss": (_l("Dismiss the report"), _l("Dismiss the report and keep this %(noun)s"), False),
+    "hide": (_l("Hide it"), _l("Hide this %(noun)s"), False),
+    "restore": (_l("Put it back"), _l("Put this %(noun)s back"), False),
+    "edit": (_l("Edit it, with a note"), _l("Save the edit to this %(noun)s"), False),
+    "delete": (_l("Delete it"), _l("Yes, delete this %(noun)s"), True),
+    "warn": (_l("Send a warning"), _l("Send the warning to %(author)s"), False),
+    "silence": (_l("Pause their posting (read-only)"), _l("Yes, pause %(author)s's posting until %(until)s"), True),
+    "suspend": (_l("Suspend their account"), _l("Yes, suspend %(author)s until %(until)s"), True),
+    "escalate": (_l("Pass to a safeguarding lead"), _l("Pass this case to a safeguarding lead"), False),
+}
+
+
+@dataclass
+class ActionPage:
+    """What the page for one action on one case shows."""
+    case: Case
+    action: str
+    kind: ContentKind
+    obj: Any
+    author: User | None
+    heading: str
+    button: str
+    needs_confirming: bool
+    until: datetime | None
+
+    @property
+    def edit_text(self) -> str:
+        """What the edit box starts with: the text as moderators read it (a meet-up's description)."""
+        return self.kind.case_text(self.case, self.obj) if self.case.content_type != "meetup" else self.obj.description
+
+
+def action_page(moderator, case: Case, action: str, days=None) -> ActionPage:
+    """The page for an action. NotFound for an unknown action, or for the moderator's own case."""
+    if action not in ACTIONS or case.author_id == moderator.id:
+        raise NotFound(_("We cannot find that."))
+    kind = kind_of(case.content_type)
+    author = db.session.get(User, case.author_id) if case.author_id else None
+    heading, button, needs_confirming = ACTIONS[action]
+    until = None
+    if action in ("silence", "suspend"):
+        try:
+            until = until_for(days or "7")
+        except ServiceError:
+            until = None
+    words = {"noun": _(kind.noun), "author": author.display_name if author else _("the author"),
+             "until": formatting.full_date_time(until) if until else ""}
+    return ActionPage(case=case, action=action, kind=kind, obj=kind.load(case.content_id), author=author,
+                      heading=str(heading), button=str(button) % words, needs_confirming=needs_confirming, until=until)
+
+
+@dataclass
+class ActionTaken:
+    sentence: str  # for the moderator
+    further: bool  # more they may do on the same case (the case page's "further" section)
+
+
+def take_action(moderator, case: Case, action: str, reason: str, *, days=None, new_text: str = "",
+                also_hide: bool = False) -> ActionTaken:
+    """Escalate, or decide the case with act(); what the moderator is told, and whether more is open to them."""
+    if action == "escalate":
+        escalate(moderator, case, reason)
+        return ActionTaken(_("A safeguarding lead has been emailed and the case is at the top of their queue."), False)
+    act(moderator, case, action, reason, days=days, new_text=new_text, also_hide=also_hide)
+    heading = ACTIONS[action][0]
+    further = bool(further_actions(moderator, case, kind_of(case.content_type).load(case.content_id)))
+    return ActionTaken(_("Done: %(action)s. The member has been told, with your reason.", action=str(heading).lower()), further)
+
+
 def act(moderator, case: Case, outcome, reason: str, *, days: int | None = None, new_text: str = "", also_hide: bool = False) -> Case:
     """Decide a case. The reason is written for the member and is shown to them. Exactly one
     moderator's decision counts: the case is resolved by a conditional UPDATE first."""
@@ -899,8 +677,6 @@ def act(moderator, case: Case, outcome, reason: str, *, days: int | None = None,
         raise Conflict(_handled_sentence(case))
     db.session.refresh(case)
     if obj is not None:
-        from app.services import safety_feedback
-
         safety_feedback.keep_decision(case, kind.text(obj), moderator)  # before _apply changes the text
     _apply(outcome, kind, obj, case, moderator, reason, new_text, also_hide, further)
     if outcome in (Outcome.WARN, Outcome.SILENCE, Outcome.SUSPEND):
@@ -981,12 +757,13 @@ def escalate(moderator, case: Case, reason: str) -> Case:
         db.session.rollback()
         raise Conflict(_handled_sentence(case))
     audit.record(moderator, "escalate", case, reason)
-    db.session.commit()
     db.session.refresh(case)
     link = url_for("moderation.case", case_id=case.id, _external=True)
     for admin in admins():
-        email.send_template(admin.email, _l("A volunteer has asked a safeguarding lead to look at a case"), "moderation/escalated",
-                            user=admin, case=case, link=link, moderator=moderator, reason=reason)
+        send_after_commit(email.render_email(
+            admin.email, _l("A volunteer has asked a safeguarding lead to look at a case"), "moderation/escalated",
+            user=admin, case=case, link=link, moderator=moderator, reason=reason))
+    db.session.commit()
     return case
 
 
@@ -1025,8 +802,6 @@ def appeal(member, case: Case, words: str) -> Appeal:
         raise Invalid(_("Tell us why you think the decision was wrong."), field="words")
     if len(words) > MAX_REASON:
         raise Invalid(_("Please keep it to %(limit)s characters or fewer.", limit=f"{MAX_REASON:,}"), field="words")
-    from app.services import safety
-
     row = Appeal(case_id=case.id, member_id=member.id, words=words)
     row.support = safety.screen(member, words, "appeal").support
     if row.support:
@@ -1160,12 +935,13 @@ def send_overdue_reminders(now: datetime | None = None) -> int:
         )
         if marked.rowcount == 1:
             late.append(case)
-    db.session.commit()
     if late:
         link = url_for("moderation.queue", _external=True)
         for admin in admins():
-            email.send_template(admin.email, lazy_ngettext("%(num)d moderation case waiting too long", "%(num)d moderation cases waiting too long", len(late)),
-                                "moderation/overdue", user=admin, cases=late, link=link)
+            send_after_commit(email.render_email(
+                admin.email, lazy_ngettext("%(num)d moderation case waiting too long", "%(num)d moderation cases waiting too long", len(late)),
+                "moderation/overdue", user=admin, cases=late, link=link))
+    db.session.commit()
     return len(late)
 
 
@@ -1225,8 +1001,6 @@ def staff() -> list[User]:
 
 def volunteers() -> list[User]:
     """Approved volunteers, who may be given moderator powers, and anyone who has them."""
-    from app.models import ApprovalStatus
-
     return list(db.session.scalars(
         sa.select(User).where(User.deleted_at.is_(None), sa.or_(
             User.is_moderator.is_(True), sa.and_(User.role == Role.VOLUNTEER, User.approval == ApprovalStatus.APPROVED),
@@ -1235,8 +1009,6 @@ def volunteers() -> list[User]:
 
 
 def set_moderator(admin, member: User, on: bool, reason: str = "") -> None:
-    from app.models import ApprovalStatus
-
     if not is_admin(admin):
         raise NotAllowed(_("Only an administrator can give or remove moderator powers."))
     if on and not (member.role == Role.VOLUNTEER and member.approval == ApprovalStatus.APPROVED):

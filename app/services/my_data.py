@@ -14,15 +14,45 @@ from flask import render_template
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
+from app import facts
 from app.extensions import db
 from app.models import (
-    Block, CircleLink, Connection, DigestRun, EmailToken, Mute, Notification, NotificationPreference, OnBehalfAction, Profile,
+    Block,
+    Bookmark,
+    ChatPreference,
+    CircleLink,
+    Connection,
+    DigestRun,
+    Draft,
+    EmailToken,
+    HelpReply,
+    HelpRequest,
+    Meetup,
+    Message,
+    MessageStatus,
+    Mute,
+    Notification,
+    NotificationPreference,
+    OnBehalfAction,
+    Post,
+    PostRevision,
+    Profile,
+    Reaction,
+    Room,
+    RoomKind,
+    RoomMember,
+    RoomMute,
+    Rsvp,
+    Thread,
+    ThreadFollow,
+    ThreadRead,
     User,
 )
 from app.models.types import utcnow
-from app.services import checkins, photos
+from app.services import checkins, notifications, photos
 from app.services.errors import Invalid, NotAllowed
 from app.services.passwords import hash_password
+from app.text import render
 
 UNDO_DAYS = 14
 POSTS_CHOICES = {"remove": "Remove my posts", "keep": "Keep my posts, shown as written by \"a former member\""}
@@ -166,8 +196,6 @@ def export_notifications(user: User) -> list:
 
 @exporter("notification_settings", _l("How we tell you about things"))
 def export_notification_settings(user: User) -> list:
-    from app.services import notifications
-
     return [
         {"what": str(notifications.KINDS[kind].label), "by_email": str(notifications.DELIVERY_WORDS[delivery])}
         for kind, delivery in notifications.preferences_for(user).items()
@@ -302,8 +330,6 @@ def erase_tokens(user: User) -> None:
 
 @exporter("help_requests", _l("What you asked our volunteers"))
 def export_help_requests(user: User) -> list:
-    from app.models import HelpRequest
-
     rows = db.session.scalars(sa.select(HelpRequest).where(HelpRequest.member_id == user.id).order_by(HelpRequest.id))
     return [
         {"asked": row.body, "when": _when(row.created_at), "reply_by": row.reply_by.label, "phone": row.phone,
@@ -314,8 +340,6 @@ def export_help_requests(user: User) -> list:
 
 @eraser("help_requests")
 def erase_help_requests(user: User) -> None:
-    from app.models import HelpReply, HelpRequest
-
     db.session.execute(sa.delete(HelpRequest).where(HelpRequest.member_id == user.id))
     db.session.execute(sa.update(HelpReply).where(HelpReply.author_id == user.id).values(author_id=None))
 
@@ -325,8 +349,6 @@ def erase_help_requests(user: User) -> None:
 
 @exporter("posts", _l("Your forum posts"))
 def export_posts(user: User) -> list:
-    from app.models import Post, Thread
-
     rows = db.session.execute(
         sa.select(Post, Thread).join(Thread, Post.thread_id == Thread.id).where(Post.author_id == user.id).order_by(Post.created_at, Post.id)
     ).all()
@@ -339,8 +361,6 @@ def export_posts(user: User) -> list:
 
 @exporter("forum_activity", _l("Your reactions, saved posts, drafts and followed threads"))
 def export_forum_activity(user: User) -> dict:
-    from app.models import Bookmark, Draft, Reaction, Thread, ThreadFollow
-
     return {
         "reactions": [{"post_id": r.post_id, "reaction": r.kind.value, "when": _when(r.created_at)}
                       for r in db.session.scalars(sa.select(Reaction).where(Reaction.user_id == user.id))],
@@ -355,9 +375,6 @@ def export_forum_activity(user: User) -> dict:
 def erase_posts(user: User) -> None:
     """"Remove my posts": their words go (a first post is blanked so other people's replies stay);
     "keep": the posts stay, shown as written by a former member."""
-    from app.models import Bookmark, Draft, Post, PostRevision, Reaction, ThreadFollow, ThreadRead
-    from app.text import render
-
     for model in (Reaction, Bookmark, Draft, ThreadFollow, ThreadRead):
         db.session.execute(sa.delete(model).where(model.user_id == user.id))
     if user.posts_choice != "remove":
@@ -380,8 +397,6 @@ def _chat_line(message) -> dict:
 @exporter("chat", _l("Your chat messages in rooms"))
 def export_chat(user: User) -> list:
     """Everything the member wrote in open and meet-up rooms (private conversations are below)."""
-    from app.models import Message, Room, RoomKind
-
     rows = db.session.execute(
         sa.select(Message, Room).join(Room, Message.room_id == Room.id)
         .where(Message.author_id == user.id, Room.kind != RoomKind.DIRECT)
@@ -394,9 +409,6 @@ def export_chat(user: User) -> list:
 def export_private_messages(user: User) -> list:
     """Each conversation the member is in, whole: their own messages (whatever became of them) and
     what the other person sent that the member could see (not messages held or hidden by moderators)."""
-    from app.models import Message, MessageStatus, Room, RoomKind, RoomMember
-    from app.services import chat
-
     conversations = db.session.scalars(
         sa.select(Room).join(RoomMember, RoomMember.room_id == Room.id)
         .where(Room.kind == RoomKind.DIRECT, RoomMember.user_id == user.id).order_by(Room.id)
@@ -409,7 +421,7 @@ def export_private_messages(user: User) -> list:
                 sa.or_(Message.author_id == user.id, Message.status == MessageStatus.VISIBLE),
             ).options(joinedload(Message.author)).order_by(Message.created_at, Message.id)
         ).all()
-        other = chat.other_member(room, user)
+        other = facts.other_member(room, user)
         result.append({"with": _name(other), "started": _when(room.created_at),
                        "messages": [_chat_line(message) for message in messages]})
     return result
@@ -418,8 +430,6 @@ def export_private_messages(user: User) -> list:
 @eraser("chat")
 def erase_chat(user: User) -> None:
     """Their messages go from every room and conversation; the other person's words stay theirs."""
-    from app.models import ChatPreference, Message, RoomMember, RoomMute
-
     db.session.execute(sa.delete(Message).where(Message.author_id == user.id))
     for model in (RoomMember, RoomMute, ChatPreference):
         db.session.execute(sa.delete(model).where(model.user_id == user.id))
@@ -430,8 +440,6 @@ def erase_chat(user: User) -> None:
 
 @exporter("meetups", _l("Meet-ups you said you are going to"))
 def export_meetups(user: User) -> list:
-    from app.models import Meetup, Rsvp
-
     rows = db.session.execute(
         sa.select(Rsvp, Meetup).join(Meetup, Rsvp.meetup_id == Meetup.id).where(Rsvp.member_id == user.id).order_by(Meetup.starts_at)
     ).all()
@@ -440,24 +448,6 @@ def export_meetups(user: User) -> list:
          "companions": place.companions, "answered_by_someone_else": place.acted_by_id not in (None, user.id)}
         for place, meetup in rows
     ]
-
-
-@eraser("meetups")
-def erase_meetups(user: User) -> None:
-    """Places at meet-ups still to come are given up (the first person waiting gets them)."""
-    from app.models import CalendarToken, Meetup, MeetupDraft, Rsvp, RsvpStatus
-    from app.services import meetups
-
-    upcoming = db.session.scalars(
-        sa.select(Meetup).join(Rsvp, Rsvp.meetup_id == Meetup.id)
-        .where(Rsvp.member_id == user.id, Rsvp.status != RsvpStatus.CANCELLED, Meetup.starts_at > utcnow())
-    ).all()
-    for meetup in upcoming:
-        meetups.leave(user, meetup)
-    db.session.execute(sa.delete(Rsvp).where(Rsvp.member_id == user.id))
-    db.session.execute(sa.update(Rsvp).where(Rsvp.acted_by_id == user.id).values(acted_by_id=None))
-    db.session.execute(sa.delete(MeetupDraft).where(MeetupDraft.author_id == user.id))
-    db.session.execute(sa.delete(CalendarToken).where(CalendarToken.user_id == user.id))
 
 
 def _anonymise(user: User) -> None:

@@ -5,9 +5,10 @@ that kind, whether it is also emailed at once, kept for the daily summary, or no
 to the session; the calling service commits it together with the change it describes, so a
 notification never exists without its cause (or the reverse).
 
-Emails and live counts wait for that commit: notify() renders the email and keeps it in the
-session's `info`; an after-commit hook hands it to app/services/email.send (queued on RQ when
-REDIS_URL is set) and emits the new unread count over Socket.IO. A rollback drops them. So a
+Emails and live counts wait for that commit (services.after_commit, the one way to act after a
+commit): notify() renders the email now, and when the change commits it goes to
+app/services/email.send (queued on RQ when REDIS_URL is set) and the new unread count is emitted
+over Socket.IO. A rollback drops them. So a
 failed send never loses the in-app notification, and nobody is emailed about something that was
 not saved."""
 from __future__ import annotations
@@ -26,11 +27,14 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from app import formatting
+from app import facts, formatting
 from app.i18n import language_of
-from app.extensions import db
+from app.extensions import db, socketio
 from app.models import DigestRun, EmailState, Notification, NotificationPreference, User
 from app.models.types import utcnow
+from app.permissions import can_moderate
+from app.services import blocking, email
+from app.services.after_commit import after_commit
 
 log = logging.getLogger(__name__)
 
@@ -95,8 +99,6 @@ def kind_info(kind: str) -> Kind:
 
 def kinds_for(user: User) -> dict[str, Kind]:
     """The kinds this member can hear about, for the settings page."""
-    from app.permissions import can_moderate
-
     return {kind: info for kind, info in KINDS.items() if not info.for_volunteers or can_moderate(user)}
 
 
@@ -185,9 +187,7 @@ def may_email(user: User) -> bool:
         return False
     until = user.restricted_until  # set while paused or suspended; only a suspension stops email
     if until is not None and until > utcnow():
-        from app.services import moderation
-
-        if moderation.suspension_of(user) is not None:
+        if facts.suspension_of(user) is not None:
             return False
     return True
 
@@ -281,8 +281,6 @@ def notify(
     With `group_key`, an unread notification with the same key is updated in place (and not
     emailed again) instead of adding another. `email_template` (emails/<name>.txt/.html) replaces
     the plain notification email when the email needs more than the sentence (a venue, a phone)."""
-    from app.services import blocking
-
     if actor is not None and blocking.wants_nothing_from(user, actor):
         return None  # they blocked or muted the person who caused it
     # The sentence is stored in the reader's language (pass it as lazy_gettext), not the writer's.
@@ -327,8 +325,6 @@ def short_subject(sentence: str, limit: int = 70) -> str:
 
 
 def _notification_email(user, kind, message, link, subject, template, context):
-    from app.services import email
-
     absolute = _absolute(link)
     unsubscribe = unsubscribe_url(user, kind)
     values = dict(
@@ -347,25 +343,37 @@ def _list_headers(unsubscribe: str | None) -> dict:
     return {"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
-# ---- After commit: emails and live counts ----
+# ---- After commit: emails and live counts (services.after_commit) ----
 
-_OUTGOING = "kindred_outgoing_emails"
 _LIVE = "kindred_live_counts"
 
 
-def _queue_after_commit(message) -> None:
-    db.session.info.setdefault(_OUTGOING, []).append(message)
+def _send_email(message) -> None:
+    try:
+        email.send(message)  # queued on RQ (retried there), or sent in-process (failures logged there)
+    except Exception:  # noqa: BLE001 - e.g. Redis down: the change is committed, the page must not fail
+        log.exception("Could not queue email %r to %s", message["Subject"], message["To"])
 
 
-send_after_commit = _queue_after_commit  # for other services: an email that goes only if the change commits
+def send_after_commit(message) -> None:
+    """An email that goes only if the change commits (for every service: build it now, it is sent then)."""
+    after_commit(_send_email, message)
+
+
+_queue_after_commit = send_after_commit
 
 
 def _note_live(user_id: int) -> None:
-    db.session.info.setdefault(_LIVE, {})[user_id] = None
+    live = db.session.info.get(_LIVE)
+    if live is None:
+        live = db.session.info[_LIVE] = {}
+        after_commit(_emit_live_counts)
+    live[user_id] = None
 
 
 @event.listens_for(Session, "before_commit")
 def _count_before_commit(session):
+    """The counts are read inside the transaction: the after-commit hook may run no SQL."""
     live = session.info.get(_LIVE)
     if not live:
         return
@@ -380,18 +388,8 @@ def _count_before_commit(session):
         live[user_id] = counts.get(user_id, 0)
 
 
-@event.listens_for(Session, "after_commit")
-def _deliver_after_commit(session):
-    outgoing = session.info.pop(_OUTGOING, None) or []
-    live = session.info.pop(_LIVE, None) or {}
-    if outgoing:
-        from app.services import email
-
-        for message in outgoing:
-            try:
-                email.send(message)  # queued on RQ (retried there), or sent in-process (failures logged there)
-            except Exception:  # noqa: BLE001 - e.g. Redis down: the change is committed, the page must not fail
-                log.exception("Could not queue email %r to %s", message["Subject"], message["To"])
+def _emit_live_counts() -> None:
+    live = db.session.info.pop(_LIVE, None) or {}
     for user_id, count in live.items():
         if count is not None:
             emit_count(user_id, count)
@@ -400,7 +398,6 @@ def _deliver_after_commit(session):
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_after_rollback(session, _previous_transaction):
     if not session.in_transaction():
-        session.info.pop(_OUTGOING, None)
         session.info.pop(_LIVE, None)
 
 
@@ -413,8 +410,6 @@ def count_words(count: int) -> str:
 
 
 def emit_count(user_id: int, count: int) -> None:
-    from app.extensions import socketio
-
     try:
         socketio.emit(
             "unread", {"count": count, "text": count_words(count)}, to=user_room(user_id), namespace=NAMESPACE
@@ -522,8 +517,6 @@ def send_digests(now: datetime | None = None) -> int:
 
 
 def _digest_email(user: User, rows: list[Notification]):
-    from app.services import email
-
     count = len(rows)
     subject = lazy_ngettext("Your daily summary: %(num)d new thing", "Your daily summary: %(num)d new things", count)
     unsubscribe = unsubscribe_url(user, DIGEST)

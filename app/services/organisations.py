@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import Organisation, OrganisationMember, Role, User
 from app.models.types import utcnow
 from app.permissions import is_admin
-from app.services import accounts, audit, email, photos
+from app.services import accounts, audit, email, photos, safety
 from app.services.errors import Conflict, Invalid, NotAllowed
 
 KINDS = ("charity", "council", "other")
@@ -58,11 +58,9 @@ def _clean(name, kind, registration, website, description, contact_email, contac
 
 def _screen(user: User, values: dict) -> None:
     """An organisation's page may show its own numbers; scams and blocked words are not saved."""
-    from app.services import safety
-
     screened = safety.screen(user, values.get("description", ""), "organisation")
     if screened.blocked or screened.held:
-        raise Invalid(f"{screened.tell()} Please change the description; we have kept what you wrote.", field="description")
+        raise Invalid(_("%(why)s Please change the description; we have kept what you wrote.", why=screened.tell()).strip(), field="description")
 
 
 def create(user: User, **details) -> Organisation:

@@ -14,6 +14,7 @@ import json
 import math
 from collections import defaultdict
 from pathlib import Path
+from app.services.places import codepoint_folder, miles_between
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 OUTCODES_FILE = DATA_DIR / "outcodes.csv"
@@ -50,8 +51,6 @@ ALIASES = {"Hull": "Kingston upon Hull", "Londonderry": "Derry", "Lurgan": "Crai
 
 
 def _miles(lat1, lon1, lat2, lon2):
-    from app.services.places import miles_between
-
     return miles_between(lat1, lon1, lat2, lon2)
 
 
@@ -71,8 +70,6 @@ def uk_towns() -> list[dict]:
 def gb_district_centres() -> dict[str, tuple[float, float]]:
     """Mean point of every GB postcode district that has located postcodes, as (latitude, longitude)."""
     from convertbng.cutil import convert_lonlat
-
-    from app.services.places import codepoint_folder
 
     sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0])
     for path in sorted(codepoint_folder().glob("*.csv.gz")):

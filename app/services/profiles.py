@@ -2,14 +2,16 @@
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app import permissions
 from app.extensions import db
-from app.models import Profile, ReportReason, User, Visibility
-from app.models.profiles import PRIVATE_FIELDS
-from app.services import blocking, connections, photos
+from app.models import Profile, ReportReason, TextStatus, User, Visibility
+from app.models.profiles import FIELD_LABELS, PRIVATE_FIELDS
+from app.services import blocking, connections, moderation, photos, safety
 from app.services.errors import Invalid
 
 DIRECTORY_PAGE_SIZE = 20
@@ -77,8 +79,6 @@ def _clean_text(value: str | None, field_name: str) -> str:
 def update(user: User, *, about: str, helps_me: str, interests: str, town: str, visibility: dict,
            photo=None, remove_photo: bool = False) -> Profile:
     """Save a member's profile. The photo is checked first, so a bad photo changes nothing."""
-    from app.services import moderation, safety
-
     moderation.ensure_can_participate(user)
     new_photo = photos.clean_photo(photo) if photo is not None else None
     values = {name: _clean_text(value, name) for name, value in
@@ -107,10 +107,10 @@ def update(user: User, *, about: str, helps_me: str, interests: str, town: str, 
         profile.photo_name = None
     profile.screened = screened
     if screened.held:
-        profile.text_status = "held"
+        profile.text_status = TextStatus.HELD
         screened.held_because = f"Profile text: {screened.held_because}"
     db.session.flush()
-    safety.record(screened, "profile", profile, author_id=user.id)
+    moderation.record_screening(screened, "profile", profile, author_id=user.id)
     db.session.commit()
     if old_photo and old_photo != profile.photo_name:
         photos.remove(old_photo)
@@ -140,7 +140,7 @@ class ProfileView:
     fields: list[ShownField] = field(default_factory=list)
     photo_name: str | None = None
     photo_visibility: Visibility | None = None
-    text_status: str | None = None  # the member's own view only: "held" or "hidden" explains itself
+    text_status: TextStatus | None = None  # the member's own view only: "held" or "hidden" explains itself
     moderation_note: str | None = None
 
     @property
@@ -163,7 +163,7 @@ def view(viewer, owner: User, *, connected: bool | None = None, blocked_by_owner
     level = permissions.audience(viewer, owner, connected=connected, blocked_by_owner=blocked_by_owner)
     profile = profile_of(owner)
     shown = ProfileView(owner=owner, level=level, viewer_is_member=permissions.is_member(viewer))
-    text_withheld = profile.text_status not in (None, "visible") and level != permissions.SELF
+    text_withheld = profile.text_status not in (None, TextStatus.VISIBLE) and level != permissions.SELF
     shown.text_status = profile.text_status if level == permissions.SELF else None
     shown.moderation_note = profile.moderation_note if level == permissions.SELF else None
     for name in PRIVATE_FIELDS:
@@ -206,7 +206,7 @@ def _visible_sql(column, viewer: User, connected_ids: set[int], blocked_me: set[
     friends = sa.and_(column == Visibility.CONNECTIONS, Profile.user_id.in_(connected_ids or {-1}))
     own = Profile.user_id == viewer.id
     # Text held for approval or hidden by a volunteer is never matched for anyone else.
-    return sa.or_(sa.and_(sa.or_(public, members, friends), Profile.text_status == "visible"), own)
+    return sa.or_(sa.and_(sa.or_(public, members, friends), Profile.text_status == TextStatus.VISIBLE), own)
 
 
 @dataclass
@@ -249,3 +249,77 @@ def directory(viewer: User, query: str = "", page: int = 1, per_page: int = DIRE
         view(viewer, user, connected=user.id in connected_ids, blocked_by_owner=user.id in blocked_me) for user in users
     ]
     return DirectoryPage(entries=entries, page=page, pages=pages, total=total)
+
+
+# ---- Moderation: the profile content kind (content_id is the member's user id; the written fields are moderated, not the name) ----
+
+PROFILE_TEXT_FIELDS = ("about", "helps_me", "interests", "town")
+
+
+def _load_profile(user_id):
+    """The member's profile; for a member who never wrote one, their defaults, not stored (showing
+    the report page writes nothing; moderation.report stores it with the report)."""
+    profile = db.session.get(Profile, user_id)
+    if profile is None:
+        owner = db.session.get(User, user_id)
+        if owner is None:
+            return None
+        profile = Profile.defaults_for(owner.role)
+        profile.user_id = owner.id
+        set_committed_value(profile, "user", owner)  # no backref event: it stays out of the session
+    return profile
+
+
+def _profile_text(profile):
+    return "\n".join(f"{FIELD_LABELS[name]}: {getattr(profile, name)}" for name in PROFILE_TEXT_FIELDS if getattr(profile, name))
+
+
+def _profile_visible_to(viewer, profile) -> bool:
+    return profile.user is not None and permissions.can_view_profile(viewer, profile.user)
+
+
+def _profile_text_for(viewer, profile) -> str:
+    """Only the fields the profile page shows this person (services.profiles.view decides)."""
+    shown = view(viewer, profile.user)
+    return "\n".join(f"{item.label}: {item.value}" for item in shown.fields if item.name in PROFILE_TEXT_FIELDS and item.value)
+
+
+def _profile_text_for_case(case, profile) -> str:
+    """Moderators count as members (permissions.audience): they read the fields members see, and a
+    field kept for connections only when a connection reported it, because that reporter shared it.
+    A field the owner kept for themself never reaches staff."""
+    level = permissions.MEMBER
+    for row in case.reports:
+        if row.reporter is not None:
+            level = max(level, min(permissions.audience(row.reporter, profile.user), permissions.CONNECTION))
+    return "\n".join(
+        f"{FIELD_LABELS[name]}: {getattr(profile, name)}" for name in PROFILE_TEXT_FIELDS
+        if getattr(profile, name) and permissions.visible_at(profile.visibility_of(name), level)
+    )
+
+
+def _set_profile_status(profile, status, note=None):
+    profile.text_status, profile.moderation_note = status, note
+
+
+def _delete_profile_text(profile, moderator):
+    for name in PROFILE_TEXT_FIELDS:
+        setattr(profile, name, "")
+    _set_profile_status(profile, TextStatus.VISIBLE)
+
+
+def _edit_profile(profile, new_text, moderator, note):
+    profile.about = (new_text or "").strip()[:2000]
+    _set_profile_status(profile, TextStatus.VISIBLE, note)
+
+
+moderation.register(moderation.ContentKind(
+    name="profile", noun="profile", load=_load_profile, author_id=lambda p: p.user_id, text=_profile_text,
+    url=lambda p: url_for("profiles.show", user_id=p.user_id),
+    hide=lambda p, reason, m: _set_profile_status(p, TextStatus.HIDDEN, reason),
+    restore=lambda p, m: _set_profile_status(p, TextStatus.VISIBLE),
+    delete=_delete_profile_text, edit=_edit_profile, is_hidden=lambda p: p.text_status not in (None, TextStatus.VISIBLE),
+    template="moderation/content/_profile.html", describe=lambda p: _("The profile of %(name)s", name=p.user.display_name),
+    visible_to=lambda viewer, p: _profile_visible_to(viewer, p), text_for=lambda viewer, p: _profile_text_for(viewer, p),
+    text_for_case=lambda case, p: _profile_text_for_case(case, p), id_of=lambda p: p.user_id,
+))

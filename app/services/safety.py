@@ -1,5 +1,6 @@
-"""Safeguarding: the one check every piece of member writing passes before it is saved, and the one
-place that acts on the result (hold, report, safety case, alert after commit).
+"""Safeguarding: the one check every piece of member writing passes before it is saved. What follows
+from the result (hold, report, safety case, alert after commit) is done in one place,
+moderation.record_screening, because it opens moderation cases (this module stays below moderation).
 
 screen(author, text, place) returns a Screened result: what to do (publish, hold or block), which
 kinds of worry it found (scam, personal_details, crisis), whether to show the writer the support
@@ -20,9 +21,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.extensions import db
+from app.models import WatchedWord
 from app.services import personal_details, safety_feedback, safety_model, watched_words  # noqa: F401 (registers its eraser)
 
 CRISIS, SCAM, PERSONAL = "crisis", "scam", "personal_details"
@@ -170,11 +174,6 @@ class Screened:
 
 
 def _db_rules() -> list[Rule]:
-    import sqlalchemy as sa
-
-    from app.extensions import db
-    from app.models import WatchedWord
-
     watched_words.ensure_built_ins()
     rows = db.session.scalars(sa.select(WatchedWord).where(WatchedWord.enabled.is_(True)).order_by(WatchedWord.id))
     return [Rule(w.label, w.kind.value, w.pattern, w.action.value, w.message or "", w.key) for w in rows]
@@ -227,30 +226,7 @@ def judge_text(text: str, rules: list[Rule] | None = None) -> Screened:
     return judge(detect(text, rules), "reply")
 
 
-# ---- Acting on it, once ---------------------------------------------------------------------------
-
-
-def record(screened: Screened, content_type: str, obj, *, author_id: int | None) -> None:
-    """Open the moderation case a screened piece of writing needs. Call after flushing the content and
-    before the commit; the safety alert is emailed after the commit (never for a rolled-back change)."""
-    from app.extensions import db
-    from app.models import ReportReason
-    from app.services import moderation
-
-    if screened.blocked:
-        return
-    if screened.held:
-        moderation.hold_for_approval(content_type, obj, screened.held_because, author_id=author_id)
-    for kind, reason in ((SCAM, ReportReason.SCAM), (PERSONAL, ReportReason.PERSONAL_DETAILS), (CRISIS, ReportReason.SAFETY)):
-        if kind in screened.kinds:
-            why = "; ".join(screened.by_kind.get(kind, [])) or KIND_WORDS[kind]
-            moderation.report_automatically(content_type, obj, reason, _clip(why), author_id=author_id)
-    if CRISIS in screened.kinds:
-        db.session.flush()
-        moderation.send_safety_alerts(content_type, moderation._content_id(content_type, obj), after_commit=True)
-
-
-def _clip(words: str, limit: int = 300) -> str:
+def clip(words: str, limit: int = 300) -> str:
     return words if len(words) <= limit else words[: limit - 1] + "…"
 
 

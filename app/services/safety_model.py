@@ -21,6 +21,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from app.services.personal_details import mask_public_numbers
 
 KINDS = ("scam", "personal_details", "crisis")
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "safety"
@@ -111,8 +112,6 @@ def train(rows: list[Labelled]) -> dict:
     """Fit the vectoriser and one classifier per kind; choose thresholds by cross-validation."""
     import numpy as np
     from sklearn.model_selection import StratifiedKFold
-
-    from app.services.personal_details import mask_public_numbers
 
     texts = [prepare(mask_public_numbers(row.text)) for row in rows]
     artefact = {"kinds": {}, "trained_on": len(rows), "seed": SEED,

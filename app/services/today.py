@@ -34,8 +34,9 @@ from app.models import (
     ThreadRead,
     User,
 )
-from app.models.types import utcnow
+from app.models.types import UTCDateTime, utcnow
 from app.permissions import can_read_category
+from app.services.forums import page_for_number
 
 NEW_LIMIT = 5
 RECENT_LIMIT = 4
@@ -176,8 +177,6 @@ def _carry_on_reading(member: User) -> tuple[Thread, int, str] | None:
 def _post_link(thread_id: int, number: int) -> str:
     from flask import url_for
 
-    from app.services.forums import page_for_number
-
     return url_for("forums.thread", thread_id=thread_id, page=page_for_number(number)) + f"#post-{number}"
 
 
@@ -232,8 +231,6 @@ def _recent(member: User) -> list[RecentThing]:
 
 def _recent_thing(row) -> RecentThing:
     from flask import url_for
-
-    from app.models.types import UTCDateTime
 
     at = row.at
     if isinstance(at, str):  # SQLite hands back text through a UNION (the column type is lost)

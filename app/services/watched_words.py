@@ -1,6 +1,7 @@
-"""Watched words: the one check every piece of member writing passes through (posts, thread titles,
-profile text, meet-up descriptions, organisers' messages, chat). check() returns a Verdict; the
-feature's service acts on it (block, hold, report, safety) the same way everywhere.
+"""Watched words: the administrators' list of words and detectors (posts, thread titles, profile
+text, meet-up descriptions, organisers' messages, chat), and the text forms they are matched
+against. services.safety.screen reads the list as rules: it is the one check every piece of member
+writing passes through.
 
 Text is normalised before matching so that simple tricks do not get past: case and accents are
 folded, l33t letters in words become letters ("m0ney" -> "money"), and in the digits form spaces,
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 import sqlalchemy as sa
@@ -285,28 +285,6 @@ def ensure_built_ins() -> None:
 # ---- Checking ------------------------------------------------------------------------------------
 
 
-@dataclass
-class Verdict:
-    action: str = "publish"  # "publish", "hold" or "block"
-    messages: list[str] = field(default_factory=list)  # sentences for the author
-    matched: list[WatchedWord] = field(default_factory=list)
-    report_scam: bool = False
-    safety: bool = False
-
-    @property
-    def blocked(self) -> bool:
-        return self.action == "block"
-
-    @property
-    def held(self) -> bool:
-        return self.action == "hold"
-
-    @property
-    def summary(self) -> str:
-        """For moderators: which entries matched."""
-        return ", ".join(word.label for word in self.matched)
-
-
 @lru_cache(maxsize=512)
 def _compiled(kind: str, pattern: str):
     if kind == WatchedKind.WORD.value:
@@ -324,41 +302,6 @@ def matches(word: WatchedWord, texts: tuple[str, str, str]) -> bool:
         return bool(_compiled(word.kind.value, word.pattern).search(words))
     except re.error:
         return False
-
-
-_SEVERITY = {"publish": 0, "hold": 1, "block": 2}
-
-
-def check(author, text: str, kind: str = "post") -> Verdict:
-    """Check what a member wrote. `kind` says where it is going ("post", "thread_title", "profile",
-    "meetup", "meetup_message", "chat_message"); the rules are the same everywhere."""
-    verdict = Verdict()
-    if not (text or "").strip():
-        return verdict
-    ensure_built_ins()
-    texts = (fold(text), words_form(text), digits_form(text))
-    for word in db.session.scalars(sa.select(WatchedWord).where(WatchedWord.enabled.is_(True)).order_by(WatchedWord.id)):
-        if not matches(word, texts):
-            continue
-        verdict.matched.append(word)
-        outcome = {WatchedAction.BLOCK: "block", WatchedAction.HOLD: "hold"}.get(word.action, "publish")
-        if _SEVERITY[outcome] > _SEVERITY[verdict.action]:
-            verdict.action = outcome
-        if word.action == WatchedAction.REPORT:
-            verdict.report_scam = True
-        if word.action == WatchedAction.SAFETY:
-            verdict.safety = True
-        if word.message and word.message not in verdict.messages and word.action != WatchedAction.SAFETY:
-            verdict.messages.append(word.message)
-    if verdict.blocked:
-        verdict.messages = [m for w in verdict.matched if w.action == WatchedAction.BLOCK for m in [w.message] if m] or [
-            N_("Some of the words you used are not allowed on Kindred. Please change them and try again.")
-        ]
-    return verdict
-
-
-def block_message(verdict: Verdict) -> str:
-    return " ".join(dict.fromkeys(_(m) for m in verdict.messages if m))  # built-in sentences in the reader's language
 
 
 # ---- Managing the list (administrators) ----------------------------------------------------------

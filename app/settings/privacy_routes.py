@@ -13,6 +13,7 @@ from app.services import blocking, my_data
 from app.services.errors import ServiceError
 from app.settings import bp
 from app.settings.forms import DeleteAccountForm
+from app.forms import add_service_error
 
 # What a member with a pending deletion can still reach.
 OPEN_WHILE_CLOSING = {"settings.keep_account", "auth.sign_out", "static", "main.help", "main.privacy", "main.accessibility", "settings.display"}
@@ -77,8 +78,6 @@ def delete_account():
         try:
             my_data.request_deletion(current_user, form.posts_choice.data)
         except ServiceError as error:
-            from app.forms import add_service_error
-
             add_service_error(form, error)
         else:
             purge_after = current_user.purge_after

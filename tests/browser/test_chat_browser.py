@@ -190,7 +190,7 @@ def test_a_screen_that_missed_a_message_asks_for_exactly_that_one(context_factor
     # Hope's message is stored but its live delivery never reaches Alice (a dropped packet).
     with site_app.app_context():
         room, hope = chat.ensure_open_rooms()[0], accounts.find_by_email("hope@example.org")
-        lost = chat._store_once(hope, room, Message(room_id=room.id, author_id=hope.id, body="Coffee morning moved to Thursday."))
+        lost = chat.store_seed_message(hope, room, Message(room_id=room.id, author_id=hope.id, body="Coffee morning moved to Thursday."))
         lost_seq = lost.room_seq
         from app.extensions import db
 
