@@ -8,15 +8,19 @@
   if (!count || typeof window.io !== "function") {
     return;
   }
+  // The words come from the page, in its language (templates/base.html).
+  var words = function (name, english, number) {
+    return (count.getAttribute("data-words-" + name) || english).replace("%(count)s", String(number));
+  };
   var last = null;
   var socket = window.io("/notifications", { transports: ["websocket", "polling"] });
   socket.on("unread", function (data) {
     if (!data || typeof data.count !== "number") {
       return;
     }
-    count.textContent = data.count ? " (" + data.count + " new)" : "";
+    count.textContent = data.count ? " " + words("new", "(%(count)s new)", data.count) : "";
     if (last !== null && data.count > last && announce) {
-      announce.textContent = data.count === 1 ? "You have 1 new notification." : "You have " + data.count + " new notifications.";
+      announce.textContent = data.count === 1 ? words("one", "You have 1 new notification.", 1) : words("many", "You have %(count)s new notifications.", data.count);
     }
     last = data.count;
   });
