@@ -23,7 +23,7 @@ class Role(str, enum.Enum):
 
     @property
     def label(self) -> str:
-        return ROLE_LABELS[self]
+        return str(ROLE_LABELS[self])  # in the page's language
 
     @property
     def needs_approval(self) -> bool:

@@ -7,7 +7,7 @@ from functools import lru_cache
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 
 from app.extensions import db
 from app.models import ApprovalStatus, EmailToken, Role, SignInSession, TokenPurpose, User
@@ -332,7 +332,9 @@ def decide_approval(admin: User, member: User, approve: bool, reason: str = "") 
         member.approved_at = utcnow()
         # Moderator powers are a separate step (/admin/moderators): approving someone as a volunteer
         # says who they are, not that they are ready to moderate.
-    audit.record(admin, "approve_role" if approve else "decline_role", member, reason or member.role.label)
+    with force_locale("en"):  # the staff log is kept in English
+        role = member.role.label
+    audit.record(admin, "approve_role" if approve else "decline_role", member, reason or role)
     db.session.commit()
     email.send_template(member.email, _l("Your Kindred role"), "role_decision", user=member, approved=approve)
 
