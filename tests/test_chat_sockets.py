@@ -214,7 +214,7 @@ def test_a_fault_inside_the_server_is_reported_kindly_and_it_carries_on(socket_f
     def broken(*args, **kwargs):
         raise RuntimeError("database on fire")
 
-    monkeypatch.setattr(chat, "post_message", broken)
+    monkeypatch.setattr(chat, "send_message", broken)
     answer = say(alice_live, cuppa, "Hello")
     assert answer["ok"] is False and "Something went wrong on our side" in answer["error"]
     monkeypatch.undo()
