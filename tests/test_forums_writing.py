@@ -102,7 +102,8 @@ def test_editing_shows_edited_and_only_moderators_see_earlier_versions(client_fo
     assert client_for(bob).get(f"/posts/{post.id}/history").status_code == 403
     assert "my cat, Biscuit" not in page_text(client_for(bob).get(f"/posts/{post.id}/history"))
     maya_client = client_for(maya)
-    assert "See earlier versions" in page_text(maya_client.get(f"/threads/{alices_thread.id}"))
+    assert "See earlier versions" not in page_text(alice_client.get(f"/posts/{post.id}/actions"))
+    assert "See earlier versions" in page_text(maya_client.get(f"/posts/{post.id}/actions"))
     history = page_text(maya_client.get(f"/posts/{post.id}/history"))
     assert "I love my garden and my cat, Biscuit." in history and "changed by Alice Morgan" in history
 
@@ -178,7 +179,7 @@ def test_saved_posts_page(client_for, alice, bob, alices_thread):
     client.post(f"/posts/{post.id}/save", data={"saved": "yes"})
     saved = page_text(client.get("/saved"))
     assert saved.count("Hello from Alice") == 1 and "my cat, Biscuit" in saved
-    assert "Remove from saved posts" in page_text(client.get(f"/threads/{alices_thread.id}"))
+    assert "Remove from saved posts" in page_text(client.get(f"/posts/{post.id}/actions"))
 
 
 def test_save_draft_button_keeps_a_reply_on_the_server(client_for, bob, alices_thread):

@@ -378,6 +378,16 @@ def reactions(post_id):
     return render_template("forums/reactions.html", post=post, reactions=forums.reactions_for(post))
 
 
+@bp.route("/posts/<int:post_id>/actions")
+@login_required
+@finds
+def post_actions(post_id):
+    """React, Save, Report, Edit... for one post, on a page of their own: a thread page shows only
+    three links under each post (Reply, React, More), which keeps it light (issue 15)."""
+    post = forums.get_post(current_user, post_id)
+    return render_template("forums/post_actions.html", post=post, view=forums.post_view(current_user, post))
+
+
 @bp.route("/posts/<int:post_id>/history")
 @login_required
 @finds

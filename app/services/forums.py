@@ -402,6 +402,14 @@ def _add_reactions_and_saved(member, views: dict) -> None:
             view.mine.add(reaction)
 
 
+def post_view(viewer, post: Post) -> PostView:
+    """One post with its reaction counts, the reader's own reactions and whether they saved it:
+    the post's own actions page (React, Save, Report...), which the thread page links to."""
+    view = PostView(post=post, collapsed=post.author_id in collapsed_author_ids(viewer))
+    _add_reactions_and_saved(viewer if is_member(viewer) else None, {post.id: view})
+    return view
+
+
 def _is_following(member, thread) -> bool:
     return db.session.scalar(
         sa.select(ThreadFollow.id).where(ThreadFollow.user_id == member.id, ThreadFollow.thread_id == thread.id)

@@ -285,6 +285,13 @@ def _reactions():
     return url_for("forums.reactions", post_id=_first_reply().id)
 
 
+@example("forums.post_actions")
+def _post_actions():
+    from flask import url_for
+
+    return url_for("forums.post_actions", post_id=_first_reply().id)
+
+
 @example("forums.history")
 def _history():
     from flask import url_for

@@ -81,7 +81,9 @@
       var utterance = new SpeechSynthesisUtterance(prepared.text);
       utterance.voice = voice;
       utterance.lang = voice.lang || "en-GB";
-      utterance.rate = parseFloat(control.getAttribute("data-listen-rate")) || 1;
+      // A thread page says the rate once, on the element around its posts.
+      var rated = control.closest("[data-listen-rate]");
+      utterance.rate = (rated && parseFloat(rated.getAttribute("data-listen-rate"))) || 1;
       utterance.addEventListener("boundary", function (event) {
         if (event.name && event.name !== "word") { return; }
         clearHighlight(prepared);
@@ -104,6 +106,16 @@
   function start() {
     var voice = englishVoice();
     if (!voice) { return false; }
+    // A thread page's posts carry only the sound-file link (forums/_post.html): put each in the
+    // usual control first, reading the text of the post around it.
+    Array.prototype.forEach.call(document.querySelectorAll(".post__header > .listen__link"), function (link) {
+      var control = document.createElement("div");
+      control.className = "listen";
+      control.setAttribute("data-listen", "");
+      control.setAttribute("data-listen-target", link.closest("article").id + "-text");
+      link.parentNode.insertBefore(control, link);
+      control.appendChild(link);
+    });
     Array.prototype.forEach.call(document.querySelectorAll("[data-listen]"), function (control) { enhance(control, voice); });
     return true;
   }
