@@ -50,6 +50,12 @@ class Config:
     DATABASE_POOL_SIZE = int(os.environ.get("DATABASE_POOL_SIZE", "10"))
     DATABASE_MAX_OVERFLOW = int(os.environ.get("DATABASE_MAX_OVERFLOW", "20"))
     DATABASE_POOL_TIMEOUT = float(os.environ.get("DATABASE_POOL_TIMEOUT", "3"))
+    # PostgreSQL: a pooled connection idle for longer than this is pinged before use (one that was
+    # used more recently is not: a ping is a round trip on every request; app/__init__.py).
+    DATABASE_PING_AFTER_IDLE_SECONDS = float(os.environ.get("DATABASE_PING_AFTER_IDLE_SECONDS", "10"))
+    # PostgreSQL: pages that only read run without a transaction (no BEGIN, no ROLLBACK: two round
+    # trips of a member's thread page's ten). The tests' rolled-back transactions need it off.
+    READ_PAGES_AUTOCOMMIT = os.environ.get("READ_PAGES_AUTOCOMMIT", "true").lower() != "false"
 
     # Sessions last weeks: people with memory difficulties should not be signed out mid-task.
     PERMANENT_SESSION_LIFETIME = timedelta(days=int(os.environ.get("SESSION_DAYS", "42")))
@@ -170,6 +176,7 @@ class TestingConfig(Config):
     # The cast are established members in most stories; the moderation tests turn these back on.
     MODERATION_FIRST_POSTS_HELD = 0
     MODERATION_LINK_TRUSTED_AFTER = 0
+    READ_PAGES_AUTOCOMMIT = False  # each test runs inside one transaction that is rolled back
 
 
 class ProductionConfig(Config):

@@ -71,7 +71,12 @@ def _init_extensions(app: Flask) -> None:
             "pool_timeout": app.config["DATABASE_POOL_TIMEOUT"],
             **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
         }
+    # PostgreSQL: pool_pre_ping's work is done by _ping_only_idle_connections instead.
+    ping = not str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite") and app.config["SQLALCHEMY_ENGINE_OPTIONS"].pop("pool_pre_ping", False)
     db.init_app(app)
+    if ping:
+        with app.app_context():
+            _ping_only_idle_connections(db.engine, app.config["DATABASE_PING_AFTER_IDLE_SECONDS"])
     page_cache.init_app(app)
     # Compression (brotli, else gzip) from the app itself, for `make run` and a single server;
     # behind nginx set COMPRESS_RESPONSES=false and let nginx do it (README).
@@ -173,8 +178,39 @@ CSP = "; ".join(
 )
 
 
+def _ping_only_idle_connections(engine, idle_seconds: float) -> None:
+    """pool_pre_ping, but only for a connection idle longer than `idle_seconds`.
+
+    The ping is a round trip to PostgreSQL on every request (one of a member's thread page's ten,
+    issue 15). A connection used a moment ago is almost surely alive; one idle for longer is pinged
+    and, if dead, replaced before use, as pool_pre_ping would. If PostgreSQL restarts, a request
+    on a connection used within those seconds fails once, and SQLAlchemy then drops the pool."""
+    import time
+
+    @sa.event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection, record):
+        record.info["checked_in_at"] = time.monotonic()
+
+    @sa.event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection, record, _proxy):
+        if time.monotonic() - record.info.get("checked_in_at", float("-inf")) < idle_seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:  # noqa: BLE001 - any failure means: use another connection
+            raise sa.exc.DisconnectionError("the pooled connection did not answer a ping") from error
+
+
+# GET pages that only read, run without a transaction on PostgreSQL (READ_PAGES_AUTOCOMMIT): no
+# BEGIN before their first statement and no ROLLBACK when the request ends. A thread page also moves
+# the member's read marker: one UPDATE or INSERT, which is as safe on its own. Not search: its
+# SET LOCAL statement_timeout needs a transaction.
+READ_ONLY_PAGES = frozenset({"forums.index", "forums.category", "forums.thread"})
+
+
 def _register_request_hooks(app: Flask) -> None:
     from app import i18n, page_cache
+    from app.extensions import db
     from app.display import display_preferences
 
     def _forget_previous_user():
@@ -184,7 +220,12 @@ def _register_request_hooks(app: Flask) -> None:
         # loaded once per request, by whichever hook asks first.
         g.pop("_login_user", None)
         i18n.forget_for_request()
+        if autocommit_reads and request.method in ("GET", "HEAD") and request.endpoint in READ_ONLY_PAGES:
+            # Before anything reads (the member is loaded by the next hooks): the request's session
+            # takes its connection in autocommit mode; the pool resets it when it comes back.
+            db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
+    autocommit_reads = app.config["READ_PAGES_AUTOCOMMIT"] and not str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite")
     first_hooks = [_forget_previous_user]
     if page_cache.enabled(app):
         # Next, a visitor's page from the cache skips everything else (see app/page_cache.py).

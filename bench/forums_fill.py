@@ -57,7 +57,12 @@ def main():
     with psycopg.connect(args.database) as conn, conn.cursor() as cur:
         cur.execute("TRUNCATE forum_reactions, forum_bookmarks, forum_drafts, forum_thread_reads, forum_thread_follows, "
                     "forum_post_revisions, forum_posts, forum_threads, forum_categories, audit_entries, email_tokens, users RESTART IDENTITY CASCADE")
+        # Migration 0016 keeps each post's tsvector in a generated column (computed during COPY);
+        # before it, an expression index. Either way the GIN indexes are built after loading.
+        cur.execute("SELECT 1 FROM information_schema.columns WHERE table_name = 'forum_posts' AND column_name = 'forum_search_vector'")
+        stored_vector = cur.fetchone() is not None
         cur.execute("DROP INDEX IF EXISTS ix_forum_search_posts")
+        cur.execute("DROP INDEX IF EXISTS ix_forum_search_vector")
         cur.execute("DROP INDEX IF EXISTS ix_forum_search_threads")
         with cur.copy("COPY users (email, display_name, password_hash, role, approval, is_moderator, is_admin, session_epoch, "
                       "text_size, colour_scheme, timezone, created_at) FROM STDIN") as copy:
@@ -101,7 +106,10 @@ def main():
         cur.execute("""UPDATE forum_categories c SET last_thread_id = (SELECT id FROM forum_threads t WHERE t.category_id = c.id
                        ORDER BY last_post_at DESC LIMIT 1)""")
         print(f"{posts:,} posts in {threads:,} threads written ({time.monotonic() - start:.0f}s); building search indexes")
-        cur.execute("CREATE INDEX ix_forum_search_posts ON forum_posts USING gin (to_tsvector('english', body))")
+        if stored_vector:
+            cur.execute("CREATE INDEX ix_forum_search_vector ON forum_posts USING gin (forum_search_vector)")
+        else:
+            cur.execute("CREATE INDEX ix_forum_search_posts ON forum_posts USING gin (to_tsvector('english', body))")
         cur.execute("CREATE INDEX ix_forum_search_threads ON forum_threads USING gin (to_tsvector('english', title))")
         conn.commit()
     with psycopg.connect(args.database, autocommit=True) as conn:

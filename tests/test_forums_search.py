@@ -85,6 +85,22 @@ def test_a_word_in_almost_every_post_asks_for_another_word_instead_of_waiting(mo
     assert "Hello from Alice" in page_text(browser.get("/search?q=garden"))
 
 
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_postgresql_keeps_each_posts_words_with_the_post_and_follows_edits(alice, bob, alices_thread):
+    """Migration 0016: each post's tsvector is a stored column with its own GIN index, so a search
+    never recomputes it; an edit recomputes it at once."""
+    reply = forums.reply(bob, alices_thread, "Our allotment has rhubarb")
+    stored = db.session.scalar(sa.text("SELECT forum_search_vector::text FROM forum_posts WHERE id = :id"), {"id": reply.id})
+    assert "'rhubarb'" in stored and "'allot'" in stored
+    forums.edit_post(bob, reply, "Our allotment has leeks")
+    assert search(alice, "leeks").total == 1 and search(alice, "rhubarb").total == 0
+    db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))  # a handful of rows: make the planner show the index
+    plan = "\n".join(db.session.scalars(sa.text(
+        "EXPLAIN SELECT id FROM forum_posts WHERE forum_search_vector @@ websearch_to_tsquery('english', 'leeks')")))
+    assert "ix_forum_search_vector" in plan
+
+
+@pytest.mark.both_backends
 def test_a_word_in_more_than_a_thousand_posts_shows_the_newest_and_says_more_than_1000(client, bob, alices_thread):
     # 1,005 replies about gardens, written straight into the table (the services would take minutes).
     db.session.execute(sa.insert(Post), [

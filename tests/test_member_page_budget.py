@@ -121,3 +121,46 @@ def test_a_members_thread_page_of_twenty_posts_is_light(client_for, alice, bob, 
     text = page_text(page)
     assert text.count("Listen to post") == 20 and "Reply 20: we tried the memory café" in text
     assert len(page.get_data()) < 25_000, f"{len(page.get_data()):,} bytes"
+
+
+@pytest.mark.committed  # the pages' own connections, outside a test transaction
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+class TestReadingPagesRunWithoutATransaction:
+    """READ_PAGES_AUTOCOMMIT (on outside the tests): a thread or category page sends no BEGIN and
+    no ROLLBACK, two round trips fewer, and Bob's read marker still moves on; a reply, which
+    writes, still runs in a transaction of its own."""
+
+    @pytest.fixture
+    def app_overrides(self):
+        return {"READ_PAGES_AUTOCOMMIT": True}
+
+    def test_bob_reads_and_replies(self, monkeypatch, client_for, bob, alices_thread):
+        from psycopg._connection_base import BaseConnection
+
+        from app.models import ThreadRead
+
+        commands = []
+        original = BaseConnection._exec_command
+
+        def spy(self, command, *args, **kwargs):
+            commands.append(bytes(command) if isinstance(command, (bytes, bytearray, memoryview)) else str(command).encode())
+            return original(self, command, *args, **kwargs)
+
+        monkeypatch.setattr(BaseConnection, "_exec_command", spy)
+        thread_id = alices_thread.id
+        browser = client_for(bob)
+        db.session.close()  # each page gets a connection of its own, as in production
+        commands.clear()
+        assert "Hello from Alice" in page_text(browser.get(f"/threads/{thread_id}"))
+        db.session.close()
+        assert "Hello from Alice" in page_text(browser.get("/forums/welcome-and-introductions"))
+        db.session.close()
+        assert not [command for command in commands if command.startswith((b"BEGIN", b"ROLLBACK"))]
+        db.session.close()
+        marker = db.session.scalar(sa.select(ThreadRead).where(ThreadRead.user_id == bob.id, ThreadRead.thread_id == thread_id))
+        assert marker is not None and marker.last_read_number == 1
+        db.session.close()
+        browser.post(f"/threads/{thread_id}/reply", data={"body": "Lovely to meet you, Alice."})
+        assert [command for command in commands if command.startswith(b"BEGIN")]
+        db.session.close()
+        assert "Lovely to meet you, Alice." in page_text(browser.get(f"/threads/{thread_id}"))

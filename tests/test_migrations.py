@@ -29,3 +29,16 @@ def test_a_model_added_without_a_migration_is_caught(app):
             check()
     finally:
         db.metadata.remove(forgotten)
+
+
+def test_postgresql_stores_each_posts_search_words_and_sqlite_keeps_its_own_table(app):
+    """Migration 0016: a generated tsvector column with a GIN index on PostgreSQL (the expression
+    index it replaces is gone); SQLite is unchanged (FTS5)."""
+    inspector = sa.inspect(db.engine)
+    columns = {column["name"] for column in inspector.get_columns("forum_posts")}
+    indexes = {index["name"] for index in inspector.get_indexes("forum_posts")}
+    if db.engine.dialect.name == "postgresql":
+        assert "forum_search_vector" in columns and "ix_forum_search_vector" in indexes
+        assert "ix_forum_search_posts" not in indexes
+    else:
+        assert "forum_search_vector" not in columns and "forum_search" in inspector.get_table_names()

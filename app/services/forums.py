@@ -441,6 +441,15 @@ def _mark_read(member, thread, last_read: int | None, number: int) -> None:
             .execution_options(synchronize_session=False)
         )
     session = db.session()
+    if session.connection().get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+        # A reading page without a transaction (READ_PAGES_AUTOCOMMIT): the statement is stored as
+        # it runs. No commit, which would end the session's connection and begin a transaction
+        # for the rest of the page.
+        try:
+            session.flush()
+        except IntegrityError:
+            session.rollback()
+        return
     session.expire_on_commit = False
     try:
         session.commit()

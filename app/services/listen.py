@@ -14,6 +14,7 @@ a sentence and the browser's own voice still works.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import os
@@ -62,7 +63,15 @@ class Spoken:
 
 
 def engine() -> str | None:
-    return shutil.which(current_app.config.get("ESPEAK_COMMAND", "espeak-ng"))
+    return _program(current_app.config.get("ESPEAK_COMMAND", "espeak-ng"))
+
+
+@functools.lru_cache(maxsize=8)
+def _program(command: str) -> str | None:
+    """Looked up once per process: shutil.which stats every PATH directory, and a thread page asks
+    once for each of its 20 posts (a fifth of a member's thread page's CPU time, issue 15).
+    Installing espeak-ng therefore needs a restart to be noticed."""
+    return shutil.which(command)
 
 
 def available() -> bool:
