@@ -35,4 +35,4 @@ def val(app):
 
 @pytest.fixture
 def alices_thread(alice, welcome):
-    return forums.start_thread(alice, welcome, "Hello from Alice", "I love my garden and my cat, Biscuit.")
+    return forums.start_thread(alice, welcome, "Hello from Alice", "I love my garden and my cat, Biscuit.").thread

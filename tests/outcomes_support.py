@@ -87,11 +87,11 @@ def chester_town(root, hope, maya) -> Town:
     posts = []
     for number, person in enumerate(with_dementia):
         with at("2026-02-02 10:00:00+00:00"):
-            thread = forums.start_thread(person, category, f"Hello from person {number}", "I am new here.")
-        posts.append(thread.first_post)
+            thread = forums.start_thread(person, category, f"Hello from person {number}", "I am new here.").thread
+        posts.append(forums.first_post(thread))
         replier, moment = (carers[0], "2026-02-02 11:00:00+00:00") if number == 0 else (maya, "2026-02-02 13:00:00+00:00")
         with at(moment):
-            posts.append(forums.reply(replier, thread, "Welcome, lovely to meet you."))
+            posts.append(forums.reply(replier, thread, "Welcome, lovely to meet you.").post)
     for number, post in enumerate(posts):
         reporter = carers[1 + number % 6]
         with at(f"2026-03-02 {10 + number}:00:00+00:00"):

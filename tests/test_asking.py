@@ -96,7 +96,7 @@ def test_only_volunteers_see_the_inbox_and_only_alice_sees_her_question(alice, b
 def test_maya_sees_new_members_waiting_for_a_reply_oldest_first(alice, bob, maya, categories, client_for):  # noqa: F811
     welcome = categories["Welcome and introductions"]
     with time_machine.travel(utcnow() - timedelta(hours=30), tick=False):
-        alices = forums.start_thread(alice, welcome, "Hello, I am Alice", "I was diagnosed last month.")
+        alices = forums.start_thread(alice, welcome, "Hello, I am Alice", "I was diagnosed last month.").thread
     with time_machine.travel(utcnow() - timedelta(hours=20), tick=False):
         forums.start_thread(bob, welcome, "Hello from Bob", "I care for my mum.")
         forums.start_thread(maya, welcome, "Maya here", "I am a volunteer.")

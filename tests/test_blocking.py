@@ -106,7 +106,7 @@ def test_posts_by_someone_alice_blocked_are_folded_away_for_her_only(alice, bob,
 
     eve = new_member("Eve Stone")
     welcome = forums.save_category(root, "Welcome", "Say hello.", 0, Audience.EVERYONE, Audience.MEMBERS)
-    thread = forums.start_thread(alice, welcome, "Hello from Alice", "I love my garden.")
+    thread = forums.start_thread(alice, welcome, "Hello from Alice", "I love my garden.").thread
     forums.reply(eve, thread, "You never listen to anyone, Alice.")
     blocking.block(alice, eve)
 
@@ -132,7 +132,7 @@ def test_alice_mutes_eve_her_posts_fold_away_and_eve_sends_her_no_notifications(
     assert blocking.is_muted(alice, eve) and not blocking.is_blocked(alice, eve)
 
     welcome = forums.save_category(root, "Welcome", "Say hello.", 0, Audience.EVERYONE, Audience.MEMBERS)
-    thread = forums.start_thread(alice, welcome, "Hello from Alice", "I love my garden.")
+    thread = forums.start_thread(alice, welcome, "Hello from Alice", "I love my garden.").thread
     forums.reply(eve, thread, "Look at my shop.")
     assert "Show this post from a member you have blocked or muted" in page_text(browser.get(f"/threads/{thread.id}"))
     # Eve still sees Alice's members-level profile and can connect: muting only quietens Eve for Alice.

@@ -15,7 +15,7 @@ def _visible_actions(article_html: str) -> list[str]:
 
 
 def test_each_post_shows_reply_and_react_with_everything_else_behind_more(alice, bob, welcome, client_for):  # noqa: F811
-    thread = forums.start_thread(bob, welcome, "Hello from Bob", "I care for my mum.")
+    thread = forums.start_thread(bob, welcome, "Hello from Bob", "I care for my mum.").thread
     html = client_for(alice).get(f"/threads/{thread.id}").get_data(as_text=True)
     article = html.split('id="post-1"', 1)[1].split("</article>", 1)[0]
     assert _visible_actions(article) == ["Reply", "React", "More"]

@@ -24,7 +24,7 @@ def test_a_nul_in_the_member_search_finds_alice(alice, bob, client_for):
 
 
 def test_bobs_reply_with_a_nul_is_kept_without_it(alice, bob, client_for, welcome):  # noqa: F811
-    thread = forums.start_thread(alice, welcome, "Hello", "Hello everyone.")
+    thread = forums.start_thread(alice, welcome, "Hello", "Hello everyone.").thread
     response = client_for(bob).post(f"/threads/{thread.id}/reply", data={"body": "Welcome\x00 Alice,\x07 lovely\tto meet you.\nBob"})
     assert response.status_code == 302
     body = db.session.scalar(sa.select(Post.body).where(Post.thread_id == thread.id, Post.number == 2))
@@ -41,7 +41,7 @@ def test_a_chat_message_with_a_nul_is_kept_without_it_by_form_and_by_socket(alic
 
 
 def test_a_draft_saved_by_autosave_with_a_nul_is_kept_without_it(alice, client_for, welcome):  # noqa: F811
-    thread = forums.start_thread(alice, welcome, "Hello", "Hello everyone.")
+    thread = forums.start_thread(alice, welcome, "Hello", "Hello everyone.").thread
     response = client_for(alice).post("/drafts", json={"thread_id": thread.id, "body": "Half\x00 written"})
     assert response.get_json() == {"saved": True, "message": "Draft saved."}
     assert db.session.scalar(sa.select(Draft.body)) == "Half written"

@@ -28,7 +28,7 @@ def threads(categories, alice, bob, maya, root):
     made = {}
     for name, category in categories.items():
         word = "zebra" + str(len(made))
-        made[name] = (forums.start_thread(authors[name], category, f"Thread in {name}", f"A post about {word} in {name}."), word)
+        made[name] = (forums.start_thread(authors[name], category, f"Thread in {name}", f"A post about {word} in {name}.").thread, word)
     return made
 
 

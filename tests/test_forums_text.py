@@ -66,5 +66,5 @@ def test_payloads_in_posts_and_titles_are_shown_as_words_not_run(client_for, ali
 
 
 def test_post_html_is_cached_on_the_post(alice, alices_thread):
-    post = forums.reply(alice, alices_thread, "Hello **there**")
+    post = forums.reply(alice, alices_thread, "Hello **there**").post
     assert post.body == "Hello **there**" and post.body_html == "<p>Hello <strong>there</strong></p>"

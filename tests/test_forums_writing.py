@@ -136,7 +136,7 @@ def test_editing_shows_edited_and_only_moderators_see_earlier_versions(client_fo
 
 
 def test_deleting_asks_first_and_can_be_undone_for_ten_minutes(client_for, alice, bob, alices_thread):
-    reply = forums.reply(bob, alices_thread, "See you at the café.")
+    reply = forums.reply(bob, alices_thread, "See you at the café.").post
     client = client_for(bob)
     confirm = page_text(client.get(f"/posts/{reply.id}/delete"))
     assert "Are you sure you want to delete this post?" in confirm and "Yes, delete this post" in confirm
@@ -161,7 +161,7 @@ def test_deleting_asks_first_and_can_be_undone_for_ten_minutes(client_for, alice
 
 
 def test_alice_cannot_delete_or_undo_bobs_post(client_for, alice, bob, alices_thread):
-    reply = forums.reply(bob, alices_thread, "Bob's words")
+    reply = forums.reply(bob, alices_thread, "Bob's words").post
     assert client_for(alice).post(f"/posts/{reply.id}/delete").status_code == 403
     forums.delete_post(bob, reply)
     client_for(alice).post(f"/posts/{reply.id}/undo-delete")

@@ -23,7 +23,7 @@ def duration_of(response) -> float:
 
 @pytest.fixture
 def bobs_carers_post(bob, categories):  # noqa: F811
-    thread = forums.start_thread(bob, categories["Caring for someone"], "Tired tonight", "Mum did not sleep, so neither did I.")
+    thread = forums.start_thread(bob, categories["Caring for someone"], "Tired tonight", "Mum did not sleep, so neither did I.").thread
     return db.session.scalar(sa.select(Post).where(Post.thread_id == thread.id, Post.number == 1))
 
 

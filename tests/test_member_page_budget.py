@@ -22,7 +22,7 @@ def busy_thread(alice, bob, maya, root, alices_thread):
     """Twenty-odd posts by four people, reacted to and saved; Bob follows, has a draft, blocked
     root and muted Maya."""
     for n in range(24):
-        post = forums.reply([alice, maya, root][n % 3], alices_thread, f"Reply {n + 2} about the garden")
+        post = forums.reply([alice, maya, root][n % 3], alices_thread, f"Reply {n + 2} about the garden").post
         forums.react(bob, post, ReactionKind.HUG)
         forums.react(alice if n % 3 else maya, post, ReactionKind.THANK_YOU)
         if n % 5 == 0:
@@ -111,7 +111,7 @@ def test_a_members_thread_page_of_twenty_posts_is_light(client_for, alice, bob, 
     """Under 25 KB of HTML for a page of 20 posts, some reacted to and one saved, with Listen, Reply,
     React and More under each (issue 15): React and More lead to each post's own actions page."""
     for n in range(24):
-        post = forums.reply([alice, maya, root][n % 3], alices_thread, f"Reply {n + 2}: we tried the memory café on Tuesday and it helped.")
+        post = forums.reply([alice, maya, root][n % 3], alices_thread, f"Reply {n + 2}: we tried the memory café on Tuesday and it helped.").post
         if n % 3 == 0:
             forums.react(alice if n % 2 else maya, post, ReactionKind.HUG)
     forums.bookmark(bob, post)

@@ -14,13 +14,13 @@ from tests.moderation_support import case_for, eve  # noqa: F401
 @pytest.fixture
 def scene(app, alice, bob, eve, maya, root, welcome):
     """Eve wrote a rude reply; Alice reported it; Maya hid it; Eve appealed. A second report is open."""
-    thread = forums.start_thread(bob, welcome, "Garden tips", "Deadheading roses helps.")
-    rude = forums.reply(eve, thread, "What a stupid tip.")
+    thread = forums.start_thread(bob, welcome, "Garden tips", "Deadheading roses helps.").thread
+    rude = forums.reply(eve, thread, "What a stupid tip.").post
     moderation.report(alice, "post", rude.id, "unkind")
     decided = case_for("post", rude.id)
     moderation.act(maya, decided, "hide", "Please be kind.")
     appeal = moderation.appeal(eve, decided, "I was only joking.")
-    second = forums.reply(eve, thread, "Still stupid.")
+    second = forums.reply(eve, thread, "Still stupid.").post
     moderation.report(alice, "post", second.id, "unkind")
     entry = watched_words.save(root, label="Test word", pattern="grumble", kind="word", action="hold", message="")
     return {"thread": thread, "rude": rude, "decided": decided, "appeal": appeal, "open": case_for("post", second.id), "entry": entry}

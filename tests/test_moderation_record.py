@@ -18,8 +18,8 @@ from tests.moderation_support import case_for, dan, eve  # noqa: F401
 
 
 def reported_reply(eve, alice, welcome, body="Rude words."):
-    thread = forums.start_thread(alice, welcome, "A thread", "Hello.")
-    post = forums.reply(eve, thread, body)
+    thread = forums.start_thread(alice, welcome, "A thread", "Hello.").thread
+    post = forums.reply(eve, thread, body).post
     moderation.report(alice, "post", post.id, "unkind")
     return thread, post, case_for("post", post.id)
 
@@ -35,7 +35,7 @@ def test_silenced_eve_can_read_but_not_post_reply_or_react_and_sees_why_and_unti
     with pytest.raises(NotAllowed):
         forums.start_thread(eve, welcome, "Hi", "Hi")
     with pytest.raises(NotAllowed):
-        forums.react(eve, thread.first_post, "hug")
+        forums.react(eve, forums.first_post(thread), "hug")
     assert not moderation.can_participate(eve)
     with time_machine.travel(utcnow() + timedelta(days=3, minutes=1), tick=False):
         db.session.expire_all()
@@ -103,9 +103,9 @@ def test_two_moderators_acting_at_once_one_wins_and_the_other_is_told_who(postgr
             from app.models import Audience
 
             category = forums.save_category(root, "Welcome", "", 1, Audience.EVERYONE, Audience.MEMBERS)
-            thread = forums.start_thread(eve, category, "Hi", "Rude words.")
-            moderation.report(alice, "post", thread.first_post.id, "unkind")
-            case_id, ids = case_for("post", thread.first_post.id).id, {"maya": maya.id, "root": root.id}
+            thread = forums.start_thread(eve, category, "Hi", "Rude words.").thread
+            moderation.report(alice, "post", forums.first_post(thread).id, "unkind")
+            case_id, ids = case_for("post", forums.first_post(thread).id).id, {"maya": maya.id, "root": root.id}
             db.session.remove()
 
             barrier = threading.Barrier(2)
@@ -164,8 +164,8 @@ def test_admins_are_emailed_once_about_late_cases_and_the_queue_highlights_them(
 
 
 def test_a_safety_case_is_late_after_two_hours(app, alice, eve, maya, root, welcome):
-    thread = forums.start_thread(alice, welcome, "A thread", "Hello.")
-    post = forums.reply(eve, thread, "My neighbour is shouting at her mum.")
+    thread = forums.start_thread(alice, welcome, "A thread", "Hello.").thread
+    post = forums.reply(eve, thread, "My neighbour is shouting at her mum.").post
     moderation.report(alice, "post", post.id, "safety")
     with time_machine.travel(utcnow() + timedelta(hours=2, minutes=5), tick=False):
         assert moderation.send_overdue_reminders() == 1

@@ -16,7 +16,7 @@ def _newcomer(n):
 
 
 def test_three_brand_new_accounts_cannot_hide_alices_thread(client, alice, welcome, maya, client_for):  # noqa: F811
-    thread = forums.start_thread(alice, welcome, "Our allotment", "The beans are up.")
+    thread = forums.start_thread(alice, welcome, "Our allotment", "The beans are up.").thread
     first = db.session.scalar(db.select(Post).where(Post.thread_id == thread.id, Post.number == 1))
     for n in range(3):
         moderation.report(_newcomer(n), "post", first.id, "unkind")
@@ -28,8 +28,8 @@ def test_three_brand_new_accounts_cannot_hide_alices_thread(client, alice, welco
 
 @pytest.mark.parametrize("reports, visible", [(1, True), (2, True), (3, False)])
 def test_what_one_two_and_three_reports_from_established_members_do(client, alice, bob, carol, eve, welcome, reports, visible):  # noqa: F811
-    thread = forums.start_thread(alice, welcome, "Hello", "Hello everyone.")
-    post = forums.reply(eve, thread, "What a stupid question, just use Google.")
+    thread = forums.start_thread(alice, welcome, "Hello", "Hello everyone.").thread
+    post = forums.reply(eve, thread, "What a stupid question, just use Google.").post
     for member in (alice, bob, carol)[:reports]:
         give_standing(member, welcome)
         moderation.report(member, "post", post.id, "unkind", "Rude to everyone")
@@ -41,7 +41,7 @@ def test_what_one_two_and_three_reports_from_established_members_do(client, alic
 
 
 def test_a_first_post_that_others_replied_to_stays_until_a_volunteer_decides(client, alice, bob, carol, eve, welcome, client_for, maya):  # noqa: F811
-    thread = forums.start_thread(eve, welcome, "Easy money", "Work from home and earn thousands.")
+    thread = forums.start_thread(eve, welcome, "Easy money", "Work from home and earn thousands.").thread
     forums.reply(alice, thread, "Is this real? My neighbour was caught by this.")
     first = db.session.scalar(db.select(Post).where(Post.thread_id == thread.id, Post.number == 1))
     for member in (alice, bob, carol):
@@ -59,12 +59,12 @@ def test_reports_a_volunteer_dismissed_count_for_less_next_time(alice, bob, caro
         give_standing(member, welcome)
     assert moderation.reporter_weight(carol) == 1.0
     for n in range(2):
-        thread = forums.start_thread(eve, welcome, f"Recipe {n}", "A lovely cake.")
+        thread = forums.start_thread(eve, welcome, f"Recipe {n}", "A lovely cake.").thread
         first = db.session.scalar(db.select(Post).where(Post.thread_id == thread.id, Post.number == 1))
         moderation.report(carol, "post", first.id, "unkind")
         moderation.act(maya, case_for("post", first.id), "dismiss", "")
     assert moderation.reporter_weight(carol) == 0.0
-    post = forums.reply(eve, forums.start_thread(alice, welcome, "Tea", "Tea time."), "I like tea too.")
+    post = forums.reply(eve, forums.start_thread(alice, welcome, "Tea", "Tea time.").thread, "I like tea too.").post
     for member in (alice, bob, carol):
         moderation.report(member, "post", post.id, "unkind")
     assert db.session.get(Post, post.id).status == PostStatus.VISIBLE  # 1 + 1 + 0 is under 3

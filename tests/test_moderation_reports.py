@@ -10,8 +10,8 @@ from tests.moderation_support import carol, case_for, dan, eve, give_standing  #
 
 
 def eves_reply(eve, welcome, body="You are all idiots and I hate this place."):
-    thread = forums.start_thread(eve, welcome, "Hello", "Just joined.")
-    return forums.reply(eve, thread, body)
+    thread = forums.start_thread(eve, welcome, "Hello", "Just joined.").thread
+    return forums.reply(eve, thread, body).post
 
 
 def test_alice_reports_a_post_and_sees_a_thank_you(client_for, alice, eve, maya, welcome):
@@ -57,7 +57,7 @@ def test_three_different_reporters_hide_the_post_until_a_moderator_decides(app, 
 def test_safety_report_goes_to_the_top_and_emails_every_admin_at_once(app, alice, bob, eve, maya, root, welcome):
     older = eves_reply(eve, welcome)
     moderation.report(bob, "post", older.id, "unkind")
-    worrying = forums.reply(eve, older.thread, "Nobody visits Mum any more.")
+    worrying = forums.reply(eve, older.thread, "Nobody visits Mum any more.").post
     moderation.report(alice, "post", worrying.id, "safety", "I think her mum is alone and not eating")
     rows = moderation.queue(maya)
     assert [row.case.content_id for row in rows] == [worrying.id, older.id]
@@ -135,9 +135,9 @@ def test_suspending_asks_for_confirmation_naming_the_member_and_the_date(client_
 
 
 def test_a_moderator_cannot_act_on_their_own_content_or_see_its_case(client_for, alice, maya, welcome):
-    thread = forums.start_thread(maya, welcome, "Volunteer hello", "Hello from Maya.")
-    moderation.report(alice, "post", thread.first_post.id, "unkind")
-    case = case_for("post", thread.first_post.id)
+    thread = forums.start_thread(maya, welcome, "Volunteer hello", "Hello from Maya.").thread
+    moderation.report(alice, "post", forums.first_post(thread).id, "unkind")
+    case = case_for("post", forums.first_post(thread).id)
     assert case.id not in [row.case.id for row in moderation.queue(maya)]
     assert client_for(maya).get(f"/moderation/cases/{case.id}").status_code == 404
     response = client_for(maya).post(f"/moderation/cases/{case.id}/dismiss", data={"reason": "fine"})
@@ -169,8 +169,8 @@ def test_search_thread_lists_and_counts_never_show_hidden_posts(app, alice, bob,
         give_standing(member, welcome)  # a thread each: their reports count towards hiding
     db.session.refresh(welcome)
     threads_before, posts_before = welcome.thread_count, welcome.post_count
-    thread = forums.start_thread(eve, welcome, "Marmalade recipes", "My grandmother's marmalade recipe is the best.")
-    reply = forums.reply(eve, thread, "Seville oranges make the finest marmalade.")
+    thread = forums.start_thread(eve, welcome, "Marmalade recipes", "My grandmother's marmalade recipe is the best.").thread
+    reply = forums.reply(eve, thread, "Seville oranges make the finest marmalade.").post
     assert len(search.search(bob, "marmalade").results) == 2
     for member in (alice, bob, carol):
         moderation.report(member, "thread", thread.id, "scam")

@@ -11,8 +11,8 @@ from tests.moderation_support import case_for, dan, eve  # noqa: F401
 
 
 def _eve_reported(eve, alice, welcome):
-    thread = forums.start_thread(alice, welcome, "A thread", "Hello.")
-    post = forums.reply(eve, thread, "Rude words.")
+    thread = forums.start_thread(alice, welcome, "A thread", "Hello.").thread
+    post = forums.reply(eve, thread, "Rude words.").post
     moderation.report(alice, "post", post.id, "unkind")
     return case_for("post", post.id)
 

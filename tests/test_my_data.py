@@ -37,7 +37,7 @@ def _give_alice_a_full_life(alice, bob):
     meetups.rsvp(alice, list_meetup(hope, hope_dementia_care(hope, root)))
     help_requests.ask(alice, "How do I make the words bigger?", "kindred")
     welcome = forums.save_category(root, "Welcome", "Say hello.", 0, Audience.EVERYONE, Audience.MEMBERS)
-    thread = forums.start_thread(alice, welcome, "Hello from Alice", "I taught at Hoole primary school.")
+    thread = forums.start_thread(alice, welcome, "Hello from Alice", "I taught at Hoole primary school.").thread
     first_post = db.session.scalar(sa.select(Post).where(Post.thread_id == thread.id, Post.number == 1))
     forums.react(alice, first_post, "thank_you")
     forums.bookmark(alice, first_post)

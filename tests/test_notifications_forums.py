@@ -24,7 +24,7 @@ def _carol():
 def test_a_reply_tells_every_follower_once_but_not_the_person_who_wrote_it(alice, bob, alices_thread, client_for):
     carol = _carol()
     forums.follow(carol, alices_thread)
-    post = forums.reply(bob, alices_thread, "Biscuit sounds lovely. What colour is he?")
+    post = forums.reply(bob, alices_thread, "Biscuit sounds lovely. What colour is he?").post
     [to_alice] = _notes(alice)  # Alice follows her own thread
     [to_carol] = _notes(carol)
     assert to_alice.kind == "forum_reply"

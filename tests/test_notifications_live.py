@@ -55,7 +55,7 @@ def test_reading_the_forums_does_not_load_the_live_client_and_the_count_is_right
     from app.services import forums
 
     welcome = forums.save_category(root, "Welcome", "Say hello.", 0, Audience.EVERYONE, Audience.MEMBERS)
-    thread = forums.start_thread(alice, welcome, "Hello from Alice", "I love my garden.")
+    thread = forums.start_thread(alice, welcome, "Hello from Alice", "I love my garden.").thread
     browser = client_for(alice)
     html = browser.get(f"/threads/{thread.id}").get_data(as_text=True)
     assert "socket.io.min.js" not in html and "js/notifications.js" not in html

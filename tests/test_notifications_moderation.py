@@ -16,8 +16,8 @@ def _notes(member, kind):
 
 
 def test_a_moderation_outcome_comes_by_email_at_once_and_cannot_be_turned_off(client_for, alice, eve, maya, welcome):
-    thread = forums.start_thread(alice, welcome, "A thread", "Hello.")
-    post = forums.reply(eve, thread, "Rude words.")
+    thread = forums.start_thread(alice, welcome, "A thread", "Hello.").thread
+    post = forums.reply(eve, thread, "Rude words.").post
     moderation.report(alice, "post", post.id, "unkind")
     moderation.act(maya, case_for("post", post.id), "hide", "Unkind to another member.")
     [outcome] = _notes(eve, "moderation")
@@ -30,8 +30,8 @@ def test_a_moderation_outcome_comes_by_email_at_once_and_cannot_be_turned_off(cl
 
 
 def test_a_suspended_member_gets_notifications_in_app_but_no_email(alice, eve, maya, welcome):
-    thread = forums.start_thread(alice, welcome, "A thread", "Hello.")
-    post = forums.reply(eve, thread, "Threats.")
+    thread = forums.start_thread(alice, welcome, "A thread", "Hello.").thread
+    post = forums.reply(eve, thread, "Threats.").post
     moderation.report(alice, "post", post.id, "unkind")
     moderation.act(maya, case_for("post", post.id), "suspend", "Threats to another member.", days=7)
     before = len(emails_to("eve@example.org"))
@@ -43,8 +43,8 @@ def test_a_suspended_member_gets_notifications_in_app_but_no_email(alice, eve, m
 
 
 def test_a_paused_member_still_gets_emails(alice, eve, maya, welcome):
-    thread = forums.start_thread(alice, welcome, "A thread", "Hello.")
-    post = forums.reply(eve, thread, "Rude words.")
+    thread = forums.start_thread(alice, welcome, "A thread", "Hello.").thread
+    post = forums.reply(eve, thread, "Rude words.").post
     moderation.report(alice, "post", post.id, "unkind")
     moderation.act(maya, case_for("post", post.id), "silence", "Take a break.", days=3)
     db.session.expire_all()
@@ -54,16 +54,16 @@ def test_a_paused_member_still_gets_emails(alice, eve, maya, welcome):
 
 
 def test_nobody_hears_from_someone_they_muted(alice, bob, welcome):
-    thread = forums.start_thread(alice, welcome, "Hello from Alice", "I love my garden.")
+    thread = forums.start_thread(alice, welcome, "Hello from Alice", "I love my garden.").thread
     blocking.mute(alice, bob)
     forums.reply(bob, thread, "Lovely garden!")
     assert _notes(alice, "forum_reply") == []
 
 
 def test_followers_hear_of_a_held_reply_only_when_it_is_published(app, alice, eve, maya, welcome):
-    thread = forums.start_thread(alice, welcome, "Hello from Alice", "I love my garden.")
+    thread = forums.start_thread(alice, welcome, "Hello from Alice", "I love my garden.").thread
     app.config["MODERATION_FIRST_POSTS_HELD"] = 2
-    post = forums.reply(eve, thread, "Hello Alice, I am new here.")
+    post = forums.reply(eve, thread, "Hello Alice, I am new here.").post
     assert _notes(alice, "forum_reply") == []
     moderation.act(maya, case_for("post", post.id), "approve", "")
     [note] = _notes(alice, "forum_reply")

@@ -111,7 +111,7 @@ def test_a_2000_character_message_takes_milliseconds():
 
 
 def test_a_scam_reply_is_held_the_writer_is_told_gently_and_the_case_is_urgent(client_for, alice, bob, maya, welcome):
-    thread = forums.start_thread(alice, welcome, "Hello", "Hi all.")
+    thread = forums.start_thread(alice, welcome, "Hello", "Hi all.").thread
     page = client_for(bob).post(f"/threads/{thread.id}/reply", data={"body": SCAM}, follow_redirects=True)
     assert "a volunteer will read this before others can see it" in page_text(page).lower()
     assert SCAM not in page_text(client_for(alice).get(f"/threads/{thread.id}"))
@@ -124,7 +124,7 @@ def test_a_scam_reply_is_held_the_writer_is_told_gently_and_the_case_is_urgent(c
 
 
 def test_crisis_in_a_forum_reply_shows_support_at_the_top_and_reaches_the_safeguarding_lead(client_for, alice, bob, root, welcome):
-    thread = forums.start_thread(alice, welcome, "Hello", "Hi all.")
+    thread = forums.start_thread(alice, welcome, "Hello", "Hi all.").thread
     page = client_for(bob).post(f"/threads/{thread.id}/reply", data={"body": CRISIS}, follow_redirects=True)
     html = page.get_data(as_text=True)
     main = html[html.index('<main'):]
@@ -139,9 +139,9 @@ def test_crisis_in_a_forum_reply_shows_support_at_the_top_and_reaches_the_safegu
 
 def test_a_brand_new_members_crisis_post_is_held_but_still_a_safety_case(app, alice, root, welcome):
     app.config["MODERATION_FIRST_POSTS_HELD"] = 2
-    thread = forums.start_thread(alice, welcome, "Struggling", CRISIS)
-    assert thread.first_post.status == PostStatus.HELD
-    assert case_for("post", thread.first_post.id).urgency == Urgency.SAFETY
+    thread = forums.start_thread(alice, welcome, "Struggling", CRISIS).thread
+    assert forums.first_post(thread).status == PostStatus.HELD
+    assert case_for("post", forums.first_post(thread).id).urgency == Urgency.SAFETY
     assert emails_to(root.email)
 
 

@@ -49,7 +49,7 @@ def test_alice_sees_her_next_meetup_who_goes_with_her_and_how_to_get_there(alice
 
 
 def test_bobs_reply_and_where_alice_stopped_reading(alice, bob, welcome, client_for):  # noqa: F811
-    thread = forums.start_thread(alice, welcome, "Gardening in winter", "What do you grow in December?")
+    thread = forums.start_thread(alice, welcome, "Gardening in winter", "What do you grow in December?").thread
     for number in range(2, 31):
         forums.reply(bob, thread, f"Tip number {number}: keep the roots warm.")
     browser = client_for(alice)
@@ -72,7 +72,7 @@ def test_bob_sees_the_same_card_for_alice_whom_he_helps(alice, bob, bob_cares_fo
 
 def test_the_page_loads_in_at_most_eight_statements_and_shows_at_most_six_things(
         alice, bob, bob_cares_for_alice, memory_cafe, welcome, client_for):  # noqa: F811
-    thread = forums.start_thread(alice, welcome, "Hello", "Hello everyone.")
+    thread = forums.start_thread(alice, welcome, "Hello", "Hello everyone.").thread
     forums.reply(bob, thread, "Welcome, Mum!")
     meetups.rsvp(alice, memory_cafe)
     browser = client_for(alice)

@@ -44,13 +44,13 @@ def world(app, alice, bob, maya, hope, root, categories):  # noqa: F811
     welcome_category = categories["Welcome and introductions"]
     connections.accept(alice, connections.ask(bob, alice))
 
-    thread = forums.start_thread(alice, welcome_category, "Our garden", "The roses are out.")
-    hidden = forums.reply(bob, thread, f"A reply with {MARKERS['post']} in it.")
+    thread = forums.start_thread(alice, welcome_category, "Our garden", "The roses are out.").thread
+    hidden = forums.reply(bob, thread, f"A reply with {MARKERS['post']} in it.").post
     forums.set_post_status(hidden, PostStatus.HIDDEN, "Hidden by a volunteer")
-    carers = forums.start_thread(bob, categories["Caring for someone"], "Tired today", f"{MARKERS['carers_post']} and tea.")
+    carers = forums.start_thread(bob, categories["Caring for someone"], "Tired today", f"{MARKERS['carers_post']} and tea.").thread
     carers_post = forums.get_post(bob, _first_post_id(carers))
     app.config["MODERATION_FIRST_POSTS_HELD"] = 2
-    held = forums.start_thread(eve, welcome_category, f"All about {MARKERS['thread']}", f"The {MARKERS['thread']} is a happy animal.")
+    held = forums.start_thread(eve, welcome_category, f"All about {MARKERS['thread']}", f"The {MARKERS['thread']} is a happy animal.").thread
     app.config["MODERATION_FIRST_POSTS_HELD"] = 0
     assert held.is_hidden
 
@@ -234,7 +234,7 @@ def test_lists_counts_and_latest_lines_never_name_hidden_or_held_things(app, wor
 def test_the_forums_index_names_the_latest_public_thread_for_a_visitor(app, client, world, categories):  # noqa: F811
     held = world["items"]["thread"][1]
     eve = world["people"]["eve"]
-    scam = forums.start_thread(eve, categories["Welcome and introductions"], "Easy money", "Send me your bank details.")
+    scam = forums.start_thread(eve, categories["Welcome and introductions"], "Easy money", "Send me your bank details.").thread
     moderation.kind_of("thread").hide(scam, "Scam", world["people"]["maya"])
     db.session.commit()
     index = page_text(client.get("/forums"))

@@ -129,7 +129,7 @@ def test_approving_a_volunteer_says_moderator_powers_come_separately(client_for,
 def test_pages_about_two_posts_have_titles_that_tell_them_apart(client_for, alice, bob, maya, alices_thread):
     import re
 
-    second = forums.reply(alice, alices_thread, "And the roses are out.")
+    second = forums.reply(alice, alices_thread, "And the roses are out.").post
     first = db.session.scalar(sa.select(Post).where(Post.thread_id == alices_thread.id, Post.number == 1))
 
     def title(browser, path):

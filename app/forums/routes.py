@@ -127,21 +127,19 @@ def _with_callbacks(response, callbacks):
     return response
 
 
-def _back_to(post) -> str:
+def _back_to(posted: forums.Posted) -> str:
     """Where the writer lands: their post, or the top of its page when the support lines are shown
     (browsers do not move focus to the support lines when the address points at a post)."""
-    screened = getattr(post, "screened", None)
-    if screened is not None and screened.support:
+    post = posted.post
+    if posted.screened is not None and posted.screened.support:
         return url_for("forums.thread", thread_id=post.thread_id, page=forums.page_for_number(post.number))
     return post_url(post)
 
 
-def _told_about_moderation(post) -> bool:
+def _told_about_moderation(written: forums.Posted | forums.Started) -> bool:
     """After writing: say gently that it waits for a volunteer, and show support lines at once
     after words of crisis. Returns True when something was said."""
-    if post is None:
-        return False
-    screened = getattr(post, "screened", None)
+    screened = written.screened
     if screened is None:
         return False
     told = False
@@ -217,16 +215,16 @@ def new_thread(slug):
             flash(_("Your draft is saved. It will be here when you come back to this page."), "success")
             return redirect(url_for("forums.new_thread", slug=slug))
         try:
-            thread = forums.start_thread(current_user, category, form.title.data, form.body.data, form.submission_key.data,
-                                         language=_marked_language(form))
+            started = forums.start_thread(current_user, category, form.title.data, form.body.data, form.submission_key.data,
+                                          language=_marked_language(form))
         except ServiceError as error:
             add_service_error(form, error)
         else:
-            if getattr(getattr(thread, "first_post", None), "already_posted", False):
+            if started.already_posted:
                 flash(_("You had already posted this thread, so it is here once."), "info")
-            elif not _told_about_moderation(getattr(thread, "first_post", None)):
+            elif not _told_about_moderation(started):
                 flash(_("Your thread is posted. We will let you know when people reply."), "success")
-            return redirect(url_for("forums.thread", thread_id=thread.id))
+            return redirect(url_for("forums.thread", thread_id=started.thread.id))
     may_post = can_start_thread(current_user, category)
     return _with_callbacks(render_template("forums/new_thread.html", category=category, form=form, may_post=may_post), callbacks)
 
@@ -262,16 +260,16 @@ def reply(thread_id):
                 return redirect(url_for("forums.thread", thread_id=thread.id, page=forums.page_for_number(thread.last_post_number)) + "#reply")
         else:
             try:
-                post = forums.reply(current_user, thread, form.body.data, form.submission_key.data,
-                                    language=_marked_language(form))
+                posted = forums.reply(current_user, thread, form.body.data, form.submission_key.data,
+                                      language=_marked_language(form))
             except ServiceError as error:
                 add_service_error(form, error)
             else:
-                if getattr(post, "already_posted", False):
+                if posted.already_posted:
                     flash(_("You had already posted this reply, so it is here once."), "info")
-                elif not _told_about_moderation(post):
+                elif not _told_about_moderation(posted):
                     flash(_("Your reply is posted."), "success")
-                return redirect(_back_to(post))
+                return redirect(_back_to(posted))
     return render_template("forums/reply.html", thread=thread, form=form, may_reply=can_reply(current_user, thread))
 
 
@@ -310,13 +308,13 @@ def edit_post(post_id):
         form.in_welsh.data = post.language == "cy"
     elif form.validate_on_submit():
         try:
-            forums.edit_post(current_user, post, form.body.data, language=_marked_language(form))
+            edited = forums.edit_post(current_user, post, form.body.data, language=_marked_language(form))
         except ServiceError as error:
             add_service_error(form, error)
         else:
-            if not _told_about_moderation(post):
+            if not _told_about_moderation(edited):
                 flash(_("Your changes are saved."), "success")
-            return redirect(_back_to(post))
+            return redirect(_back_to(edited))
     return render_template("forums/edit.html", post=post, form=form)
 
 

@@ -43,7 +43,7 @@ def seed_forums(cast) -> None:
         category = categories[category_name]
         if db.session.scalar(sa.select(Thread.id).where(Thread.category_id == category.id, Thread.title == title)):
             continue
-        thread = forums.start_thread(cast[handle], category, title, body)
+        thread = forums.start_thread(cast[handle], category, title, body).thread
         for reply_handle, reply_body in replies:
             forums.reply(cast[reply_handle], thread, reply_body)
     welcome = db.session.scalar(sa.select(Thread).where(Thread.title == "Hello from Alice"))

@@ -563,13 +563,39 @@ def _same_post_again(author, body: str, *, thread_id: int | None = None, categor
     else:  # a new thread: the same title and opening post in the same category
         query = query.join(Thread, Thread.id == Post.thread_id).where(
             Post.number == 1, Thread.category_id == category_id, Thread.title == title, Thread.is_deleted.is_(False))
-    post = db.session.scalar(query.order_by(Post.id.desc()).limit(1))
-    if post is not None:
-        post.already_posted = True  # for the page: "you had already posted this"
-    return post
+    return db.session.scalar(query.order_by(Post.id.desc()).limit(1))
 
 
 # ---- Writing ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Posted:
+    """What writing or changing a post came to, for the page to tell the author: the stored post,
+    how its words were screened (None when they were not: a repeat, a moderator's edit, only the
+    language mark changed), and whether it was the same post sent again."""
+    post: Post
+    screened: safety.Screened | None = None
+    already_posted: bool = False
+
+    @property
+    def held(self) -> bool:
+        """Waiting for a volunteer: only the author sees it."""
+        return self.screened is not None and self.screened.held
+
+
+@dataclass(frozen=True)
+class Started:
+    """What starting a thread came to: the thread, its first post and, as for a reply, how the
+    words were screened and whether it was the same thread sent again."""
+    thread: Thread
+    first_post: Post
+    screened: safety.Screened | None = None
+    already_posted: bool = False
+
+    @property
+    def held(self) -> bool:
+        return self.screened is not None and self.screened.held
 
 
 def _check_writing(author, text_to_check: str, place: str, field: str = "body"):
@@ -584,8 +610,6 @@ def _check_writing(author, text_to_check: str, place: str, field: str = "body"):
 
 def _after_writing(author, post: Post, screened) -> None:
     """Open the moderation case the writing needs (held, scam, personal details, crisis). Before the commit."""
-    post.screened = screened  # for the page: what to tell the author (not stored)
-    post.moderation_held = screened.held
     moderation.record_screening(screened, "post", post, author_id=author.id)
 
 
@@ -600,10 +624,11 @@ def post_language(language: str | None) -> str | None:
 
 
 def start_thread(author, category: Category, title: str, body: str, submission_key: str | None = None,
-                 language: str | None = None) -> Thread:
+                 language: str | None = None) -> Started:
+    """Open a thread with its first post. The same submission key twice returns the first thread."""
     existing = _existing_submission(author, submission_key)
     if existing is not None:
-        return existing.thread
+        return Started(existing.thread, existing)
     if not can_start_thread(author, category):
         raise NotAllowed(
             _("Only %(who)s can start threads in %(category)s.", who=category.post_audience.who, category=category.name) + f" {KEPT}"
@@ -613,8 +638,7 @@ def start_thread(author, category: Category, title: str, body: str, submission_k
     if repeat is not None:
         _discard_draft(author, category=category)
         db.session.commit()
-        repeat.thread.first_post = repeat
-        return repeat.thread
+        return Started(repeat.thread, repeat, already_posted=True)
     screened = _check_writing(author, f"{title}\n\n{body}", "thread")
     public = not screened.held
     now = utcnow()
@@ -634,7 +658,7 @@ def start_thread(author, category: Category, title: str, body: str, submission_k
         existing = _existing_submission(author, submission_key)
         if existing is None:
             raise
-        return existing.thread
+        return Started(existing.thread, existing)
     if public:
         db.session.execute(
             sa.update(Category).where(Category.id == category.id).values(
@@ -647,15 +671,14 @@ def start_thread(author, category: Category, title: str, body: str, submission_k
     _discard_draft(author, category=category)
     _after_writing(author, post, screened)
     db.session.commit()
-    thread.first_post = post
-    return thread
+    return Started(thread, post, screened)
 
 
-def reply(author, thread: Thread, body: str, submission_key: str | None = None, language: str | None = None) -> Post:
+def reply(author, thread: Thread, body: str, submission_key: str | None = None, language: str | None = None) -> Posted:
     """Add a post to the end of a thread. The same submission key twice returns the first post."""
     existing = _existing_submission(author, submission_key)
     if existing is not None:
-        return existing
+        return Posted(existing)
     if thread.is_deleted:
         raise NotFound(_("This thread has been deleted, so nobody can reply to it now.") + f" {KEPT}")
     if thread.is_locked and not can_moderate(author):
@@ -667,7 +690,7 @@ def reply(author, thread: Thread, body: str, submission_key: str | None = None, 
     if repeat is not None:
         _discard_draft(author, thread=thread)
         db.session.commit()
-        return repeat
+        return Posted(repeat, already_posted=True)
     screened = _check_writing(author, body, "reply")
     public = not screened.held
     now = utcnow()
@@ -690,7 +713,7 @@ def reply(author, thread: Thread, body: str, submission_key: str | None = None, 
         existing = _existing_submission(author, submission_key)
         if existing is None:
             raise
-        return existing
+        return Posted(existing)
     if public:
         db.session.execute(
             sa.update(Category).where(Category.id == thread.category_id).values(
@@ -704,10 +727,10 @@ def reply(author, thread: Thread, body: str, submission_key: str | None = None, 
     if post.status == PostStatus.VISIBLE:
         _tell_about_reply(author, thread, post)
     db.session.commit()
-    return post
+    return Posted(post, screened)
 
 
-def edit_post(editor, post: Post, body: str, language: str | None = None) -> Post:
+def edit_post(editor, post: Post, body: str, language: str | None = None) -> Posted:
     """Change a post's words and the language it is marked as (None: not marked)."""
     if not can_edit_post(editor, post):
         raise NotAllowed(_("You cannot change this post.") + f" {KEPT}")
@@ -717,7 +740,7 @@ def edit_post(editor, post: Post, body: str, language: str | None = None) -> Pos
         if language != post.language:  # only the language mark changed: no new version, nothing to check
             post.language = language
             db.session.commit()
-        return post
+        return Posted(post)
     screened = None
     if not can_moderate(editor):
         screened = _check_writing(editor, body, "edit")
@@ -736,7 +759,7 @@ def edit_post(editor, post: Post, body: str, language: str | None = None) -> Pos
             screened.action, screened.held_because = "publish", ""  # not held again for being a new member's
         _after_writing(editor, post, screened)
     db.session.commit()
-    return post
+    return Posted(post, screened)
 
 
 def set_post_status(post: Post, status: PostStatus, note: str | None = None, *, actor=None) -> None:
@@ -1129,7 +1152,8 @@ def _load_thread(thread_id):
     return db.session.scalar(sa.select(Thread).options(joinedload(Thread.category)).where(Thread.id == thread_id))
 
 
-def _first_post(thread):
+def first_post(thread) -> Post | None:
+    """A thread's opening post (whatever its status)."""
     return db.session.scalar(sa.select(Post).where(Post.thread_id == thread.id, Post.number == 1))
 
 
@@ -1143,9 +1167,9 @@ def _edit_thread(thread, new_text, moderator, note):
 moderation.register(moderation.ContentKind(
     name="thread", noun="thread", load=_load_thread, author_id=lambda t: t.author_id,
     text=lambda t: t.title, url=lambda t: url_for("forums.thread", thread_id=t.id),
-    hide=lambda t, reason, m: set_post_status(_first_post(t), PostStatus.HIDDEN, reason),
-    restore=lambda t, m: set_post_status(_first_post(t), PostStatus.VISIBLE, None),
-    delete=lambda t, m: set_post_status(_first_post(t), PostStatus.DELETED, None, actor=m),
+    hide=lambda t, reason, m: set_post_status(first_post(t), PostStatus.HIDDEN, reason),
+    restore=lambda t, m: set_post_status(first_post(t), PostStatus.VISIBLE, None),
+    delete=lambda t, m: set_post_status(first_post(t), PostStatus.DELETED, None, actor=m),
     edit=_edit_thread, is_hidden=lambda t: t.is_hidden or t.is_deleted, template="moderation/content/_thread.html",
     describe=lambda t: _("The thread “%(title)s”", title=t.title),
     visible_to=lambda viewer, t: may_read_thread(viewer, t), others_replied=lambda t: _others_replied(t),

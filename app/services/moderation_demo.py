@@ -33,7 +33,7 @@ def seed_moderation(cast, password: str) -> None:
     # Bob shared a phone number; Maya published his post without it (Bob could appeal).
     tips = db.session.scalar(sa.select(Thread).where(Thread.title == "Finding time for yourself"))
     if tips is not None:
-        shared = forums.reply(cast["bob"], tips, "The carers' centre helped me a lot. Ring Jo there on 01244 496001.")
+        shared = forums.reply(cast["bob"], tips, "The carers' centre helped me a lot. Ring Jo there on 01244 496001.").post
         held = db.session.scalar(sa.select(Case).where(Case.content_type == "post", Case.content_id == shared.id))
         if held is not None:
             moderation.act(cast["maya"], held, "edit", "We took out Jo's phone number: please share numbers by private message.",
@@ -44,20 +44,20 @@ def seed_moderation(cast, password: str) -> None:
 
 def _eves_posts(cast, eve, welcome, fun):
     # Reported twice, waiting for a volunteer.
-    rude = forums.reply(eve, welcome, "Nobody cares about your cat. This forum is a waste of time.")
+    rude = forums.reply(eve, welcome, "Nobody cares about your cat. This forum is a waste of time.").post
     moderation.report(cast["alice"], "post", rude.id, "unkind", "This upset my mum.")
     moderation.report(cast["bob"], "post", rude.id, "unkind")
     # A safety worry.
     songs = db.session.scalar(sa.select(Thread).where(Thread.title == "Songs that make you smile"))
     if songs is not None:
-        worry = forums.reply(eve, songs, "My neighbour keeps shouting at his wife and she never goes out any more.")
+        worry = forums.reply(eve, songs, "My neighbour keeps shouting at his wife and she never goes out any more.").post
         moderation.report(cast["bob"], "post", worry.id, "safety", "I think someone may be at risk.")
     # A decided case with an appeal waiting, and a pause.
-    scam = forums.start_thread(eve, fun, "Easy money", "Message me about a great investment opportunity with guaranteed returns.")
-    case = db.session.scalar(sa.select(Case).where(Case.content_type == "post", Case.content_id == scam.first_post.id))
+    scam = forums.start_thread(eve, fun, "Easy money", "Message me about a great investment opportunity with guaranteed returns.").thread
+    case = db.session.scalar(sa.select(Case).where(Case.content_type == "post", Case.content_id == forums.first_post(scam).id))
     if case is None:
-        moderation.report(cast["alice"], "post", scam.first_post.id, "scam")
-        case = db.session.scalar(sa.select(Case).where(Case.content_type == "post", Case.content_id == scam.first_post.id))
+        moderation.report(cast["alice"], "post", forums.first_post(scam).id, "scam")
+        case = db.session.scalar(sa.select(Case).where(Case.content_type == "post", Case.content_id == forums.first_post(scam).id))
     if case.status.value != "resolved":
         moderation.act(cast["maya"], case, "silence", "Please do not offer investments here. People may lose money.", days=7, also_hide=True)
     if db.session.scalar(sa.select(Appeal.id).where(Appeal.case_id == case.id)) is None:

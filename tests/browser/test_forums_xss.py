@@ -26,7 +26,7 @@ def live_server(app):
 
 
 def test_no_payload_opens_a_dialog(live_server, browser, app, alice, bob, welcome):
-    thread = forums.start_thread(alice, welcome, "Payloads: " + XSS_PAYLOADS[0], "Testing")
+    thread = forums.start_thread(alice, welcome, "Payloads: " + XSS_PAYLOADS[0], "Testing").thread
     for payload in XSS_PAYLOADS:
         forums.reply(bob, thread, payload)
         forums.start_thread(bob, welcome, payload[:150], payload)
