@@ -95,7 +95,7 @@ def chester_town(root, hope, maya) -> Town:
     for number, post in enumerate(posts):
         reporter = carers[1 + number % 6]
         with at(f"2026-03-02 {10 + number}:00:00+00:00"):
-            report = moderation.report(reporter, "post", post.id, ReportReason.UNKIND, "Please check.")
+            report = moderation.report(reporter, "post", post.id, ReportReason.UNKIND, "Please check.").report
         decided = f"2026-03-02 {10 + number}:30:00+00:00" if number < 5 else f"2026-03-03 {10 + number}:30:00+00:00"
         with at(decided):
             moderation.act(root, report.case, Outcome.DISMISS, "Nothing unkind here.")

@@ -15,4 +15,4 @@ def write_profile(member, visibility: str = "members", **fields):
     values.update(fields)
     return profiles.update(
         member, visibility={name: visibility for name in ("photo", "about", "helps_me", "interests", "town")}, **values
-    )
+    ).profile

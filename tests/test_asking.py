@@ -84,7 +84,7 @@ def test_words_of_crisis_open_a_safety_case_and_show_the_support_lines(alice, ma
 
 
 def test_only_volunteers_see_the_inbox_and_only_alice_sees_her_question(alice, bob, maya, client_for, client):
-    request = help_requests.ask(alice, "Where are my saved posts?", "kindred")
+    request = help_requests.ask(alice, "Where are my saved posts?", "kindred").request
     assert client_for(bob).get("/volunteers/help").status_code == 403
     assert client_for(bob).get(f"/volunteers/help/{request.id}").status_code == 403
     assert client_for(bob).get(f"/ask-a-volunteer/{request.id}").status_code == 404

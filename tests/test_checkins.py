@@ -107,7 +107,7 @@ def test_never_asked_while_in_an_open_safety_case(alice, bob, maya, welcome, cli
     checkins.choose(alice, True)
     client.post("/check-in/start")  # she had started, then wrote something worrying
     thread = forums.start_thread(alice, welcome, "A hard day", "Some days are hard.").thread
-    report = moderation.report(bob, "post", forums.first_post(thread).id, ReportReason.SAFETY, "I am worried about Alice.")
+    report = moderation.report(bob, "post", forums.first_post(thread).id, ReportReason.SAFETY, "I am worried about Alice.").report
     assert not checkins.is_due(alice)
     assert "It is time" not in page_text(client.get("/"))
     assert client.get("/check-in/question/1").headers["Location"].endswith("/check-in")

@@ -19,7 +19,7 @@ def scene(app, alice, bob, eve, maya, root, welcome):
     moderation.report(alice, "post", rude.id, "unkind")
     decided = case_for("post", rude.id)
     moderation.act(maya, decided, "hide", "Please be kind.")
-    appeal = moderation.appeal(eve, decided, "I was only joking.")
+    appeal = moderation.appeal(eve, decided, "I was only joking.").appeal
     second = forums.reply(eve, thread, "Still stupid.").post
     moderation.report(alice, "post", second.id, "unkind")
     entry = watched_words.save(root, label="Test word", pattern="grumble", kind="word", action="hold", message="")

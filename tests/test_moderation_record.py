@@ -59,7 +59,7 @@ def test_suspended_eve_sees_only_the_suspension_page_with_why_until_and_how_to_a
 def test_an_appeal_goes_to_a_different_moderator_who_can_lift_the_suspension(client_for, alice, eve, maya, dan, welcome):
     thread, post, case = reported_reply(eve, alice, welcome)
     moderation.act(maya, case, "suspend", "Threats.", days=7)
-    row = moderation.appeal(eve, case, "It was a misunderstanding.")
+    row = moderation.appeal(eve, case, "It was a misunderstanding.").appeal
     assert moderation.waiting_appeals(maya) == [] and moderation.waiting_appeals(dan) == [row]
     with pytest.raises(NotAllowed):
         moderation.decide_appeal(maya, row, True, "I was wrong")

@@ -67,11 +67,11 @@ def world(app, alice, bob, maya, hope, root, categories):  # noqa: F811
     # Each private thing is reported by someone who may see it, so its case pages exist too.
     cases = {
         "post": moderation.hold_for_approval("post", hidden, "Checking", author_id=bob.id),
-        "carers_post": moderation.report(eve, "post", carers_post.id, ReportReason.OTHER.value, "Looks off").case,
+        "carers_post": moderation.report(eve, "post", carers_post.id, ReportReason.OTHER.value, "Looks off").report.case,
         "thread": moderation.hold_for_approval("thread", held, "First posts", author_id=eve.id),
-        "profile": moderation.report(eve, "profile", alice.id, ReportReason.OTHER.value, "Odd profile").case,
+        "profile": moderation.report(eve, "profile", alice.id, ReportReason.OTHER.value, "Odd profile").report.case,
         "meetup": moderation.hold_for_approval("meetup", meetup, "New organiser", author_id=eve.id),
-        "chat_message": moderation.report(bob, "chat_message", message.id, ReportReason.OTHER.value, "Not sure").case,
+        "chat_message": moderation.report(bob, "chat_message", message.id, ReportReason.OTHER.value, "Not sure").report.case,
     }
     db.session.commit()
     people = {"visitor": None, "alice": alice, "bob": bob, "maya": maya, "hope": hope, "root": root, "eve": eve}

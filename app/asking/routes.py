@@ -35,16 +35,16 @@ def ask():
         form.reply_by.data = ReplyBy.EMAIL.value
     if form.validate_on_submit():
         try:
-            request = help_requests.ask(current_user, form.body.data, form.reply_by.data, email_address=form.email.data,
-                                        phone=form.phone.data, call_time=form.call_time.data)
+            asked = help_requests.ask(current_user, form.body.data, form.reply_by.data, email_address=form.email.data,
+                                      phone=form.phone.data, call_time=form.call_time.data)
         except ServiceError as error:
             add_service_error(form, error)
         else:
-            if request.needs_support_lines:
+            if asked.support:
                 flash(watched_words.support_sentence(), "warning")
             flash(_("Thank you. A volunteer will read your message and reply as soon as they can, usually within a day."), "success")
             if is_member(current_user):
-                return redirect(url_for("asking.mine_page", request_id=request.id))
+                return redirect(url_for("asking.mine_page", request_id=asked.request.id))
             return redirect(url_for("asking.thanks"))
     earlier = help_requests.mine(current_user) if is_member(current_user) else []
     return render_template("asking/ask.html", form=form, earlier=earlier)

@@ -109,11 +109,11 @@ def report(content_type, content_id):
     form = ReportForm()
     if form.validate_on_submit():
         try:
-            row = moderation.report(current_user, content_type, content_id, form.reason.data, form.words.data)
+            reported = moderation.report(current_user, content_type, content_id, form.reason.data, form.words.data)
         except ServiceError as error:
             add_service_error(form, error)
         else:
-            if getattr(row, "support", False):
+            if reported.support:
                 flash_support()
             return redirect(url_for("moderation.reported", safety="yes" if form.reason.data == ReportReason.SAFETY.value else None))
     return render_template("moderation/report.html", form=form, obj=obj, kind=kind, content_type=content_type,
@@ -151,11 +151,11 @@ def appeal(case_id):
     form = AppealForm()
     if form.validate_on_submit():
         try:
-            row = moderation.appeal(current_user, case, form.words.data)
+            appealed = moderation.appeal(current_user, case, form.words.data)
         except ServiceError as error:
             add_service_error(form, error)
         else:
-            if getattr(row, "support", False):
+            if appealed.support:
                 flash_support()
             flash(_("Thank you. A different volunteer will look at your appeal and we will let you know what they decide."), "success")
             return redirect(url_for("moderation.history"))

@@ -88,11 +88,10 @@ def edit():
         except ServiceError as error:
             add_service_error(form, error)
         else:
-            screened = getattr(saved, "screened", None)
-            if screened is not None and screened.support:
+            if saved.support:
                 flash_support()
-            if screened is not None and screened.held:
-                flash(_("Your profile is saved. %(problem)s Until then, only you can see your words.", problem=screened.tell()), "info")
+            if saved.held:
+                flash(_("Your profile is saved. %(problem)s Until then, only you can see your words.", problem=saved.screened.tell()), "info")
             else:
                 flash(_("Your profile is saved."), "success")
             return redirect(url_for("profiles.show", user_id=current_user.id))

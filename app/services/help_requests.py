@@ -33,7 +33,15 @@ NEWCOMER_DAYS = 30
 # ---- Asking -------------------------------------------------------------------------------------
 
 
-def ask(person, body: str, reply_by: str, *, email_address: str = "", phone: str = "", call_time: str = "") -> HelpRequest:
+@dataclass(frozen=True)
+class Asked:
+    """What asking came to: the stored request, and whether the page shows the support lines at
+    once (the words were of crisis; the safeguarding leads have been told)."""
+    request: HelpRequest
+    support: bool = False
+
+
+def ask(person, body: str, reply_by: str, *, email_address: str = "", phone: str = "", call_time: str = "") -> Asked:
     """A member (or a visitor, with None or an anonymous user) asks for help. Raises Invalid with a
     sentence saying how to put it right; what they typed stays on the form."""
     member = person if is_member(person) else None
@@ -70,8 +78,7 @@ def ask(person, body: str, reply_by: str, *, email_address: str = "", phone: str
     if verdict.support:
         moderation.send_safety_alerts("help_request", request.id)
     db.session.commit()
-    request.needs_support_lines = verdict.support  # for the page: show the support lines at once (not stored)
-    return request
+    return Asked(request, support=verdict.support)
 
 
 def _checked_email(address: str) -> str:

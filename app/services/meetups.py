@@ -486,7 +486,6 @@ def _create(author: User, draft: MeetupDraft, values: dict, organisation: Organi
     db.session.flush()
     moderation.record_screening(screened, "meetup", created[0], author_id=author.id)
     db.session.commit()
-    created[0].screened = screened
     return created
 
 
@@ -833,7 +832,6 @@ def message_everyone(organiser: User, meetup: Meetup, text: str) -> int:
     if screened.kinds:
         moderation.record_screening(screened, "meetup", meetup, author_id=organiser.id)
         db.session.commit()
-    meetup.screened = screened
     told = 0
     going, _waiting = going_list(meetup)
     for row in going:

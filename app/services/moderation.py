@@ -253,7 +253,22 @@ def report_automatically(content_type: str, obj, reason: ReportReason, summary: 
 # ---- Reporting ---------------------------------------------------------------------------------------
 
 
-def report(reporter, content_type: str, content_id: int, reason, words: str = "") -> Report:
+@dataclass(frozen=True)
+class Reported:
+    """What a member's report came to: the stored report (the first one, when they reported the
+    same thing twice), and whether the page shows them the support lines (their words were of crisis)."""
+    report: Report
+    support: bool = False
+
+
+@dataclass(frozen=True)
+class Appealed:
+    """What an appeal came to: the stored appeal, and whether the page shows the support lines."""
+    appeal: Appeal
+    support: bool = False
+
+
+def report(reporter, content_type: str, content_id: int, reason, words: str = "") -> Reported:
     """A member reports something. Safety reports go to the top of the queue and email every admin;
     enough different reporters hide the content until a moderator decides."""
     if not is_member(reporter):
@@ -283,20 +298,19 @@ def report(reporter, content_type: str, content_id: int, reason, words: str = ""
     db.session.flush()
     existing = db.session.scalar(sa.select(Report).where(Report.case_id == case.id, Report.reporter_id == reporter.id))
     if existing is not None:
-        return existing  # reported twice: one report, the first reason kept
+        return Reported(existing)  # reported twice: one report, the first reason kept
     row = Report(case_id=case.id, content_type=content_type, content_id=case.content_id, reporter_id=reporter.id,
                  reason=reason, words=words)
     try:
         with db.session.begin_nested():
             db.session.add(row)
     except IntegrityError:  # the same member pressing twice at once
-        return db.session.scalar(sa.select(Report).where(Report.case_id == case.id, Report.reporter_id == reporter.id))
+        return Reported(db.session.scalar(sa.select(Report).where(Report.case_id == case.id, Report.reporter_id == reporter.id)))
     _hide_if_reports_weigh_enough(case, kind, content_type, obj)
     if reason == ReportReason.SAFETY or worried:
         send_safety_alerts(content_type, case.content_id)
     db.session.commit()
-    row.support = worried
-    return row
+    return Reported(row, support=worried)
 
 
 # ---- What reports do on their own (before a volunteer decides) ----------------------------------------
@@ -790,7 +804,7 @@ def may_appeal(member, case: Case) -> bool:
     )
 
 
-def appeal(member, case: Case, words: str) -> Appeal:
+def appeal(member, case: Case, words: str) -> Appealed:
     if not is_member(member) or case.author_id != member.id:
         raise NotAllowed(_("You can only appeal decisions about your own writing or account."))
     if db.session.scalar(sa.select(Appeal.id).where(Appeal.case_id == case.id)) is not None:
@@ -803,8 +817,8 @@ def appeal(member, case: Case, words: str) -> Appeal:
     if len(words) > MAX_REASON:
         raise Invalid(_("Please keep it to %(limit)s characters or fewer.", limit=f"{MAX_REASON:,}"), field="words")
     row = Appeal(case_id=case.id, member_id=member.id, words=words)
-    row.support = safety.screen(member, words, "appeal").support
-    if row.support:
+    support = safety.screen(member, words, "appeal").support
+    if support:
         case.urgency = Urgency.SAFETY  # a member in crisis while appealing: the safeguarding leads see it
     try:
         with db.session.begin_nested():
@@ -812,7 +826,7 @@ def appeal(member, case: Case, words: str) -> Appeal:
     except IntegrityError:
         raise Conflict(_("You have already appealed this decision. Each decision can be appealed once."))
     db.session.commit()
-    return row
+    return Appealed(row, support=support)
 
 
 def waiting_appeals(moderator) -> list[Appeal]:

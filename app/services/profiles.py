@@ -76,8 +76,24 @@ def _clean_text(value: str | None, field_name: str) -> str:
     return text
 
 
+@dataclass(frozen=True)
+class Saved:
+    """What saving a profile came to: the profile, and how its new words were screened, for the
+    page to tell the member (held: only they see their words until a volunteer checks them)."""
+    profile: Profile
+    screened: safety.Screened
+
+    @property
+    def held(self) -> bool:
+        return self.screened.held
+
+    @property
+    def support(self) -> bool:
+        return self.screened.support
+
+
 def update(user: User, *, about: str, helps_me: str, interests: str, town: str, visibility: dict,
-           photo=None, remove_photo: bool = False) -> Profile:
+           photo=None, remove_photo: bool = False) -> Saved:
     """Save a member's profile. The photo is checked first, so a bad photo changes nothing."""
     moderation.ensure_can_participate(user)
     new_photo = photos.clean_photo(photo) if photo is not None else None
@@ -105,7 +121,6 @@ def update(user: User, *, about: str, helps_me: str, interests: str, town: str, 
         profile.photo_name = photos.store(new_photo)
     elif remove_photo:
         profile.photo_name = None
-    profile.screened = screened
     if screened.held:
         profile.text_status = TextStatus.HELD
         screened.held_because = f"Profile text: {screened.held_because}"
@@ -114,7 +129,7 @@ def update(user: User, *, about: str, helps_me: str, interests: str, town: str, 
     db.session.commit()
     if old_photo and old_photo != profile.photo_name:
         photos.remove(old_photo)
-    return profile
+    return Saved(profile, screened)
 
 
 @dataclass

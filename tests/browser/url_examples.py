@@ -496,7 +496,7 @@ def alices_help_request():
 
     found = db.session.scalar(sa.select(HelpRequest).where(HelpRequest.member_id == member("alice").id).limit(1))
     if found is None:
-        found = help_requests.ask(member("alice"), "Where is the memory café this week?", "kindred")
+        found = help_requests.ask(member("alice"), "Where is the memory café this week?", "kindred").request
         help_requests.reply(member("maya"), found, "It is at St Mary's Centre on Tuesday at 2pm.")
     return found
 
