@@ -21,6 +21,8 @@ from app.models import (
     Connection,
     ConnectionStatus,
     Meetup,
+    Message,
+    MessageStatus,
     OrganisationMember,
     Post,
     PostStatus,
@@ -179,4 +181,11 @@ def approved_post_count(author) -> int:
     """How many of this member's posts are published: the new-member rules count them."""
     return db.session.scalar(
         sa.select(sa.func.count(Post.id)).where(Post.author_id == author.id, Post.status == PostStatus.VISIBLE)
+    ) or 0
+
+
+def seen_message_count(author) -> int:
+    """How many of this member's chat messages others have seen: the new-member rules count them."""
+    return db.session.scalar(
+        sa.select(sa.func.count(Message.id)).where(Message.author_id == author.id, Message.status == MessageStatus.VISIBLE)
     ) or 0

@@ -14,7 +14,7 @@ from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from app import formatting, permissions, text
+from app import formatting, permissions
 from app.extensions import db, socketio
 from app.facts import chat_preferences as preferences, dm_from_anyone, other_member  # noqa: F401
 from app.cleaning import without_control_characters
@@ -323,25 +323,8 @@ def message_payload(message: Message) -> dict:
 
 
 def is_new_member(user) -> bool:
-    days = current_app.config["CHAT_NEW_MEMBER_DAYS"]
-    return user.created_at > utcnow() - timedelta(days=days)
-
-
-def hold_reason(author, body: str) -> str:
-    """Why this message should wait for a volunteer before others see it, or "".
-
-    The rule for chat: links from new members (joined in the last week, or fewer than a few
-    messages that others have seen), found by the one link detector (text.contains_link)."""
-    if permissions.can_moderate(author) or not text.contains_link(body):
-        return ""
-    if is_new_member(author):
-        return "A link from a new member"
-    seen = db.session.scalar(
-        sa.select(sa.func.count(Message.id)).where(Message.author_id == author.id, Message.status == MessageStatus.VISIBLE)
-    )
-    if seen < current_app.config["CHAT_TRUSTED_AFTER_MESSAGES"]:
-        return "A link from a new member"
-    return ""
+    """Joined recently: sends are limited more tightly (the hold for their links is moderation.hold_reason)."""
+    return moderation.joined_recently(user)
 
 
 def active_mute(user, room: Room) -> RoomMute | None:
@@ -605,7 +588,7 @@ def send_message(author, room: Room, body, client_id: str | None = None) -> Sent
     _check_slow_mode(author, room)
     _check_rate(author)
     screened = safety.screen(author, body, "direct" if room.kind == RoomKind.DIRECT else "chat",
-                             approval=hold_reason(author, body) or None)
+                             approval=moderation.hold_reason(author, body, "chat"))
     if screened.blocked:
         raise Invalid(_("%(problem)s Your message is still in the box.", problem=screened.tell()), field="body")
     message = Message(

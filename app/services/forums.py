@@ -602,7 +602,7 @@ def _check_writing(author, text_to_check: str, place: str, field: str = "body"):
     """The safety checks and the approval rules for new members, as one Screened result.
     A blocked text raises Invalid with the sentence for the author; what they wrote is kept."""
     moderation.ensure_can_participate(author)
-    screened = safety.screen(author, text_to_check, place, approval=moderation.approval_reason(author, text_to_check))
+    screened = safety.screen(author, text_to_check, place, approval=moderation.hold_reason(author, text_to_check, "forum"))
     if screened.blocked:
         raise Invalid(f"{screened.tell()} {KEPT}", field=field)  # two sentences, each translated
     return screened
