@@ -283,6 +283,7 @@ def _clean_when(answers: dict, values: dict, errors: dict, now: datetime, changi
         repeat = "none"
     if repeat not in ("none", "weekly", "fortnightly", "monthly"):
         errors["repeat"] = _("Choose how often the meet-up happens.")
+        repeat = "none"  # a made-up answer ("daily") gets the sentence, not an error page
     count = 1
     if repeat != "none":
         try:
