@@ -123,3 +123,13 @@ def test_hope_messages_everyone_going(client_for, hope, cafe):
     assert "on its way to 1 person" in page_text(response)
     assert "Please use the side door." in email_text(emails_to("alice@example.org")[0])
     assert emails_to("bob@example.org") == []  # waiting, not going
+
+
+def test_a_made_up_repeat_answer_gets_a_sentence_not_an_error_page(app):
+    """Hope's browser sends "daily", which the form never offers: she is asked to choose again."""
+    from app.services import meetups
+
+    with app.test_request_context():
+        values, errors = meetups.clean_step(2, {"date": "2099-03-03", "start_time": "14:00", "end_time": "16:00", "repeat": "daily"})
+    assert errors == {"repeat": "Choose how often the meet-up happens."}
+    assert values["repeat"] is None

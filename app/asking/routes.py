@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from app.asking import bp
 from app.asking.forms import AskForm, ConfirmForm, ReplyForm
 from app.extensions import limiter
-from app.forms import add_service_error
+from app.forms import add_service_error, flash_service_call
 from app.models import ReplyBy
 from app.moderation.routes import moderator_required
 from app.permissions import is_member
@@ -87,13 +87,9 @@ def change(request_id, change):
     if not ConfirmForm().validate_on_submit():
         flash(_("Something went wrong with that form. Please try again."), "error")
         return redirect(url_for("asking.request_page", request_id=request.id))
-    try:
-        getattr(help_requests, change)(current_user, request)
-    except ServiceError as error:
-        flash(error.message, "error")
-    else:
-        flash({"claim": _("You are helping with this request now."), "close": _("The request is finished."),
-               "reopen": _("The request is open again.")}[change], "success")
+    flash_service_call(lambda: getattr(help_requests, change)(current_user, request),
+                       {"claim": _("You are helping with this request now."), "close": _("The request is finished."),
+                        "reopen": _("The request is open again.")}[change])
     return redirect(url_for("asking.request_page", request_id=request.id))
 
 

@@ -14,7 +14,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from app.admin.routes import admin_required
 from app.extensions import db
-from app.forms import add_service_error
+from app.forms import add_service_error, flash_service_call
 from app.forums import bp
 from app.forums.forms import WRITING_HINT, CategoryForm, ConfirmForm, EditForm, ReplyForm, SearchForm, ThreadForm
 from app.models import Category, ReactionKind
@@ -347,13 +347,8 @@ def deleted(post_id):
 def undo_delete(post_id):
     post = forums.get_post(current_user, post_id, include_deleted=True)
     if ConfirmForm().validate_on_submit():
-        try:
-            forums.undo_delete(current_user, post)
-        except ServiceError as error:
-            flash(error.message, "error")
-            return redirect(url_for("forums.deleted", post_id=post.id))
-        flash(_("Your post is back, just as it was."), "success")
-        return redirect(post_url(post))
+        if flash_service_call(lambda: forums.undo_delete(current_user, post), _("Your post is back, just as it was.")):
+            return redirect(post_url(post))
     return redirect(url_for("forums.deleted", post_id=post.id))
 
 

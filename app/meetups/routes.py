@@ -5,7 +5,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app.extensions import db
-from app.forms import add_service_error
+from app.forms import add_service_error, flash_service_call
 from app.meetups import bp
 from app.meetups.forms import (
     AddMemberForm,
@@ -208,15 +208,11 @@ def not_going(meetup_id):
         return redirect(url_for("meetups.show", meetup_id=meetup.id))
     form = CancelForm()
     if request.method == "POST" and form.validate_on_submit():
-        try:
-            meetups.leave(person, meetup, acting_member=current_user)
-        except ServiceError as error:
-            flash(error.message, "error")
-        else:
-            if person.id == current_user.id:
-                flash(_("Your place is cancelled. Thank you for letting us know: someone else can go instead."), "success")
-            else:
-                flash(_("%(name)s's place is cancelled. We have told %(name)s that you did this.", name=person.display_name), "success")
+        flash_service_call(
+            lambda: meetups.leave(person, meetup, acting_member=current_user),
+            _("Your place is cancelled. Thank you for letting us know: someone else can go instead.") if person.id == current_user.id
+            else _("%(name)s's place is cancelled. We have told %(name)s that you did this.", name=person.display_name),
+        )
         return redirect(url_for("meetups.show", meetup_id=meetup.id))
     return render_template("meetups/not_going.html", meetup=meetup, place=place, form=form, person=person)
 

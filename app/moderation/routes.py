@@ -206,15 +206,12 @@ def case(case_id):
 def claim(case_id):
     case = _case_or_404(case_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            if request.form.get("release") == "yes":
-                moderation.release(current_user, case)
-                flash(_("You let go of this case. Another volunteer can pick it up."), "success")
-            else:
-                moderation.claim(current_user, case)
-                flash(_("This case is yours for the next %(minutes)s minutes.", minutes=moderation.CLAIM_MINUTES), "success")
-        except ServiceError as error:
-            flash(error.message, "error")
+        if request.form.get("release") == "yes":
+            flash_service_call(lambda: moderation.release(current_user, case),
+                               _("You let go of this case. Another volunteer can pick it up."))
+        else:
+            flash_service_call(lambda: moderation.claim(current_user, case),
+                               _("This case is yours for the next %(minutes)s minutes.", minutes=moderation.CLAIM_MINUTES))
     return redirect(url_for("moderation.case", case_id=case.id))
 
 

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.extensions import db
-from app.forms import add_service_error
+from app.forms import add_service_error, flash_service_call
 from app.models import ConnectionStatus, User
 from app.models.profiles import PRIVATE_FIELDS
 from app.permissions import can_view_profile, is_member
@@ -148,13 +148,10 @@ def block(user_id):
         abort(404)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            blocking.block(current_user, member)
-        except ServiceError as error:
-            flash(error.message, "error")
-            return redirect(url_for("profiles.show", user_id=member.id))
-        flash(_("You have blocked %(name)s. They have not been told.", name=member.display_name), "success")
-        return redirect(url_for("settings.blocked"))
+        if flash_service_call(lambda: blocking.block(current_user, member),
+                              _("You have blocked %(name)s. They have not been told.", name=member.display_name)):
+            return redirect(url_for("settings.blocked"))
+        return redirect(url_for("profiles.show", user_id=member.id))
     return render_template("profiles/block.html", member=member, form=form)
 
 
