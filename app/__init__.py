@@ -3,7 +3,7 @@ import logging
 import os
 
 import sqlalchemy as sa
-from flask import Flask, g, has_request_context, request
+from flask import Flask, g, has_request_context, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -220,10 +220,15 @@ def _register_request_hooks(app: Flask) -> None:
         # loaded once per request, by whichever hook asks first.
         g.pop("_login_user", None)
         i18n.forget_for_request()
-        if autocommit_reads and request.method in ("GET", "HEAD") and request.endpoint in READ_ONLY_PAGES:
+        if autocommit_reads and request.method in ("GET", "HEAD") and request.endpoint in READ_ONLY_PAGES and _maybe_member():
             # Before anything reads (the member is loaded by the next hooks): the request's session
             # takes its connection in autocommit mode; the pool resets it when it comes back.
+            # Not for visitors: their page usually comes from the cache and needs no connection at all.
             db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+    def _maybe_member() -> bool:
+        # Without touching the database: a signed-in session, or a remember-me cookie.
+        return "_user_id" in session or app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
 
     autocommit_reads = app.config["READ_PAGES_AUTOCOMMIT"] and not str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite")
     first_hooks = [_forget_previous_user]
