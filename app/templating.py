@@ -3,6 +3,7 @@ from flask import Flask, flash, has_request_context, request, url_for
 from flask_login import current_user
 
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from app import formatting, permissions, text
 from app.services import help_requests, listen, safety
@@ -32,6 +33,7 @@ def init_app(app: Flask) -> None:
         full_date_time=formatting.full_date_time,
         time_range=formatting.time_range,
         time_tag=formatting.time_tag,
+        lang_attribute=lang_attribute,
     )
     app.jinja_env.globals.update(permissions.ALL)
     app.jinja_env.globals["field_aria"] = field_aria
@@ -85,3 +87,9 @@ def field_aria(described_by: str, errors) -> dict:
     if errors:
         attributes["aria-invalid"] = "true"
     return attributes
+
+
+def lang_attribute(language: str | None) -> Markup:
+    """` lang="cy"` for member text whose writer marked its language; nothing otherwise (we only
+    say what the writer told us)."""
+    return Markup(' lang="{}"').format(language) if language else Markup("")
