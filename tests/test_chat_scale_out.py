@@ -1,6 +1,5 @@
 """Scale-out: two real server processes share rooms through Redis. Alice is connected to one,
 Bob to the other; what Bob says reaches Alice."""
-import os
 import subprocess
 import threading
 import time
@@ -11,7 +10,7 @@ import requests
 import socketio as socketio_client
 
 from app.services.demo import DEMO_PASSWORD
-from tests.browser.conftest import REPO_ROOT, _flask, _free_port, _wait_until_answering
+from tests.browser.conftest import REPO_ROOT, _flask, _free_port, _wait_until_answering, copy_demo_site, demo_site_files, server_env  # noqa: F401
 from tests.outage_support import throwaway_redis  # noqa: F401
 
 pytestmark = pytest.mark.redis
@@ -33,26 +32,11 @@ def _connect(base_url: str, browser: requests.Session) -> socketio_client.Client
     return client
 
 
-def _start_two_servers(tmp_path, redis_url):
-    """Two real server processes on one SQLite file, sharing `redis_url`; returns (urls, processes)."""
-    env = {
-        **os.environ,
-        "KINDRED_INSTANCE_DIR": str(tmp_path),
-        "KINDRED_ENV": "development",
-        "RATELIMIT_ENABLED": "false",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'kindred.sqlite'}",
-        "OUTBOX_DIR": str(tmp_path / "outbox"),
-        "REDIS_URL": redis_url,
-        # A channel of its own, so other test runs on the same Redis cannot cross-talk.
-        "SOCKETIO_CHANNEL": f"kindred-test-{uuid.uuid4().hex}",
-        "CHAT_PRESENCE_HEARTBEAT": "1",
-        "FLASK_DEBUG": "0",
-        "PYTHONUNBUFFERED": "1",
-    }
-    env.pop("SERVER_NAME", None)
-    for task in (("db", "upgrade"), ("seed-demo",)):
-        done = subprocess.run(_flask(*task), cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
-        assert done.returncode == 0, done.stderr
+def _start_two_servers(tmp_path, redis_url, demo_site_files):
+    """Two real server processes on one copy of the demo site's SQLite file, sharing `redis_url`."""
+    copy_demo_site(demo_site_files, tmp_path)
+    # A channel of its own, so other test runs on the same Redis cannot cross-talk.
+    env = server_env(tmp_path, REDIS_URL=redis_url, SOCKETIO_CHANNEL=f"kindred-test-{uuid.uuid4().hex}", CHAT_PRESENCE_HEARTBEAT="1")
     servers = []
     for n in range(2):
         port = _free_port()
@@ -78,20 +62,20 @@ def _stop(servers):
 
 
 @pytest.fixture
-def two_servers(tmp_path, redis_url):
+def two_servers(tmp_path, redis_url, demo_site_files):
     servers = []
     try:
-        servers = _start_two_servers(tmp_path, redis_url)
+        servers = _start_two_servers(tmp_path, redis_url, demo_site_files)
         yield [server.base_url for server in servers]
     finally:
         _stop(servers)
 
 
 @pytest.fixture
-def two_servers_and_their_redis(tmp_path, throwaway_redis):
+def two_servers_and_their_redis(tmp_path, throwaway_redis, demo_site_files):
     servers = []
     try:
-        servers = _start_two_servers(tmp_path, throwaway_redis.url)
+        servers = _start_two_servers(tmp_path, throwaway_redis.url, demo_site_files)
         yield [server.base_url for server in servers], throwaway_redis
     finally:
         _stop(servers)

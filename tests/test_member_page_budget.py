@@ -123,6 +123,21 @@ def test_a_members_thread_page_of_twenty_posts_is_light(client_for, alice, bob, 
     assert len(page.get_data()) < 25_000, f"{len(page.get_data()):,} bytes"
 
 
+def test_a_second_page_asks_for_no_stylesheet_or_script_again(client_for, bob, alices_thread):
+    """Bob's browser keeps Kindred's CSS and JS: their addresses carry a version, answered as
+    "keep for a year, never changes"; a new version of a file gets a new address."""
+    browser = client_for(bob)
+    html = browser.get(f"/threads/{alices_thread.id}").get_data(as_text=True)
+    files = re.findall(r'(?:href|src)="(/static/[^"]+)"', html)
+    assert any("kindred.css?v=" in f for f in files) and any("kindred.js?v=" in f for f in files)
+    assert all("?v=" in f for f in files), files
+    sheet = browser.get(files[0].replace("&amp;", "&"))
+    assert sheet.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert sheet.status_code == 200 and sheet.data
+    unversioned = browser.get("/static/css/kindred.css")  # an old bookmark still works, and is checked each time
+    assert "immutable" not in unversioned.headers.get("Cache-Control", "") and unversioned.data == sheet.data
+
+
 @pytest.mark.committed  # the pages' own connections, outside a test transaction
 @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 class TestReadingPagesRunWithoutATransaction:

@@ -4,7 +4,9 @@ an in-process app on the same database (for set-up and reading the outbox), and 
 Chromium is Debian's (/usr/bin/chromium), never a downloaded one. Without it the browser tests are
 skipped on a laptop and fail in CI, like the other services (tests/services_check.py).
 """
+import fcntl
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -68,27 +70,58 @@ def _wait_until_answering(url: str, process: subprocess.Popen, log_path: Path, s
     raise RuntimeError(f"The Kindred server did not answer {url} within {seconds}s:\n{log_path.read_text()}")
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory):
-    """The real server (`flask run`) on a free port, migrated and seeded with the demo cast."""
-    tmp = tmp_path_factory.mktemp("kindred-site")
-    database_url = f"sqlite:///{tmp / 'kindred.sqlite'}"
-    outbox = tmp / "outbox"
+def server_env(instance_dir: Path, **settings) -> dict:
+    """The environment of a real server (and its `flask` commands) whose files live in instance_dir."""
     env = {
         **os.environ,
-        "KINDRED_INSTANCE_DIR": str(tmp),
+        "KINDRED_INSTANCE_DIR": str(instance_dir),
         "KINDRED_ENV": "development",
         "RATELIMIT_ENABLED": "false",
-        "OUTBOX_DIR": str(outbox),
-        "DATABASE_URL": database_url,
+        "OUTBOX_DIR": str(instance_dir / "outbox"),
+        "DATABASE_URL": f"sqlite:///{instance_dir / 'kindred.sqlite'}",
         "FLASK_DEBUG": "0",
         "PYTHONUNBUFFERED": "1",
+        **settings,
     }
     for name in ("SERVER_NAME", "REDIS_URL", "MAIL_SERVER"):
-        env.pop(name, None)
-    for task in (("db", "upgrade"), ("seed-demo",)):
-        done = subprocess.run(_flask(*task), cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
-        assert done.returncode == 0, f"`flask {' '.join(task)}` failed:\n{done.stdout}\n{done.stderr}"
+        if name not in settings:
+            env.pop(name, None)
+    return env
+
+
+@pytest.fixture(scope="session")
+def demo_site_files(tmp_path_factory) -> Path:
+    """A directory holding the demo site's files (kindred.sqlite, outbox), migrated and seeded by the
+    real `flask db upgrade` and `flask seed-demo` once per run: pytest-xdist's workers share it
+    under a lock. Each server copies it (copy_demo_site), so none sees another's changes. Seeding
+    takes 5-8 s; before, every server paid it (a site per worker, three pairs of chat servers)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    shared = tmp_path_factory.getbasetemp().parent if worker else tmp_path_factory.getbasetemp()
+    ready = shared / "demo-site"
+    with (shared / "demo-site.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the first worker seeds; the others wait, then copy
+        if not ready.exists():
+            building = shared / f"demo-site-{os.getpid()}"
+            building.mkdir()
+            env = server_env(building)
+            for task in (("db", "upgrade"), ("seed-demo",)):
+                done = subprocess.run(_flask(*task), cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
+                assert done.returncode == 0, f"`flask {' '.join(task)}` failed:\n{done.stdout}\n{done.stderr}"
+            building.rename(ready)
+    return ready
+
+
+def copy_demo_site(demo_site_files: Path, instance_dir: Path) -> None:
+    shutil.copytree(demo_site_files, instance_dir, dirs_exist_ok=True)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory, demo_site_files):
+    """The real server (`flask run`) on a free port, on its own copy of the seeded demo site."""
+    tmp = tmp_path_factory.mktemp("kindred-site")
+    copy_demo_site(demo_site_files, tmp)
+    env = server_env(tmp)
+    database_url, outbox = env["DATABASE_URL"], tmp / "outbox"
 
     port = _free_port()
     log_path = tmp / "server.log"
