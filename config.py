@@ -125,7 +125,7 @@ class Config:
     # Moderation: content reported by this many different members is hidden until a volunteer decides;
     # a new member's first posts wait for approval, and so do links until they have this many approved posts.
     # Reports hide something before a volunteer looks only when their reporters' standing adds up to
-    # this (services/moderation.py, "What reports do on their own"): three established members.
+    # this (services/moderation/reports.py, "What reports do on their own"): three established members.
     MODERATION_HIDE_SCORE = float(os.environ.get("MODERATION_HIDE_SCORE", "3"))
     MODERATION_FIRST_POSTS_HELD = int(os.environ.get("MODERATION_FIRST_POSTS_HELD", "2"))
     MODERATION_LINK_TRUSTED_AFTER = int(os.environ.get("MODERATION_LINK_TRUSTED_AFTER", "5"))

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 import time_machine
 
-from app.models import Outcome, ReportReason, Role
+from app.models import Audience, Outcome, ReportReason, Role
 from app.services import accounts, checkins, connections, forums, meetups, moderation
 from tests.helpers import CAST_PASSWORD
 from tests.meetups_support import hope_dementia_care, list_meetup
@@ -83,7 +83,7 @@ def chester_town(root, hope, maya) -> Town:
         for carer, person in zip(carers, with_dementia):
             connections.accept(person, connections.ask(carer, person))
     with at("2026-01-10 09:00:00+00:00"):
-        category = forums.save_category(root, "Welcome", "Say hello.", 0, forums.Audience.EVERYONE, forums.Audience.MEMBERS)
+        category = forums.save_category(root, "Welcome", "Say hello.", 0, Audience.EVERYONE, Audience.MEMBERS)
     posts = []
     for number, person in enumerate(with_dementia):
         with at("2026-02-02 10:00:00+00:00"):

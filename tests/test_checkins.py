@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import time_machine
 
 from app.extensions import db
-from app.models import Checkin, ReportReason
+from app.models import Checkin, Outcome, ReportReason
 from app.services import checkins, forums, moderation, my_data
 from tests.forum_fixtures import categories, welcome  # noqa: F401 - fixtures
 from tests.helpers import page_text
@@ -113,7 +113,7 @@ def test_never_asked_while_in_an_open_safety_case(alice, bob, maya, welcome, cli
     assert client.get("/check-in/question/1").headers["Location"].endswith("/check-in")
     client.post("/check-in/question/1", data={"answer": "5"})
     assert db.session.scalars(sa.select(Checkin)).one().lonely is None
-    moderation.act(maya, report.case, moderation.Outcome.DISMISS, "Maya phoned Alice; she is safe.")
+    moderation.act(maya, report.case, Outcome.DISMISS, "Maya phoned Alice; she is safe.")
     assert checkins.is_due(alice)
 
 

@@ -171,7 +171,7 @@ def test_a_monthly_series_on_the_first_tuesday_and_one_date_cancelled(client, cl
 def test_weekly_series_dates_and_nth_weekday_rules():
     from datetime import date
     from app.models import Repeat
-    assert meetups._series_dates(date(2026, 3, 3), Repeat.FORTNIGHTLY, 3) == [date(2026, 3, 3), date(2026, 3, 17), date(2026, 3, 31)]
+    assert meetups.repeat_dates(date(2026, 3, 3), Repeat.FORTNIGHTLY, 3) == [date(2026, 3, 3), date(2026, 3, 17), date(2026, 3, 31)]
     # The last Tuesday (a fifth Tuesday means "the last" each month).
-    assert meetups._series_dates(date(2026, 3, 31), Repeat.MONTHLY, 3) == [date(2026, 3, 31), date(2026, 4, 28), date(2026, 5, 26)]
+    assert meetups.repeat_dates(date(2026, 3, 31), Repeat.MONTHLY, 3) == [date(2026, 3, 31), date(2026, 4, 28), date(2026, 5, 26)]
     assert meetups.repeat_words("monthly", date(2026, 3, 3)) == "Every first Tuesday of the month"

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Appeal, AuditEntry, CaseStatus, Post, PostStatus
 from app.services import forums, moderation, watched_words
+from app.services.errors import NotAllowed
 from tests.forum_fixtures import categories, val, welcome  # noqa: F401
 from tests.helpers import page_text
 from tests.moderation_support import case_for, eve  # noqa: F401
@@ -67,7 +68,7 @@ def test_every_moderation_page_answers_only_the_right_people(path, allowed, scen
 
 def test_the_author_cannot_report_her_own_post(scene, client_for, eve):
     assert client_for(eve).post(f"/report/post/{scene['open'].content_id}", data={"reason": "unkind"}).status_code == 403
-    with pytest.raises(moderation.NotAllowed, match="This is your own"):
+    with pytest.raises(NotAllowed, match="This is your own"):
         moderation.report(eve, "post", scene["open"].content_id, "unkind")
 
 

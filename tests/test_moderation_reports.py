@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import AuditEntry, CaseStatus, Notification, Post, PostStatus, Profile, Urgency
 from app.services import forums, moderation, search
+from app.services.errors import NotAllowed
 from tests.forum_fixtures import categories, welcome  # noqa: F401
 from tests.helpers import emails_to, email_text, page_text
 from tests.moderation_support import carol, case_for, dan, eve, give_standing  # noqa: F401
@@ -144,7 +145,7 @@ def test_a_moderator_cannot_act_on_their_own_content_or_see_its_case(client_for,
     assert response.status_code == 404
     import pytest
 
-    with pytest.raises(moderation.NotAllowed):
+    with pytest.raises(NotAllowed):
         moderation.act(maya, case, "dismiss", "")
 
 
@@ -158,7 +159,7 @@ def test_escalating_passes_the_case_to_the_admins(client_for, alice, eve, maya, 
     assert any("safeguarding lead" in m["Subject"] for m in emails_to(root.email))
     import pytest
 
-    with pytest.raises(moderation.NotAllowed):
+    with pytest.raises(NotAllowed):
         moderation.act(maya, case, "dismiss", "")
     moderation.act(root, case, "warn", "We have sent you some support information.")
     assert case.status == CaseStatus.RESOLVED

@@ -4,7 +4,7 @@ moderation actions (without the administrators' own business)."""
 import pytest
 
 from app.services import chat, forums, moderation
-from app.services.errors import NotAllowed
+from app.services.errors import Conflict, NotAllowed
 from tests.forum_fixtures import categories, welcome  # noqa: F401
 from tests.helpers import page_text
 from tests.moderation_support import case_for, dan, eve  # noqa: F401
@@ -86,5 +86,5 @@ def test_another_volunteer_cannot_add_to_mayas_decision(client_for, alice, eve, 
     case = _eve_reported(eve, alice, welcome)
     moderation.act(maya, case, "hide", "Unkind words.")
     assert "Take another action on this case" not in page_text(client_for(dan).get(f"/moderation/cases/{case.id}"))
-    with pytest.raises(moderation.Conflict):
+    with pytest.raises(Conflict):
         moderation.act(dan, case, "warn", "Be kind.")

@@ -4,7 +4,7 @@ the author, never someone who cannot read the thread."""
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Audience, Notification, Role
+from app.models import Audience, Notification, Post, Role
 from app.services import accounts, blocking, forums
 from tests.forum_fixtures import alices_thread, categories, welcome  # noqa: F401
 from tests.helpers import CAST_PASSWORD, page_text
@@ -78,7 +78,7 @@ def test_a_mention_of_someone_who_cannot_read_the_thread_creates_nothing(alice, 
 
 def test_reactions_are_gathered_into_one_notification_per_post_and_kind(alice, bob, alices_thread, maya):
     carol = _carol()
-    post = db.session.scalar(sa.select(forums.Post).where(forums.Post.thread_id == alices_thread.id))
+    post = db.session.scalar(sa.select(Post).where(Post.thread_id == alices_thread.id))
     forums.react(bob, post, "hug")
     [note] = _notes(alice, "forum_reaction")
     assert note.message == "1 person sent a hug on your post in “Hello from Alice”."
@@ -95,7 +95,7 @@ def test_reactions_are_gathered_into_one_notification_per_post_and_kind(alice, b
 def test_once_read_the_next_reaction_starts_a_new_notification(alice, bob, alices_thread):
     from app.services import notifications
 
-    post = db.session.scalar(sa.select(forums.Post).where(forums.Post.thread_id == alices_thread.id))
+    post = db.session.scalar(sa.select(Post).where(Post.thread_id == alices_thread.id))
     forums.react(bob, post, "hug")
     notifications.mark_all_read(alice)
     forums.react(_carol(), post, "hug")

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Case, Message, MessageStatus, PostStatus, ReportReason, SafetyDecision, Urgency
+from app.models import Case, Message, MessageStatus, Post, PostStatus, ReportReason, SafetyDecision, Urgency
 from app.services import chat, forums, moderation, my_data, personal_details, safety, safety_model
 from tests.chat_support import cuppa, rooms, say, socket_for  # noqa: F401
 from tests.forum_fixtures import categories, welcome  # noqa: F401
@@ -131,7 +131,7 @@ def test_crisis_in_a_forum_reply_shows_support_at_the_top_and_reaches_the_safegu
     assert main.index("data-support-box") < main.index("<h1")  # first thing on the page
     assert 'role="alert"' in main and "autofocus" in main and "116 123" in page_text(page)
     assert CRISIS in page_text(client_for(alice).get(f"/threads/{thread.id}"))  # published
-    post = db.session.scalar(sa.select(forums.Post).where(forums.Post.body == CRISIS))
+    post = db.session.scalar(sa.select(Post).where(Post.body == CRISIS))
     case = case_for("post", post.id)
     assert case.urgency == Urgency.SAFETY and ReportReason.SAFETY in [r.reason for r in case.reports]
     assert any("safety worry" in m["Subject"].lower() for m in emails_to(root.email))

@@ -50,7 +50,7 @@ AUDIENCE_PEOPLE = {
 
 
 class PostStatus(str, enum.Enum):
-    """Moderation plugs in here: held and hidden posts are filtered by services.forums.visible_posts."""
+    """Moderation plugs in here: held and hidden posts are filtered by services.forums.visibility.visible_posts."""
 
     VISIBLE = "visible"
     HELD = "held"

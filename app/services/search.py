@@ -52,7 +52,7 @@ def _fts5_query(query: str) -> str:
 
 # Search shows published posts in published threads only, to everyone, moderators included: held and
 # hidden posts are found through the moderation queue, and an author's own held post is on its
-# thread page. (A narrower rule than services.forums.visible_posts, on purpose.)
+# thread page. (A narrower rule than services.forums.visibility.visible_posts, on purpose.)
 _SQLITE_MATCHES = """
     FROM forum_search
     JOIN forum_posts p ON p.id = forum_search.rowid
