@@ -131,12 +131,24 @@ def pytest_generate_tests(metafunc):
     metafunc.parametrize("backend", _wanted_backends(metafunc), indirect=True)
 
 
+# Longest first, so that neither pytest-xdist worker is left running a long test alone at the end:
+# the Redis group (one worker, chat scale-out servers among it), then the browser crawl and the
+# other browser tests, then everything else in its usual order.
+def _start_order(item) -> int:
+    if item.get_closest_marker("xdist_group") and item.get_closest_marker("xdist_group").args[0] == "redis":
+        return 0
+    if item.get_closest_marker("browser"):
+        return 1 if "test_every_page_shape_is_accessible" in item.nodeid else 2
+    return 3
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if "redis_url" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.xdist_group("redis"))
         if "database_url" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.committed)
+    items.sort(key=_start_order)  # stable: the usual order within each
 
 
 def _worker() -> str:

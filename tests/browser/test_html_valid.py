@@ -17,7 +17,8 @@ from app.services.demo import DEMO_PASSWORD
 from tests import services_check
 from tests.browser.support import DEMO_MEMBERS, crawl_paths
 
-pytestmark = pytest.mark.browser
+# Both tests read the one crawl (a module fixture): on one xdist worker it is made once, not twice.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("html-valid")]
 
 
 def _vnu_jar() -> Path:

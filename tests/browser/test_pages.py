@@ -14,6 +14,9 @@ is loaded into each context once (an init script), not sent with every page. A p
 longer than PAGE_SECONDS, or a (person, variant) that runs past BUDGET_SECONDS, fails with its name,
 never a CI timeout. All problems of one (person, variant) are reported together.
 """
+import fcntl
+import json
+import os
 import re
 import time
 from collections import defaultdict
@@ -128,8 +131,7 @@ class Plan:
     opened: set  # paths that answered 200 for at least one person
 
 
-@pytest.fixture(scope="session")
-def plan(site_app, pages_to_visit):
+def _make_plan(site_app, pages_to_visit) -> Plan:
     """Each person opens every page in-process; pages answered by the same template are one shape."""
     rendered = []
 
@@ -159,6 +161,32 @@ def plan(site_app, pages_to_visit):
     finally:
         template_rendered.disconnect(record, site_app)
     return Plan(shapes, opened)
+
+
+@pytest.fixture(scope="session")
+def plan(site_app, pages_to_visit, tmp_path_factory):
+    """The plan, made once per run: every worker's site is a copy of the same seeded demo site
+    (demo_site_files), so the first worker to get here writes it down and the others read it.
+    It is written as positions in pages_to_visit, which every worker lists in the same order: an
+    example's address can differ between workers (a sign-in link's token is made in each one's own
+    database), the page it names does not."""
+    shared = tmp_path_factory.getbasetemp().parent if os.environ.get("PYTEST_XDIST_WORKER") else tmp_path_factory.getbasetemp()
+    written = shared / "crawl-plan.json"
+    with (shared / "crawl-plan.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not written.exists():
+            made = _make_plan(site_app, pages_to_visit)
+            position = {page: number for number, page in enumerate(pages_to_visit)}
+            written.write_text(json.dumps({
+                "endpoints": [endpoint for endpoint, _ in pages_to_visit],
+                "shapes": {role: [position[page] for page in pages] for role, pages in made.shapes.items()},
+                "opened": sorted(number for number, (_, path) in enumerate(pages_to_visit) if path in made.opened),
+            }))
+            return made
+    stored = json.loads(written.read_text())
+    assert stored["endpoints"] == [endpoint for endpoint, _ in pages_to_visit], "the workers listed different pages"
+    return Plan({role: [pages_to_visit[number] for number in numbers] for role, numbers in stored["shapes"].items()},
+                {pages_to_visit[number][1] for number in stored["opened"]})
 
 
 @pytest.fixture(scope="session")
