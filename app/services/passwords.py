@@ -12,12 +12,13 @@ MAX_LENGTH = 128
 
 
 @lru_cache(maxsize=4)
-def _hasher(time_cost: int, memory_cost: int) -> PasswordHasher:
-    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost)  # argon2id by default
+def _hasher(time_cost: int, memory_cost: int, parallelism: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)  # argon2id by default
 
 
 def hasher() -> PasswordHasher:
-    return _hasher(current_app.config["ARGON2_TIME_COST"], current_app.config["ARGON2_MEMORY_COST"])
+    config = current_app.config
+    return _hasher(config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_COST"], config["ARGON2_PARALLELISM"])
 
 
 def hash_password(password: str) -> str:

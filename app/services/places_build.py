@@ -14,7 +14,7 @@ import json
 import math
 from collections import defaultdict
 from pathlib import Path
-from app.services.places import codepoint_folder, miles_between
+from app.services.places import bounding_box, codepoint_folder, miles_between
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 OUTCODES_FILE = DATA_DIR / "outcodes.csv"
@@ -88,7 +88,11 @@ def gb_district_centres() -> dict[str, tuple[float, float]]:
 
 def _district_name(towns, latitude, longitude) -> str:
     """The biggest town within a few miles of a district's centre ("CH1, Chester", not a suburb), else the nearest."""
-    close = [t for t in towns if _miles(latitude, longitude, t["latitude"], t["longitude"]) <= 4]
+    # A box a little wider than the 4-mile circle first: a comparison instead of a haversine for
+    # nearly all of the ~2,300 towns, for each of ~2,900 districts (the build took 8 s, most of it here).
+    south, north, west, east = bounding_box(latitude, longitude, 4.1)
+    close = [t for t in towns if south <= t["latitude"] <= north and west <= t["longitude"] <= east
+             and _miles(latitude, longitude, t["latitude"], t["longitude"]) <= 4]
     return max(close, key=lambda t: t["population"])["name"] if close else _nearest(towns, latitude, longitude)["name"]
 
 
