@@ -78,6 +78,9 @@ def _init_extensions(app: Flask) -> None:
         with app.app_context():
             _ping_only_idle_connections(db.engine, app.config["DATABASE_PING_AFTER_IDLE_SECONDS"])
     page_cache.init_app(app)
+    from app.services import fragments
+
+    fragments.init_app(app)  # each forum post's HTML, cached by what it is made of
     # Compression (brotli, else gzip) from the app itself, for `make run` and a single server;
     # behind nginx set COMPRESS_RESPONSES=false and let nginx do it (README).
     compress.init_app(app)

@@ -37,6 +37,7 @@ def init_app(app: Flask) -> None:
         time_range=formatting.time_range,
         time_tag=formatting.time_tag,
         lang_attribute=lang_attribute,
+        numberformat=formatting.number,  # Flask-Babel's, remembered for whole numbers
     )
     app.jinja_env.globals.update(permissions.ALL)
     app.jinja_env.globals["field_aria"] = field_aria
