@@ -62,6 +62,9 @@ class Config:
     REMEMBER_COOKIE_DURATION = PERMANENT_SESSION_LIFETIME
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # A permanent session's cookie is sent again (its lifetime starting anew) at most this often,
+    # not on every page (app/session_cookie.py).
+    SESSION_REFRESH_AFTER_SECONDS = int(os.environ.get("SESSION_REFRESH_AFTER_SECONDS", str(24 * 3600)))
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"

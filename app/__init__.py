@@ -25,6 +25,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("app").setLevel(logging.INFO)
 
+    from app import session_cookie
+
+    session_cookie.init_app(app)  # a member's cookie renewed once a day, not signed again on every page
     _init_extensions(app)
     from app import i18n, security
 
