@@ -22,7 +22,7 @@ from flask.globals import _cv_app
 from flask_babel import Babel, Domain, get_locale
 from flask_login import current_user
 from jinja2 import pass_eval_context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 # Each language named in its own words, as the choice shows it.
 LANGUAGES = {"en": "English", "cy": "Cymraeg"}
@@ -82,34 +82,40 @@ def _translations():
 # alias, its wrapper, then Flask-Babel), which cost more than finding the words. Words without
 # variables or a "%" are not %-formatted (the result would be the same). Positional-only, as in
 # Jinja's: a template may pass num=... or context=... as a variable.
+def _format(eval_context, words: str, variables: dict):
+    """`Markup(words) % variables`, as Jinja does when escaping: each value escaped (numbers kept
+    numbers, for %d), then the words filled in. Done directly, it takes half the time of Markup's
+    own % (a thread page fills in forty or more)."""
+    if not eval_context.autoescape:
+        return words % variables
+    return Markup(words % {name: value if isinstance(value, (int, float)) else escape(value) for name, value in variables.items()})
+
+
 @pass_eval_context
 def _template_gettext(eval_context, string, /, **variables):
     words = _translations().ugettext(string)
     if not variables and "%" not in words:  # what `words % {}` would give, without formatting
         return Markup(words) if eval_context.autoescape else words
-    return (Markup(words) if eval_context.autoescape else words) % variables
+    return _format(eval_context, words, variables)
 
 
 @pass_eval_context
 def _template_ngettext(eval_context, singular, plural, num, /, **variables):
     variables.setdefault("num", num)
-    words = _translations().ungettext(singular, plural, num)
-    return (Markup(words) if eval_context.autoescape else words) % variables
+    return _format(eval_context, _translations().ungettext(singular, plural, num), variables)
 
 
 @pass_eval_context
 def _template_pgettext(eval_context, context, string, /, **variables):
     variables.setdefault("context", context)
-    words = _translations().upgettext(context, string)
-    return (Markup(words) if eval_context.autoescape else words) % variables
+    return _format(eval_context, _translations().upgettext(context, string), variables)
 
 
 @pass_eval_context
 def _template_npgettext(eval_context, context, singular, plural, num, /, **variables):
     variables.setdefault("context", context)
     variables.setdefault("num", num)
-    words = _translations().unpgettext(context, singular, plural, num)
-    return (Markup(words) if eval_context.autoescape else words) % variables
+    return _format(eval_context, _translations().unpgettext(context, singular, plural, num), variables)
 
 
 def _install_quick_template_gettext(app: Flask) -> None:
