@@ -83,6 +83,11 @@ class Config:
     # Visitors' pages from the cache (app/page_cache.py), kept at most this long.
     PAGE_CACHE = _bool("PAGE_CACHE", True)
     PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+    # Each forum post's HTML, kept by what it is made of (app/services/fragments.py): how many in
+    # each process, and how long in Redis (nothing ever needs emptying: a change makes a new key).
+    FRAGMENT_CACHE = _bool("FRAGMENT_CACHE", True)
+    FRAGMENT_CACHE_ITEMS = int(os.environ.get("FRAGMENT_CACHE_ITEMS", "10000"))
+    FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "3600"))
     # Compressed responses (brotli, else gzip); behind nginx, let it compress instead.
     COMPRESS_REGISTER = _bool("COMPRESS_RESPONSES", True)
     COMPRESS_ALGORITHM = ["br", "gzip"]
