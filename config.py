@@ -62,6 +62,9 @@ class Config:
     REMEMBER_COOKIE_DURATION = PERMANENT_SESSION_LIFETIME
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # A permanent session's cookie is sent again (its lifetime starting anew) at most this often,
+    # not on every page (app/session_cookie.py).
+    SESSION_REFRESH_AFTER_SECONDS = int(os.environ.get("SESSION_REFRESH_AFTER_SECONDS", str(24 * 3600)))
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
@@ -80,6 +83,11 @@ class Config:
     # Visitors' pages from the cache (app/page_cache.py), kept at most this long.
     PAGE_CACHE = _bool("PAGE_CACHE", True)
     PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+    # Each forum post's HTML, kept by what it is made of (app/services/fragments.py): how many in
+    # each process, and how long in Redis (nothing ever needs emptying: a change makes a new key).
+    FRAGMENT_CACHE = _bool("FRAGMENT_CACHE", True)
+    FRAGMENT_CACHE_ITEMS = int(os.environ.get("FRAGMENT_CACHE_ITEMS", "10000"))
+    FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "3600"))
     # Compressed responses (brotli, else gzip); behind nginx, let it compress instead.
     COMPRESS_REGISTER = _bool("COMPRESS_RESPONSES", True)
     COMPRESS_ALGORITHM = ["br", "gzip"]

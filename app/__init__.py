@@ -25,6 +25,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("app").setLevel(logging.INFO)
 
+    from app import session_cookie
+
+    session_cookie.init_app(app)  # a member's cookie renewed once a day, not signed again on every page
     _init_extensions(app)
     from app import i18n, security
 
@@ -78,6 +81,9 @@ def _init_extensions(app: Flask) -> None:
         with app.app_context():
             _ping_only_idle_connections(db.engine, app.config["DATABASE_PING_AFTER_IDLE_SECONDS"])
     page_cache.init_app(app)
+    from app.services import fragments
+
+    fragments.init_app(app)  # each forum post's HTML, cached by what it is made of
     # Compression (brotli, else gzip) from the app itself, for `make run` and a single server;
     # behind nginx set COMPRESS_RESPONSES=false and let nginx do it (README).
     compress.init_app(app)

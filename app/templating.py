@@ -37,9 +37,11 @@ def init_app(app: Flask) -> None:
         time_range=formatting.time_range,
         time_tag=formatting.time_tag,
         lang_attribute=lang_attribute,
+        numberformat=formatting.number,  # Flask-Babel's, remembered for whole numbers
     )
     app.jinja_env.globals.update(permissions.ALL)
     app.jinja_env.globals["field_aria"] = field_aria
+    app.jinja_env.globals["page_numbers"] = page_numbers
     app.jinja_env.globals.update(
         shows_listen=listen.shows_listen,
         listen_available=listen.available,
@@ -113,6 +115,13 @@ def _in_section(endpoint: str) -> bool:
 def flash_support() -> None:
     """After words of crisis: the support lines at the top of the next page, focused and announced."""
     flash("support", "support")
+
+
+def page_numbers(current: int, total: int) -> list[int]:
+    """The pages the pagination links to: the first, the last, and two either side of this one
+    (without walking all of a 5,000-post thread's 250 pages, twice a page, to find them)."""
+    near = range(max(1, current - 2), min(total, current + 2) + 1)
+    return sorted({1, total, *near} if total >= 1 else set())
 
 
 def field_aria(described_by: str, errors) -> dict:

@@ -61,9 +61,13 @@ def main():
         # before it, an expression index. Either way the GIN indexes are built after loading.
         cur.execute("SELECT 1 FROM information_schema.columns WHERE table_name = 'forum_posts' AND column_name = 'forum_search_vector'")
         stored_vector = cur.fetchone() is not None
+        # Migration 0018 does the same for thread titles.
+        cur.execute("SELECT 1 FROM information_schema.columns WHERE table_name = 'forum_threads' AND column_name = 'forum_search_vector'")
+        stored_title_vector = cur.fetchone() is not None
         cur.execute("DROP INDEX IF EXISTS ix_forum_search_posts")
         cur.execute("DROP INDEX IF EXISTS ix_forum_search_vector")
         cur.execute("DROP INDEX IF EXISTS ix_forum_search_threads")
+        cur.execute("DROP INDEX IF EXISTS ix_forum_search_thread_vector")
         with cur.copy("COPY users (email, display_name, password_hash, role, approval, is_moderator, is_admin, session_epoch, "
                       "text_size, colour_scheme, timezone, created_at) FROM STDIN") as copy:
             for n in range(1, members + 1):
@@ -110,7 +114,10 @@ def main():
             cur.execute("CREATE INDEX ix_forum_search_vector ON forum_posts USING gin (forum_search_vector)")
         else:
             cur.execute("CREATE INDEX ix_forum_search_posts ON forum_posts USING gin (to_tsvector('english', body))")
-        cur.execute("CREATE INDEX ix_forum_search_threads ON forum_threads USING gin (to_tsvector('english', title))")
+        if stored_title_vector:
+            cur.execute("CREATE INDEX ix_forum_search_thread_vector ON forum_threads USING gin (forum_search_vector)")
+        else:
+            cur.execute("CREATE INDEX ix_forum_search_threads ON forum_threads USING gin (to_tsvector('english', title))")
         conn.commit()
     with psycopg.connect(args.database, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")

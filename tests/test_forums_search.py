@@ -115,3 +115,15 @@ def test_a_word_in_more_than_a_thousand_posts_shows_the_newest_and_says_more_tha
     # Only the newest thousand are ranked: the oldest diary days are not among them.
     last = page_text(client.get("/search?q=garden&page=100"))
     assert "Page 100 of 100" in last and "day 2." not in last and "day 6." not in last
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_postgresql_keeps_each_titles_words_with_the_thread_and_follows_a_new_title(client, alice, alices_thread):
+    """Migration 0018: a thread title's tsvector is a stored column too; a changed title is found
+    (and the old one no longer) at once."""
+    stored = db.session.scalar(sa.text("SELECT forum_search_vector::text FROM forum_threads WHERE id = :id"), {"id": alices_thread.id})
+    assert "'alic'" in stored and "'hello'" in stored
+    alices_thread.title = "Marigolds on the windowsill"
+    db.session.commit()
+    assert "Marigolds on the windowsill" in page_text(client.get("/search?q=marigolds"))
+    assert search(alice, "marigolds").total == 1 and search(alice, "hello").total == 0

@@ -42,3 +42,16 @@ def test_postgresql_stores_each_posts_search_words_and_sqlite_keeps_its_own_tabl
         assert "ix_forum_search_posts" not in indexes
     else:
         assert "forum_search_vector" not in columns and "forum_search" in inspector.get_table_names()
+
+
+def test_postgresql_stores_each_titles_search_words_too(app):
+    """Migration 0018: thread titles get a generated tsvector column with a GIN index on
+    PostgreSQL, replacing the expression index; SQLite is unchanged (FTS5)."""
+    inspector = sa.inspect(db.engine)
+    columns = {column["name"] for column in inspector.get_columns("forum_threads")}
+    indexes = {index["name"] for index in inspector.get_indexes("forum_threads")}
+    if db.engine.dialect.name == "postgresql":
+        assert "forum_search_vector" in columns and "ix_forum_search_thread_vector" in indexes
+        assert "ix_forum_search_threads" not in indexes
+    else:
+        assert "forum_search_vector" not in columns

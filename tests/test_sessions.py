@@ -4,6 +4,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import SignInSession
+from tests.forum_fixtures import alices_thread, categories, welcome  # noqa: F401
 from tests.helpers import page_text, sign_in
 
 SESSION, REMEMBER = "kindred_session", "remember_token"
@@ -77,3 +78,39 @@ def test_a_login_id_from_before_sessions_were_kept_signs_nobody_in(app, alice):
     assert user_for_login_id(f"{alice.id}:0") is None
     assert user_for_login_id(f"{alice.id}:0:") is None
     assert user_for_login_id("not:an:id") is None
+
+
+def _session_cookies(response) -> list[str]:
+    return [header for header in response.headers.getlist("Set-Cookie") if header.startswith(f"{SESSION}=")]
+
+
+def test_bobs_pages_do_not_send_his_session_cookie_again_until_a_day_has_passed(app, client, bob, monkeypatch):
+    """A member's session lasts weeks after their last visit; its cookie is renewed once a day, not
+    signed again and sent with every page (app/session_cookie.py)."""
+    sign_in(client, bob)
+    client.get("/forums")  # the first page after signing in: its message is shown once, changing the session
+    signed = client.get_cookie(SESSION).value
+    for path in ("/forums", "/", "/forums"):
+        response = client.get(path)
+        assert "Signed in as Bob Morgan" in page_text(response)
+        assert _session_cookies(response) == [], path
+    assert client.get_cookie(SESSION).value == signed
+
+    import app.session_cookie as session_cookie
+
+    a_day_later = session_cookie.time.time() + 24 * 3600 + 60
+    monkeypatch.setattr(session_cookie.time, "time", lambda: a_day_later)
+    renewed = client.get("/forums")
+    assert "Signed in as Bob Morgan" in page_text(renewed)
+    (cookie,) = _session_cookies(renewed)
+    assert "Expires=" in cookie  # the session's full lifetime again, from today
+
+
+def test_a_message_in_the_session_is_still_sent_at_once_and_shown_once(client, bob, alices_thread):
+    sign_in(client, bob)
+    client.get("/forums")
+    followed = client.post(f"/threads/{alices_thread.id}/follow", data={"following": "yes"})
+    assert _session_cookies(followed)  # the message travels in the session cookie
+    shown = client.get("/forums")
+    assert "You are following this thread." in page_text(shown) and _session_cookies(shown)  # taken out of the session
+    assert "You are following this thread." not in page_text(client.get("/forums"))

@@ -118,6 +118,14 @@ def begin_session(user: User, language: str | None = None) -> str:
     return secret
 
 
+# Made once, not on every request (building the statement cost more than running it).
+_LIVE_SESSION_USER = (
+    sa.select(User).join(SignInSession, SignInSession.user_id == User.id)
+    .where(User.id == sa.bindparam("user_id"), User.session_epoch == sa.bindparam("epoch"),
+           SignInSession.key_hash == sa.bindparam("key_hash"), SignInSession.ended_at.is_(None))
+)
+
+
 def user_for_login_id(login_id: str) -> User | None:
     """The member a login id "<user id>:<epoch>:<session secret>" belongs to, while that session
     is live and the password has not changed since (one query, on every request)."""
@@ -128,11 +136,7 @@ def user_for_login_id(login_id: str) -> User | None:
         return None
     if not secret or not 0 < user_id < 2**62:
         return None
-    user = db.session.scalar(
-        sa.select(User).join(SignInSession, SignInSession.user_id == User.id)
-        .where(User.id == user_id, User.session_epoch == epoch, SignInSession.key_hash == _key_hash(secret),
-               SignInSession.ended_at.is_(None))
-    )
+    user = db.session.scalar(_LIVE_SESSION_USER, {"user_id": user_id, "epoch": epoch, "key_hash": _key_hash(secret)})
     if user is not None:
         user.sign_in_key = secret
     return user

@@ -421,10 +421,14 @@ def emit_count(user_id: int, count: int) -> None:
 # ---- Reading ----
 
 
+# Asked on every member page (the header's count): the statement is made once.
+_UNREAD_COUNT = sa.select(sa.func.count(Notification.id)).where(
+    Notification.user_id == sa.bindparam("user_id"), Notification.read_at.is_(None)
+)
+
+
 def unread_count(user: User) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count(Notification.id)).where(Notification.user_id == user.id, Notification.read_at.is_(None))
-    ) or 0
+    return db.session.scalar(_UNREAD_COUNT, {"user_id": user.id}) or 0
 
 
 def page_for(user: User, before_id: int | None = None, limit: int = PAGE_SIZE) -> tuple[list[Notification], int | None]:

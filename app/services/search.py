@@ -1,5 +1,6 @@
 """Search across forum thread titles and posts the reader may see: FTS5 on SQLite, tsvector + GIN on
-PostgreSQL (each post's tsvector stored in forum_posts.forum_search_vector, migration 0016)."""
+PostgreSQL (each post's and each title's tsvector stored in forum_search_vector columns, migrations
+0017 and 0018)."""
 from __future__ import annotations
 
 import math
@@ -8,10 +9,10 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from markupsafe import Markup
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 
 from app.extensions import db
-from app.models import Post, Thread
+from app.models import Category, Post, Thread, User
 from app.services.forums import readable_category_ids
 from app.text import MARK_END, MARK_START, highlighted_excerpt
 
@@ -66,12 +67,14 @@ _SQLITE_MATCHES = """
 # from the post bodies and the thread titles (a title counts as its first post). For a rare word
 # the planner collects them from the GIN indexes; for a word in half the posts it walks back from
 # the newest post and stops after the window is full, so a common word costs about as much as a
-# rare one instead of ranking hundreds of thousands of rows. Each post's tsvector is stored
-# (forum_search_vector, a generated column), so checking a post on that walk is cheap: computing
-# to_tsvector(body) for each was what made a common word slow (1.4 s p95 under load). The window's
-# size is the count ("more than 1,000"). Only the newest RANKED of them are ranked (best first); after those come
-# the rest, newest first. Titles: the newest TITLE_WINDOW matching threads. Only the page of
-# results gets an excerpt.
+# rare one instead of ranking hundreds of thousands of rows. Each post's and each title's tsvector
+# is stored (forum_search_vector, generated columns: migrations 0017 and 0018), so checking a post
+# or a thread on that walk is cheap: computing to_tsvector(body) for each was what made a common
+# word slow (1.4 s p95 under load), and to_tsvector(title) for the 2,000 newest threads was still
+# 7 ms of the 16 ms a common word took in PostgreSQL. The window's size is the count ("more than
+# 1,000"). Only the newest RANKED of them are ranked (best first), and only those are joined to
+# their posts and threads for it; after them come the rest, newest first (rank 0, as before).
+# Titles: the newest TITLE_WINDOW matching threads. Only the page of results gets an excerpt.
 _POSTGRES_WINDOW = """
     WITH body_hits AS MATERIALIZED (
         SELECT p.id FROM forum_posts p
@@ -83,18 +86,19 @@ _POSTGRES_WINDOW = """
         ORDER BY p.id DESC LIMIT :window
     ), title_hits AS MATERIALIZED (
         SELECT p.id FROM forum_threads t JOIN forum_posts p ON p.thread_id = t.id AND p.number = 1
-        WHERE to_tsvector('english', t.title) @@ websearch_to_tsquery('english', :query)
+        WHERE t.forum_search_vector @@ websearch_to_tsquery('english', :query)
           AND p.status = 'VISIBLE' AND t.is_deleted = false AND t.is_hidden = false AND t.category_id IN :categories
         ORDER BY t.id DESC LIMIT :title_window
     ), found AS MATERIALIZED (
         SELECT id, row_number() OVER (ORDER BY id DESC) AS newest
         FROM (SELECT id FROM body_hits UNION SELECT id FROM title_hits) both_kinds ORDER BY id DESC LIMIT :window
     ), ranked AS MATERIALIZED (
-        SELECT p.id, CASE WHEN found.newest <= :rank_window THEN
-                   greatest(ts_rank(p.forum_search_vector, websearch_to_tsquery('english', :query)),
-                            CASE WHEN p.number = 1 THEN 2 * ts_rank(to_tsvector('english', t.title), websearch_to_tsquery('english', :query)) ELSE 0 END)
-                   ELSE 0 END AS rank
+        SELECT p.id, greatest(ts_rank(p.forum_search_vector, websearch_to_tsquery('english', :query)),
+                              CASE WHEN p.number = 1 THEN 2 * ts_rank(t.forum_search_vector, websearch_to_tsquery('english', :query)) ELSE 0 END) AS rank
         FROM found JOIN forum_posts p ON p.id = found.id JOIN forum_threads t ON t.id = p.thread_id
+        WHERE found.newest <= :rank_window
+        UNION ALL
+        SELECT id, 0 FROM found WHERE newest > :rank_window
     )
 """
 
@@ -127,7 +131,7 @@ def search(viewer, query: str, page: int = 1) -> SearchResults:
         page_sql = _POSTGRES_WINDOW + f"""
             SELECT best.id, ts_headline('english', p.body, websearch_to_tsquery('english', :query),
                    'StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "') AS excerpt,
-                   (SELECT count(*) FROM ranked) AS total
+                   (SELECT count(*) FROM found) AS total
             FROM (SELECT id, rank FROM ranked ORDER BY rank DESC, id DESC LIMIT :limit OFFSET :offset) best
             JOIN forum_posts p ON p.id = best.id
             ORDER BY best.rank DESC, best.id DESC
@@ -160,17 +164,24 @@ def _run(query, dialect, count_sql, page_sql, params, expanding, page) -> Search
             total = first[0][2] if first else 0
             page = _pages_of(total)
             rows = first if page == 1 else _page_rows(page_sql, params, expanding, page)
+    # Only what a result shows: the thread's title and category, the post's place, date and
+    # language, its writer's name (not ten members' whole records).
     posts = {
         post.id: post
         for post in db.session.scalars(
             sa.select(Post)
-            .options(joinedload(Post.thread).joinedload(Thread.category), joinedload(Post.author))
+            .options(
+                load_only(Post.id, Post.thread_id, Post.number, Post.author_id, Post.created_at, Post.language, Post.status),
+                joinedload(Post.thread).load_only(Thread.id, Thread.title, Thread.category_id)
+                .joinedload(Thread.category).load_only(Category.id, Category.name, Category.slug),
+                joinedload(Post.author).load_only(User.id, User.display_name),
+            )
             .where(Post.id.in_([row[0] for row in rows] or [0]))
         ).unique()
     }
     results = [SearchResult(posts[row[0]], highlighted_excerpt(row[1])) for row in rows if row[0] in posts]
-    if dialect == "postgresql":
-        db.session.execute(sa.text("SET LOCAL statement_timeout = 0"))
+    # The search's statement_timeout (SET LOCAL) ends with the request's transaction: not set back
+    # here, a round trip fewer (nothing after a search runs long).
     return SearchResults(query, results, page, _pages_of(total), min(total, MAX_COUNTED), total > MAX_COUNTED)
 
 

@@ -101,11 +101,11 @@ def test_listen_reads_one_post_of_a_thread_page(context_factory, site):
     context.add_init_script(FAKE_VOICE)
     page = context.new_page()
     page.goto("/threads/1")
-    words = " ".join(page.locator("#post-2-text").inner_text().split())
+    words = " ".join(page.locator("#post-2 > .post__body").inner_text().split())
     page.get_by_role("button", name="Listen to post 2").click()
     spoken = page.evaluate("window.__spoken")
     assert len(spoken) == 1 and " ".join(spoken[0]["text"].split()) == words and spoken[0]["rate"] == 1
-    expect(page.locator("#post-2-text .listen-word--current")).to_have_count(1)
+    expect(page.locator("#post-2 > .post__body .listen-word--current")).to_have_count(1)
     page.get_by_role("button", name="Stop").click()
     expect(page.get_by_role("button", name="Listen to post 2")).to_be_focused()
     context.close()

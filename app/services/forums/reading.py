@@ -160,7 +160,8 @@ def thread_list(viewer, category: Category, page: int = 1) -> Listing:
     page = min(max(page, 1), total_pages)
     statement = (
         sa.select(Thread)
-        .options(joinedload(Thread.author), joinedload(Thread.last_poster))
+        .options(joinedload(Thread.author).load_only(User.id, User.display_name),  # names only (issue 15)
+                 joinedload(Thread.last_poster).load_only(User.id, User.display_name))
         .where(Thread.category_id == category.id, Thread.is_deleted.is_(False), shown)
         .order_by(Thread.is_pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
         .limit(THREADS_PER_PAGE)

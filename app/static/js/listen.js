@@ -73,7 +73,7 @@
   // True when the control now uses the browser's voice; false leaves the sound-file link.
   function enhance(control) {
     if (control.listenReady) { return true; }
-    var target = document.getElementById(control.getAttribute("data-listen-target"));
+    var target = control.listenTarget || document.getElementById(control.getAttribute("data-listen-target"));
     if (!target) { return true; }
     var language = languageOf(target);
     var voice = voiceFor(language);
@@ -131,12 +131,14 @@
   // True when every control found its voice.
   function start() {
     // A thread page's posts carry only the sound-file link (forums/_post.html): put each in the
-    // usual control first, reading the text of the post around it.
-    Array.prototype.forEach.call(document.querySelectorAll(".post__header > .listen__link"), function (link) {
+    // usual control first, reading the text of the post around it (its article's own .post__body,
+    // found here rather than named by an id in each post: page weight, issue 15). A post folded
+    // away (blocked or muted writer) has none outside its <details>: its link stays a sound file.
+    Array.prototype.forEach.call(document.querySelectorAll(".post > header > .listen__link"), function (link) {
       var control = document.createElement("div");
       control.className = "listen";
       control.setAttribute("data-listen", "");
-      control.setAttribute("data-listen-target", link.closest("article").id + "-text");
+      control.listenTarget = link.closest("article").querySelector(":scope > .post__body");
       link.parentNode.insertBefore(control, link);
       control.appendChild(link);
     });

@@ -1,0 +1,267 @@
+"""Each forum post's rendered HTML (and each line of a category page), cached by what it is made of.
+
+A thread page shows 20 posts, and rendering them (the author's name, two dates in words, the Listen
+link, Reply, React and More with a screen reader's "(post N)", the text) was about 40% of a member's
+thread page's CPU (issue 15). Each post's HTML is kept, so the next page that shows the same post
+in the same way takes it from the cache. A category page's lines are kept the same way
+(thread_row_key: the title and details of each thread, not the reader's own tags).
+
+The cache is **key-based**: the key is a digest of everything the fragment is made of, so nothing
+ever has to be emptied. A change to a post gives it a new key at once, on every process, and the
+old entry is simply never asked for again (it expires on its own). What the key holds, and why:
+
+- the post's own fields that the fragment shows: its id and number, its thread (the Reply link),
+  the author's id and name (a renamed member, or a removed one, "A former member"), when it was
+  written and edited (`edited_at`: an edit), its status (held or hidden: the author's and
+  moderators' note; approved, hidden and restored posts change it), the moderation note, the
+  language the writer marked (`lang="cy"`), and the text itself (`body_html`, hashed with the rest:
+  an edit that somehow kept `edited_at` still shows at once);
+- the reaction counts under it (a reaction changes them);
+- the page's language: a Welsh page never gets an English fragment, nor the other way round
+  ("Post 3, Dydd Mercher...", "(post 3)", "Ymateb");
+- what about the reader changes the fragment, reduced to yes-or-no, never the reader themself:
+  signed in or not (React and More, or "See who reacted"), may reply in this thread (the Reply link:
+  not in a locked thread), Listen shown (members can turn it off) and whether this site makes sound
+  files, and whether the post is folded away because the reader blocked or muted its writer (so a
+  folded copy is shared by everyone who blocked that writer, and never shown to anyone else);
+- a version of the code that shapes it (FRAGMENT_VERSION below, plus the templates and the
+  translations' .mo files, hashed when the app starts), so a deploy that changes a template or a
+  word is not served yesterday's HTML from Redis.
+
+Kept out of the fragment: whether the post is the reader's first unread one (the "New since your
+last visit" marker and the article around it are written by forums/thread.html for each reader).
+
+Change anything a post's HTML reads outside those templates (app.formatting.time_tag, the reaction
+sentences, the lang_attribute filter) and bump FRAGMENT_VERSION.
+
+Where: in this process, in a small least-recently-used dict (FRAGMENT_CACHE_ITEMS entries), and
+behind it in Redis when REDIS_URL is set, so a post one worker rendered is not rendered again by
+the others. A key names its content, so copies in several processes can never disagree, and this
+process's own copy costs no round trip: measured in-process on the 1M-post bench, the thread page
+took about 0.5-1 ms less CPU than with Redis alone (which also unpickles every fragment). Flask-
+Caching's SimpleCache was not used for the local copies: once full it sorts all its entries on
+every write, and twenty writes come with a new page. Redis failing is not an error: what this
+process lacks is rendered as before.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, current_app
+from flask_babel import get_locale
+from flask_caching import Cache
+from flask_login import current_user
+from markupsafe import Markup
+
+from app.permissions import can_reply, is_member
+from app.services import listen
+
+log = logging.getLogger(__name__)
+
+# Bump when code outside the templates changes what a post's HTML says (see the module docstring).
+FRAGMENT_VERSION = "1"
+# Files whose content shapes a post's fragment: their digest is part of every key.
+SHAPING_TEMPLATES = ("forums/_post.html", "forums/_thread_row.html", "_macros/listen.html")
+
+redis_cache = Cache()
+
+
+@dataclass(frozen=True)
+class Reader:
+    """What about the reader changes a post's HTML (everything else about them stays out)."""
+
+    member: bool
+    may_reply: bool
+    listen: bool
+    listen_available: bool
+
+
+class _LocalFragments:
+    """In-process: the most recently used FRAGMENT_CACHE_ITEMS fragments (strings, no pickling)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.items: OrderedDict[str, str] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get_many(self, *keys: str) -> list[str | None]:
+        with self.lock:
+            found = []
+            for key in keys:
+                value = self.items.get(key)
+                if value is not None:
+                    self.items.move_to_end(key)
+                found.append(value)
+            return found
+
+    def set_many(self, mapping: dict[str, str]) -> None:
+        with self.lock:
+            self.items.update(mapping)
+            for key in mapping:
+                self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("FRAGMENT_CACHE", True)
+    app.config.setdefault("FRAGMENT_CACHE_SECONDS", 3600)
+    app.config.setdefault("FRAGMENT_CACHE_ITEMS", 10_000)
+    redis_url = app.config.get("REDIS_URL")
+    if redis_url:
+        redis_cache.init_app(app, config={
+            "CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": redis_url,
+            "CACHE_DEFAULT_TIMEOUT": app.config["FRAGMENT_CACHE_SECONDS"],
+            "CACHE_KEY_PREFIX": app.config.get("FRAGMENT_CACHE_PREFIX", "kindred-fragment:"),
+        })
+    app.extensions["kindred_fragments"] = {
+        "local": _LocalFragments(app.config["FRAGMENT_CACHE_ITEMS"]), "redis": bool(redis_url), "version": _code_version(app),
+    }
+    app.jinja_env.globals.update(post_fragments=post_fragments, thread_row_fragments=thread_row_fragments)
+
+
+def _code_version(app: Flask) -> str:
+    digest = hashlib.blake2b(FRAGMENT_VERSION.encode(), digest_size=8)
+    templates = Path(app.root_path, app.template_folder or "templates")
+    files = [templates / name for name in SHAPING_TEMPLATES]
+    files += sorted(Path(app.root_path, "translations").glob("*/LC_MESSAGES/messages.mo"))
+    for path in files:
+        digest.update(str(path.name).encode())
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"missing")
+    return digest.hexdigest()
+
+
+def reader_for(thread) -> Reader:
+    person = current_user
+    return Reader(
+        member=is_member(person),
+        may_reply=can_reply(person, thread),
+        listen=listen.shows_listen(person),
+        listen_available=listen.available(),
+    )
+
+
+def post_key(view, thread, reader: Reader, language: str, version: str) -> str:
+    """The cache key of one post's fragment: a digest of all it is made of (module docstring)."""
+    post = view.post
+    author = post.author
+    counts = ",".join(f"{kind.value}={count}" for kind, count in sorted(view.counts.items(), key=lambda item: item[0].value))
+    parts = (
+        version, language,
+        "m" if reader.member else "v", "r" if reader.may_reply else "-", "l" if reader.listen else "-",
+        "a" if reader.listen_available else "-", "c" if view.collapsed else "-",
+        str(post.id), str(thread.id), str(post.number),
+        str(post.author_id) if author is not None else "", author.display_name if author is not None else "",
+        post.created_at.isoformat() if post.created_at else "", post.edited_at.isoformat() if post.edited_at else "",
+        post.status.value, post.moderation_note or "", post.language or "", counts,
+        post.body_html or "",
+    )
+    return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def post_fragments(views, thread, render) -> list[tuple[object, Markup]]:
+    """[(view, HTML)] for a thread page's posts: from the cache, rendering (with the template's
+    `render(view, thread, reader)` macro) and keeping only the ones it lacks."""
+    views = list(views)
+    reader = reader_for(thread)
+    if not views or not current_app.config.get("FRAGMENT_CACHE", True):
+        return [(view, render(view, thread, reader)) for view in views]
+    language, version = _language(), _state()["version"]
+    keys = [post_key(view, thread, reader, language, version) for view in views]
+    found = _cached(keys, lambda index: str(render(views[index], thread, reader)))
+    return [(view, Markup(html)) for view, html in zip(views, found)]
+
+
+def thread_row_key(thread, language: str, version: str) -> str:
+    """A category page's line for one thread, without its tags (New, 3 new replies, Following:
+    the reader's own, written by the template each time): the title and its link, who started it,
+    how many replies, when the latest was and by whom, in the page's language."""
+    author, last = thread.author, thread.last_poster
+    parts = (
+        version, language, "thread-row", str(thread.id), thread.title or "",
+        str(thread.author_id) if author is not None else "", author.display_name if author is not None else "",
+        str(thread.reply_count), thread.last_post_at.isoformat() if thread.last_post_at else "",
+        str(thread.last_poster_id) if last is not None else "", last.display_name if last is not None else "",
+    )
+    return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
+
+
+# Between the two parts of a thread's line in one cached string: a comment that escaped text (a
+# title, a name) cannot contain, since "<" in it is written "&lt;".
+_PARTS = "<!--parts-->"
+
+
+def thread_row_fragments(rows, render_head, render_tail) -> list[tuple[object, Markup, Markup]]:
+    """[(row, title part, details part)] for a category page's threads (thread_row_key)."""
+    rows = list(rows)
+    if not rows or not current_app.config.get("FRAGMENT_CACHE", True):
+        return [(row, render_head(row.thread), render_tail(row.thread)) for row in rows]
+    language, version = _language(), _state()["version"]
+    keys = [thread_row_key(row.thread, language, version) for row in rows]
+    found = _cached(keys, lambda index: f"{render_head(rows[index].thread)}{_PARTS}{render_tail(rows[index].thread)}")
+    result = []
+    for row, html in zip(rows, found):
+        head, _, tail = html.partition(_PARTS)
+        result.append((row, Markup(head), Markup(tail)))
+    return result
+
+
+def _state() -> dict:
+    return current_app.extensions["kindred_fragments"]
+
+
+def _language() -> str:
+    return str(get_locale() or "en")
+
+
+def _cached(keys: list[str], make) -> list[str]:
+    """The cached HTML for each key, making (make(index)) and keeping the ones found nowhere.
+    This process's own copies first; then, for those it lacks, Redis (one round trip) when there
+    is one, so a post one worker rendered is not rendered again by the others."""
+    state = _state()
+    local = state["local"]
+    found = local.get_many(*keys)
+    missing = [index for index, html in enumerate(found) if html is None]
+    if not missing:
+        return found
+    from_redis = {}
+    if state["redis"]:
+        try:
+            shared = redis_cache.get_many(*[keys[index] for index in missing])
+        except Exception:  # noqa: BLE001 - Redis unreachable: render what this process lacks
+            log.warning("fragments: Redis did not answer; rendering what this process lacks", exc_info=True)
+            shared = [None] * len(missing)
+        for index, html in zip(missing, shared):
+            if html is not None:
+                found[index] = from_redis[keys[index]] = html
+    made = {}
+    for index in missing:
+        if found[index] is None:
+            found[index] = made[keys[index]] = make(index)
+    local.set_many({**from_redis, **made})
+    if made and state["redis"]:
+        try:
+            redis_cache.set_many(made)
+        except Exception:  # noqa: BLE001
+            log.warning("fragments: could not keep the rendered ones in Redis", exc_info=True)
+    return found
+
+
+def clear() -> None:
+    """Forget every fragment (tests; after a change to how posts look, if not deploying a new version)."""
+    state = _state()
+    state["local"].clear()
+    if state["redis"]:
+        redis_cache.clear()

@@ -1,0 +1,206 @@
+"""Each post's HTML (and each line of a category page) is kept and used again (app/services/fragments.py),
+yet every reader still sees the post as it is now, in their language, folded or not as they chose,
+and a thread page still runs in at most 8 SQL statements."""
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Post, PostStatus
+from app.services import blocking, forums, fragments
+from tests.forum_fixtures import alices_thread, categories, welcome  # noqa: F401
+from tests.helpers import assert_max_queries, page_text
+from tests.people import new_member
+
+FOLDED = "Show this post from a member you have blocked or muted"
+
+
+@pytest.fixture(autouse=True)
+def _empty_fragment_cache(app):
+    fragments.clear()  # the app (and its in-process cache) is shared by the tests of a run
+    yield
+    fragments.clear()
+
+
+def stored(app) -> int:
+    """How many fragments this process keeps."""
+    return len(app.extensions["kindred_fragments"]["local"].items)
+
+
+def posts(response) -> str:
+    """The words of a thread page's posts (or of a category page's list of threads), without the
+    rest of the page (the first page after signing in also says "You are signed in")."""
+    html = response.get_data(as_text=True)
+    start = html.index('<div class="posts"') if '<div class="posts"' in html else html.index('<ul class="thread-list"')
+    return " ".join(re.sub(r"<[^>]+>", " ", html[start:html.index("</main>")]).replace("&#39;", "'").split())
+
+
+def _first_post(thread) -> Post:
+    return db.session.scalar(sa.select(Post).where(Post.thread_id == thread.id, Post.number == 1))
+
+
+@pytest.fixture
+def rendered(app, monkeypatch):
+    """How many posts the thread pages rendered (rather than took from the cache)."""
+    made = []
+
+    def counting(views, thread, render):
+        return fragments.post_fragments(views, thread, lambda *args: made.append(1) or render(*args))
+
+    monkeypatch.setitem(app.jinja_env.globals, "post_fragments", counting)
+    return made
+
+
+def test_bobs_second_visit_uses_the_kept_posts_and_an_edit_shows_at_once(app, client_for, alice, bob, alices_thread, rendered):
+    forums.reply(alice, alices_thread, "The roses are out.")
+    browser = client_for(bob)
+    path = f"/threads/{alices_thread.id}"
+    first = browser.get(path)
+    assert stored(app) == 2 and len(rendered) == 2  # both posts rendered and kept
+    again = browser.get(path)
+    assert len(rendered) == 2 and posts(again) == posts(first)  # none rendered again
+
+    forums.edit_post(alice, _first_post(alices_thread), "I love my garden, my cat Biscuit and my allotment.")
+    text = page_text(browser.get(path))
+    assert "my allotment" in text and "(edited" in text
+    assert "I love my garden and my cat, Biscuit." not in text
+    assert len(rendered) == 3  # only the edited post
+
+
+def test_a_hidden_post_disappears_at_once_for_others_and_its_writer_is_told_why(app, client_for, alice, bob, maya, alices_thread):
+    reply = forums.reply(bob, alices_thread, "Call me on this number for a loan.").post
+    path = f"/threads/{alices_thread.id}"
+    alices, bobs = client_for(alice), client_for(bob)
+    assert "for a loan" in page_text(alices.get(path)) and "for a loan" in page_text(bobs.get(path))
+
+    forums.set_post_status(reply, PostStatus.HIDDEN, "Looks like a scam", actor=maya)
+    db.session.commit()
+    assert "for a loan" not in page_text(alices.get(path))
+    bob_sees = page_text(bobs.get(path))
+    assert "for a loan" in bob_sees and "Hidden by a volunteer: Looks like a scam." in bob_sees
+
+    forums.set_post_status(reply, PostStatus.VISIBLE, actor=maya)
+    db.session.commit()
+    assert "for a loan" in page_text(alices.get(path))
+    assert "Hidden by a volunteer" not in page_text(bobs.get(path))
+
+
+def test_a_welsh_page_never_shows_an_english_post_and_an_english_page_never_a_welsh_one(client_for, alice, alices_thread):
+    gwen = new_member("Gwen Parry", "gwen")
+    gwen.language = "cy"
+    db.session.commit()
+    forums.reply(gwen, alices_thread, "Croeso, Alice!")
+    path = f"/threads/{alices_thread.id}"
+    alices, gwens = client_for(alice), client_for(gwen)
+    for _ in range(2):  # each reads after the other, twice: the kept posts are theirs
+        english = page_text(alices.get(path))
+        assert "Post 1," in english and "Reply (post 2)" in english and "React (post 2)" in english
+        assert "Neges 1," not in english and "Ateb" not in english and "Ymateb" not in english
+        welsh = page_text(gwens.get(path))
+        assert "Neges 1," in welsh and "Ymateb (neges 2)" in welsh and "Rhagor (neges 2)" in welsh
+        assert "Post 1," not in welsh and "React (post" not in welsh and "Reply (post" not in welsh
+
+
+def test_a_blocked_writers_post_stays_folded_for_the_one_who_blocked_them_only(client_for, alice, bob, alices_thread):
+    dave = new_member("Dave Price", "dave")
+    forums.reply(dave, alices_thread, "Buy my miracle cure.")
+    blocking.block(bob, dave)
+    path = f"/threads/{alices_thread.id}"
+    alices, bobs = client_for(alice), client_for(bob)
+    for _ in range(2):
+        alice_sees = page_text(alices.get(path))
+        assert "Buy my miracle cure." in alice_sees and FOLDED not in alice_sees
+        bob_sees = bobs.get(path).get_data(as_text=True)
+        assert FOLDED in bob_sees
+        folded = bob_sees.split("<details", 1)[1].split("</details>", 1)[0]
+        assert "Buy my miracle cure." in folded  # only inside the fold, which he opens if he wants
+    blocking.unblock(bob, dave)
+    assert FOLDED not in page_text(bobs.get(path))
+
+
+def test_a_locked_thread_offers_reply_only_to_moderators(client_for, alice, maya, alices_thread):
+    forums.reply(alice, alices_thread, "One more thing.")
+    path = f"/threads/{alices_thread.id}"
+    assert "Reply (post 2)" in page_text(client_for(alice).get(path))
+    forums.set_locked(maya, alices_thread, True)
+    assert "Reply (post 2)" not in page_text(client_for(alice).get(path))
+    assert "Reply (post 2)" in page_text(client_for(maya).get(path))  # moderators may still reply
+
+
+def test_a_visitor_and_a_member_each_see_their_own_actions(client, client_for, alice, bob, alices_thread):
+    forums.react(bob, _first_post(alices_thread), "hug")
+    path = f"/threads/{alices_thread.id}"
+    for _ in range(2):
+        visitor = page_text(client.get(path))
+        assert "See who reacted (post 1)" in visitor and "React (post 1)" not in visitor
+        member = page_text(client_for(alice).get(path))
+        assert "React (post 1)" in member and "See who reacted" not in member
+
+
+def test_a_new_reaction_and_a_renamed_writer_show_at_once(client_for, alice, bob, alices_thread):
+    browser = client_for(bob)
+    path = f"/threads/{alices_thread.id}"
+    assert "sent a hug" not in page_text(browser.get(path))
+    forums.react(bob, _first_post(alices_thread), "hug")
+    assert "1 person sent a hug" in page_text(browser.get(path))
+    alice.display_name = "Alice M"
+    db.session.commit()
+    text = page_text(browser.get(path))
+    assert "Alice M" in text and "Alice Morgan" not in text
+
+
+def test_a_category_page_keeps_its_lines_and_shows_a_reply_at_once(app, client_for, alice, bob, alices_thread):
+    browser = client_for(bob)
+    path = "/forums/welcome-and-introductions"
+    first = posts(browser.get(path))
+    assert "Hello from Alice" in first and "No replies yet." in first and "New since your last visit" in first
+    kept = stored(app)
+    assert kept >= 1 and posts(browser.get(path)) == first and stored(app) == kept
+    browser.get(f"/threads/{alices_thread.id}")  # Bob reads it: no longer new to him
+    forums.reply(alice, alices_thread, "Anyone there?")
+    text = page_text(browser.get(path))
+    assert "1 reply." in text and "Latest" in text and "by Alice Morgan." in text
+    assert "1 new reply" in text and "New since your last visit" not in text
+
+
+def test_a_thread_page_with_kept_posts_runs_in_at_most_eight_statements(client_for, alice, bob, alices_thread):
+    for n in range(25):
+        forums.reply([alice, bob][n % 2], alices_thread, f"Reply {n + 2} about the garden")
+    browser = client_for(bob)
+    path = f"/threads/{alices_thread.id}"
+    with assert_max_queries(8):
+        cold = browser.get(path)  # nothing kept yet (and the read marker is made)
+    with assert_max_queries(8):
+        warm = browser.get(path)
+    assert posts(warm) == posts(cold) and "Reply 20 about the garden" in posts(warm)
+
+
+def test_the_posts_look_the_same_with_and_without_the_cache(app, client_for, alice, bob, alices_thread):
+    forums.reply(bob, alices_thread, "**Bold** and a [link](https://example.org).")
+    browser = client_for(alice)
+    path = f"/threads/{alices_thread.id}"
+    browser.get(path)
+    cached = posts(browser.get(path))
+    app.config["FRAGMENT_CACHE"] = False
+    assert posts(browser.get(path)) == cached
+
+
+def test_with_redis_a_post_rendered_by_one_process_is_not_rendered_again_by_another(app, monkeypatch, redis_url, client_for, alice, bob, alices_thread, rendered):
+    """Several server processes: each keeps its own copies, and Redis holds them for the others."""
+    fragments.redis_cache.init_app(app, config={"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": redis_url,
+                                                "CACHE_KEY_PREFIX": "kindred-fragment-test:", "CACHE_DEFAULT_TIMEOUT": 60})
+    monkeypatch.setitem(app.extensions["kindred_fragments"], "redis", True)
+    fragments.clear()
+    client = fragments.redis_cache.cache._write_client
+    path = f"/threads/{alices_thread.id}"
+    first = posts(client_for(bob).get(path))
+    in_redis = client.keys("kindred-fragment-test:*")
+    assert len(in_redis) == 1
+    app.extensions["kindred_fragments"]["local"].clear()  # as if another process answered next
+    assert posts(client_for(bob).get(path)) == first
+    assert len(rendered) == 1 and stored(app) == 1  # taken from Redis, not rendered again
+    forums.edit_post(alice, _first_post(alices_thread), "Now about tulips.")
+    assert "Now about tulips." in page_text(client_for(bob).get(path))
+    fragments.clear()
+    assert client.keys("kindred-fragment-test:*") == []
