@@ -73,6 +73,26 @@ def _existing_submission(author, key: str | None) -> Post | None:
     return post
 
 
+def _add_new_post(author, body: str, language: str | None, submission_key: str | None, now, public: bool,
+                  **where) -> tuple[Post, Post | None]:
+    """(the new post, None), added and flushed; or, when the same submission key was stored by a
+    second press that won the race, (the unsaved post, the one that key made) after a rollback.
+    `where` places it: thread= and number=1 for a new thread, thread_id= and number= for a reply."""
+    post = Post(author_id=author.id, body=body, body_html=text.render(body), language=post_language(language),
+                submission_key=submission_key or None, created_at=now,
+                status=PostStatus.VISIBLE if public else PostStatus.HELD, **where)
+    db.session.add(post)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        existing = _existing_submission(author, submission_key)
+        if existing is None:
+            raise
+        return post, existing
+    return post, None
+
+
 # Back then "Post reply" sends the form again with a fresh submission key (the page is reloaded);
 # the same words by the same member in the same place within this time are the same post.
 REPEAT_MINUTES = 10
@@ -173,17 +193,8 @@ def start_thread(author, category: Category, title: str, body: str, submission_k
         created_at=now, last_post_at=now, last_poster_id=author.id, is_hidden=not public,
     )
     db.session.add(thread)
-    post = Post(thread=thread, number=1, author_id=author.id, body=body, body_html=text.render(body),
-                language=post_language(language), submission_key=submission_key or None, created_at=now,
-                status=PostStatus.VISIBLE if public else PostStatus.HELD)
-    db.session.add(post)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        existing = _existing_submission(author, submission_key)
-        if existing is None:
-            raise
+    post, existing = _add_new_post(author, body, language, submission_key, now, public, thread=thread, number=1)
+    if existing is not None:
         return Started(existing.thread, existing)
     if public:
         db.session.execute(
@@ -228,17 +239,8 @@ def reply(author, thread: Thread, body: str, submission_key: str | None = None, 
     number = db.session.execute(
         sa.update(Thread).where(Thread.id == thread.id).values(**changes).returning(Thread.last_post_number)
     ).scalar_one()
-    post = Post(thread_id=thread.id, number=number, author_id=author.id, body=body, body_html=text.render(body),
-                language=post_language(language), submission_key=submission_key or None, created_at=now,
-                status=PostStatus.VISIBLE if public else PostStatus.HELD)
-    db.session.add(post)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        existing = _existing_submission(author, submission_key)
-        if existing is None:
-            raise
+    post, existing = _add_new_post(author, body, language, submission_key, now, public, thread_id=thread.id, number=number)
+    if existing is not None:
         return Posted(existing)
     if public:
         db.session.execute(
