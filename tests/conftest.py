@@ -135,7 +135,8 @@ def pytest_generate_tests(metafunc):
 # the Redis group (one worker, chat scale-out servers among it), then the browser crawl and the
 # other browser tests, then everything else in its usual order.
 def _start_order(item) -> int:
-    if item.get_closest_marker("xdist_group") and item.get_closest_marker("xdist_group").args[0] == "redis":
+    group = item.get_closest_marker("xdist_group")
+    if group is not None and group.args[0] == "redis":
         return 0
     if item.get_closest_marker("browser"):
         return 1 if "test_every_page_shape_is_accessible" in item.nodeid else 2

@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,17 +90,30 @@ def server_env(instance_dir: Path, **settings) -> dict:
     return env
 
 
+def run_folder(tmp_path_factory) -> Path:
+    """The folder all pytest-xdist workers of this run share (the run's own temporary folder)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@contextmanager
+def first_worker_only(tmp_path_factory, name: str):
+    """`with first_worker_only(f, "x") as folder:` - inside, the workers take turns (a file lock),
+    so the first to get there can make what `folder` should hold and the others find it made."""
+    folder = run_folder(tmp_path_factory)
+    with (folder / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield folder
+
+
 @pytest.fixture(scope="session")
 def demo_site_files(tmp_path_factory) -> Path:
     """A directory holding the demo site's files (kindred.sqlite, outbox), migrated and seeded by the
     real `flask db upgrade` and `flask seed-demo` once per run: pytest-xdist's workers share it
     under a lock. Each server copies it (copy_demo_site), so none sees another's changes. Seeding
     takes 5-8 s; before, every server paid it (a site per worker, three pairs of chat servers)."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    shared = tmp_path_factory.getbasetemp().parent if worker else tmp_path_factory.getbasetemp()
-    ready = shared / "demo-site"
-    with (shared / "demo-site.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # the first worker seeds; the others wait, then copy
+    with first_worker_only(tmp_path_factory, "demo-site") as shared:
+        ready = shared / "demo-site"
         if not ready.exists():
             building = shared / f"demo-site-{os.getpid()}"
             building.mkdir()

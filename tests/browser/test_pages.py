@@ -23,9 +23,7 @@ A page that takes longer than PAGE_SECONDS, or a (person, language) that runs pa
 (BUDGET_SECONDS_PER_VARIANT for each variant), fails with its name, never a CI timeout. All problems
 of one (person, language) are reported together.
 """
-import fcntl
 import json
-import os
 import re
 import time
 from collections import defaultdict
@@ -41,6 +39,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from app.extensions import db
 from app.services import accounts
+from tests.browser.conftest import first_worker_only
 from tests.browser.support import DEMO_MEMBERS, sign_in_with_form
 from tests.browser.url_examples import EXAMPLES, NOT_PAGES
 
@@ -184,10 +183,8 @@ def plan(site_app, pages_to_visit, tmp_path_factory):
     It is written as positions in pages_to_visit, which every worker lists in the same order: an
     example's address can differ between workers (a sign-in link's token is made in each one's own
     database), the page it names does not."""
-    shared = tmp_path_factory.getbasetemp().parent if os.environ.get("PYTEST_XDIST_WORKER") else tmp_path_factory.getbasetemp()
-    written = shared / "crawl-plan.json"
-    with (shared / "crawl-plan.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with first_worker_only(tmp_path_factory, "crawl-plan") as shared:
+        written = shared / "crawl-plan.json"
         if not written.exists():
             made = _make_plan(site_app, pages_to_visit)
             position = {page: number for number, page in enumerate(pages_to_visit)}
