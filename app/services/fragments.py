@@ -143,6 +143,11 @@ def _code_version(app: Flask) -> str:
     return digest.hexdigest()
 
 
+def _key(parts: tuple[str, ...]) -> str:
+    """A cache key naming exactly these parts (a separator no text holds between them)."""
+    return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
+
+
 def reader_for(thread) -> Reader:
     person = current_user
     return Reader(
@@ -168,7 +173,7 @@ def post_key(view, thread, reader: Reader, language: str, version: str) -> str:
         post.status.value, post.moderation_note or "", post.language or "", counts,
         post.body_html or "",
     )
-    return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
+    return _key(parts)
 
 
 def post_fragments(views, thread, render) -> list[tuple[object, Markup]]:
@@ -195,7 +200,7 @@ def thread_row_key(thread, language: str, version: str) -> str:
         str(thread.reply_count), thread.last_post_at.isoformat() if thread.last_post_at else "",
         str(thread.last_poster_id) if last is not None else "", last.display_name if last is not None else "",
     )
-    return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
+    return _key(parts)
 
 
 # Between the two parts of a thread's line in one cached string: a comment that escaped text (a
