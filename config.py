@@ -83,6 +83,10 @@ class Config:
     # Visitors' pages from the cache (app/page_cache.py), kept at most this long.
     PAGE_CACHE = _bool("PAGE_CACHE", True)
     PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+    # Members' own forum pages (app/page_cache.py), for less time: more on them moves with the
+    # clock ("new" marks, a pause that ends), and each is one browser's.
+    PAGE_CACHE_MEMBERS = _bool("PAGE_CACHE_MEMBERS", True)
+    PAGE_CACHE_MEMBER_SECONDS = int(os.environ.get("PAGE_CACHE_MEMBER_SECONDS", "120"))
     # Each forum post's HTML, kept by what it is made of (app/services/fragments.py): how many in
     # each process, and how long in Redis (nothing ever needs emptying: a change makes a new key).
     FRAGMENT_CACHE = _bool("FRAGMENT_CACHE", True)

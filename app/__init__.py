@@ -225,11 +225,14 @@ def _register_request_hooks(app: Flask) -> None:
         # First of all hooks (the blueprints' hooks were registered earlier), so the member is
         # loaded once per request, by whichever hook asks first.
         g.pop("_login_user", None)
+        g.pop("csrf_token", None)  # Flask-WTF keeps the session's token in `g`: each session its own
         i18n.forget_for_request()
+
+    def _read_without_a_transaction():
         if autocommit_reads and request.method in ("GET", "HEAD") and request.endpoint in READ_ONLY_PAGES and _maybe_member():
-            # Before anything reads (the member is loaded by the next hooks): the request's session
-            # takes its connection in autocommit mode; the pool resets it when it comes back.
-            # Not for visitors: their page usually comes from the cache and needs no connection at all.
+            # Before anything reads (the member is loaded by the next hooks), and after the page
+            # cache (a kept page needs no connection at all): the request's session takes its
+            # connection in autocommit mode; the pool resets it when it comes back.
             db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
     def _maybe_member() -> bool:
@@ -239,9 +242,12 @@ def _register_request_hooks(app: Flask) -> None:
     autocommit_reads = app.config["READ_PAGES_AUTOCOMMIT"] and not str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite")
     first_hooks = [_forget_previous_user]
     if page_cache.enabled(app):
-        # Next, a visitor's page from the cache skips everything else (see app/page_cache.py).
+        # Next, a kept page (a visitor's, or a member's own) skips everything else, the member's
+        # loading included (see app/page_cache.py).
         first_hooks.append(page_cache.serve_from_cache)
         app.after_request(page_cache.store_in_cache)
+        app.teardown_request(page_cache.bump_after_request)
+    first_hooks.append(_read_without_a_transaction)
     app.before_request_funcs.setdefault(None, [])[0:0] = first_hooks
 
     @app.before_request
@@ -267,7 +273,8 @@ def _register_request_hooks(app: Flask) -> None:
             response.headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
         if response.mimetype == "text/html":
             response.vary.update(("Cookie", "Accept-Language"))  # the page's language comes from either
-        if current_user.is_authenticated and response.mimetype == "text/html":
+        # A member's kept page says so without loading the member.
+        if response.mimetype == "text/html" and (page_cache.served_a_members_page() or current_user.is_authenticated):
             # Pages for members are personal: never keep them in shared caches.
             response.headers.setdefault("Cache-Control", "private, no-store")
         return response

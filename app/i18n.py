@@ -166,6 +166,13 @@ def cache_key_part() -> str:
     return f"{chosen_language()}{'+offer' if language_offered() else ''}"
 
 
+def browser_key_part() -> str:
+    """What a member's cached page depends on from the browser alone (app/page_cache.py): the
+    language cookie and the browser's own language. Their own choice is on their row, which the
+    key covers in another way; reading it here would load the member."""
+    return f"{valid(request.cookies.get(COOKIE_NAME))}+{_browser_choice()}"
+
+
 def forget_for_request() -> None:
     """A new request in an app context that is already pushed (tests), or the member changed
     (sign-in, sign-out): work the language out again. Flask-Babel keeps it in `g`."""

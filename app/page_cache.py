@@ -26,19 +26,45 @@ Correctness, in order of importance:
   private records (read markers, drafts, follows, saved posts) do not move it.
 - A time limit (PAGE_CACHE_SECONDS) bounds anything that changes with the clock alone
   (a meet-up that has started leaves "upcoming" within that time).
+
+Members' forum pages (the forum index, categories and threads: what members read most) are kept
+too, each for one member in one browser (issue 15: without it a member's page costs twenty times a
+visitor's):
+
+- **Only that browser gets it back.** The key holds a digest of the browser's signed session
+  cookie (which holds the member's login id, with its sign-in secret, and the session's CSRF
+  secret): "Signed in as", the unread count and the sign-out form's CSRF token on the page were
+  made for that session and are shown to nobody else. Flashed messages never reach the cache
+  (a request that brings them is neither served nor stored).
+- **Any change that concerns the member shows at once.** Besides the forums section's version,
+  the key holds the member's own version and one for all members. The member's version moves on
+  after any change to a row that names them, found from the tables' foreign keys to `users` (their
+  own row, read markers, follows, drafts, saved posts, blocks and mutes either way, notifications,
+  pauses, sign-in sessions...), so a new feature cannot forget it; a bulk statement whose rows
+  cannot be tied to named members moves every member's version.
+- **A hit touches no database**, so it must not outlive the sign-in: signing out ends a session
+  row, a password change moves the member's session epoch, a suspension adds a sanction, and each
+  of those moves a version, so the next request goes the whole way and is refused as before.
+- A page is stored only by a request that changed nothing (the first view of a thread moves the
+  read marker, so the second view is kept), and never for moderators and administrators (their
+  pages count work waiting, which other people's reports change) or a member under a pause (it ends
+  with the clock). PAGE_CACHE_MEMBER_SECONDS bounds the rest of what the clock changes.
 """
 from __future__ import annotations
 
+import hashlib
 import time
 
 import sqlalchemy as sa
-from flask import Flask, current_app, g, has_app_context, request, session
+from flask import Flask, current_app, g, has_app_context, has_request_context, request, session
 from flask_caching import Cache
+from redis.exceptions import RedisError
 from flask_login import current_user
 from flask_sqlalchemy.session import Session
 
 from app import i18n
 from app.display import COOKIE_NAME, parse_cookie
+from app.models.types import utcnow
 
 cache = Cache()
 
@@ -56,6 +82,9 @@ CACHED_ENDPOINTS = {
     "main.privacy": "pages",
     "main.guidelines": "pages",
 }
+
+# Members' pages kept per member and browser (see the module docstring); all in "forums".
+MEMBER_CACHED_ENDPOINTS = frozenset({"forums.index", "forums.category", "forums.thread"})
 
 # Table -> section whose pages show it. Tables not listed (read markers, drafts, follows, saved
 # posts, sessions...) never invalidate visitors' pages.
@@ -98,42 +127,105 @@ def enabled(app: Flask) -> bool:
 # cached page: a page that made a token is not stored, see store_in_cache).
 HARMLESS_SESSION_KEYS = {"csrf_token", "_permanent", "_fresh", "_id"}
 
+ALL_MEMBERS = "members"  # the version every member's kept pages hold besides their own
 
-def _section() -> str | None:
+
+def _member_version_name(user_id: int) -> str:
+    return f"member:{user_id}"
+
+
+def _signed_in_member_id() -> int | None:
+    """The member this browser's session signs in, read from the signed cookie alone (no query):
+    Flask-Login keeps the login id "<user id>:<epoch>:<secret>" (User.get_id) in the session."""
+    login_id = session.get("_user_id")
+    if not isinstance(login_id, str):
+        return None
+    head = login_id.split(":", 1)[0]
+    return int(head) if head.isdigit() else None
+
+
+def _visitor_section() -> str | None:
+    # Anything else a visitor's session holds may change the page for them alone (the meet-up
+    # filters they used last, for one): such a request is neither served nor stored.
+    if any(key not in HARMLESS_SESSION_KEYS for key in session.keys()):
+        return None
+    if current_user.is_authenticated:  # a remember-me cookie signed them in
+        return None
+    return CACHED_ENDPOINTS[request.endpoint]
+
+
+def _display_and_language() -> str:
+    return parse_cookie(request.cookies.get(COOKIE_NAME)).cookie_value()
+
+
+def _visitor_key(section: str, version: int) -> str:
+    return f"{section}:{version}:{_display_and_language()}:{i18n.cache_key_part()}:{request.full_path}"
+
+
+def _member_key(user_id: int, versions: list[int]) -> str:
+    # The session cookie as the browser sent it: the same cookie means the same session contents
+    # (login id, CSRF secret); a re-signed cookie only makes a new key. The member's own language
+    # and display settings are on their row, which moves their version; the browser's language and
+    # display cookies are here.
+    cookie = request.cookies.get(current_app.config["SESSION_COOKIE_NAME"], "")
+    browser = hashlib.blake2b(cookie.encode(), digest_size=16).hexdigest()
+    versions_part = ":".join(str(version) for version in versions)
+    return (f"m:{user_id}:{versions_part}:{browser}:{_display_and_language()}:"
+            f"{i18n.browser_key_part()}:{request.full_path}")
+
+
+def _unless_redis_is_down(call, *args, failed=None, **kwargs):
+    """The page cache is only a saving: with Redis unreachable, pages are made as if nothing was kept."""
+    try:
+        return call(*args, **kwargs)
+    except (RedisError, OSError):
+        current_app.logger.warning("page cache: Redis did not answer; making the page instead", exc_info=True)
+        return failed
+
+
+def _versions(*names: str) -> list[int | None]:
+    local = current_app.extensions["page_cache_versions"]
+    if local is not None:
+        return [local.get(name, 0) for name in names]
+    # One round trip for all of them (MGET).
+    return _unless_redis_is_down(cache.get_many, *(f"version:{name}" for name in names), failed=None)
+
+
+def serve_from_cache():
+    """before_request, first after `g` is cleared: a kept page skips every other hook and the view."""
+    # Popped: tests run requests inside one app context, so `g` outlives a request.
+    for name in ("page_cache_key", "page_cache_hit", "page_cache_member", "page_cache_wrote"):
+        g.pop(name, None)
     if request.method != "GET" or request.endpoint not in CACHED_ENDPOINTS:
         return None
     # Before touching current_user (which may load a member): a request with flashed messages
     # is for one person only.
     if session.get("_flashes"):
         return None
-    # Anything else a visitor's session holds may change the page for them alone (the meet-up
-    # filters they used last, for one): such a request is neither served nor stored.
-    if any(key not in HARMLESS_SESSION_KEYS for key in session.keys()):
-        return None
-    if current_user.is_authenticated:
-        return None
-    return CACHED_ENDPOINTS[request.endpoint]
-
-
-def _key(section: str, version: int) -> str:
-    display = parse_cookie(request.cookies.get(COOKIE_NAME)).cookie_value()
-    return f"{section}:{version}:{display}:{i18n.cache_key_part()}:{request.full_path}"
-
-
-def _version(section: str) -> int:
-    local = current_app.extensions["page_cache_versions"]
-    if local is not None:
-        return local.get(section, 0)
-    return cache.get(f"version:{section}") or 0
-
-
-def serve_from_cache():
-    """before_request, run right after the signed-in member (if any) is known."""
-    section = _section()
-    if section is None:
-        return None
-    g.page_cache_key = _key(section, _version(section))
-    stored = cache.get(g.page_cache_key)
+    member_id = _signed_in_member_id()
+    if member_id is None:
+        section = _visitor_section()
+        if section is None:
+            return None
+        versions = _versions(section)
+        if versions is None:
+            return None
+        g.page_cache_key = _visitor_key(section, versions[0] or 0)
+    else:
+        if request.endpoint not in MEMBER_CACHED_ENDPOINTS or not current_app.config["PAGE_CACHE_MEMBERS"]:
+            return None
+        section = CACHED_ENDPOINTS[request.endpoint]
+        versions = _versions(section, ALL_MEMBERS, _member_version_name(member_id))
+        if versions is None:
+            return None
+        if versions[2] is None:
+            # Never set, or lost (Redis let it go): pages kept under an older number may still be
+            # there, so start from a new one and keep nothing this time.
+            bump(_member_version_name(member_id))
+            return None
+        g.page_cache_member = member_id
+        g.page_cache_key = _member_key(member_id, [version or 0 for version in versions])
+    stored = _unless_redis_is_down(cache.get, g.page_cache_key)
     if stored is None:
         return None
     body, mimetype = stored
@@ -143,29 +235,56 @@ def serve_from_cache():
     return response
 
 
+def served_a_members_page() -> bool:
+    """True when this request's page is a member's own kept page (for headers that must not load
+    the member just to learn the page is personal)."""
+    return bool(g.get("page_cache_hit") and g.get("page_cache_member"))
+
+
+def _may_keep_for_member(member_id: int) -> bool:
+    from app.permissions import can_moderate
+
+    if g.get("page_cache_wrote"):
+        return False  # this request changed something (a read marker): the next view is kept
+    user = current_user
+    if not user.is_authenticated or user.id != member_id or can_moderate(user):
+        return False
+    restricted_until = user.restricted_until
+    return restricted_until is None or restricted_until <= utcnow()
+
+
 def store_in_cache(response):
-    """after_request: keep a visitor's freshly rendered page (runs before compression)."""
-    # Popped, not read: tests run requests inside one app context, so `g` outlives a request.
-    key, hit = g.pop("page_cache_key", None), g.pop("page_cache_hit", False)
+    """after_request: keep a freshly rendered page (runs before compression)."""
+    key, hit, member_id = g.get("page_cache_key"), g.get("page_cache_hit"), g.get("page_cache_member")
     if key is None or hit or response.status_code != 200 or response.direct_passthrough:
         return response
-    if "csrf_token" in g or session.modified or response.headers.get("Set-Cookie") or session.get("_flashes"):
-        return response  # something here belongs to this one visitor
-    cache.set(key, (response.get_data(), response.mimetype))
+    if session.get("_flashes") or response.headers.get("Set-Cookie"):
+        return response  # something here belongs to this one request
+    if member_id is None:
+        if "csrf_token" in g or session.modified:
+            return response  # something here belongs to this one visitor
+        _unless_redis_is_down(cache.set, key, (response.get_data(), response.mimetype))
+    else:
+        # The CSRF token is allowed here: the key is this browser's own session.
+        if session.modified or not _may_keep_for_member(member_id):
+            return response
+        _unless_redis_is_down(cache.set, key, (response.get_data(), response.mimetype), timeout=current_app.config["PAGE_CACHE_MEMBER_SECONDS"])
     response.headers["X-Page-Cache"] = "miss"
     return response
 
 
-def bump(section: str) -> None:
-    """Leave every cached page of this section behind (they expire on their own)."""
+def bump(name: str) -> None:
+    """Leave every cached page of this section (or member) behind (they expire on their own)."""
     # The clock in nanoseconds: always larger than before, so never back to a version whose
     # pages may still be stored, even if the version itself were lost.
     version = time.time_ns()
     local = current_app.extensions["page_cache_versions"]
     if local is not None:
-        local[section] = version
+        local[name] = version
     else:
-        cache.set(f"version:{section}", version, timeout=0)
+        # Should Redis be down, the pages it holds are out of reach too; when it is back, any page
+        # this change should have left behind has at most its time limit left.
+        _unless_redis_is_down(cache.set, f"version:{name}", version, timeout=0)
 
 
 def _sections_touched(session_) -> set[str]:
@@ -208,3 +327,156 @@ def _bump_sections(session_):
 @sa.event.listens_for(Session, "after_rollback")
 def _forget_sections(session_):
     session_.info.pop("page_sections", None)
+
+
+# ---- Members' versions: who a change concerns, from the tables' foreign keys to users --------
+
+_COLUMNS_NAMING_MEMBERS: dict[str, tuple[str, ...]] = {}
+# Tables whose rows name some members only for the record: only the member in these columns
+# sees the row on their pages (a notification names its actor so that erasing the actor's account
+# can erase the sentence; the actor never sees it). Every other table: every column naming a member.
+SEEN_ONLY_BY = {"notifications": ("user_id",)}
+
+
+def _columns_naming_members(table) -> tuple[str, ...]:
+    """The columns of this table that hold a member's id (the users table's own id included)."""
+    name = getattr(table, "name", None)
+    if name is None:
+        return ()
+    if name not in _COLUMNS_NAMING_MEMBERS:
+        columns = [column.name for column in getattr(table, "columns", ())
+                   if any(key.column.table.name == "users" for key in column.foreign_keys)]
+        if name in SEEN_ONLY_BY:
+            columns = [column for column in columns if column in SEEN_ONLY_BY[name]]
+        if name == "users":
+            columns.insert(0, "id")
+        _COLUMNS_NAMING_MEMBERS[name] = tuple(columns)
+    return _COLUMNS_NAMING_MEMBERS[name]
+
+
+def _members_named_by(instance, is_new: bool) -> set:
+    """The members a new, changed or deleted row names, before and after the change;
+    {ALL_MEMBERS} when a column that would say is not loaded."""
+    state = sa.inspect(instance)
+    named = set()
+    for table in state.mapper.tables:
+        for column_name in _columns_naming_members(table):
+            key = state.mapper.get_property_by_column(table.c[column_name]).key
+            # The value now (the flush fills in ids set through relationships without a history)
+            # and any value it had before; neither loads anything.
+            values = list(state.attrs[key].history.deleted)
+            if key in state.dict:
+                values.append(state.dict[key])
+            elif not is_new:
+                return {ALL_MEMBERS}
+            named.update(value for value in values if value is not None)
+    return named
+
+
+def _equal_values(clause, columns: tuple[str, ...], table_name: str) -> dict[str, set]:
+    """From a WHERE clause, the values each of these columns must equal in every row it picks
+    (top-level `column = value` and `column IN (values)` joined by AND; anything else says nothing)."""
+    from sqlalchemy.sql import operators
+    from sqlalchemy.sql.elements import BinaryExpression, BindParameter, BooleanClauseList
+
+    if clause is None:
+        return {}
+    conditions = list(clause.clauses) if isinstance(clause, BooleanClauseList) and clause.operator is operators.and_ else [clause]
+    found: dict[str, set] = {}
+    for condition in conditions:
+        if not isinstance(condition, BinaryExpression) or not isinstance(condition.right, BindParameter):
+            continue
+        left = condition.left
+        if getattr(left, "name", None) not in columns or getattr(getattr(left, "table", None), "name", None) != table_name:
+            continue
+        value = condition.right.effective_value
+        if condition.operator is operators.eq and not isinstance(value, (list, tuple)):
+            found.setdefault(left.name, set()).add(value)
+        elif condition.operator is operators.in_op and isinstance(value, (list, tuple)):
+            found.setdefault(left.name, set()).update(value)
+    return found
+
+
+def _values_of(statement) -> dict:
+    """An INSERT's or UPDATE's `.values(...)`, by column name."""
+    values = {}
+    for target, value in (getattr(statement, "_values", None) or {}).items():
+        name = target if isinstance(target, str) else getattr(target, "key", None) or getattr(target, "name", None)
+        values[name] = getattr(value, "effective_value", value)
+    return values
+
+
+def _members_named_in_statement(state) -> set:
+    """The members an UPDATE, DELETE or INSERT run through the session concerns."""
+    statement = state.statement
+    table = getattr(statement, "table", None)
+    columns = _columns_naming_members(table)
+    if not columns:
+        return set()
+    if state.is_insert:
+        rows = state.parameters if isinstance(state.parameters, list) else [state.parameters or {}]
+        if getattr(statement, "_multi_values", None):
+            return {ALL_MEMBERS}
+        values = _values_of(statement)
+        named = set()
+        for row in rows:
+            for column in columns:
+                value = row.get(column, values.get(column))
+                if value is not None:
+                    named.add(value)
+        return named
+    if any(column in columns for column in _values_of(statement)):
+        return {ALL_MEMBERS}  # moves rows from one member to another
+    found = _equal_values(statement.whereclause, columns, table.name)
+    if set(found) != set(columns):
+        return {ALL_MEMBERS}  # some rows may name members the statement does not say
+    return {value for values in found.values() for value in values if value is not None}
+
+
+def _note_members(session_, members: set, wrote: bool = True) -> None:
+    if members:
+        session_.info.setdefault("page_members", set()).update(members)
+    if wrote and has_request_context():
+        g.page_cache_wrote = True
+
+
+@sa.event.listens_for(Session, "after_flush")
+def _note_members_in_flush(session_, _context):
+    # After the flush, so that a new row's member ids (set from relationships) are filled in.
+    named = set()
+    for instance in session_.new:
+        named |= _members_named_by(instance, is_new=True)
+    for instance in (*session_.dirty, *session_.deleted):
+        if instance in session_.deleted or session_.is_modified(instance, include_collections=False):
+            named |= _members_named_by(instance, is_new=False)
+    _note_members(session_, named, wrote=bool(session_.new or session_.dirty or session_.deleted))
+
+
+@sa.event.listens_for(Session, "do_orm_execute")
+def _note_members_in_statement(state):
+    if state.is_update or state.is_delete or state.is_insert:
+        _note_members(state.session, _members_named_in_statement(state))
+
+
+def bump_members_noted(session_) -> None:
+    """Move on the version of every member this session's writes concerned."""
+    members = session_.info.pop("page_members", None)
+    if not members or not has_app_context() or "page_cache_versions" not in current_app.extensions:
+        return
+    for member in members:
+        bump(ALL_MEMBERS if member == ALL_MEMBERS else _member_version_name(member))
+
+
+# After a commit; and after a rollback too, since a statement run in autocommit (a reading page's
+# read marker) is stored at once and no rollback undoes it: a version moved for nothing only
+# costs a page rendered again. Requests end with bump_after_request for the same reason.
+sa.event.listen(Session, "after_commit", bump_members_noted)
+sa.event.listen(Session, "after_rollback", bump_members_noted)
+
+
+def bump_after_request(_error=None) -> None:
+    """teardown_request: writes stored without a commit (autocommit) still move versions."""
+    from app.extensions import db
+
+    if db.session.registry.has():
+        bump_members_noted(db.session())

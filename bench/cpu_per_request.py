@@ -3,7 +3,8 @@
 Each address is requested a few times to warm up (and fill the visitors' page cache, as under
 load), then N times; the figure is process CPU time divided by N, so waiting on PostgreSQL or
 Redis is not counted. Usage: bench/cpu_per_request.py COOKIE name=path [name=path ...]
-(a name starting with "member" is requested with the member's cookie).
+(a name starting with "member" is requested with the member's cookie; one ending in "-made" with
+members' pages not kept, PAGE_CACHE_MEMBERS off, so each request makes the page).
 """
 import os
 import sys
@@ -37,5 +38,6 @@ def cpu_ms(path: str, cookie: str | None) -> tuple[float, float, int]:
 cookie = sys.argv[1]
 for spec in sys.argv[2:]:
     name, path = spec.split("=", 1)
+    app.config["PAGE_CACHE_MEMBERS"] = not name.endswith("-made")
     cpu, wall, size = cpu_ms(path, cookie if name.startswith("member") else None)
     print(f"CPU|{name}|{path}|cpu_ms={cpu:.2f} wall_ms={wall:.2f} bytes={size}")

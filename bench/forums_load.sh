@@ -21,10 +21,13 @@ COMMON=${COMMON:-garden}
 MEMBER=${MEMBER:-2}
 
 COOKIE=$(.venv/bin/python bench/member_cookie.py "$MEMBER" | tail -1)
-.venv/bin/gunicorn --workers "$WORKERS" --bind "127.0.0.1:$PORT" --log-level warning bench.wsgi_bench:app &
-SERVER=$!
-trap 'kill $SERVER' EXIT
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/bench/ping" >/dev/null && break; sleep 0.2; done
+start_server() {  # extra settings as VAR=value arguments
+  env "$@" .venv/bin/gunicorn --workers "$WORKERS" --bind "127.0.0.1:$PORT" --log-level warning bench.wsgi_bench:app &
+  SERVER=$!
+  trap 'kill $SERVER' EXIT
+  for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/bench/ping" >/dev/null && break; sleep 0.2; done
+}
+start_server
 
 run() {
   local name=$1 path=$2 cookie=${3:-}
@@ -49,8 +52,15 @@ run "visitor: search, common word" "/search?q=$COMMON"
 run "member: category page" "$CATEGORY" "$COOKIE"
 run "member: thread page 1" "/threads/1" "$COOKIE"
 uptime
+kill $SERVER; trap - EXIT; wait $SERVER || true
+# The same member pages made on every request (members' pages not kept): what a page the member
+# has not seen yet costs, for instance every page of a thread they read through.
+start_server PAGE_CACHE_MEMBERS=false
+run "member: category page, made each time" "$CATEGORY" "$COOKIE"
+run "member: thread page 1, made each time" "/threads/1" "$COOKIE"
+uptime
 kill $SERVER; trap - EXIT
 .venv/bin/python bench/cpu_per_request.py "$COOKIE" ping=/bench/ping "category=$CATEGORY" thread=/threads/1 \
   "deep=/threads/1?page=$DEEP_PAGE" "rare=/search?q=$RARE" "common=/search?q=$COMMON" \
-  "member-category=$CATEGORY" member-thread=/threads/1
+  "member-category=$CATEGORY" member-thread=/threads/1 "member-category-made=$CATEGORY" member-thread-made=/threads/1
 uptime

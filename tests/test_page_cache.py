@@ -1,15 +1,21 @@
 """Visitors' pages come from a cache, yet a change shows at once, display settings still apply,
 and nothing that belongs to one person is ever kept for the next (app/page_cache.py)."""
+import re
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 from flask import render_template_string
 
 from app import page_cache
 from app.extensions import db
-from app.models import Post, PostStatus
+from app.models import Notification, Post, PostStatus, Sanction, SanctionKind
+from app.models.types import utcnow
 from app.services import forums
 from tests.forum_fixtures import alices_thread, categories, welcome  # noqa: F401
-from tests.helpers import page_text
+from app.services.moderation.sanctions import _recompute_restricted
+from app.services.notifications import mark_all_read, notify
+from tests.helpers import count_queries, page_text
 from tests.meetups_support import hope_dementia_care, list_meetup
 
 
@@ -137,3 +143,151 @@ def test_a_visitors_thread_page_is_kept_even_with_form_protection_on(app, client
     # can be kept; a member's page has the reply form and its token.
     app.config["WTF_CSRF_ENABLED"] = True
     _twice(client, f"/threads/{alices_thread.id}")
+
+
+# ---- Members' own kept pages ------------------------------------------------------------------
+
+
+def _kept_for(browser, path):
+    """A member opens a page until it is kept for them (the first view of a thread moves their
+    read marker, so it is the second view that is kept) and returns the kept page."""
+    seen = [browser.get(path)]
+    while seen[-1].headers.get("X-Page-Cache") != "hit" and len(seen) < 3:
+        seen.append(browser.get(path))
+    assert seen[-1].headers.get("X-Page-Cache") == "hit", path
+    if len(seen) > 1:
+        assert seen[-1].get_data() == seen[-2].get_data()
+    return seen[-1]
+
+
+def test_bob_comes_back_to_a_thread_and_it_is_kept_for_his_browser_alone(app, client, client_for, alice, bob, alices_thread):
+    path = f"/threads/{alices_thread.id}"
+    library = client_for(bob)
+    seen = [library.get(path) for _ in range(3)]
+    # The first view moves his read marker ("new since your last visit" is for that view only),
+    # so the second is kept and the third comes from the cache.
+    assert [page.headers.get("X-Page-Cache") for page in seen] == [None, "miss", "hit"]
+    kept = seen[-1]
+    assert kept.get_data() == seen[1].get_data()
+    assert "Signed in as Bob Morgan" in page_text(kept)
+    assert kept.headers["Cache-Control"] == "private, no-store"  # never in a shared cache on the way
+    with count_queries() as counter:
+        again = library.get(path)
+    assert again.headers["X-Page-Cache"] == "hit" and counter.count == 0  # no database at all
+
+    # Bob on his phone: another session, so another sign-out token; never the library's page.
+    phone = client_for(bob)
+    phones_page = phone.get(path)
+    assert phones_page.headers.get("X-Page-Cache") != "hit"
+    token = re.compile(r'name="csrf_token" value="([^"]+)"')
+    assert token.search(phones_page.get_data(as_text=True)).group(1) != token.search(kept.get_data(as_text=True)).group(1)
+    # Alice and a visitor each get their own page.
+    assert "Signed in as Alice Morgan" in page_text(client_for(alice).get(path))
+    visitors = page_text(client.get(path))
+    assert "Signed in as" not in visitors and "Bob Morgan" not in visitors
+
+
+def test_a_reply_and_a_hidden_post_show_at_once_on_bobs_kept_pages(client_for, bob, alice, maya, alices_thread):
+    library = client_for(bob)
+    thread_path, category_path = f"/threads/{alices_thread.id}", "/forums/welcome-and-introductions"
+    _kept_for(library, thread_path)
+    _kept_for(library, category_path)
+
+    reply = forums.reply(alice, alices_thread, "The memory café moved to Tuesday.").post
+    assert "1 new reply" in page_text(library.get(category_path))
+    assert "The memory café moved to Tuesday." in page_text(library.get(thread_path))
+    assert "1 new reply" not in page_text(library.get(category_path))  # he has read it now
+
+    _kept_for(library, thread_path)
+    forums.set_post_status(reply, PostStatus.HIDDEN, "Posted in the wrong thread", actor=maya)
+    db.session.commit()
+    assert "moved to Tuesday" not in page_text(library.get(thread_path))
+
+
+def test_what_bob_does_and_what_is_done_to_him_shows_at_once(client_for, bob, alice, alices_thread):
+    library = client_for(bob)
+    path = f"/threads/{alices_thread.id}"
+    assert "Follow this thread" in page_text(_kept_for(library, path))
+    forums.follow(bob, alices_thread)  # his own follow, from his phone say
+    db.session.commit()
+    assert "Stop following this thread" in page_text(library.get(path))
+
+    _kept_for(library, path)
+    notify(bob, "forum_reply", "Alice Morgan replied to your post.", link=path, actor=alice)
+    db.session.commit()
+    assert "(1 new)" in page_text(library.get(path))  # someone else's action, a row naming Bob
+
+    _kept_for(library, path)
+    mark_all_read(bob)  # one bulk statement, tied to Bob by its WHERE
+    assert "(1 new)" not in page_text(library.get(path))
+
+
+def test_a_bulk_change_moves_only_the_members_it_names(client_for, alice, bob, alices_thread):
+    path = f"/threads/{alices_thread.id}"
+    alices, bobs = client_for(alice), client_for(bob)
+    _kept_for(alices, path)
+    _kept_for(bobs, path)
+    db.session.execute(sa.update(Notification).where(Notification.user_id == bob.id).values(read_at=utcnow()))
+    db.session.commit()
+    assert alices.get(path).headers["X-Page-Cache"] == "hit"
+    assert bobs.get(path).headers.get("X-Page-Cache") != "hit"
+    # A statement that does not say whose rows it changes leaves every member's page behind.
+    _kept_for(bobs, path)
+    db.session.execute(sa.update(Notification).where(Notification.read_at.is_(None)).values(read_at=utcnow()))
+    db.session.commit()
+    assert alices.get(path).headers.get("X-Page-Cache") != "hit"
+    assert bobs.get(path).headers.get("X-Page-Cache") != "hit"
+
+
+def test_a_kept_page_ends_with_the_session_it_was_kept_for(app, client_for, bob, alices_thread):
+    path = f"/threads/{alices_thread.id}"
+    library, home = client_for(bob), client_for(bob)
+    _kept_for(library, path)
+    copied = app.test_client()
+    copied.set_cookie("kindred_session", library.get_cookie("kindred_session").value, domain="localhost")
+    assert copied.get(path).headers["X-Page-Cache"] == "hit"  # the very same cookie: the same browser
+
+    home.post("/settings/sign-out-everywhere-else", data={})  # ends the library's session on the server
+    for browser in (library, copied):
+        page = browser.get(path)
+        assert page.headers.get("X-Page-Cache") != "hit"
+        assert "Signed in as Bob Morgan" not in page_text(page)
+
+    _kept_for(home, path)
+    home_cookie = home.get_cookie("kindred_session").value
+    home.post("/sign-out", data={})
+    replayed = app.test_client()
+    replayed.set_cookie("kindred_session", home_cookie, domain="localhost")
+    assert "Signed in as Bob Morgan" not in page_text(replayed.get(path))
+
+
+def test_a_suspension_reaches_a_kept_page_at_once(client_for, bob, maya, alices_thread):
+    path = f"/threads/{alices_thread.id}"
+    library = client_for(bob)
+    _kept_for(library, path)
+    db.session.add(Sanction(member_id=bob.id, kind=SanctionKind.SUSPEND, reason="Asking members for money.",
+                            until=utcnow() + timedelta(days=3), by_id=maya.id))
+    _recompute_restricted(bob)
+    db.session.commit()
+    page = library.get(path)
+    assert page.status_code == 302 and page.headers["Location"].endswith("/suspended")
+
+
+def test_moderators_pages_are_never_kept(client_for, maya, alices_thread):
+    # A moderator's pages count the work waiting, which other people's reports change.
+    moderator = client_for(maya)
+    pages = [moderator.get(f"/threads/{alices_thread.id}") for _ in range(3)]
+    assert all(page.headers.get("X-Page-Cache") is None for page in pages)
+    assert "Signed in as Maya Patel" in page_text(pages[-1])
+
+
+def test_bobs_own_display_settings_and_language_change_his_kept_page(client_for, bob, alices_thread):
+    library = client_for(bob)
+    path = f"/threads/{alices_thread.id}"
+    assert 'class="text-standard colours-standard"' in _kept_for(library, path).get_data(as_text=True)
+    bob.text_size, bob.colour_scheme = "largest", "high-contrast"
+    db.session.commit()
+    assert 'class="text-largest colours-high-contrast"' in library.get(path).get_data(as_text=True)
+    bob.language = "cy"
+    db.session.commit()
+    assert "Wedi mewngofnodi fel Bob Morgan" in page_text(library.get(path))

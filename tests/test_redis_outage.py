@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from app import create_app
 from app.extensions import db
 from app.models import OutboxEmail
+from tests.forum_fixtures import alices_thread, categories, welcome  # noqa: F401
 from tests.helpers import CAST_PASSWORD, page_text
 
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
@@ -133,3 +134,19 @@ def test_rate_limits_carry_on_in_memory_while_redis_is_down(site, own_redis, ali
     # Logged once per process when Redis goes ("falling back to in-memory storage"); the limiter is
     # shared by the tests, so an earlier test in this run may have been the one that saw it go.
     assert any("falling back" in record.getMessage().lower() for record in caplog.records) or limiter._storage_dead  # noqa: SLF001
+
+
+
+def test_forum_pages_are_made_afresh_while_redis_is_down(site, own_redis, bob, alices_thread, caplog):
+    # The page cache lives in Redis too: with it gone, Bob and a visitor still read the forum.
+    path = f"/threads/{alices_thread.id}"
+    member = site.test_client()
+    member.post("/sign-in", data={"email": bob.email, "password": CAST_PASSWORD})
+    assert [member.get(path).headers.get("X-Page-Cache") for _ in range(3)][-1] == "hit"
+
+    own_redis.stop()
+    for browser, who in ((member, "Signed in as Bob Morgan"), (site.test_client(), "Sign in to reply")):
+        page = browser.get(path)
+        assert page.status_code == 200 and page.headers.get("X-Page-Cache") is None
+        assert "Hello from Alice" in page_text(page) and who in page_text(page)
+    assert any("page cache: Redis did not answer" in record.getMessage() for record in caplog.records)
