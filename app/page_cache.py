@@ -53,6 +53,7 @@ visitor's):
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 
 import sqlalchemy as sa
@@ -229,10 +230,24 @@ def serve_from_cache():
     if stored is None:
         return None
     body, mimetype = stored
+    if member_id is not None:
+        body = _fresh_submission_keys(body)
     g.page_cache_hit = True
     response = current_app.response_class(body, mimetype=mimetype)
     response.headers["X-Page-Cache"] = "hit"
     return response
+
+
+# The reply form's submission key (app/forums/forms.py): pressing "Post" twice sends the same key
+# and finds the first post, so each view of the form needs its own: two tabs showing one kept page
+# must not share one, or the second tab's different reply would be taken for the first.
+_SUBMISSION_KEY = re.compile(rb'(<input[^>]*\bname="submission_key"[^>]*\bvalue=")[^"]*(")')
+
+
+def _fresh_submission_keys(body: bytes) -> bytes:
+    from app.forums.forms import new_submission_key
+
+    return _SUBMISSION_KEY.sub(lambda found: found.group(1) + new_submission_key().encode() + found.group(2), body)
 
 
 def served_a_members_page() -> bool:
@@ -311,13 +326,18 @@ def _note_bulk_changes(state):
     # UPDATE and DELETE statements run through the session (counters, for one) skip the flush.
     if state.is_update or state.is_delete:
         table = getattr(state.statement, "table", None)
-        section = SECTION_OF_TABLE.get(getattr(table, "name", None))
+        table_name = getattr(table, "name", None)
+        section = SECTION_OF_TABLE.get(table_name)
+        if table_name == "users" and (state.is_delete or set(USER_COLUMNS_SHOWN) & set(_values_of(state.statement))):
+            section = "forums"  # a member's name, shown on their posts, changed in one statement
         if section:
             state.session.info.setdefault("page_sections", set()).add(section)
 
 
 @sa.event.listens_for(Session, "after_commit")
 def _bump_sections(session_):
+    if session_.in_nested_transaction():
+        return  # a SAVEPOINT released: nothing is stored until the outer commit
     sections = session_.info.pop("page_sections", None)
     if sections and has_app_context() and "page_cache_versions" in current_app.extensions:
         for section in sections:
@@ -326,6 +346,8 @@ def _bump_sections(session_):
 
 @sa.event.listens_for(Session, "after_rollback")
 def _forget_sections(session_):
+    if session_.in_nested_transaction():
+        return  # a SAVEPOINT rolled back: what the outer transaction changed still counts
     session_.info.pop("page_sections", None)
 
 
@@ -390,6 +412,8 @@ def _equal_values(clause, columns: tuple[str, ...], table_name: str) -> dict[str
         if getattr(left, "name", None) not in columns or getattr(getattr(left, "table", None), "name", None) != table_name:
             continue
         value = condition.right.effective_value
+        if value is None:
+            continue  # given only when the statement runs (bindparam): says nothing here
         if condition.operator is operators.eq and not isinstance(value, (list, tuple)):
             found.setdefault(left.name, set()).add(value)
         elif condition.operator is operators.in_op and isinstance(value, (list, tuple)):
@@ -415,13 +439,15 @@ def _members_named_in_statement(state) -> set:
         return set()
     if state.is_insert:
         rows = state.parameters if isinstance(state.parameters, list) else [state.parameters or {}]
-        if getattr(statement, "_multi_values", None):
-            return {ALL_MEMBERS}
+        if getattr(statement, "_multi_values", None) or getattr(statement, "select", None) is not None:
+            return {ALL_MEMBERS}  # many rows, or rows from a SELECT: who they name is not known here
         values = _values_of(statement)
         named = set()
         for row in rows:
             for column in columns:
                 value = row.get(column, values.get(column))
+                if isinstance(value, sa.sql.ClauseElement):
+                    return {ALL_MEMBERS}  # a subquery or other SQL: not known until it runs
                 if value is not None:
                     named.add(value)
         return named
@@ -470,8 +496,15 @@ def bump_members_noted(session_) -> None:
 # After a commit; and after a rollback too, since a statement run in autocommit (a reading page's
 # read marker) is stored at once and no rollback undoes it: a version moved for nothing only
 # costs a page rendered again. Requests end with bump_after_request for the same reason.
-sa.event.listen(Session, "after_commit", bump_members_noted)
-sa.event.listen(Session, "after_rollback", bump_members_noted)
+def _bump_members_at_the_end(session_) -> None:
+    # Not when a SAVEPOINT ends: only the outer commit stores anything (a page made in between
+    # would be kept under the new version with the old rows).
+    if not session_.in_nested_transaction():
+        bump_members_noted(session_)
+
+
+sa.event.listen(Session, "after_commit", _bump_members_at_the_end)
+sa.event.listen(Session, "after_rollback", _bump_members_at_the_end)
 
 
 def bump_after_request(_error=None) -> None:
