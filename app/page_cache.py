@@ -155,12 +155,12 @@ def _visitor_section() -> str | None:
     return CACHED_ENDPOINTS[request.endpoint]
 
 
-def _display_and_language() -> str:
+def _display_cookie() -> str:
     return parse_cookie(request.cookies.get(COOKIE_NAME)).cookie_value()
 
 
 def _visitor_key(section: str, version: int) -> str:
-    return f"{section}:{version}:{_display_and_language()}:{i18n.cache_key_part()}:{request.full_path}"
+    return f"{section}:{version}:{_display_cookie()}:{i18n.cache_key_part()}:{request.full_path}"
 
 
 def _member_key(user_id: int, versions: list[int]) -> str:
@@ -171,7 +171,7 @@ def _member_key(user_id: int, versions: list[int]) -> str:
     cookie = request.cookies.get(current_app.config["SESSION_COOKIE_NAME"], "")
     browser = hashlib.blake2b(cookie.encode(), digest_size=16).hexdigest()
     versions_part = ":".join(str(version) for version in versions)
-    return (f"m:{user_id}:{versions_part}:{browser}:{_display_and_language()}:"
+    return (f"m:{user_id}:{versions_part}:{browser}:{_display_cookie()}:"
             f"{i18n.browser_key_part()}:{request.full_path}")
 
 
@@ -273,15 +273,15 @@ def store_in_cache(response):
     key, hit, member_id = g.get("page_cache_key"), g.get("page_cache_hit"), g.get("page_cache_member")
     if key is None or hit or response.status_code != 200 or response.direct_passthrough:
         return response
-    if session.get("_flashes") or response.headers.get("Set-Cookie"):
+    if session.get("_flashes") or session.modified or response.headers.get("Set-Cookie"):
         return response  # something here belongs to this one request
     if member_id is None:
-        if "csrf_token" in g or session.modified:
-            return response  # something here belongs to this one visitor
+        if "csrf_token" in g:
+            return response  # the token belongs to this one visitor
         _unless_redis_is_down(cache.set, key, (response.get_data(), response.mimetype))
     else:
         # The CSRF token is allowed here: the key is this browser's own session.
-        if session.modified or not _may_keep_for_member(member_id):
+        if not _may_keep_for_member(member_id):
             return response
         _unless_redis_is_down(cache.set, key, (response.get_data(), response.mimetype), timeout=current_app.config["PAGE_CACHE_MEMBER_SECONDS"])
     response.headers["X-Page-Cache"] = "miss"
@@ -322,33 +322,44 @@ def _note_sections(session_, _context, _instances):
 
 
 @sa.event.listens_for(Session, "do_orm_execute")
-def _note_bulk_changes(state):
-    # UPDATE and DELETE statements run through the session (counters, for one) skip the flush.
+def _note_statement(state):
+    # Statements run through the session (counters, read markers, marking notifications read)
+    # skip the flush: the sections and the members they concern are noted here.
+    if not (state.is_update or state.is_delete or state.is_insert):
+        return
     if state.is_update or state.is_delete:
-        table = getattr(state.statement, "table", None)
-        table_name = getattr(table, "name", None)
+        table_name = getattr(getattr(state.statement, "table", None), "name", None)
         section = SECTION_OF_TABLE.get(table_name)
         if table_name == "users" and (state.is_delete or set(USER_COLUMNS_SHOWN) & set(_values_of(state.statement))):
             section = "forums"  # a member's name, shown on their posts, changed in one statement
         if section:
             state.session.info.setdefault("page_sections", set()).add(section)
+    _note_members(state.session, _members_named_in_statement(state))
 
 
+# Versions move when the outer transaction ends, not a SAVEPOINT: only the outer commit stores
+# anything (a page made in between would be kept under the new version with the old rows), and a
+# SAVEPOINT rolled back leaves what the outer transaction changed still to count.
 @sa.event.listens_for(Session, "after_commit")
-def _bump_sections(session_):
+def _bump_after_commit(session_):
     if session_.in_nested_transaction():
-        return  # a SAVEPOINT released: nothing is stored until the outer commit
+        return
     sections = session_.info.pop("page_sections", None)
     if sections and has_app_context() and "page_cache_versions" in current_app.extensions:
         for section in sections:
             bump(section)
+    bump_members_noted(session_)
 
 
 @sa.event.listens_for(Session, "after_rollback")
-def _forget_sections(session_):
+def _after_rollback(session_):
     if session_.in_nested_transaction():
-        return  # a SAVEPOINT rolled back: what the outer transaction changed still counts
+        return
     session_.info.pop("page_sections", None)
+    # Members' versions move after a rollback too: a statement run in autocommit (a reading page's
+    # read marker) is stored at once and no rollback undoes it; a version moved for nothing only
+    # costs a page rendered again. Requests end with bump_after_request for the same reason.
+    bump_members_noted(session_)
 
 
 # ---- Members' versions: who a change concerns, from the tables' foreign keys to users --------
@@ -438,9 +449,9 @@ def _members_named_in_statement(state) -> set:
     if not columns:
         return set()
     if state.is_insert:
-        rows = state.parameters if isinstance(state.parameters, list) else [state.parameters or {}]
         if getattr(statement, "_multi_values", None) or getattr(statement, "select", None) is not None:
             return {ALL_MEMBERS}  # many rows, or rows from a SELECT: who they name is not known here
+        rows = state.parameters if isinstance(state.parameters, list) else [state.parameters or {}]
         values = _values_of(statement)
         named = set()
         for row in rows:
@@ -478,12 +489,6 @@ def _note_members_in_flush(session_, _context):
     _note_members(session_, named, wrote=bool(session_.new or session_.dirty or session_.deleted))
 
 
-@sa.event.listens_for(Session, "do_orm_execute")
-def _note_members_in_statement(state):
-    if state.is_update or state.is_delete or state.is_insert:
-        _note_members(state.session, _members_named_in_statement(state))
-
-
 def bump_members_noted(session_) -> None:
     """Move on the version of every member this session's writes concerned."""
     members = session_.info.pop("page_members", None)
@@ -491,20 +496,6 @@ def bump_members_noted(session_) -> None:
         return
     for member in members:
         bump(ALL_MEMBERS if member == ALL_MEMBERS else _member_version_name(member))
-
-
-# After a commit; and after a rollback too, since a statement run in autocommit (a reading page's
-# read marker) is stored at once and no rollback undoes it: a version moved for nothing only
-# costs a page rendered again. Requests end with bump_after_request for the same reason.
-def _bump_members_at_the_end(session_) -> None:
-    # Not when a SAVEPOINT ends: only the outer commit stores anything (a page made in between
-    # would be kept under the new version with the old rows).
-    if not session_.in_nested_transaction():
-        bump_members_noted(session_)
-
-
-sa.event.listen(Session, "after_commit", _bump_members_at_the_end)
-sa.event.listen(Session, "after_rollback", _bump_members_at_the_end)
 
 
 def bump_after_request(_error=None) -> None:
