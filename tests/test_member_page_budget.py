@@ -11,7 +11,7 @@ from app.models import Post, ReactionKind
 from app.services import blocking, chat, forums
 from tests.chat_support import cuppa, rooms  # noqa: F401
 from tests.forum_fixtures import alices_thread, categories, welcome  # noqa: F401
-from tests.helpers import assert_max_queries, page_text
+from tests.helpers import assert_max_queries, count_queries, page_text
 from tests.meetups_support import hope_dementia_care, list_meetup
 
 BUDGET = 8
@@ -34,6 +34,7 @@ def busy_thread(alice, bob, maya, root, alices_thread):
     return alices_thread
 
 
+@pytest.mark.both_backends  # the page's statements are unions: their column types matter on PostgreSQL
 def test_a_busy_thread_page(client_for, bob, busy_thread):
     browser = client_for(bob)
     thread_id = busy_thread.id
@@ -54,6 +55,26 @@ def test_a_busy_thread_page(client_for, bob, busy_thread):
     assert "Take back your hug" in actions and "Remove from saved posts" in actions
 
 
+@pytest.mark.both_backends
+def test_a_thread_page_bob_has_read_before_asks_the_database_five_things(client_for, bob, busy_thread):
+    """Made afresh, with his read marker staying where it is: who he is, the thread, everything
+    about him and this page but the posts (read marker, follow, draft, saved posts, blocks, mutes
+    and the reaction counts with his own, in one statement), the posts with their writers' names,
+    and his unread count. The writers' names come beside the posts, not from members' rows."""
+    browser, address = client_for(bob), f"/threads/{busy_thread.id}"
+    browser.get(address)  # his read marker moves on, so this one is not kept
+    with count_queries() as counter:
+        page = browser.get(address)
+    assert counter.count == 5, "\n".join(counter.statements)
+    # Only his own row is read whole (signing him in); the writers' rows are not.
+    assert sum("password_hash" in statement for statement in counter.statements) == 1
+    text = page_text(page)
+    assert "Alice Morgan" in text and "Maya Patel" in text and "Kindred Admin" in text
+    assert "2 people sent a hug" not in text and "1 person sent a hug" in text
+    assert "Remove from saved posts" not in text and "Half a thought about roses" in page.get_data(as_text=True)
+
+
+@pytest.mark.both_backends
 def test_a_category_page(client_for, bob, busy_thread):
     browser = client_for(bob)
     with assert_max_queries(BUDGET):

@@ -68,16 +68,17 @@ def muted_ids(viewer: User) -> set[int]:
     return set(db.session.scalars(sa.select(Mute.muted_id).where(Mute.muter_id == viewer.id)))
 
 
-def hidden_author_columns(viewer: User) -> list:
-    """(column, condition) pairs that select the members `viewer` blocked or muted, for queries
-    that gather them along with other things."""
-    return [(Block.blocked_id, Block.blocker_id == viewer.id), (Mute.muted_id, Mute.muter_id == viewer.id)]
+def hidden_author_columns(viewer_id) -> list:
+    """(column, condition) pairs that select the members the viewer (`viewer_id`: their id, or a
+    bound parameter standing for it) blocked or muted, for queries that gather them along with
+    other things."""
+    return [(Block.blocked_id, Block.blocker_id == viewer_id), (Mute.muted_id, Mute.muter_id == viewer_id)]
 
 
 def hidden_author_ids(viewer: User) -> set[int]:
     """Authors whose posts are folded away for `viewer`: blocked or muted (one query)."""
     return set(db.session.scalars(sa.union(*[
-        sa.select(column.label("member_id")).where(condition) for column, condition in hidden_author_columns(viewer)
+        sa.select(column.label("member_id")).where(condition) for column, condition in hidden_author_columns(viewer.id)
     ])))
 
 

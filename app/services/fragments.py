@@ -161,14 +161,14 @@ def reader_for(thread) -> Reader:
 def post_key(view, thread, reader: Reader, language: str, version: str) -> str:
     """The cache key of one post's fragment: a digest of all it is made of (module docstring)."""
     post = view.post
-    author = post.author
+    author_name = view.author_name
     counts = ",".join(f"{kind.value}={count}" for kind, count in sorted(view.counts.items(), key=lambda item: item[0].value))
     parts = (
         version, language,
         "m" if reader.member else "v", "r" if reader.may_reply else "-", "l" if reader.listen else "-",
         "a" if reader.listen_available else "-", "c" if view.collapsed else "-",
         str(post.id), str(thread.id), str(post.number),
-        str(post.author_id) if author is not None else "", author.display_name if author is not None else "",
+        str(post.author_id) if author_name is not None else "", author_name if author_name is not None else "",
         post.created_at.isoformat() if post.created_at else "", post.edited_at.isoformat() if post.edited_at else "",
         post.status.value, post.moderation_note or "", post.language or "", counts,
         post.body_html or "",

@@ -20,12 +20,25 @@ def visible_posts(viewer):
 
 def post_visibility(viewer):
     """The WHERE clause of visible_posts, for queries that select something else."""
+    return post_visibility_for(viewer_kind(viewer), viewer.id if is_member(viewer) else None)
+
+
+def viewer_kind(viewer) -> str:
+    """Which of the three rules of post_visibility_for applies to this viewer."""
     if can_moderate(viewer):
+        return "moderator"
+    return "member" if is_member(viewer) else "visitor"
+
+
+def post_visibility_for(kind: str, viewer_id):
+    """post_visibility for a kind of viewer (viewer_kind) and their id, or a bound parameter that
+    stands for it, so a statement built once can serve every viewer of that kind."""
+    if kind == "moderator":
         return Post.status.in_((PostStatus.VISIBLE, PostStatus.HELD, PostStatus.HIDDEN))
-    if is_member(viewer):
+    if kind == "member":
         return sa.or_(
             Post.status == PostStatus.VISIBLE,
-            sa.and_(Post.author_id == viewer.id, Post.status.in_((PostStatus.HELD, PostStatus.HIDDEN))),
+            sa.and_(Post.author_id == viewer_id, Post.status.in_((PostStatus.HELD, PostStatus.HIDDEN))),
         )
     return Post.status == PostStatus.VISIBLE
 
