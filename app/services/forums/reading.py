@@ -38,8 +38,18 @@ THREADS_PER_PAGE = 20
 SAVED_PER_PAGE = 20
 
 
+@functools.cache
+def _categories_statement():
+    return sa.select(Category).order_by(Category.position, Category.name)
+
+
+@functools.cache
+def _category_by_slug_statement():
+    return sa.select(Category).where(Category.slug == sa.bindparam("slug", type_=sa.String))
+
+
 def all_categories() -> list[Category]:
-    return list(db.session.scalars(sa.select(Category).order_by(Category.position, Category.name)))
+    return list(db.session.scalars(_categories_statement()))
 
 
 def readable_category_ids(viewer) -> list[int]:
@@ -72,7 +82,7 @@ def list_categories(viewer) -> list[CategoryRow]:
 
 
 def get_category(viewer, slug: str) -> Category:
-    category = db.session.scalar(sa.select(Category).where(Category.slug == slug))
+    category = db.session.scalar(_category_by_slug_statement(), {"slug": slug})
     # Unreadable looks exactly like missing: the name of a private space is private too.
     if category is None or not can_read_category(viewer, category):
         raise NotFound(_("We cannot find that category."))
