@@ -66,6 +66,7 @@ from flask_sqlalchemy.session import Session
 from app import i18n
 from app.display import COOKIE_NAME, parse_cookie
 from app.models.types import utcnow
+from app.models.users import parse_login_id
 
 cache = Cache()
 
@@ -138,11 +139,8 @@ def _member_version_name(user_id: int) -> str:
 def _signed_in_member_id() -> int | None:
     """The member this browser's session signs in, read from the signed cookie alone (no query):
     Flask-Login keeps the login id "<user id>:<epoch>:<secret>" (User.get_id) in the session."""
-    login_id = session.get("_user_id")
-    if not isinstance(login_id, str):
-        return None
-    head = login_id.split(":", 1)[0]
-    return int(head) if head.isdigit() else None
+    parsed = parse_login_id(session.get("_user_id"))
+    return parsed[0] if parsed is not None else None
 
 
 def _visitor_section() -> str | None:

@@ -111,6 +111,7 @@ class User(UserMixin, db.Model):
 
     def get_id(self) -> str:
         # A password change bumps the epoch (every session ends); signing out ends one session row.
+        # parse_login_id (below) reads it back.
         return f"{self.id}:{self.session_epoch}:{self.sign_in_key or ''}"
 
     @property
@@ -164,3 +165,17 @@ class SignInSession(db.Model):
     key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+def parse_login_id(login_id) -> tuple[int, int, str] | None:
+    """(user id, session epoch, session secret) from a login id User.get_id made, or None for
+    anything else (a cookie from an older version, or tampered with). Read by the member loader
+    (services.accounts.user_for_login_id) and, with no query, by the page cache."""
+    try:
+        user_id, epoch, secret = login_id.split(":", 2)
+        user_id, epoch = int(user_id), int(epoch)
+    except (ValueError, AttributeError):
+        return None
+    if not secret or not 0 < user_id < 2**62:
+        return None
+    return user_id, epoch, secret

@@ -12,6 +12,7 @@ from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 from app.extensions import db
 from app.models import ApprovalStatus, EmailToken, Role, SignInSession, TokenPurpose, User
 from app.models.types import utcnow
+from app.models.users import parse_login_id
 from app.services import audit, email
 from app.services.errors import Invalid, NotAllowed, NotConfirmed
 from app.services.passwords import hash_password, needs_rehash, password_problem, verify_password
@@ -129,13 +130,10 @@ _LIVE_SESSION_USER = (
 def user_for_login_id(login_id: str) -> User | None:
     """The member a login id "<user id>:<epoch>:<session secret>" belongs to, while that session
     is live and the password has not changed since (one query, on every request)."""
-    try:
-        user_id, epoch, secret = login_id.split(":", 2)
-        user_id, epoch = int(user_id), int(epoch)
-    except (ValueError, AttributeError):
+    parsed = parse_login_id(login_id)
+    if parsed is None:
         return None
-    if not secret or not 0 < user_id < 2**62:
-        return None
+    user_id, epoch, secret = parsed
     user = db.session.scalar(_LIVE_SESSION_USER, {"user_id": user_id, "epoch": epoch, "key_hash": _key_hash(secret)})
     if user is not None:
         user.sign_in_key = secret
