@@ -60,6 +60,22 @@ def test_category_list_shows_counts_and_latest_activity(client, alice, bob, alic
     assert "Latest activity" in text and "in “Hello from Alice”" in text
 
 
+def test_a_category_line_names_who_started_the_thread_and_who_wrote_last(client, alice, bob, alices_thread, welcome):
+    """The names come beside each thread, not from members' rows (issue 15): they must still be
+    the right ones, and a new name must show at once, on a line kept in the fragment cache."""
+    forums.reply(bob, alices_thread, "Welcome, Alice!")
+    line = _line_of(page_text(client.get("/forums/welcome-and-introductions")), "Hello from Alice")
+    assert "Started by Alice Morgan." in line and "by Bob Morgan." in line and "1 reply." in line
+    bob.display_name = "Bob M."
+    db.session.commit()
+    line = _line_of(page_text(client.get("/forums/welcome-and-introductions")), "Hello from Alice")
+    assert "by Bob M." in line and "Bob Morgan" not in line
+
+
+def _line_of(text: str, title: str) -> str:
+    return text[text.index(title):][:300]
+
+
 def test_thread_list_is_paged_with_pinned_first(client_for, alice, maya, welcome):
     threads = [forums.start_thread(alice, welcome, f"Thread {n}", "Hello").thread for n in range(1, 23)]
     forums.set_pinned(maya, threads[0], True)

@@ -189,16 +189,16 @@ def post_fragments(views, thread, render) -> list[tuple[object, Markup]]:
     return [(view, Markup(html)) for view, html in zip(views, found)]
 
 
-def thread_row_key(thread, language: str, version: str) -> str:
+def thread_row_key(row, language: str, version: str) -> str:
     """A category page's line for one thread, without its tags (New, 3 new replies, Following:
     the reader's own, written by the template each time): the title and its link, who started it,
     how many replies, when the latest was and by whom, in the page's language."""
-    author, last = thread.author, thread.last_poster
+    thread, author, last = row.thread, row.author_name, row.last_poster_name
     parts = (
         version, language, "thread-row", str(thread.id), thread.title or "",
-        str(thread.author_id) if author is not None else "", author.display_name if author is not None else "",
+        str(thread.author_id) if author is not None else "", author if author is not None else "",
         str(thread.reply_count), thread.last_post_at.isoformat() if thread.last_post_at else "",
-        str(thread.last_poster_id) if last is not None else "", last.display_name if last is not None else "",
+        str(thread.last_poster_id) if last is not None else "", last if last is not None else "",
     )
     return _key(parts)
 
@@ -212,10 +212,10 @@ def thread_row_fragments(rows, render_head, render_tail) -> list[tuple[object, M
     """[(row, title part, details part)] for a category page's threads (thread_row_key)."""
     rows = list(rows)
     if not rows or not current_app.config.get("FRAGMENT_CACHE", True):
-        return [(row, render_head(row.thread), render_tail(row.thread)) for row in rows]
+        return [(row, render_head(row.thread), render_tail(row)) for row in rows]
     language, version = _language(), _state()["version"]
-    keys = [thread_row_key(row.thread, language, version) for row in rows]
-    found = _cached(keys, lambda index: f"{render_head(rows[index].thread)}{_PARTS}{render_tail(rows[index].thread)}")
+    keys = [thread_row_key(row, language, version) for row in rows]
+    found = _cached(keys, lambda index: f"{render_head(rows[index].thread)}{_PARTS}{render_tail(rows[index])}")
     result = []
     for row, html in zip(rows, found):
         head, _, tail = html.partition(_PARTS)
