@@ -32,7 +32,9 @@ from app.services import blocking
 from app.services.errors import NotFound
 from app.services.forums.common import POSTS_PER_PAGE, page_for_number
 from app.services.forums.following import _mark_read
-from app.services.forums.visibility import may_see_post, may_see_thread, post_visibility_for, viewer_kind, visible_posts
+from app.services.forums.visibility import (
+    may_see_post, may_see_thread, post_visibility_for, thread_visibility_for, viewer_kind, visible_posts,
+)
 
 THREADS_PER_PAGE = 20
 SAVED_PER_PAGE = 20
@@ -173,22 +175,12 @@ def thread_list(viewer, category: Category, page: int = 1) -> Listing:
     params.update(limit=THREADS_PER_PAGE, offset=(page - 1) * THREADS_PER_PAGE)
     result = db.session.execute(_thread_listing_statement(kind), params)
     if kind == "visitor":
-        rows = [ThreadRow(thread, None, False, False, author, last) for thread, author, last in result]
+        rows = [ThreadRow(thread, None, False, has_read_markers=False, author_name=author, last_poster_name=last)
+                for thread, author, last in result]
     else:
-        rows = [ThreadRow(thread, last_read, follow_id is not None, True, author, last)
+        rows = [ThreadRow(thread, last_read, follow_id is not None, author_name=author, last_poster_name=last)
                 for thread, author, last, last_read, follow_id in result]
     return Listing(rows, page, total_pages, total)
-
-
-# A category page's statements are built once per process for each kind of reader
-# (visibility.viewer_kind), their values bound parameters: putting them together cost more CPU
-# than running them.
-def _threads_shown_to(kind: str, viewer_id):
-    if kind == "moderator":
-        return sa.true()
-    if kind == "member":
-        return sa.or_(Thread.is_hidden.is_(False), Thread.author_id == viewer_id)
-    return Thread.is_hidden.is_(False)
 
 
 def _name_of(member_id_column):
@@ -196,6 +188,9 @@ def _name_of(member_id_column):
     return sa.select(User.display_name).where(User.id == member_id_column).correlate_except(User).scalar_subquery()
 
 
+# A category page's statements are built once per process for each kind of reader
+# (visibility.viewer_kind), their values bound parameters: putting them together cost more CPU
+# than running them.
 @functools.cache
 def _hidden_thread_count_statement(kind: str):
     own = sa.true() if kind == "moderator" else Thread.author_id == sa.bindparam("viewer_id", type_=sa.Integer)
@@ -213,7 +208,7 @@ def _thread_listing_statement(kind: str):
         # their whole records nor two joined copies of the members table (issue 15).
         sa.select(Thread, _name_of(Thread.author_id).label("author_name"), _name_of(Thread.last_poster_id).label("last_poster_name"))
         .where(Thread.category_id == sa.bindparam("category_id", type_=sa.Integer), Thread.is_deleted.is_(False),
-               _threads_shown_to(kind, viewer_id))
+               thread_visibility_for(kind, viewer_id))
         .order_by(Thread.is_pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
         .limit(sa.bindparam("limit", type_=sa.Integer))
         .offset(sa.bindparam("offset", type_=sa.Integer))
@@ -227,9 +222,6 @@ def _thread_listing_statement(kind: str):
     )
 
 
-_FROM_THE_POST = object()  # PostView.writer_name not given: read it from post.author
-
-
 @dataclass
 class PostView:
     post: Post
@@ -238,17 +230,9 @@ class PostView:
     bookmarked: bool = False
     collapsed: bool = False
     is_first_unread: bool = False
-    # The writer's name as the thread page reads it, beside the post (None: a former member), so
-    # that page loads no member rows; pages that load post.author leave it out.
-    writer_name: "str | None | object" = _FROM_THE_POST
-
-    @property
-    def author_name(self) -> str | None:
-        """The writer's display name, or None when the writer's account is gone."""
-        if self.writer_name is _FROM_THE_POST:
-            author = self.post.author
-            return author.display_name if author is not None else None
-        return self.writer_name
+    # The writer's display name (None: a former member). The thread page reads it beside each
+    # post, so it loads no member rows.
+    author_name: str | None = None
 
 
 @dataclass
@@ -278,7 +262,8 @@ def thread_page(viewer, thread: Thread, page: int = 1, collapsed_authors: frozen
     total_pages = page_for_number(thread.last_post_number)
     page = min(max(page, 1), total_pages)
     low, high = (page - 1) * POSTS_PER_PAGE + 1, page * POSTS_PER_PAGE
-    member = is_member(viewer)
+    kind = viewer_kind(viewer)
+    member = kind != "visitor"
     state = _page_state(viewer if member else None, thread, low, high)
     if collapsed_authors is None:
         collapsed_authors = frozenset(state.hidden_authors)
@@ -286,15 +271,14 @@ def thread_page(viewer, thread: Thread, page: int = 1, collapsed_authors: frozen
     first_unread = last_read + 1 if last_read is not None and last_read < thread.last_post_number else None
     if member:
         _mark_read(viewer, thread, last_read, min(high, thread.last_post_number))
-    kind = viewer_kind(viewer)
     rows = db.session.execute(
         _posts_page_statement(kind),
-        {"thread_id": thread.id, "low": low, "high": high, "viewer_id": viewer.id if kind != "visitor" else 0},
+        {"thread_id": thread.id, "low": low, "high": high, "viewer_id": viewer.id if member else 0},
     )
     views = {}
     for post, name in rows:
         set_committed_value(post, "thread", thread)
-        views[post.id] = view = PostView(post, collapsed=post.author_id in collapsed_authors, writer_name=name)
+        views[post.id] = view = PostView(post, collapsed=post.author_id in collapsed_authors, author_name=name)
         _add_state(view, state)
     if last_read is not None:
         for view in views.values():
@@ -325,7 +309,7 @@ def _posts_page_statement(kind: str):
     correlated subquery, not a join: for a join PostgreSQL guesses thousands of posts for the
     number range and then hashes all 100,000 members (185 ms at a million posts)."""
     return (
-        sa.select(Post, _name_of(Post.author_id).label("writer_name"))
+        sa.select(Post, _name_of(Post.author_id).label("author_name"))
         .where(post_visibility_for(kind, sa.bindparam("viewer_id", type_=sa.Integer)),
                Post.thread_id == sa.bindparam("thread_id", type_=sa.Integer),
                Post.number.between(sa.bindparam("low", type_=sa.Integer), sa.bindparam("high", type_=sa.Integer)))
@@ -410,7 +394,9 @@ def post_view(viewer, post: Post) -> PostView:
     the post's own actions page (React, Save, Report...), which the thread page links to. The same
     statement as a thread page's, for a page of one post."""
     state = _page_state(viewer if is_member(viewer) else None, post.thread, post.number, post.number)
-    view = PostView(post=post, collapsed=post.author_id in state.hidden_authors)
+    author = post.author  # loaded with the post (get_post)
+    view = PostView(post=post, collapsed=post.author_id in state.hidden_authors,
+                    author_name=author.display_name if author is not None else None)
     _add_state(view, state)
     return view
 

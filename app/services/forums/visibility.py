@@ -51,6 +51,17 @@ def may_see_post(viewer, post: Post) -> bool:
     return False
 
 
+def thread_visibility_for(kind: str, viewer_id):
+    """may_see_thread as a WHERE clause, for a kind of viewer (viewer_kind) and their id or a bound
+    parameter standing for it: a thread whose first post is held or hidden is listed only for its
+    author and moderators."""
+    if kind == "moderator":
+        return sa.true()
+    if kind == "member":
+        return sa.or_(Thread.is_hidden.is_(False), Thread.author_id == viewer_id)
+    return Thread.is_hidden.is_(False)
+
+
 def may_see_thread(viewer, thread: Thread) -> bool:
     """A thread whose first post is held or hidden is seen only by its author and moderators."""
     return not thread.is_hidden or can_moderate(viewer) or (is_member(viewer) and thread.author_id == viewer.id)
