@@ -7,12 +7,16 @@ from flask import Flask, g, has_request_context, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from config import INSTANCE_DIR, ProductionConfig, config_for
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
     app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=False)
+    # Every <int:...> in an address is a row's id, and PostgreSQL's ids are 32-bit: a larger number
+    # is a page that cannot exist (404, "not found"), not an "integer out of range" error (500).
+    app.url_map.converters["int"] = _DatabaseIdConverter
     config_class = config_for(config_name)
     app.config.from_object(config_class)
     app.config.update(overrides)
@@ -128,6 +132,12 @@ def _init_extensions(app: Flask) -> None:
         if has_request_context():
             request._kindred_login = (login_id, user)
         return user
+
+
+class _DatabaseIdConverter(IntegerConverter):
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def _tune_sqlite(engine) -> None:

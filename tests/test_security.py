@@ -12,7 +12,7 @@ from tests.helpers import CAST_PASSWORD, page_text
 def post_routes(app):
     for rule in app.url_map.iter_rules():
         if "POST" in rule.methods and rule.endpoint != "static":
-            values = {name: 1 if isinstance(converter, type(app.url_map.converters["int"])) or "int" in type(converter).__name__.lower() else "example" for name, converter in rule._converters.items()}
+            values = {name: 1 if isinstance(converter, app.url_map.converters["int"]) or "int" in type(converter).__name__.lower() else "example" for name, converter in rule._converters.items()}
             yield rule.endpoint, app.url_for(rule.endpoint, **values)
 
 
@@ -116,6 +116,13 @@ class TestErrorPages:
         text = page_text(response)
         assert "We cannot find that page" in text and "Go to the home page" in text
         assert text.startswith("We cannot find that page – Kindred")
+
+    @pytest.mark.both_backends  # PostgreSQL's ids are 32-bit: a larger one was "integer out of range"
+    @pytest.mark.parametrize("address", ["/threads/99999999999", "/posts/99999999999/actions", "/meetups/99999999999"])
+    def test_an_id_too_large_to_exist_is_a_missing_page_not_an_error(self, client, address):
+        response = client.get(address)
+        assert response.status_code == 404
+        assert "We cannot find that page" in page_text(response)
 
     @pytest.mark.committed  # adds a route, so it needs an app of its own
     def test_a_crash_shows_a_kind_500_page_not_a_stack_trace(self, app):
