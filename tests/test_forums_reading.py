@@ -76,14 +76,52 @@ def _line_of(text: str, title: str) -> str:
     return text[text.index(title):][:300]
 
 
-def test_thread_list_is_paged_with_pinned_first(client_for, alice, maya, welcome):
-    threads = [forums.start_thread(alice, welcome, f"Thread {n}", "Hello").thread for n in range(1, 23)]
+def test_thread_list_is_paged_by_key_with_pinned_first(client_for, alice, bob, maya, welcome):
+    """Alice has started 45 threads; Maya pins the first. Bob reads the category a page at a time:
+    the pinned one first, then the latest written to. While he reads, Alice replies in a thread he
+    has not reached yet, which moves it to the top: "Older threads" still carries on from where he
+    was (no thread shown twice, none missed), and "Newer threads" leads back the way he came."""
+    threads = [forums.start_thread(alice, welcome, f"Thread {n}", "Hello").thread for n in range(1, 46)]
     forums.set_pinned(maya, threads[0], True)
-    text = page_text(client_for(alice).get("/forums/welcome-and-introductions"))
-    assert "Page 1 of 2" in text
-    titles = re.findall(r"Thread (\d+) ", text)
-    assert titles[0] == "1" and titles[1] == "22"
-    assert "Thread 2 " in page_text(client_for(alice).get("/forums/welcome-and-introductions?page=2"))
+    bob_client = client_for(bob)
+
+    first = bob_client.get("/forums/welcome-and-introductions")
+    titles = _titles(first)
+    assert titles[:3] == ["1", "45", "44"] and len(titles) == 20
+    assert "Newer threads" not in page_text(first) and "Newest threads" not in page_text(first)
+    older = _link(first, "Older threads")
+
+    forums.reply(alice, threads[4], "Thread 5 bumped while Bob reads")  # was on page 3, now at the top
+    second = bob_client.get(older)
+    second_titles = _titles(second)
+    assert second_titles == [str(n) for n in range(26, 6, -1)]
+    assert "<title>Welcome and introductions – older threads" in second.get_data(as_text=True)
+    third = bob_client.get(_link(second, "Older threads"))
+    assert _titles(third) == ["6", "4", "3", "2"]  # 5 moved up; nothing older
+    assert "Older threads" not in page_text(third)
+
+    back = bob_client.get(_link(third, "Newer threads"))
+    assert _titles(back) == second_titles
+    newest = bob_client.get(_link(back, "Newest threads"))
+    assert _titles(newest)[:3] == ["1", "5", "45"]
+
+
+def test_a_mistyped_or_old_category_address_shows_the_newest_threads(client, alice, welcome):
+    forums.start_thread(alice, welcome, "Only thread", "Hello")
+    for query in ("?older=nonsense", "?older=1.2", "?newer=0.-99999999999999999999.5", "?older=0.1.99999999999", "?page=7"):
+        text = page_text(client.get("/forums/welcome-and-introductions" + query))
+        assert "Only thread" in text, query
+
+
+def _titles(response) -> list[str]:
+    return re.findall(r"Thread (\d+) ", page_text(response))
+
+
+def _link(response, text: str) -> str:
+    html = response.get_data(as_text=True)
+    match = re.search(r'<a href="([^"]+)"[^>]*>' + re.escape(text) + "</a>", html)
+    assert match, f"no link {text!r}"
+    return match.group(1).replace("&amp;", "&")
 
 
 def _add_replies_in_bulk(thread, authors, how_many):

@@ -209,6 +209,23 @@ def test_saved_posts_page(client_for, alice, bob, alices_thread):
     assert "Remove from saved posts" in page_text(client.get(f"/posts/{post.id}/actions"))
 
 
+def test_saved_posts_are_paged_newest_saved_first(client_for, alice, bob, alices_thread):
+    """Bob has saved 23 of Alice's replies over the weeks. His list shows the 20 he saved last; "Older"
+    shows the first three he saved, and "Newer" takes him back."""
+    replies = [forums.reply(alice, alices_thread, f"Tip number {n}.").post for n in range(1, 24)]
+    client = client_for(bob)
+    for reply in replies:
+        client.post(f"/posts/{reply.id}/save", data={"saved": "yes"})
+    first = client.get("/saved")
+    assert re.findall(r"Tip number (\d+)\.", page_text(first)) == [str(n) for n in range(23, 3, -1)]
+    older_link = re.search(r'<a href="(/saved\?older=[^"]+)" rel="next">Older</a>', first.get_data(as_text=True))
+    older = client.get(older_link.group(1).replace("&amp;", "&"))
+    assert re.findall(r"Tip number (\d+)\.", page_text(older)) == ["3", "2", "1"]
+    assert "Older" not in page_text(older)
+    newer_link = re.search(r'<a href="(/saved\?newer=[^"]+)" rel="prev">Newer</a>', older.get_data(as_text=True))
+    assert re.findall(r"Tip number (\d+)\.", page_text(client.get(newer_link.group(1)))) == [str(n) for n in range(23, 3, -1)]
+
+
 def test_save_draft_button_keeps_a_reply_on_the_server(client_for, bob, alices_thread):
     client = client_for(bob)
     client.post(f"/threads/{alices_thread.id}/reply", data={"body": "Half a thought", "save_draft": "yes"})

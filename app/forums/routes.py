@@ -20,7 +20,7 @@ from app.forums.forms import WRITING_HINT, CategoryForm, ConfirmForm, EditForm, 
 from app.models import Category, ReactionKind
 from app import text
 from app.permissions import can_delete_post, can_edit_post, can_moderate, can_reply, can_see_revisions, can_start_thread, is_member
-from app.services import forums, search as search_service
+from app.services import forums, paging, search as search_service
 from app.templating import flash_support
 from app.services.errors import NotFound, ServiceError
 
@@ -166,7 +166,7 @@ def index():
 @finds
 def category(slug):
     category = forums.get_category(current_user, slug)
-    listing = forums.thread_list(current_user, category, _page())
+    listing = forums.thread_list(current_user, category, paging.Position.from_args(request.args, forums.THREAD_KEY))
     return render_template("forums/category.html", category=category, listing=listing)
 
 
@@ -441,7 +441,7 @@ def moderate_thread(thread_id):
 @bp.route("/saved")
 @login_required
 def saved():
-    return render_template("forums/saved.html", listing=forums.saved_posts(current_user, _page()))
+    return render_template("forums/saved.html", listing=forums.saved_posts(current_user, paging.Position.from_args(request.args, forums.SAVED_KEY)))
 
 
 @bp.route("/search")

@@ -97,7 +97,8 @@ class Category(db.Model):
 class Thread(db.Model):
     __tablename__ = "forum_threads"
     __table_args__ = (
-        sa.Index("ix_forum_threads_listing", "category_id", "is_deleted", "is_pinned", "last_post_at"),
+        # Ends with the id: category pages are paged by (pinned, last post, id) (migration 0019).
+        sa.Index("ix_forum_threads_listing", "category_id", "is_deleted", "is_pinned", "last_post_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -224,9 +224,17 @@ def _first_reply():
 
 @example("forums.category")
 def _category():
-    from flask import url_for
+    """Past the newest thread, so the scan sees the category's paging links ("Newer threads",
+    "Newest threads") as well as its list."""
+    from flask_login import AnonymousUserMixin
 
-    return url_for("forums.category", slug="welcome-and-introductions")
+    from app.services import forums
+
+    visitor = AnonymousUserMixin()
+    category = forums.get_category(visitor, "welcome-and-introductions")
+    newest = forums.thread_list(visitor, category).rows[0].thread
+    key = forums.THREAD_KEY.write((newest.is_pinned, newest.last_post_at, newest.id))
+    return url_for("forums.category", slug="welcome-and-introductions", older=key)
 
 
 @example("forums.new_thread")

@@ -37,6 +37,8 @@ from app.services.forums.reading import (
     readable_category_ids,
     revisions,
     saved_posts,
+    SAVED_KEY,
+    THREAD_KEY,
     thread_list,
     thread_page,
 )
@@ -60,5 +62,5 @@ __all__ = [
     "get_draft", "get_post", "get_thread", "list_categories", "page_for_number", "post_view", "react",
     "reaction_sentence", "reactions_for", "readable_category_ids", "reply", "revisions", "save_category",
     "save_draft", "saved_posts", "set_locked", "set_pinned", "set_post_status", "slugify", "start_thread",
-    "thread_list", "thread_page", "undo_delete",
+    "SAVED_KEY", "THREAD_KEY", "thread_list", "thread_page", "undo_delete",
 ]

@@ -4,7 +4,6 @@ one post, its revisions, and a member's saved posts.
 from __future__ import annotations
 
 import functools
-import math
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -28,7 +27,7 @@ from app.models import (
     User,
 )
 from app.permissions import can_moderate, can_read_category, is_member
-from app.services import blocking
+from app.services import blocking, paging
 from app.services.errors import NotFound
 from app.services.forums.common import POSTS_PER_PAGE, page_for_number
 from app.services.forums.following import _mark_read
@@ -148,39 +147,29 @@ class ThreadRow:
         return max(self.thread.last_post_number - self.last_read_number, 0)
 
 
-@dataclass
-class Listing:
-    rows: list
-    page: int
-    total_pages: int
-    total: int = 0
+THREAD_KEY = paging.KeyFormat((paging.FLAG, paging.TIME, paging.ID))  # pinned, last post, id
 
 
-def _pages(total: int, per_page: int) -> int:
-    return max(1, math.ceil(total / per_page))
+def _thread_key(row: ThreadRow) -> tuple:
+    return row.thread.is_pinned, row.thread.last_post_at, row.thread.id
 
 
-def thread_list(viewer, category: Category, page: int = 1) -> Listing:
-    """One page of a category's threads, pinned first, with this reader's New markers (one query;
-    a member's page one more, for their own held or hidden threads)."""
+def thread_list(viewer, category: Category, position: paging.Position = paging.Position()) -> paging.KeysetPage:
+    """One page of a category's threads, pinned first then the latest written to, with this reader's
+    New markers: one statement, paged by key (app/services/paging.py)."""
     kind = viewer_kind(viewer)
     params = {"category_id": category.id, "viewer_id": viewer.id if kind != "visitor" else 0}
-    total = category.thread_count
-    if kind != "visitor":
-        # The counter holds published threads; add the held or hidden ones this reader may see.
-        # For a member that is their own (found by author, not by reading the whole category).
-        total += db.session.scalar(_hidden_thread_count_statement(kind), params) or 0
-    total_pages = _pages(total, THREADS_PER_PAGE)
-    page = min(max(page, 1), total_pages)
-    params.update(limit=THREADS_PER_PAGE, offset=(page - 1) * THREADS_PER_PAGE)
-    result = db.session.execute(_thread_listing_statement(kind), params)
-    if kind == "visitor":
-        rows = [ThreadRow(thread, None, False, has_read_markers=False, author_name=author, last_poster_name=last)
-                for thread, author, last in result]
-    else:
-        rows = [ThreadRow(thread, last_read, follow_id is not None, author_name=author, last_poster_name=last)
+
+    def fetch(direction: str, key: tuple | None, how_many: int) -> list[ThreadRow]:
+        result = db.session.execute(_thread_listing_statement(kind, direction),
+                                    {**params, **paging.key_parameters(key), "limit": how_many})
+        if kind == "visitor":
+            return [ThreadRow(thread, None, False, has_read_markers=False, author_name=author, last_poster_name=last)
+                    for thread, author, last in result]
+        return [ThreadRow(thread, last_read, follow_id is not None, author_name=author, last_poster_name=last)
                 for thread, author, last, last_read, follow_id in result]
-    return Listing(rows, page, total_pages, total)
+
+    return paging.read_page(fetch, _thread_key, THREAD_KEY, position, THREADS_PER_PAGE)
 
 
 def _name_of(member_id_column):
@@ -192,27 +181,16 @@ def _name_of(member_id_column):
 # (visibility.viewer_kind), their values bound parameters: putting them together cost more CPU
 # than running them.
 @functools.cache
-def _hidden_thread_count_statement(kind: str):
-    own = sa.true() if kind == "moderator" else Thread.author_id == sa.bindparam("viewer_id", type_=sa.Integer)
-    return sa.select(sa.func.count(Thread.id)).where(
-        Thread.category_id == sa.bindparam("category_id", type_=sa.Integer),
-        Thread.is_deleted.is_(False), Thread.is_hidden.is_(True), own,
-    )
-
-
-@functools.cache
-def _thread_listing_statement(kind: str):
+def _thread_listing_statement(kind: str, direction: str):
     viewer_id = sa.bindparam("viewer_id", type_=sa.Integer)
-    statement = (
+    statement = paging.in_order_from_key(
         # The two writers' names only, as columns (a member's name by their key, twice a line), not
         # their whole records nor two joined copies of the members table (issue 15).
         sa.select(Thread, _name_of(Thread.author_id).label("author_name"), _name_of(Thread.last_poster_id).label("last_poster_name"))
         .where(Thread.category_id == sa.bindparam("category_id", type_=sa.Integer), Thread.is_deleted.is_(False),
-               thread_visibility_for(kind, viewer_id))
-        .order_by(Thread.is_pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
-        .limit(sa.bindparam("limit", type_=sa.Integer))
-        .offset(sa.bindparam("offset", type_=sa.Integer))
-    )
+               thread_visibility_for(kind, viewer_id)),
+        (Thread.is_pinned, Thread.last_post_at, Thread.id), direction,
+    ).limit(sa.bindparam("limit", type_=sa.Integer))
     if kind == "visitor":
         return statement
     return (
@@ -410,8 +388,11 @@ def revisions(post: Post) -> list[PostRevision]:
     )
 
 
-def saved_posts(member, page: int = 1) -> Listing:
-    """Bookmarked posts this member can still read, newest bookmark first."""
+SAVED_KEY = paging.KeyFormat((paging.TIME, paging.ID))  # when saved, the saving's id
+
+
+def saved_posts(member, position: paging.Position = paging.Position()) -> paging.KeysetPage:
+    """Bookmarked posts this member can still read, newest bookmark first, paged by key."""
     readable = readable_category_ids(member)
     base = (
         sa.select(Bookmark)
@@ -423,16 +404,13 @@ def saved_posts(member, page: int = 1) -> Listing:
             Thread.is_deleted.is_(False),
             Thread.category_id.in_(readable),
         )
+        .options(joinedload(Bookmark.post).joinedload(Post.author), joinedload(Bookmark.post).joinedload(Post.thread))
     )
     if not can_moderate(member):
         base = base.where(sa.or_(Thread.is_hidden.is_(False), Thread.author_id == member.id))
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
-    total_pages = _pages(total, SAVED_PER_PAGE)
-    page = min(max(page, 1), total_pages)
-    rows = db.session.scalars(
-        base.options(joinedload(Bookmark.post).joinedload(Post.author), joinedload(Bookmark.post).joinedload(Post.thread))
-        .order_by(Bookmark.created_at.desc(), Bookmark.id.desc())
-        .limit(SAVED_PER_PAGE)
-        .offset((page - 1) * SAVED_PER_PAGE)
-    ).unique()
-    return Listing(list(rows), page, total_pages, total)
+
+    def fetch(direction: str, key: tuple | None, how_many: int) -> list[Bookmark]:
+        statement = paging.in_order_from_key(base, (Bookmark.created_at, Bookmark.id), direction).limit(how_many)
+        return list(db.session.scalars(statement, paging.key_parameters(key)).unique())
+
+    return paging.read_page(fetch, lambda saved: (saved.created_at, saved.id), SAVED_KEY, position, SAVED_PER_PAGE)
