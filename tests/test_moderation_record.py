@@ -1,4 +1,5 @@
 """Sanctions (silence, suspension), reminders about late cases, and the append-only staff action log."""
+import re
 import threading
 from datetime import timedelta
 
@@ -10,7 +11,7 @@ from app import create_app
 from app.extensions import db
 from app.models import AuditEntry, CaseStatus, User
 from app.models.types import utcnow
-from app.services import forums, moderation
+from app.services import audit, forums, moderation
 from app.services.errors import Conflict, NotAllowed
 from tests.forum_fixtures import categories, welcome  # noqa: F401
 from tests.helpers import emails_to, email_text, page_text
@@ -192,6 +193,23 @@ def test_admins_read_and_filter_the_log(client_for, alice, eve, maya, root, welc
     assert "Please be kind." in by_action and "Approve role user" not in by_action
     future = page_text(client_for(root).get("/moderation/log?since=2999-01-01"))
     assert "No actions match" in future
+
+
+def test_a_long_log_is_read_a_page_at_a_time_keeping_the_filter(client_for, maya, root):
+    """Over a busy year Maya has written 60 warnings. Root reads only Maya's actions: the newest 50,
+    then "Older" shows the first 10, still only Maya's, though root's own approvals are in between."""
+    for n in range(1, 61):
+        audit.record(maya, "warn_member", maya, f"Warning number {n}.")
+        audit.record(root, "approve_role", root, f"Approval {n}.")
+        db.session.commit()
+    first = client_for(root).get(f"/moderation/log?actor={maya.id}")
+    assert re.findall(r"Warning number (\d+)\.", page_text(first)) == [str(n) for n in range(60, 10, -1)]
+    assert "Approval" not in page_text(first)
+    older_link = re.search(r'<a href="([^"]+)" rel="next">Older</a>', first.get_data(as_text=True)).group(1).replace("&amp;", "&")
+    assert f"actor={maya.id}" in older_link
+    older = page_text(client_for(root).get(older_link))
+    assert re.findall(r"Warning number (\d+)\.", older) == [str(n) for n in range(10, 0, -1)]
+    assert "Approval" not in older and "Older" not in older
 
 
 def test_the_log_cannot_be_changed_or_deleted(app, alice, eve, maya, welcome):

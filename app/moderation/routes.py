@@ -1,7 +1,7 @@
 """Moderation pages. Thin: read the form, check the permission on the server for every object, call
 one service, then flash and redirect. Anything a person may not see answers 404 (or 403 for a
 page they may not use at all)."""
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from functools import wraps
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
@@ -26,7 +26,7 @@ from app.moderation.forms import (
     WatchedWordForm,
 )
 from app.permissions import can_moderate, is_admin, is_member
-from app.services import forums, moderation, safety, watched_words
+from app.services import forums, moderation, paging, safety, watched_words
 from app.templating import flash_support
 from app.services.errors import NotFound, ServiceError
 
@@ -307,16 +307,12 @@ def log():
     if form.until.data and until is None:
         form.until.errors = [_("Write the date like 2026-03-31.")]
     if until is not None:
-        from datetime import timedelta
-
         until = until + timedelta(days=1)
-    page = request.args.get("page", 1, type=int) or 1
     actor_id = int(form.actor.data) if (form.actor.data or "").isdigit() else None
-    entries, pages = moderation.log_entries(current_user, actor_id=actor_id, action=form.action.data or "",
-                                            since=since, before=until, page=page)
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template("moderation/log.html", form=form, entries=entries, page=min(max(page, 1), pages), pages=pages,
-                           page_url=lambda number: url_for("moderation.log", page=number, **args))
+    listing = moderation.log_entries(current_user, actor_id=actor_id, action=form.action.data or "", since=since, before=until,
+                                     position=paging.Position.from_args(request.args, moderation.LOG_KEY))
+    filters = {name: value for name, value in request.args.items() if name not in ("older", "newer", "page") and value}
+    return render_template("moderation/log.html", form=form, listing=listing, filters=filters)
 
 
 # ---- Watched words and moderators (administrators) --------------------------------------------------

@@ -24,7 +24,7 @@ Who is paused or suspended is a fact (app.facts), re-exported here for the route
 from app.facts import forget_cached_sanctions, silence_of, suspension_of
 from app.facts import not_silenced as can_participate  # one rule: permissions.can_participate
 from app.services.moderation.actions import ACTION_WORDS, ACTIONS, act, action_page, take_action
-from app.services.moderation.admin import log_actions, log_entries, set_moderator, staff, volunteers
+from app.services.moderation.admin import LOG_KEY, log_actions, log_entries, set_moderator, staff, volunteers
 from app.services.moderation.appeals import (
     appeal,
     decide_appeal,
@@ -65,7 +65,7 @@ __all__ = [
     "action_page", "appeal", "author_history", "can_participate", "claim", "claim_lapsed", "content_for",
     "decide_appeal", "due_at", "ensure_can_participate", "forget_cached_sanctions", "further_actions",
     "get_case", "history_for", "hold_for_approval", "hold_reason", "is_overdue", "joined_recently", "kind_of",
-    "lift_sanction", "log_actions", "log_entries", "may_act", "may_appeal", "may_decide_appeal", "my_reports",
+    "LOG_KEY", "lift_sanction", "log_actions", "log_entries", "may_act", "may_appeal", "may_decide_appeal", "my_reports",
     "queue", "record_screening", "register", "release", "report", "report_automatically", "reporter_weight",
     "sanctions_of", "send_overdue_reminders", "send_safety_alerts", "set_moderator", "silence_of", "staff",
     "suspension_of", "take_action", "until_words", "volunteers", "waiting_appeals",

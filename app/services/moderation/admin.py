@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from app.extensions import db
 from app.models import ApprovalStatus, AuditEntry, Role, User
 from app.permissions import can_moderate, is_admin
-from app.services import audit
+from app.services import audit, paging
 from app.services.errors import NotAllowed
 from app.services.notifications import notify
 
@@ -38,8 +38,13 @@ def _log_for(viewer, statement):
     return statement
 
 
+LOG_KEY = paging.KeyFormat((paging.TIME, paging.ID))  # when, the entry's id
+
+
 def log_entries(viewer, *, actor_id: int | None = None, action: str = "", since: datetime | None = None,
-                before: datetime | None = None, page: int = 1) -> tuple[list[AuditEntry], int]:
+                before: datetime | None = None, position: paging.Position = paging.Position()) -> paging.KeysetPage:
+    """The staff log, newest first, paged by key (it only grows: OFFSET would read every entry
+    before the page)."""
     statement = _log_for(viewer, sa.select(AuditEntry).options(joinedload(AuditEntry.actor)))
     if actor_id:
         statement = statement.where(AuditEntry.actor_id == actor_id)
@@ -49,13 +54,12 @@ def log_entries(viewer, *, actor_id: int | None = None, action: str = "", since:
         statement = statement.where(AuditEntry.created_at >= since)
     if before:
         statement = statement.where(AuditEntry.created_at < before)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.subquery())) or 0
-    pages = max(1, -(-total // LOG_PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    rows = list(db.session.scalars(
-        statement.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()).limit(LOG_PAGE_SIZE).offset((page - 1) * LOG_PAGE_SIZE)
-    ))
-    return rows, pages
+
+    def fetch(direction: str, key: tuple | None, how_many: int) -> list[AuditEntry]:
+        ordered = paging.in_order_from_key(statement, (AuditEntry.created_at, AuditEntry.id), direction)
+        return list(db.session.scalars(ordered.limit(how_many), paging.key_parameters(key)))
+
+    return paging.read_page(fetch, lambda entry: (entry.created_at, entry.id), LOG_KEY, position, LOG_PAGE_SIZE)
 
 
 def log_actions(viewer) -> list[str]:
