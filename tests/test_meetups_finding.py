@@ -1,9 +1,11 @@
 """Finding meet-ups: by distance from a town or postcode district, by access, audience, cost; the archive."""
+import re
 from datetime import timedelta
 
 import pytest
 import time_machine
 
+from app.formatting import local
 from app.models.types import utcnow
 from app.services import places
 from tests.helpers import count_queries, page_text
@@ -64,6 +66,22 @@ def test_past_meetups_move_to_the_archive(client, hope, org):
     with time_machine.travel(utcnow() + timedelta(days=10)):
         assert "Chester café" not in page_text(client.get("/meetups"))
         assert "Chester café" in page_text(client.get("/meetups/past"))
+
+
+def test_the_archive_is_read_a_page_at_a_time_most_recent_first(client, hope, org):
+    """Hope's charity has run 22 memory cafés, one a day. A year on, the archive shows the 20 most
+    recent; "Older" shows the first two, and "Newer" leads back."""
+    start = local(utcnow()).date()
+    for n in range(1, 23):
+        list_meetup(hope, org, title=f"Café day {n}", date=(start + timedelta(days=n)).isoformat())
+    with time_machine.travel(utcnow() + timedelta(days=365)):
+        first = client.get("/meetups/past")
+        assert re.findall(r"Café day (\d+)", page_text(first)) == [str(n) for n in range(22, 2, -1)]
+        older_link = re.search(r'<a href="([^"]+)" rel="next">Older</a>', first.get_data(as_text=True)).group(1)
+        older = client.get(older_link.replace("&amp;", "&"))
+        assert re.findall(r"Café day (\d+)", page_text(older)) == ["2", "1"]
+        newer_link = re.search(r'<a href="([^"]+)" rel="prev">Newer</a>', older.get_data(as_text=True)).group(1)
+        assert re.findall(r"Café day (\d+)", page_text(client.get(newer_link.replace("&amp;", "&"))))[0] == "22"
 
 
 def test_the_list_loads_in_the_same_number_of_queries_for_3_or_30(client, hope, org):

@@ -25,7 +25,7 @@ from app.meetups.forms import (
 from app.models import ACCESS_FEATURES, Meetup, MeetupDraft, MeetupStatus, Organisation, RsvpStatus, User
 from app.models.types import utcnow
 from app.permissions import can_moderate, is_admin
-from app.services import calendars, meetups, organisations, photos, places
+from app.services import calendars, meetups, organisations, paging, photos, places
 from app.services.errors import ServiceError
 
 ACCESS_KEYS = [key for key, _ in ACCESS_FEATURES]
@@ -120,11 +120,8 @@ def which_place(name):
 
 @bp.route("/meetups/past")
 def archive():
-    items, pages = meetups.find_past(_page())
-    return render_template(
-        "meetups/archive.html", meetups=items, page=min(_page(), pages), pages=pages,
-        page_url=lambda number: url_for("meetups.archive", page=number),
-    )
+    listing = meetups.find_past(paging.Position.from_args(request.args, meetups.PAST_KEY))
+    return render_template("meetups/archive.html", listing=listing)
 
 
 @bp.route("/meetups/mine")

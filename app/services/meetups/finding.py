@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.models import Access, Meetup, MeetupAudience, MeetupStatus
 from app.models.types import utcnow
-from app.services import places
+from app.services import paging, places
 from app.services.meetups.common import ACCESS_KEYS
 
 
@@ -106,18 +106,20 @@ def _one_row_per_series(found: list[tuple[Meetup, float | None]]) -> tuple[list[
     return rows, counts
 
 
-def find_past(page: int = 1, *, now: datetime | None = None) -> tuple[list[Meetup], int]:
+PAST_KEY = paging.KeyFormat((paging.TIME, paging.ID))  # when it started, its id
+
+
+def find_past(position: paging.Position = paging.Position(), *, now: datetime | None = None) -> paging.KeysetPage:
+    """Meet-ups that have happened, most recent first, paged by key (the archive only grows)."""
     now = now or utcnow()
-    condition = sa.and_(Meetup.status.in_((MeetupStatus.PUBLISHED, MeetupStatus.CANCELLED)), Meetup.ends_at <= now)
-    total = db.session.scalar(sa.select(sa.func.count(Meetup.id)).where(condition))
-    pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
-    page = min(max(page, 1), pages)
-    meetups = db.session.scalars(
+    statement = (
         sa.select(Meetup)
-        .where(condition)
+        .where(Meetup.status.in_((MeetupStatus.PUBLISHED, MeetupStatus.CANCELLED)), Meetup.ends_at <= now)
         .options(selectinload(Meetup.organisation))
-        .order_by(Meetup.starts_at.desc(), Meetup.id.desc())
-        .limit(PER_PAGE)
-        .offset((page - 1) * PER_PAGE)
-    ).all()
-    return list(meetups), pages
+    )
+
+    def fetch(direction: str, key: tuple | None, how_many: int) -> list[Meetup]:
+        ordered = paging.in_order_from_key(statement, (Meetup.starts_at, Meetup.id), direction)
+        return list(db.session.scalars(ordered.limit(how_many), paging.key_parameters(key)))
+
+    return paging.read_page(fetch, lambda meetup: (meetup.starts_at, meetup.id), PAST_KEY, position, PER_PAGE)
