@@ -2,6 +2,7 @@
 "Jump to first unread", and a fixed number of queries whatever the size of the forum."""
 import re
 
+import pytest
 import sqlalchemy as sa
 
 from app import page_cache
@@ -76,6 +77,7 @@ def _line_of(text: str, title: str) -> str:
     return text[text.index(title):][:300]
 
 
+@pytest.mark.both_backends
 def test_thread_list_is_paged_by_key_with_pinned_first(client_for, alice, bob, maya, welcome):
     """Alice has started 45 threads; Maya pins the first. Bob reads the category a page at a time:
     the pinned one first, then the latest written to. While he reads, Alice replies in a thread he

@@ -10,7 +10,7 @@ from app.models.profiles import PRIVATE_FIELDS
 from app.permissions import can_view_profile, is_member
 from app.profiles import bp
 from app.profiles.forms import ConfirmForm, DirectorySearchForm, EditProfileForm
-from app.services import blocking, circle, connections, photos, profiles
+from app.services import blocking, circle, connections, paging, photos, profiles
 from app.templating import flash_support
 from app.services.errors import ServiceError
 
@@ -27,8 +27,7 @@ def _member_or_404(user_id: int) -> User:
 def directory():
     form = DirectorySearchForm(request.args)
     query = form.q.data if form.validate() else ""
-    page = request.args.get("page", 1, type=int)
-    result = profiles.directory(current_user, query or "", page)
+    result = profiles.directory(current_user, query or "", paging.Position.from_args(request.args, profiles.DIRECTORY_KEY))
     return render_template("profiles/directory.html", form=form, query=query or "", result=result)
 
 

@@ -13,6 +13,9 @@ old address shows the newest page rather than an error.
 """
 from __future__ import annotations
 
+import base64
+import binascii
+
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Sequence
@@ -50,10 +53,20 @@ def _read_time(text: str) -> datetime:
     return _EPOCH + int(text) * _MICROSECOND
 
 
+def _write_text(value: str) -> str:
+    return base64.urlsafe_b64encode(value.encode()).decode().rstrip("=")
+
+
+def _read_text(text: str) -> str:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
+
+
 FLAG = KeyPart(lambda value: "1" if value else "0", _read_flag)
 ID = KeyPart(str, _read_id)
 # Microseconds since 1970 in UTC: exact (a float of seconds would round) and short.
 TIME = KeyPart(lambda value: str((value - _EPOCH) // _MICROSECOND), _read_time)
+# Words (a name to sort by) in URL-safe base64, which has no dots and nothing to escape.
+TEXT = KeyPart(_write_text, _read_text)
 
 
 @dataclass(frozen=True)
@@ -64,14 +77,14 @@ class KeyFormat:
         return ".".join(part.write(value) for part, value in zip(self.parts, values, strict=True))
 
     def read(self, text: str | None) -> tuple | None:
-        if not text or len(text) > 100:
+        if not text or len(text) > 1000:
             return None
         pieces = text.split(".")
         if len(pieces) != len(self.parts):
             return None
         try:
             return tuple(part.read(piece) for part, piece in zip(self.parts, pieces))
-        except (KeyError, ValueError, OverflowError):
+        except (KeyError, ValueError, OverflowError, binascii.Error):  # UnicodeDecodeError is a ValueError
             return None
 
 
@@ -103,17 +116,18 @@ class KeysetPage:
         return self.newer is None
 
 
-def in_order_from_key(statement, columns: Sequence, direction: str):
-    """The statement in the direction's order (newest first, oldest first for NEWER), from just past
-    the key bound as parameters key_0, key_1, ... (key_parameters). A row comparison, so that an
-    index on the columns is walked from the key: (a, b, c) < (:key_0, :key_1, :key_2)."""
+def in_order_from_key(statement, columns: Sequence, direction: str, *, descending: bool = True):
+    """The statement in the direction's order, from just past the key bound as parameters key_0,
+    key_1, ... (key_parameters). The list reads newest first (descending), or A to Z; NEWER reads
+    back the other way. A row comparison, so that an index on the columns is walked from the key:
+    (a, b, c) < (:key_0, :key_1, :key_2)."""
+    forwards = direction != NEWER
+    in_order = [column.desc() if descending == forwards else column.asc() for column in columns]
     if direction == FIRST:
-        return statement.order_by(*(column.desc() for column in columns))
+        return statement.order_by(*in_order)
     row = sa.tuple_(*columns)
     key = sa.tuple_(*(sa.bindparam(f"key_{n}", type_=column.type) for n, column in enumerate(columns)))
-    if direction == OLDER:
-        return statement.where(row < key).order_by(*(column.desc() for column in columns))
-    return statement.where(row > key).order_by(*(column.asc() for column in columns))
+    return statement.where(row < key if descending == forwards else row > key).order_by(*in_order)
 
 
 def key_parameters(key: tuple | None) -> dict:
@@ -121,7 +135,8 @@ def key_parameters(key: tuple | None) -> dict:
 
 
 # fetch(direction, key, how_many) returns rows in reading order for OLDER and FIRST (newest
-# first) and oldest first for NEWER, so that each is a plain index walk away from the key.
+# first, or A to Z) and the other way for NEWER, so that each is a plain index walk away from the
+# key. In an A-to-Z list "older" means later in the alphabet.
 Fetch = Callable[[str, "tuple | None", int], list]
 
 

@@ -11,7 +11,7 @@ from app import permissions
 from app.extensions import db
 from app.models import Profile, ReportReason, TextStatus, User, Visibility
 from app.models.profiles import FIELD_LABELS, PRIVATE_FIELDS
-from app.services import blocking, connections, moderation, photos, safety
+from app.services import blocking, connections, moderation, paging, photos, safety
 from app.services.errors import Invalid
 
 DIRECTORY_PAGE_SIZE = 20
@@ -227,21 +227,29 @@ def _visible_sql(column, viewer: User, connected_ids: set[int], blocked_me: set[
 @dataclass
 class DirectoryPage:
     entries: list[ProfileView]
-    page: int
-    pages: int
-    total: int
+    listing: paging.KeysetPage  # its keys for the Older and Newer links
+    total: int | None  # how many match a search (None: no search, no count)
 
 
-def directory(viewer: User, query: str = "", page: int = 1, per_page: int = DIRECTORY_PAGE_SIZE) -> DirectoryPage:
-    """Members A to Z, searchable by name, town or interest, in a fixed number of queries."""
+# A to Z by the name as the database lowers it (SQLite lowers only A-Z), then id: read back beside
+# each member, so the key written into the next page's address is exactly what the database sorts by.
+DIRECTORY_KEY = paging.KeyFormat((paging.TEXT, paging.ID))
+
+
+def directory(viewer: User, query: str = "", position: paging.Position = paging.Position(),
+              per_page: int = DIRECTORY_PAGE_SIZE) -> DirectoryPage:
+    """Members A to Z, searchable by name, town or interest, in a fixed number of queries, paged by
+    key ("Next"/"Previous" carry the name and id at that edge of the page)."""
     connected_ids = connections.connection_ids(viewer)
     blocked_me = blocking.blocked_by_ids(viewer)
+    sort_name = sa.func.lower(User.display_name)
     statement = (
-        sa.select(User)
+        sa.select(User, sort_name.label("sort_name"))
         .outerjoin(Profile, Profile.user_id == User.id)
         .where(User.deleted_at.is_(None), User.purged_at.is_(None))
     )
     term = " ".join((query or "").split())[:80]
+    total = None
     if term:
         pattern = f"%{_escape_like(term)}%"
         statement = statement.where(
@@ -251,19 +259,19 @@ def directory(viewer: User, query: str = "", page: int = 1, per_page: int = DIRE
                 sa.and_(Profile.interests.ilike(pattern, escape="\\"), _visible_sql(Profile.interests_visibility, viewer, connected_ids, blocked_me)),
             )
         )
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.subquery())) or 0
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
-    users = db.session.scalars(
-        statement.options(sa.orm.contains_eager(User.profile))
-        .order_by(sa.func.lower(User.display_name), User.id)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).unique().all()
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.with_only_columns(User.id).subquery())) or 0
+
+    def fetch(direction: str, key: tuple | None, how_many: int) -> list:
+        ordered = paging.in_order_from_key(statement.options(sa.orm.contains_eager(User.profile)), (sort_name, User.id),
+                                           direction, descending=False)
+        return list(db.session.execute(ordered.limit(how_many), paging.key_parameters(key)).unique())
+
+    listing = paging.read_page(fetch, lambda row: (row.sort_name, row.User.id), DIRECTORY_KEY, position, per_page)
     entries = [
-        view(viewer, user, connected=user.id in connected_ids, blocked_by_owner=user.id in blocked_me) for user in users
+        view(viewer, row.User, connected=row.User.id in connected_ids, blocked_by_owner=row.User.id in blocked_me)
+        for row in listing.rows
     ]
-    return DirectoryPage(entries=entries, page=page, pages=pages, total=total)
+    return DirectoryPage(entries=entries, listing=listing, total=total)
 
 
 # ---- Moderation: the profile content kind (content_id is the member's user id; the written fields are moderated, not the name) ----
