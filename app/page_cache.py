@@ -23,7 +23,9 @@ Correctness, in order of importance:
   category, a thread's pin or lock, a meet-up or a place on it, an author's name) the section's
   version moves on, so every cached page of that section is left behind at once and expires on
   its own. This is done on the database session, so no feature can forget to do it. Members'
-  private records (read markers, drafts, follows, saved posts) do not move it.
+  private records (read markers, drafts, follows, saved posts) do not move it. The forums section
+  has finer versions too (FORUM_LISTS, _thread_version_name): a reply moves its own thread's
+  version and the lists' (forum index and categories), not the version of every other thread page.
 - A time limit (PAGE_CACHE_SECONDS) bounds anything that changes with the clock alone
   (a meet-up that has started leaves "upcoming" within that time).
 
@@ -65,6 +67,7 @@ from flask_sqlalchemy.session import Session
 
 from app import i18n
 from app.display import COOKIE_NAME, parse_cookie
+from app.models.forums import Post
 from app.models.types import utcnow
 from app.models.users import parse_login_id
 
@@ -103,6 +106,30 @@ SECTION_OF_TABLE = {
 # A member's name is shown on their posts and threads: only a change of name (or the member
 # going away) touches visitors' pages, not signing in.
 USER_COLUMNS_SHOWN = ("display_name",)
+
+# The forums section's finer versions. A reply in one thread must not make all 50,000 thread pages
+# again: each thread page holds, besides the section's version, its thread's own; the forum index
+# and the category pages, which show every thread's counts and latest post, hold one version for
+# the lists. A change is tied to what it shows on: a post, a reaction or a thread to its thread
+# (and a post or a thread to the lists); a category's counters to the lists. What cannot be tied
+# to a thread here (a category renamed, a member's new name, a statement over many posts) moves
+# the section's own version, as before, and so every forum page.
+FORUM_LISTS = "forums:lists"
+# The counters every reply updates: shown on the forum index and category pages, not on threads.
+CATEGORY_COUNTER_COLUMNS = frozenset({"thread_count", "post_count", "last_post_at", "last_thread_id"})
+
+
+def _thread_version_name(thread_id) -> str:
+    return f"forums:thread:{thread_id}"
+
+
+def _page_versions(section: str) -> tuple[str, ...]:
+    """The versions this request's page holds: its section's, and for forum pages the finer one."""
+    if section != "forums":
+        return (section,)
+    if request.endpoint == "forums.thread":
+        return (section, _thread_version_name((request.view_args or {}).get("thread_id")))
+    return (section, FORUM_LISTS)
 
 
 def init_app(app: Flask) -> None:
@@ -157,8 +184,9 @@ def _display_cookie() -> str:
     return parse_cookie(request.cookies.get(COOKIE_NAME)).cookie_value()
 
 
-def _visitor_key(section: str, version: int) -> str:
-    return f"{section}:{version}:{_display_cookie()}:{i18n.cache_key_part()}:{request.full_path}"
+def _visitor_key(section: str, versions: list[int]) -> str:
+    versions_part = ":".join(str(version or 0) for version in versions)
+    return f"{section}:{versions_part}:{_display_cookie()}:{i18n.cache_key_part()}:{request.full_path}"
 
 
 def _member_key(user_id: int, versions: list[int]) -> str:
@@ -206,18 +234,18 @@ def serve_from_cache():
         section = _visitor_section()
         if section is None:
             return None
-        versions = _versions(section)
+        versions = _versions(*_page_versions(section))
         if versions is None:
             return None
-        g.page_cache_key = _visitor_key(section, versions[0] or 0)
+        g.page_cache_key = _visitor_key(section, versions)
     else:
         if request.endpoint not in MEMBER_CACHED_ENDPOINTS or not current_app.config["PAGE_CACHE_MEMBERS"]:
             return None
         section = CACHED_ENDPOINTS[request.endpoint]
-        versions = _versions(section, ALL_MEMBERS, _member_version_name(member_id))
+        versions = _versions(ALL_MEMBERS, _member_version_name(member_id), *_page_versions(section))
         if versions is None:
             return None
-        if versions[2] is None:
+        if versions[1] is None:
             # Never set, or lost (Redis let it go): pages kept under an older number may still be
             # there, so start from a new one and keep nothing this time.
             bump(_member_version_name(member_id))
@@ -301,6 +329,7 @@ def bump(name: str) -> None:
 
 
 def _sections_touched(session_) -> set[str]:
+    """The versions (sections, and the forums' finer ones) that this flush's rows show on."""
     touched = set()
     for instance in (*session_.new, *session_.dirty, *session_.deleted):
         table = getattr(instance, "__tablename__", None)
@@ -309,9 +338,70 @@ def _sections_touched(session_) -> set[str]:
                 sa.inspect(instance).attrs[column].history.has_changes() for column in USER_COLUMNS_SHOWN
             ):
                 touched.add("forums")
+        elif SECTION_OF_TABLE.get(table) == "forums":
+            touched |= _forum_versions_of(session_, instance, table)
         elif table in SECTION_OF_TABLE:
             touched.add(SECTION_OF_TABLE[table])
     return touched
+
+
+def _loaded_values(instance, key: str) -> list:
+    """An attribute's value now and any it had before, without loading anything ([] if unloaded)."""
+    state = sa.inspect(instance)
+    values = list(state.attrs[key].history.deleted)
+    if key in state.dict:
+        values.append(state.dict[key])
+    return [value for value in values if value is not None]
+
+
+def _loaded_related(instance, key: str):
+    """A relationship's object if it is loaded (None otherwise): nothing is loaded for it."""
+    value = sa.inspect(instance).attrs[key].loaded_value
+    return None if value is sa.orm.base.NO_VALUE else value
+
+
+def _threads_of_post(post) -> list:
+    thread_ids = _loaded_values(post, "thread_id")
+    thread = _loaded_related(post, "thread")
+    if not thread_ids and thread is not None and thread.id is not None:
+        thread_ids = [thread.id]  # set through the relationship: the flush fills in thread_id
+    return thread_ids
+
+
+def _forum_versions_of(session_, instance, table: str) -> set[str]:
+    if table == "forum_threads":
+        thread_ids = _loaded_values(instance, "id")
+        if instance in session_.new:
+            return {FORUM_LISTS}  # a new thread: no page of it can be kept yet
+        return {FORUM_LISTS, *map(_thread_version_name, thread_ids)} if thread_ids else {"forums"}
+    if table == "forum_posts":
+        # A new thread's first post has no thread id yet, and no page of that thread is kept.
+        return {FORUM_LISTS, *map(_thread_version_name, _threads_of_post(instance))}
+    if table == "forum_reactions":
+        post = None
+        if instance.post_id is not None:
+            with session_.no_autoflush:  # usually in the session already: the reaction's page loaded it
+                post = session_.get(Post, instance.post_id)
+        thread_ids = _threads_of_post(post) if post is not None else []
+        return set(map(_thread_version_name, thread_ids)) if thread_ids else {"forums"}
+    if table == "forum_categories" and instance not in session_.new and instance not in session_.deleted:
+        changed = {attr.key for attr in sa.inspect(instance).attrs if attr.history.has_changes()}
+        if changed <= CATEGORY_COUNTER_COLUMNS:
+            return {FORUM_LISTS}
+    return {"forums"}
+
+
+def _forum_versions_of_statement(statement, table_name: str) -> set[str]:
+    """An UPDATE or DELETE on a forums table, run through the session: its thread when its WHERE
+    names one, else the whole section."""
+    if table_name == "forum_categories" and set(_values_of(statement)) <= CATEGORY_COUNTER_COLUMNS and _values_of(statement):
+        return {FORUM_LISTS}
+    column = {"forum_threads": "id", "forum_posts": "thread_id"}.get(table_name)
+    if column is not None:
+        thread_ids = _equal_values(statement.whereclause, (column,), table_name).get(column)
+        if thread_ids:
+            return {FORUM_LISTS, *map(_thread_version_name, thread_ids)}
+    return {"forums"}
 
 
 @sa.event.listens_for(Session, "before_flush")
@@ -328,10 +418,13 @@ def _note_statement(state):
     if state.is_update or state.is_delete:
         table_name = getattr(getattr(state.statement, "table", None), "name", None)
         section = SECTION_OF_TABLE.get(table_name)
+        versions = {section} if section else set()
+        if section == "forums" and state.is_update:
+            versions = _forum_versions_of_statement(state.statement, table_name)
         if table_name == "users" and (state.is_delete or set(USER_COLUMNS_SHOWN) & set(_values_of(state.statement))):
-            section = "forums"  # a member's name, shown on their posts, changed in one statement
-        if section:
-            state.session.info.setdefault("page_sections", set()).add(section)
+            versions = {"forums"}  # a member's name, shown on their posts, changed in one statement
+        if versions:
+            state.session.info.setdefault("page_sections", set()).update(versions)
     _note_members(state.session, _members_named_in_statement(state))
 
 
@@ -367,6 +460,11 @@ _COLUMNS_NAMING_MEMBERS: dict[str, tuple[str, ...]] = {}
 # sees the row on their pages (a notification names its actor so that erasing the actor's account
 # can erase the sentence; the actor never sees it). Every other table: every column naming a member.
 SEEN_ONLY_BY = {"notifications": ("user_id",)}
+# The forums' own tables name members publicly (who wrote a post, who wrote last in a thread, who
+# reacted): a change to them moves the forums' versions (_forum_versions_of), which every member's
+# kept page holds too, so it need not move any member's own. (Counted as naming members, the
+# thread row's new last writer made every reply leave every member's kept pages behind.)
+NAMED_IN_PUBLIC = frozenset(table for table, section in SECTION_OF_TABLE.items() if section == "forums")
 
 
 def _columns_naming_members(table) -> tuple[str, ...]:
@@ -379,6 +477,8 @@ def _columns_naming_members(table) -> tuple[str, ...]:
                    if any(key.column.table.name == "users" for key in column.foreign_keys)]
         if name in SEEN_ONLY_BY:
             columns = [column for column in columns if column in SEEN_ONLY_BY[name]]
+        if name in NAMED_IN_PUBLIC:
+            columns = []
         if name == "users":
             columns.insert(0, "id")
         _COLUMNS_NAMING_MEMBERS[name] = tuple(columns)

@@ -1,6 +1,7 @@
 """Visitors' pages come from a cache, yet a change shows at once, display settings still apply,
 and nothing that belongs to one person is ever kept for the next (app/page_cache.py)."""
 import re
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -9,7 +10,7 @@ from flask import render_template_string
 
 from app import page_cache
 from app.extensions import db
-from app.models import Notification, Post, PostStatus, Sanction, SanctionKind
+from app.models import Notification, Post, PostStatus, Sanction, SanctionKind, ThreadFollow
 from app.models.types import utcnow
 from app.services import forums
 from tests.forum_fixtures import alices_thread, categories, welcome  # noqa: F401
@@ -74,6 +75,76 @@ def test_a_category_change_shows_on_the_forum_index(client, root, welcome):
                          welcome.post_audience, category=welcome)
     index = page_text(client.get("/forums"))
     assert "Say hello" in index and "Tell us a little about you." in index and "Welcome and introductions" not in index
+
+
+def _kept(client, path):
+    """The page as a kept copy: served without asking the database anything."""
+    with count_queries() as queries:
+        response = client.get(path)
+    assert response.headers.get("X-Page-Cache") == "hit" and queries.count == 0, path
+    return response
+
+
+@pytest.fixture(params=["in-process", "redis"])
+def kept_in(request, app):
+    """Where pages and versions are kept: this process, or Redis as several server processes share."""
+    if request.param == "redis":
+        url = request.getfixturevalue("redis_url")
+        app.config.update(REDIS_URL=url, PAGE_CACHE_PREFIX=f"kindred-page-test-{uuid.uuid4().hex}:")
+        page_cache.init_app(app)
+        yield request.param
+        page_cache.cache.clear()
+        app.config["REDIS_URL"] = None
+        page_cache.init_app(app)
+    else:
+        yield request.param
+
+
+def test_a_reply_in_one_thread_leaves_the_other_threads_pages_kept(kept_in, app, client, client_for, alice, bob, hope, welcome, alices_thread):
+    """On a busy forum a reply every few seconds must not make every thread page again: Hope's reply
+    to the café thread shows at once there and in the category's list, while Alice's welcome thread,
+    which it does not touch, stays kept, for visitors and for Bob alike."""
+    cafe = forums.start_thread(alice, welcome, "Tuesday memory café", "Who is coming on Tuesday?").thread
+    welcome_path, cafe_path, category = f"/threads/{alices_thread.id}", f"/threads/{cafe.id}", "/forums/welcome-and-introductions"
+    bobs = client_for(bob)
+    for path in (welcome_path, cafe_path, category):
+        _twice(client, path)
+    _kept_for(bobs, welcome_path)
+
+    forums.reply(hope, cafe, "I am coming, and bringing scones.")
+
+    assert "bringing scones" in page_text(client.get(cafe_path))
+    assert "1 reply" in _line_of(page_text(client.get(category)), "Tuesday memory café")
+    assert "bringing scones" not in page_text(_kept(client, welcome_path))
+    _kept(bobs, welcome_path)
+    if kept_in == "redis":  # the pages and the versions really were in Redis
+        assert page_cache.cache.cache._write_client.keys(app.config["PAGE_CACHE_PREFIX"] + "version:forums:thread:*")
+
+
+def test_a_reaction_shows_at_once_on_its_thread_and_leaves_the_lists_kept(client, bob, alices_thread):
+    path, category = f"/threads/{alices_thread.id}", "/forums/welcome-and-introductions"
+    assert "said thank you" not in page_text(_twice(client, path))
+    _twice(client, category)
+    forums.react(bob, _first_post(alices_thread), "thank_you")
+    assert "1 person said thank you" in page_text(client.get(path))
+    _kept(client, category)  # a category page shows no reaction counts
+
+
+def test_pinning_a_thread_and_renaming_its_category_show_on_its_page_at_once(client, root, maya, welcome, alices_thread):
+    path, category = f"/threads/{alices_thread.id}", "/forums/welcome-and-introductions"
+    _twice(client, path)
+    _twice(client, category)
+    forums.set_pinned(maya, alices_thread, True)
+    assert "Pinned" in _line_of(page_text(client.get(category)), "Hello from Alice")
+    assert client.get(path).headers.get("X-Page-Cache") == "miss"
+    _kept(client, path)
+    forums.save_category(root, "Say hello", welcome.description, welcome.position, welcome.read_audience,
+                         welcome.post_audience, category=welcome)
+    assert "Say hello" in page_text(client.get(path))  # the breadcrumb of every thread in it
+
+
+def _line_of(text, title):
+    return text[text.index(title):][:300]
 
 
 def test_a_meetup_change_shows_on_the_listing_at_once(client, hope, root):
@@ -318,10 +389,11 @@ def test_two_tabs_showing_bobs_kept_thread_page_each_post_their_own_reply(client
 def test_versions_move_when_the_whole_change_is_stored_not_when_a_savepoint_ends(app, bob, alices_thread):
     # A held reply opens a moderation case inside a SAVEPOINT before the reply itself is committed:
     # a page made in between must not be kept under the new version with the old rows.
-    versions = lambda: page_cache._versions("forums", page_cache._member_version_name(bob.id))  # noqa: E731
+    versions = lambda: page_cache._versions(page_cache._thread_version_name(alices_thread.id), page_cache._member_version_name(bob.id))  # noqa: E731
     before = versions()
     with db.session.begin_nested():
         db.session.add(Post(thread_id=alices_thread.id, author_id=bob.id, number=2, body="Hello", body_html="<p>Hello</p>"))
+        db.session.add(ThreadFollow(thread_id=alices_thread.id, user_id=bob.id))  # his own: moves his version
     assert versions() == before
     db.session.commit()
     after = versions()
