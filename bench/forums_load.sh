@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measure, in ONE run against one gunicorn set-up: the trivial ceiling route, a visitor's category
 # page, thread page (page 1 and a deep page), search for a rare and a common word, and a signed-in
-# member's category and thread pages (wrk); then CPU ms per request for each, in-process.
+# member's category and thread pages (wrk), and a category's page 300 (paged by key); then CPU ms per
+# request for each, in-process.
 # Usage: bench/forums_load.sh [duration, default 20s] [connections, default 16]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +22,8 @@ COMMON=${COMMON:-garden}
 MEMBER=${MEMBER:-2}
 
 COOKIE=$(.venv/bin/python bench/member_cookie.py "$MEMBER" | tail -1)
+# The category's page 300, reached by "Older threads" as a reader would (paged by key).
+DEEP_CATEGORY=$(.venv/bin/python bench/category_page.py "${CATEGORY##*/}" "${DEEP_CATEGORY_PAGE:-300}" | tail -1)
 start_server() {  # extra settings as VAR=value arguments
   env "$@" .venv/bin/gunicorn --workers "$WORKERS" --bind "127.0.0.1:$PORT" --log-level warning bench.wsgi_bench:app &
   SERVER=$!
@@ -45,6 +48,7 @@ echo "workers=$WORKERS connections=$CONNECTIONS duration=$DURATION"
 uptime
 run "trivial route (ceiling)" "/bench/ping"
 run "visitor: category page" "$CATEGORY"
+run "visitor: category page ${DEEP_CATEGORY_PAGE:-300}" "$DEEP_CATEGORY"
 run "visitor: thread page 1" "/threads/1"
 run "visitor: thread page $DEEP_PAGE" "/threads/1?page=$DEEP_PAGE"
 run "visitor: search, rare word" "/search?q=$RARE"
@@ -60,10 +64,12 @@ kill $SERVER; trap - EXIT; wait $SERVER || true
 # has not seen yet costs, for instance every page of a thread they read through.
 start_server PAGE_CACHE_MEMBERS=false
 run "member: category page, made each time" "$CATEGORY" "$COOKIE"
+run "member: category page ${DEEP_CATEGORY_PAGE:-300}, made each time" "$DEEP_CATEGORY" "$COOKIE"
 run "member: thread page 1, made each time" "/threads/1" "$COOKIE"
 uptime
 kill $SERVER; trap - EXIT
 .venv/bin/python bench/cpu_per_request.py "$COOKIE" ping=/bench/ping "category=$CATEGORY" thread=/threads/1 \
   "deep=/threads/1?page=$DEEP_PAGE" "rare=/search?q=$RARE" "common=/search?q=$COMMON" \
-  "member-category=$CATEGORY" member-thread=/threads/1 "member-category-made=$CATEGORY" member-thread-made=/threads/1
+  "member-category=$CATEGORY" member-thread=/threads/1 "member-category-made=$CATEGORY" \
+  "member-category-deep-made=$DEEP_CATEGORY" member-thread-made=/threads/1
 uptime
