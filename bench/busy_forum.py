@@ -66,7 +66,7 @@ def run(reads: int, reads_per_reply: int, thread_count: int, seed: int) -> tuple
                 try:
                     forums.reply(writer, thread, f"A reply on a busy evening, number {next(_numbers)}.")
                     replies += 1
-                except Exception:  # noqa: BLE001 - a locked thread or a paused writer: the next one replies
+                except Exception:  # noqa: BLE001 - a thread they may not reply in (locked, or a category only some may write in): the next one replies
                     db.session.rollback()
     return hits / reads, cpu * 1000 / reads, replies
 
