@@ -3,9 +3,12 @@ import re
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 import time_machine
 
+from app.extensions import db
 from app.formatting import local
+from app.models import Meetup
 from app.models.types import utcnow
 from app.services import places
 from tests.helpers import count_queries, page_text
@@ -82,6 +85,20 @@ def test_the_archive_is_read_a_page_at_a_time_most_recent_first(client, hope, or
         assert re.findall(r"Café day (\d+)", page_text(older)) == ["2", "1"]
         newer_link = re.search(r'<a href="([^"]+)" rel="prev">Newer</a>', older.get_data(as_text=True)).group(1)
         assert re.findall(r"Café day (\d+)", page_text(client.get(newer_link.replace("&amp;", "&"))))[0] == "22"
+
+
+def test_a_weekly_cafe_is_one_row_at_its_next_date_going_ahead(client, client_for, hope, org):
+    """Hope's café meets every week; the first date is called off (the hall is closed). The list shows
+    the café once, at the next date that is going ahead, with a link to all three dates."""
+    first = list_meetup(hope, org, title="Weekly café", repeat="weekly", repeat_count="3")
+    client_for(hope).post(f"/meetups/{first.id}/cancel", data={"reason": "The hall is closed."})
+    page = client.get("/meetups")
+    text = page_text(page)
+    assert text.count("Weekly café") == 2  # the card's heading, and "See all 3 dates of Weekly café"
+    assert "See all 3 dates" in text
+    second = db.session.scalars(sa.select(Meetup).where(Meetup.series_id == first.series_id).order_by(Meetup.starts_at)).all()[1]
+    assert f'href="/meetups/{second.id}"' in page.get_data(as_text=True)
+    assert f'href="/meetups/{first.id}"' not in page.get_data(as_text=True)
 
 
 def test_the_list_loads_in_the_same_number_of_queries_for_3_or_30(client, hope, org):
