@@ -218,6 +218,16 @@ def _versions(*names: str) -> list[int | None]:
     return _unless_redis_is_down(cache.get_many, *(f"version:{name}" for name in names), failed=None)
 
 
+def _bumped_lost_versions(names, versions) -> bool:
+    """Versions Redis does not hold (never set, or let go under memory pressure: there is one per
+    thread page) are started afresh, and this request neither serves nor keeps a page: pages kept
+    under an older number may still be there, and one kept now would be under no number at all."""
+    lost = [name for name, version in zip(names, versions) if version is None]
+    for name in lost:
+        bump(name)
+    return bool(lost)
+
+
 def serve_from_cache():
     """before_request, first after `g` is cleared: a kept page skips every other hook and the view."""
     # Popped: tests run requests inside one app context, so `g` outlives a request.
@@ -234,21 +244,18 @@ def serve_from_cache():
         section = _visitor_section()
         if section is None:
             return None
-        versions = _versions(*_page_versions(section))
-        if versions is None:
+        names = _page_versions(section)
+        versions = _versions(*names)
+        if versions is None or _bumped_lost_versions(names, versions):
             return None
         g.page_cache_key = _visitor_key(section, versions)
     else:
         if request.endpoint not in MEMBER_CACHED_ENDPOINTS or not current_app.config["PAGE_CACHE_MEMBERS"]:
             return None
         section = CACHED_ENDPOINTS[request.endpoint]
-        versions = _versions(ALL_MEMBERS, _member_version_name(member_id), *_page_versions(section))
-        if versions is None:
-            return None
-        if versions[1] is None:
-            # Never set, or lost (Redis let it go): pages kept under an older number may still be
-            # there, so start from a new one and keep nothing this time.
-            bump(_member_version_name(member_id))
+        names = (ALL_MEMBERS, _member_version_name(member_id), *_page_versions(section))
+        versions = _versions(*names)
+        if versions is None or _bumped_lost_versions(names, versions):
             return None
         g.page_cache_member = member_id
         g.page_cache_key = _member_key(member_id, [version or 0 for version in versions])
@@ -361,10 +368,11 @@ def _loaded_related(instance, key: str):
 
 
 def _threads_of_post(post) -> list:
+    """The threads a post was in and is in, from what is loaded ([] when nothing says)."""
     thread_ids = _loaded_values(post, "thread_id")
     thread = _loaded_related(post, "thread")
-    if not thread_ids and thread is not None and thread.id is not None:
-        thread_ids = [thread.id]  # set through the relationship: the flush fills in thread_id
+    if thread is not None and thread.id is not None:
+        thread_ids.append(thread.id)  # set through the relationship: the flush fills in thread_id
     return thread_ids
 
 
@@ -375,8 +383,11 @@ def _forum_versions_of(session_, instance, table: str) -> set[str]:
             return {FORUM_LISTS}  # a new thread: no page of it can be kept yet
         return {FORUM_LISTS, *map(_thread_version_name, thread_ids)} if thread_ids else {"forums"}
     if table == "forum_posts":
+        thread_ids = _threads_of_post(instance)
+        if not thread_ids and instance not in session_.new:
+            return {"forums"}  # changed while its columns were expired: which thread is not known here
         # A new thread's first post has no thread id yet, and no page of that thread is kept.
-        return {FORUM_LISTS, *map(_thread_version_name, _threads_of_post(instance))}
+        return {FORUM_LISTS, *map(_thread_version_name, thread_ids)}
     if table == "forum_reactions":
         post = None
         if instance.post_id is not None:

@@ -212,6 +212,16 @@ def test_a_long_log_is_read_a_page_at_a_time_keeping_the_filter(client_for, maya
     assert "Approval" not in older and "Older" not in older
 
 
+def test_only_the_logs_own_filters_travel_on_its_page_links(client_for, maya, root):
+    for n in range(55):
+        audit.record(maya, "warn_member", maya, f"Warning number {n}.")
+    db.session.commit()
+    page = client_for(root).get(f"/moderation/log?actor={maya.id}&label=x&endpoint=y&utm_source=email")
+    assert "Warning number 54." in page_text(page)
+    older_link = re.search(r'<a href="([^"]+)" rel="next">Older</a>', page.get_data(as_text=True)).group(1)
+    assert f"actor={maya.id}" in older_link and "label" not in older_link and "utm_source" not in older_link
+
+
 def test_the_log_cannot_be_changed_or_deleted(app, alice, eve, maya, welcome):
     thread, post, case = reported_reply(eve, alice, welcome)
     moderation.act(maya, case, "hide", "Please be kind.")

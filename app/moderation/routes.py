@@ -311,7 +311,9 @@ def log():
     actor_id = int(form.actor.data) if (form.actor.data or "").isdigit() else None
     listing = moderation.log_entries(current_user, actor_id=actor_id, action=form.action.data or "", since=since, before=until,
                                      position=paging.Position.from_args(request.args, moderation.LOG_KEY))
-    filters = {name: value for name, value in request.args.items() if name not in ("older", "newer", "page") and value}
+    # Only the form's own filters go on the Older/Newer links (any other name in the address could
+    # clash with the paging macro's own arguments).
+    filters = {name: request.args[name] for name in ("actor", "action", "since", "until") if request.args.get(name)}
     return render_template("moderation/log.html", form=form, listing=listing, filters=filters)
 
 

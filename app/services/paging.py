@@ -58,7 +58,10 @@ def _write_text(value: str) -> str:
 
 
 def _read_text(text: str) -> str:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
+    value = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
+    if not value.isprintable():  # a NUL or other control character, hidden from app/cleaning.py inside the base64
+        raise ValueError(text)
+    return value
 
 
 FLAG = KeyPart(lambda value: "1" if value else "0", _read_flag)
