@@ -97,14 +97,16 @@ def test_thread_list_is_paged_by_key_with_pinned_first(client_for, alice, bob, m
     second = bob_client.get(older)
     second_titles = _titles(second)
     assert second_titles == [str(n) for n in range(26, 6, -1)]
-    assert "<title>Welcome and introductions – older threads" in second.get_data(as_text=True)
+    assert "<title>Welcome and introductions – page 2" in second.get_data(as_text=True) and "Page 2" in page_text(second)
+    assert "Newest threads" not in page_text(second)  # from page 2, "Newer threads" is the way back already
     third = bob_client.get(_link(second, "Older threads"))
+    assert "<title>Welcome and introductions – page 3" in third.get_data(as_text=True)
     assert _titles(third) == ["6", "4", "3", "2"]  # 5 moved up; nothing older
     assert "Older threads" not in page_text(third)
 
     back = bob_client.get(_link(third, "Newer threads"))
-    assert _titles(back) == second_titles
-    newest = bob_client.get(_link(back, "Newest threads"))
+    assert _titles(back) == second_titles and "Page 2" in page_text(back)
+    newest = bob_client.get(_link(third, "Newest threads"))
     assert _titles(newest)[:3] == ["1", "5", "45"]
 
 

@@ -27,6 +27,7 @@ FIRST, OLDER, NEWER = "first", "older", "newer"
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _MICROSECOND = timedelta(microseconds=1)
 _LARGEST_ID = 2**31 - 1  # PostgreSQL's integer keys
+_LARGEST_PAGE_NUMBER = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -93,18 +94,25 @@ class KeyFormat:
 
 @dataclass(frozen=True)
 class Position:
-    """Where in the list to read: the newest page, or the rows older or newer than a key."""
+    """Where in the list to read: the newest page, or the rows older or newer than a key.
+
+    number is the page's number as the reader counted it (1 is the newest page): the links carry it
+    so that a page can say "Page 3" and be told apart from the others in its title, which helps a
+    reader who lost their place. It is only counted, never used to find rows, so if rows arrive
+    while someone reads it may be a page out."""
 
     direction: str = FIRST
     key: tuple | None = None
+    number: int = 1
 
     @classmethod
     def from_args(cls, args, key_format: KeyFormat) -> "Position":
-        """From an address's ?older=KEY or ?newer=KEY; the newest page for anything else."""
+        """From an address's ?older=KEY or ?newer=KEY (and ?page=N); the newest page for anything else."""
         for direction in (OLDER, NEWER):
             key = key_format.read(args.get(direction))
             if key is not None:
-                return cls(direction, key)
+                number = args.get("page", type=int) or 2
+                return cls(direction, key, min(max(number, 2), _LARGEST_PAGE_NUMBER))
         return cls()
 
 
@@ -113,6 +121,7 @@ class KeysetPage:
     rows: list
     newer: str | None  # the key to read the rows before these (None: these are the newest)
     older: str | None  # the key to read the rows after these (None: nothing older)
+    number: int = 1  # as the reader counted (Position.number)
 
     @property
     def is_first(self) -> bool:
@@ -145,8 +154,9 @@ Fetch = Callable[[str, "tuple | None", int], list]
 
 def read_page(fetch: Fetch, key_of: Callable[[object], Sequence], key_format: KeyFormat,
               position: Position, per_page: int) -> KeysetPage:
-    """One page of a newest-first list, reading one row more than it shows to know whether there is
-    another page in that direction (one statement; two only when "Newer" reaches the top)."""
+    """One page of a list (newest first, or A to Z), reading one row more than it shows to know
+    whether there is another page in that direction (one statement; two only when "Newer" reaches
+    the top)."""
     def key(row) -> str:
         return key_format.write(key_of(row))
 
@@ -154,13 +164,14 @@ def read_page(fetch: Fetch, key_of: Callable[[object], Sequence], key_format: Ke
         rows = fetch(NEWER, position.key, per_page + 1)
         if len(rows) > per_page:
             rows = rows[:per_page][::-1]
-            return KeysetPage(rows, newer=key(rows[0]), older=key(rows[-1]))
+            return KeysetPage(rows, newer=key(rows[0]), older=key(rows[-1]), number=position.number)
         # Fewer than a page is newer: that is the newest page, shown whole rather than short.
         position = Position()
     if position.direction == OLDER:
         rows = fetch(OLDER, position.key, per_page + 1)
         if rows:
-            return KeysetPage(rows[:per_page], newer=key(rows[0]), older=key(rows[per_page - 1]) if len(rows) > per_page else None)
+            return KeysetPage(rows[:per_page], newer=key(rows[0]), older=key(rows[per_page - 1]) if len(rows) > per_page else None,
+                              number=position.number)
         # Nothing older (the rows past the key were deleted since): the newest page, not an empty one.
     rows = fetch(FIRST, None, per_page + 1)
     return KeysetPage(rows[:per_page], newer=None, older=key(rows[per_page - 1]) if len(rows) > per_page else None)

@@ -224,8 +224,8 @@ def _first_reply():
 
 @example("forums.category")
 def _category():
-    """Past the newest thread, so the scan sees the category's paging links ("Newer threads",
-    "Newest threads") as well as its list."""
+    """Past the newest thread, counted as page 3, so the scan sees the category's paging links
+    ("Page 3", "Newer threads", "Newest threads") as well as its list."""
     from flask_login import AnonymousUserMixin
 
     from app.services import forums
@@ -234,7 +234,7 @@ def _category():
     category = forums.get_category(visitor, "welcome-and-introductions")
     newest = forums.thread_list(visitor, category).rows[0].thread
     key = forums.THREAD_KEY.write((newest.is_pinned, newest.last_post_at, newest.id))
-    return url_for("forums.category", slug="welcome-and-introductions", older=key)
+    return url_for("forums.category", slug="welcome-and-introductions", older=key, page=3)  # as if reached from page 2
 
 
 @example("forums.new_thread")
