@@ -185,7 +185,7 @@ def _display_cookie() -> str:
 
 
 def _visitor_key(section: str, versions: list[int]) -> str:
-    versions_part = ":".join(str(version or 0) for version in versions)
+    versions_part = ":".join(str(version) for version in versions)
     return f"{section}:{versions_part}:{_display_cookie()}:{i18n.cache_key_part()}:{request.full_path}"
 
 
@@ -258,7 +258,7 @@ def serve_from_cache():
         if versions is None or _bumped_lost_versions(names, versions):
             return None
         g.page_cache_member = member_id
-        g.page_cache_key = _member_key(member_id, [version or 0 for version in versions])
+        g.page_cache_key = _member_key(member_id, versions)
     stored = _unless_redis_is_down(cache.get, g.page_cache_key)
     if stored is None:
         return None
@@ -405,7 +405,8 @@ def _forum_versions_of(session_, instance, table: str) -> set[str]:
 def _forum_versions_of_statement(statement, table_name: str) -> set[str]:
     """An UPDATE or DELETE on a forums table, run through the session: its thread when its WHERE
     names one, else the whole section."""
-    if table_name == "forum_categories" and set(_values_of(statement)) <= CATEGORY_COUNTER_COLUMNS and _values_of(statement):
+    changed = set(_values_of(statement))
+    if table_name == "forum_categories" and changed and changed <= CATEGORY_COUNTER_COLUMNS:
         return {FORUM_LISTS}
     column = {"forum_threads": "id", "forum_posts": "thread_id"}.get(table_name)
     if column is not None:

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Sequence
 
 import sqlalchemy as sa
+
+from app.extensions import db
 
 FIRST, OLDER, NEWER = "first", "older", "newer"
 
@@ -175,3 +176,13 @@ def read_page(fetch: Fetch, key_of: Callable[[object], Sequence], key_format: Ke
         # Nothing older (the rows past the key were deleted since): the newest page, not an empty one.
     rows = fetch(FIRST, None, per_page + 1)
     return KeysetPage(rows[:per_page], newer=None, older=key(rows[per_page - 1]) if len(rows) > per_page else None)
+
+
+def read_rows(statement, columns: Sequence, key_format: KeyFormat, position: Position, per_page: int) -> KeysetPage:
+    """read_page for a statement of one kind of record, newest first by these of its columns (the
+    key is read back from each record by the columns' names)."""
+    def fetch(direction: str, key: tuple | None, how_many: int) -> list:
+        ordered = in_order_from_key(statement, columns, direction).limit(how_many)
+        return list(db.session.scalars(ordered, key_parameters(key)).unique())
+
+    return read_page(fetch, lambda row: tuple(getattr(row, column.key) for column in columns), key_format, position, per_page)

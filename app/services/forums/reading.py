@@ -408,9 +408,4 @@ def saved_posts(member, position: paging.Position = paging.Position()) -> paging
     )
     if not can_moderate(member):
         base = base.where(sa.or_(Thread.is_hidden.is_(False), Thread.author_id == member.id))
-
-    def fetch(direction: str, key: tuple | None, how_many: int) -> list[Bookmark]:
-        statement = paging.in_order_from_key(base, (Bookmark.created_at, Bookmark.id), direction).limit(how_many)
-        return list(db.session.scalars(statement, paging.key_parameters(key)).unique())
-
-    return paging.read_page(fetch, lambda saved: (saved.created_at, saved.id), SAVED_KEY, position, SAVED_PER_PAGE)
+    return paging.read_rows(base, (Bookmark.created_at, Bookmark.id), SAVED_KEY, position, SAVED_PER_PAGE)

@@ -129,9 +129,4 @@ def find_past(position: paging.Position = paging.Position(), *, now: datetime | 
         .where(Meetup.status.in_((MeetupStatus.PUBLISHED, MeetupStatus.CANCELLED)), Meetup.ends_at <= now)
         .options(selectinload(Meetup.organisation))
     )
-
-    def fetch(direction: str, key: tuple | None, how_many: int) -> list[Meetup]:
-        ordered = paging.in_order_from_key(statement, (Meetup.starts_at, Meetup.id), direction)
-        return list(db.session.scalars(ordered.limit(how_many), paging.key_parameters(key)))
-
-    return paging.read_page(fetch, lambda meetup: (meetup.starts_at, meetup.id), PAST_KEY, position, PER_PAGE)
+    return paging.read_rows(statement, (Meetup.starts_at, Meetup.id), PAST_KEY, position, PER_PAGE)

@@ -54,12 +54,7 @@ def log_entries(viewer, *, actor_id: int | None = None, action: str = "", since:
         statement = statement.where(AuditEntry.created_at >= since)
     if before:
         statement = statement.where(AuditEntry.created_at < before)
-
-    def fetch(direction: str, key: tuple | None, how_many: int) -> list[AuditEntry]:
-        ordered = paging.in_order_from_key(statement, (AuditEntry.created_at, AuditEntry.id), direction)
-        return list(db.session.scalars(ordered.limit(how_many), paging.key_parameters(key)))
-
-    return paging.read_page(fetch, lambda entry: (entry.created_at, entry.id), LOG_KEY, position, LOG_PAGE_SIZE)
+    return paging.read_rows(statement, (AuditEntry.created_at, AuditEntry.id), LOG_KEY, position, LOG_PAGE_SIZE)
 
 
 def log_actions(viewer) -> list[str]:
