@@ -48,10 +48,11 @@ def test_no_payload_opens_a_dialog(live_server, browser, app, alice, bob, welcom
             page.wait_for_timeout(150)
         # The category's older threads, the way a reader reaches them (paged by key).
         page.goto(live_server + "/forums/welcome-and-introductions")
-        if page.get_by_role("link", name="Older threads").count():
-            page.get_by_role("link", name="Older threads").click()
-            page.wait_for_load_state()
-            page.mouse.move(200, 300)
+        older = page.get_by_role("link", name="Older threads")
+        assert older.count() == 1  # 21 threads: the first payload thread is on the second page
+        older.click()
+        page.wait_for_load_state()
+        page.mouse.move(200, 300)
         # Posting a payload through the form, without any help from the test.
         page.goto(live_server + f"/threads/{thread.id}")
         page.fill("#body", '<img src=x onerror="alert(document.cookie)"> typed by hand')
