@@ -56,16 +56,18 @@ def test_a_busy_thread_page(client_for, bob, busy_thread):
 
 
 @pytest.mark.both_backends
-def test_a_thread_page_bob_has_read_before_asks_the_database_five_things(client_for, bob, busy_thread):
+def test_a_thread_page_bob_has_read_before_asks_the_database_four_things(client_for, alice, bob, busy_thread):
     """Made afresh, with his read marker staying where it is: who he is, the thread, everything
-    about him and this page but the posts (read marker, follow, draft, saved posts, blocks, mutes
-    and the reaction counts with his own, in one statement), the posts with their writers' names,
-    and his unread count. The writers' names come beside the posts, not from members' rows."""
+    about him and this page but the posts (read marker, follow, draft, saved posts, blocks, mutes,
+    the reaction counts with his own and his unread count, in one statement), and the posts with
+    their writers' names. The writers' names come beside the posts, not from members' rows."""
     browser, address = client_for(bob), f"/threads/{busy_thread.id}"
     browser.get(address)  # his read marker moves on, so this one is not kept
+    forums.reply(alice, busy_thread, "One more thought about the roses")  # he follows: one new notification
     with count_queries() as counter:
         page = browser.get(address)
-    assert counter.count == 5, "\n".join(counter.statements)
+    assert counter.count == 4, "\n".join(counter.statements)
+    assert "Notifications (1 new)" in page_text(page)
     # Only his own row is read whole (signing him in); the writers' rows are not.
     assert sum("password_hash" in statement for statement in counter.statements) == 1
     text = page_text(page)

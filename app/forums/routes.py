@@ -5,7 +5,7 @@ Something a reader may not see answers exactly like something missing: signed-in
 sent to sign in instead (the same for missing and private things, so that reveals nothing either),
 because a visitor following a link to a members' thread most likely just needs to sign in.
 """
-from functools import wraps
+from functools import cache, wraps
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -68,8 +68,10 @@ def reaction_sentence(kind, count):
 
 @bp.app_template_global()
 def page_url_for(endpoint, anchor="", **values):
-    """For the pagination macro: a function from a page number to that page's address."""
-    return lambda number: url_for(endpoint, page=number, **values) + anchor
+    """For the pagination macro: a function from a page number to that page's address. It keeps
+    the addresses it made, so a page that shows its pages at the top and at the bottom (a thread)
+    builds each address once."""
+    return cache(lambda number: url_for(endpoint, page=number, **values) + anchor)
 
 
 @bp.app_context_processor

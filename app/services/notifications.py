@@ -19,7 +19,7 @@ from datetime import datetime
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import sqlalchemy as sa
-from flask import current_app, render_template, url_for
+from flask import current_app, has_request_context, render_template, request, url_for
 from flask_babel import force_locale, lazy_ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -369,6 +369,8 @@ def _note_live(user_id: int) -> None:
         live = db.session.info[_LIVE] = {}
         after_commit(_emit_live_counts)
     live[user_id] = None
+    if has_request_context():
+        request._kindred_unread = None  # a count remembered earlier in this request is out of date
 
 
 @event.listens_for(Session, "before_commit")
@@ -428,7 +430,29 @@ _UNREAD_COUNT = sa.select(sa.func.count(Notification.id)).where(
 
 
 def unread_count(user: User) -> int:
+    if has_request_context():
+        remembered = getattr(request, "_kindred_unread", None)
+        if remembered is not None and remembered[0] == user.id:
+            return remembered[1]
     return db.session.scalar(_UNREAD_COUNT, {"user_id": user.id}) or 0
+
+
+def unread_count_of(user_id) -> sa.ScalarSelect:
+    """The unread count as a column, for a page that reads it within a statement of its own (a
+    thread page's: one round trip fewer); the page then hands it to remember_unread_count."""
+    return (
+        sa.select(sa.func.count(Notification.id))
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .scalar_subquery()
+    )
+
+
+def remember_unread_count(user_id: int, count: int) -> None:
+    """The header's count for the rest of this request (unread_count), read by the page itself.
+    Forgotten if this request then changes the member's notifications here (_note_live); a request
+    keeps it, not the session or `g`, so it never outlives the page that read it."""
+    if has_request_context():
+        request._kindred_unread = (user_id, count)
 
 
 def page_for(user: User, before_id: int | None = None, limit: int = PAGE_SIZE) -> tuple[list[Notification], int | None]:

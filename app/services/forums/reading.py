@@ -27,7 +27,7 @@ from app.models import (
     User,
 )
 from app.permissions import can_moderate, can_read_category, is_member
-from app.services import blocking, paging
+from app.services import blocking, notifications, paging
 from app.services.errors import NotFound
 from app.services.forums.common import POSTS_PER_PAGE, page_for_number
 from app.services.forums.following import _mark_read
@@ -235,7 +235,7 @@ def thread_page(viewer, thread: Thread, page: int = 1, collapsed_authors: frozen
     A member's page costs two statements here whatever is on it, three when the read marker moves
     on: everything about this member and the page that is not the posts themselves (read marker,
     follow, draft, blocks and mutes, the page's reaction counts with this member's own, their saved
-    posts: one statement), the marker moving on, and the posts with their writers' names (one).
+    posts, the header's unread count: one statement), the marker moving on, and the posts with their writers' names (one).
     A visitor's costs two: the reaction counts, and the posts."""
     total_pages = page_for_number(thread.last_post_number)
     page = min(max(page, 1), total_pages)
@@ -298,7 +298,7 @@ def _posts_page_statement(kind: str):
 @functools.cache
 def _page_state_statement(for_member: bool):
     """_page_state's statement, built once per process with its values as bound parameters: putting
-    together a union of seven SELECTs for every page cost more CPU than running it. Every row is
+    together a union of eight SELECTs for every page cost more CPU than running it. Every row is
     (what, number, text, count, mine, at); the first SELECT gives the columns their types (the
     draft's time is a UTC datetime)."""
     member_id = sa.bindparam("member_id", type_=sa.Integer)
@@ -328,6 +328,8 @@ def _page_state_statement(for_member: bool):
         .where(ThreadFollow.user_id == member_id, ThreadFollow.thread_id == thread_id),
         *[sa.select(sa.literal("hide"), column, sa.null(), sa.literal(0), sa.literal(0), sa.null()).where(condition)
           for column, condition in blocking.hidden_author_columns(member_id)],
+        # The header's unread count, here rather than a statement of its own.
+        sa.select(sa.literal("unread"), notifications.unread_count_of(member_id), sa.null(), sa.literal(0), sa.literal(0), sa.null()),
     )
 
 
@@ -340,8 +342,8 @@ def _add_state(view: PostView, state: "_PageState") -> None:
 
 def _page_state(member, thread, low: int, high: int) -> _PageState:
     """One statement: the reaction counts of the posts numbered low..high (with which are this
-    member's), and for a member also their read marker, follow, draft, saved posts, and the
-    writers they blocked or muted."""
+    member's), and for a member also their read marker, follow, draft, saved posts, the writers
+    they blocked or muted, and their unread notifications (the header's count)."""
     rows = db.session.execute(
         _page_state_statement(member is not None),
         {"thread_id": thread.id, "low": low, "high": high, "member_id": member.id if member is not None else 0},
@@ -362,6 +364,8 @@ def _page_state(member, thread, low: int, high: int) -> _PageState:
             state.last_read = number
         elif what == "follow":
             state.following = True
+        elif what == "unread":
+            notifications.remember_unread_count(member.id, number)
         else:
             state.hidden_authors.add(number)
     return state
