@@ -1,6 +1,8 @@
 """The application factory: configuration, extensions, blueprints, security headers and error pages."""
 import logging
+import math
 import os
+import sqlite3
 
 import sqlalchemy as sa
 from flask import Flask, g, has_request_context, request, session
@@ -149,6 +151,11 @@ def _tune_sqlite(engine) -> None:
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
+        try:  # the meet-ups listing measures distance in SQL (places.miles_between_sql)
+            cursor.execute("SELECT sqrt(1), asin(0), sin(0), cos(0), radians(0)")
+        except sqlite3.OperationalError:  # an SQLite built without its math functions
+            for name, function in (("sqrt", math.sqrt), ("asin", math.asin), ("sin", math.sin), ("cos", math.cos), ("radians", math.radians)):
+                dbapi_connection.create_function(name, 1, lambda value, function=function: None if value is None else function(value), deterministic=True)
         cursor.close()
 
 

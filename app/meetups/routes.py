@@ -43,10 +43,6 @@ def _organiser_only(meetup: Meetup) -> None:
         abort(403)
 
 
-def _page() -> int:
-    return request.args.get("page", 1, type=int) or 1
-
-
 def _calendar_response(body: bytes, filename: str) -> Response:
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -59,6 +55,7 @@ def _calendar_response(body: bytes, filename: str) -> Response:
 # The filters a person used last are kept (in their signed session cookie, so visitors too), and
 # used again when they come back to /meetups without choosing; "Clear my choices" forgets them.
 KEPT_FILTERS = "meetup_filters"
+PAGING_ARGS = ("page", paging.OLDER, paging.NEWER)  # where in the list, not what to list
 
 
 @bp.route("/meetups")
@@ -67,7 +64,7 @@ def index():
         session.pop(KEPT_FILTERS, None)
         return redirect(url_for("meetups.index"))
     if request.args.get("filter"):
-        session[KEPT_FILTERS] = {key: request.args.getlist(key) for key in request.args if key not in ("page", "filter", "kept")}
+        session[KEPT_FILTERS] = {key: request.args.getlist(key) for key in request.args if key not in PAGING_ARGS + ("filter", "kept")}
     elif not request.args and session.get(KEPT_FILTERS):
         return redirect(url_for("meetups.index", filter=1, kept=1, **session[KEPT_FILTERS]))
     form = FilterForm(request.args)
@@ -79,19 +76,18 @@ def index():
         free_only=bool(form.free_only.data),
         online_only=bool(form.online_only.data),
     )
-    found = meetups.find_upcoming(filters, _page())
+    found = meetups.find_upcoming(filters, paging.Position.from_args(request.args, meetups.UPCOMING_KEY))
     if found.choices:
-        others = {key: value for key, value in request.args.items(multi=False) if key not in ("page", "near")}
+        others = {key: value for key, value in request.args.items(multi=False) if key not in PAGING_ARGS + ("near",)}
         return redirect(url_for("meetups.which_place", name=filters.near.strip(), **others))
     if found.problem:
         form.near.errors = [found.problem]
-    args = {key: value for key, value in request.args.items(multi=False) if key != "page"}
     return render_template(
         "meetups/index.html",
         filter_form=form,
         found=found,
-        page=min(_page(), found.pages),
-        page_url=lambda number: url_for("meetups.index", page=number, **args),
+        # The choices travel on the paging links; the paging itself is the links' own.
+        choices={key: value for key, value in request.args.items(multi=False) if key not in PAGING_ARGS},
         filtered=bool(request.args.get("filter")),
         kept=bool(request.args.get("kept")),
         series_heading=meetups.series_heading,

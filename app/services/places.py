@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -185,6 +186,19 @@ def miles_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
     a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
     return 2 * EARTH_RADIUS_MILES * math.asin(math.sqrt(a))
+
+
+def miles_between_sql(latitude: float, longitude: float, other_latitude, other_longitude):
+    """miles_between as SQL, from a known point to two columns: the same haversine, so the database
+    can keep only the meet-ups within reach and the page shows the same miles it chose by. Needs
+    SQL's sin, cos, asin, sqrt and radians: PostgreSQL's own, and SQLite's math functions (added
+    by app._tune_sqlite where an SQLite is built without them)."""
+    phi = math.radians(latitude)
+    half_dphi = sa.func.radians(other_latitude - latitude) / 2
+    half_dlambda = sa.func.radians(other_longitude - longitude) / 2
+    a = (sa.func.sin(half_dphi) * sa.func.sin(half_dphi)
+         + math.cos(phi) * sa.func.cos(sa.func.radians(other_latitude)) * sa.func.sin(half_dlambda) * sa.func.sin(half_dlambda))
+    return 2 * EARTH_RADIUS_MILES * sa.func.asin(sa.func.sqrt(a))
 
 
 def bounding_box(latitude: float, longitude: float, miles: float) -> tuple[float, float, float, float]:

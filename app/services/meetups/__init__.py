@@ -21,7 +21,7 @@ Who organises a meet-up and who has a place are facts (app.facts), re-exported h
 """
 from app.facts import is_organiser, rsvp_for
 from app.services.meetups.common import can_see, organisations_of
-from app.services.meetups.finding import PAST_KEY, Filters, find_past, find_upcoming
+from app.services.meetups.finding import PAST_KEY, UPCOMING_KEY, Filters, find_past, find_upcoming
 from app.services.meetups.going import (  # importing going registers the my_data eraser
     MAX_COMPANIONS,
     going_list,
@@ -56,7 +56,7 @@ from app.services.meetups.steps import DESCRIPTION_LIMIT, STEP_COUNT, STEPS, che
 __all__ = [
     "DESCRIPTION_LIMIT", "MAX_COMPANIONS", "MESSAGE_LIMIT", "STEP_COUNT", "STEPS", "Filters", "answers_from",
     "awaiting_approval", "can_see", "cancel", "change", "check_all", "clean_step", "decide",
-    "PAST_KEY", "draft_for_change", "find_past", "find_upcoming", "finish_draft", "going_list", "is_organiser", "leave",
+    "PAST_KEY", "UPCOMING_KEY", "draft_for_change", "find_past", "find_upcoming", "finish_draft", "going_list", "is_organiser", "leave",
     "message_everyone", "my_listings", "my_meetups", "organisation_of", "organisations_of", "people_i_help",
     "reminder_due", "repeat_dates", "repeat_words", "rsvp", "rsvp_for", "save_answers", "send_reminders",
     "series_dates", "series_heading", "start_draft", "unfinished_draft", "upcoming_in_series",
