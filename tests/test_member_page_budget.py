@@ -84,6 +84,19 @@ def test_a_category_page(client_for, bob, busy_thread):
     assert "Hello from Alice" in text
 
 
+@pytest.mark.both_backends
+def test_a_category_page_asks_the_database_three_things(client_for, alice, bob, busy_thread):
+    """Who Bob is, the category, and its threads with his read markers, follows and his unread
+    count for the header (one statement)."""
+    browser = client_for(bob)
+    forums.reply(alice, busy_thread, "One more thought about the roses")  # he follows: one new notification
+    with count_queries() as counter:
+        page = browser.get("/forums/welcome-and-introductions")
+    assert counter.count == 3, "\n".join(counter.statements)
+    text = page_text(page)
+    assert "Notifications (1 new)" in text and "Hello from Alice" in text
+
+
 def test_the_start_page(client_for, bob, busy_thread):
     browser = client_for(bob)
     with assert_max_queries(BUDGET):

@@ -156,7 +156,8 @@ def _thread_key(row: ThreadRow) -> tuple:
 
 def thread_list(viewer, category: Category, position: paging.Position = paging.Position()) -> paging.KeysetPage:
     """One page of a category's threads, pinned first then the latest written to, with this reader's
-    New markers: one statement, paged by key (app/services/paging.py)."""
+    New markers (and a member's unread count for the header): one statement, paged by key
+    (app/services/paging.py)."""
     kind = viewer_kind(viewer)
     params = {"category_id": category.id, "viewer_id": viewer.id if kind != "visitor" else 0}
 
@@ -166,8 +167,11 @@ def thread_list(viewer, category: Category, position: paging.Position = paging.P
         if kind == "visitor":
             return [ThreadRow(thread, None, False, has_read_markers=False, author_name=author, last_poster_name=last)
                     for thread, author, last in result]
+        rows = result.all()
+        if rows:  # the header's count came with the threads (an empty category's page asks for it)
+            notifications.remember_unread_count(viewer.id, rows[0].unread)
         return [ThreadRow(thread, last_read, follow_id is not None, author_name=author, last_poster_name=last)
-                for thread, author, last, last_read, follow_id in result]
+                for thread, author, last, last_read, follow_id, _unread in rows]
 
     return paging.read_page(fetch, _thread_key, THREAD_KEY, position, THREADS_PER_PAGE)
 
@@ -194,7 +198,9 @@ def _thread_listing_statement(kind: str, direction: str):
     if kind == "visitor":
         return statement
     return (
-        statement.add_columns(ThreadRead.last_read_number, ThreadFollow.id)
+        # The header's unread count on each line: one value (PostgreSQL and SQLite work out a
+        # subquery that names nothing of the row once), instead of a statement of its own.
+        statement.add_columns(ThreadRead.last_read_number, ThreadFollow.id, notifications.unread_count_of(viewer_id).label("unread"))
         .outerjoin(ThreadRead, sa.and_(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == viewer_id))
         .outerjoin(ThreadFollow, sa.and_(ThreadFollow.thread_id == Thread.id, ThreadFollow.user_id == viewer_id))
     )
