@@ -154,9 +154,22 @@ def _tune_sqlite(engine) -> None:
         try:  # the meet-ups listing measures distance in SQL (places.miles_between_sql)
             cursor.execute("SELECT sqrt(1), asin(0), sin(0), cos(0), radians(0)")
         except sqlite3.OperationalError:  # an SQLite built without its math functions
-            for name, function in (("sqrt", math.sqrt), ("asin", math.asin), ("sin", math.sin), ("cos", math.cos), ("radians", math.radians)):
-                dbapi_connection.create_function(name, 1, lambda value, function=function: None if value is None else function(value), deterministic=True)
+            _python_math_functions(dbapi_connection)
         cursor.close()
+
+
+def _python_math_functions(connection) -> None:
+    """SQLite's math functions from Python's, NULL for NULL or out of range as SQLite's own."""
+    def null_safe(function):
+        def call(value):
+            try:
+                return None if value is None else function(value)
+            except ValueError:  # asin(2), sqrt(-1)
+                return None
+        return call
+
+    for name, function in (("sqrt", math.sqrt), ("asin", math.asin), ("sin", math.sin), ("cos", math.cos), ("radians", math.radians)):
+        connection.create_function(name, 1, null_safe(function), deterministic=True)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -37,6 +37,7 @@ def test_places_and_distances_come_from_shipped_data():
     assert places.find_place("Atlantis") is None
 
 
+@pytest.mark.both_backends  # the distance is worked out in SQL
 def test_near_a_town_or_postcode_within_a_distance(client, hope, org):
     list_meetup(hope, org, title="Chester café", town="Chester", postcode="CH2 3AB")
     list_meetup(hope, org, title="Liverpool singing", town="Liverpool", postcode="L1 4AB")
@@ -87,6 +88,7 @@ def test_the_archive_is_read_a_page_at_a_time_most_recent_first(client, hope, or
         assert re.findall(r"Café day (\d+)", page_text(client.get(newer_link.replace("&amp;", "&"))))[0] == "22"
 
 
+@pytest.mark.both_backends  # the date that stands for a series is chosen in SQL
 def test_a_weekly_cafe_is_one_row_at_its_next_date_going_ahead(client, client_for, hope, org):
     """Hope's café meets every week; the first date is called off (the hall is closed). The list shows
     the café once, at the next date that is going ahead, with a link to all three dates."""
@@ -146,5 +148,52 @@ def test_the_list_is_read_a_page_at_a_time_soonest_first(client, hope, org):
     assert "See all 3 dates" in text and _later_link(later) is None
     back = client.get(_later_link(later, "Sooner meet-ups", "prev"))
     assert re.findall(r"Café day (\d+)", page_text(back)) == [str(n) for n in range(1, 21)]
-    nonsense = client.get("/meetups?filter=1&near=Chester&miles=5&older=tuesday.7")
-    assert re.findall(r"Café day (\d+)", page_text(nonsense))[:1] == ["1"]
+    for nonsense in ("older=tuesday.7", "newer=1.2.3", "page=-1", "older=99999999999999999999.1"):
+        text = page_text(client.get(f"/meetups?filter=1&near=Chester&miles=5&{nonsense}"))
+        assert re.findall(r"Café day (\d+)", text) == [str(n) for n in range(1, 21)], nonsense
+    # Past the last meet-up (they all happened since the link was made): the first page, counted.
+    past_the_end = client.get(f"/meetups?filter=1&near=Chester&miles=5&older={int((utcnow() + timedelta(days=400)).timestamp() * 1e6)}.1")
+    assert "25 meet-ups within 5 miles" in page_text(past_the_end)
+
+
+@pytest.mark.both_backends
+def test_a_series_called_off_on_every_date_is_still_one_row_saying_so(client, client_for, hope, org):
+    """Hope's walking group has two dates and both are called off: it stays in the list once, at
+    its first date, marked as cancelled, so a member who planned to go finds out."""
+    first = list_meetup(hope, org, title="Walking group", repeat="weekly", repeat_count="2")
+    organiser = client_for(hope)
+    for meetup in db.session.scalars(sa.select(Meetup).where(Meetup.series_id == first.series_id)).all():
+        organiser.post(f"/meetups/{meetup.id}/cancel", data={"reason": "The path is flooded."})
+    page = client.get("/meetups")
+    text = page_text(page)
+    assert "1 meet-up, soonest first" in text and "See all 2 dates" in text
+    assert f'href="/meetups/{first.id}"' in page.get_data(as_text=True) and "Cancelled" in text
+
+
+def test_stray_words_in_the_address_are_left_behind_not_an_error(client, hope, org):
+    """A link pasted with extra words on it (?label=x, ?_external=1, ?endpoint=x) shows the list,
+    and, kept with Maya's choices, does not break her next visit either."""
+    list_meetup(hope, org, title="Chester café")
+    for stray in ("label=x", "newer_text=x", "_external=1&_scheme=https", "endpoint=x", "_method=POST", "name=x"):
+        assert "Chester café" in page_text(client.get(f"/meetups?filter=1&near=Chester&miles=5&{stray}")), stray
+        kept = client.get("/meetups")
+        assert kept.status_code == 302 and "near=Chester" in kept.location and "label" not in kept.location
+        assert "Chester café" in page_text(client.get(kept.location)), stray
+    assert "Bangor" in page_text(client.get("/meetups?filter=1&near=Bangor&name=x", follow_redirects=True))
+
+
+def test_sqlite_without_math_functions_gets_the_same_miles():
+    """Where SQLite is built without its math functions, app._tune_sqlite gives it Python's: the
+    same distance as places.miles_between."""
+    import sqlite3
+
+    from app import _python_math_functions
+
+    connection = sqlite3.connect(":memory:")
+    _python_math_functions(connection)
+    chester, liverpool = places.find_place("Chester"), places.find_place("L1")
+    expression = places.miles_between_sql(chester.latitude, chester.longitude, sa.column("lat"), sa.column("lon"))
+    sql = str(sa.select(expression).compile(compile_kwargs={"literal_binds": True}))
+    miles = connection.execute(f"{sql} FROM (SELECT {liverpool.latitude} AS lat, {liverpool.longitude} AS lon)").fetchone()[0]
+    assert miles == pytest.approx(places.miles_between(chester.latitude, chester.longitude, liverpool.latitude, liverpool.longitude))
+    assert connection.execute("SELECT sqrt(NULL)").fetchone()[0] is None

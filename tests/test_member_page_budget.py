@@ -215,3 +215,17 @@ class TestReadingPagesRunWithoutATransaction:
         assert [command for command in commands if command.startswith(b"BEGIN")]
         db.session.close()
         assert "Lovely to meet you, Alice." in page_text(browser.get(f"/threads/{thread_id}"))
+
+
+def test_the_count_a_thread_page_read_gives_way_to_a_new_notification(app, alice, bob, busy_thread):
+    """The header's count read with Bob's thread page is kept only until this request changes his
+    notifications: Alice's reply in the same request shows as one more, and marking all read as none."""
+    from app.services import notifications
+
+    with app.test_request_context(f"/threads/{busy_thread.id}"):
+        forums.thread_page(bob, busy_thread)
+        before = notifications.unread_count(bob)
+        forums.reply(alice, busy_thread, "Another thought about the roses")
+        assert notifications.unread_count(bob) == before + 1
+        notifications.mark_all_read(bob)
+        assert notifications.unread_count(bob) == 0

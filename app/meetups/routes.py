@@ -55,7 +55,14 @@ def _calendar_response(body: bytes, filename: str) -> Response:
 # The filters a person used last are kept (in their signed session cookie, so visitors too), and
 # used again when they come back to /meetups without choosing; "Clear my choices" forgets them.
 KEPT_FILTERS = "meetup_filters"
-PAGING_ARGS = ("page", paging.OLDER, paging.NEWER)  # where in the list, not what to list
+# What a person chose on the filter form. Only these travel on the listing's links and into the
+# session: anything else an address carries (a paging key, a stray ?label= or ?_external=, which
+# url_for and the paging macro would take as their own arguments: a 500) is left behind.
+CHOICE_ARGS = ("near", "miles", "audience", "free_only", "online_only", *ACCESS_KEYS)
+
+
+def _choices_in(args, *, leave_out: tuple[str, ...] = ()) -> dict:
+    return {key: args[key] for key in CHOICE_ARGS if key in args and key not in leave_out}
 
 
 @bp.route("/meetups")
@@ -64,9 +71,10 @@ def index():
         session.pop(KEPT_FILTERS, None)
         return redirect(url_for("meetups.index"))
     if request.args.get("filter"):
-        session[KEPT_FILTERS] = {key: request.args.getlist(key) for key in request.args if key not in PAGING_ARGS + ("filter", "kept")}
+        session[KEPT_FILTERS] = _choices_in(request.args)
     elif not request.args and session.get(KEPT_FILTERS):
-        return redirect(url_for("meetups.index", filter=1, kept=1, **session[KEPT_FILTERS]))
+        # (Choices kept by an older version of this page may hold anything: read back the same way.)
+        return redirect(url_for("meetups.index", filter=1, kept=1, **_choices_in(session[KEPT_FILTERS])))
     form = FilterForm(request.args)
     filters = meetups.Filters(
         near=form.near.data or "",
@@ -78,8 +86,7 @@ def index():
     )
     found = meetups.find_upcoming(filters, paging.Position.from_args(request.args, meetups.UPCOMING_KEY))
     if found.choices:
-        others = {key: value for key, value in request.args.items(multi=False) if key not in PAGING_ARGS + ("near",)}
-        return redirect(url_for("meetups.which_place", name=filters.near.strip(), **others))
+        return redirect(url_for("meetups.which_place", name=filters.near.strip(), **_choices_in(request.args, leave_out=("near",))))
     if found.problem:
         form.near.errors = [found.problem]
     return render_template(
@@ -87,7 +94,7 @@ def index():
         filter_form=form,
         found=found,
         # The choices travel on the paging links; the paging itself is the links' own.
-        choices={key: value for key, value in request.args.items(multi=False) if key not in PAGING_ARGS},
+        choices=_choices_in(request.args) | {flag: "1" for flag in ("filter", "kept") if request.args.get(flag)},
         filtered=bool(request.args.get("filter")),
         kept=bool(request.args.get("kept")),
         series_heading=meetups.series_heading,
@@ -104,7 +111,7 @@ def series(series_id):
 @bp.route("/meetups/which-place/<name>")
 def which_place(name):
     """More than one town has this name ("Bangor"): ask which one, as plain links that keep the other choices."""
-    others = {key: value for key, value in request.args.items(multi=False) if key not in ("page", "near")}
+    others = _choices_in(request.args, leave_out=("near",))
     choices = places.search(name).choices
     if not choices:
         return redirect(url_for("meetups.index", near=name, **others))

@@ -401,6 +401,8 @@ def _emit_live_counts() -> None:
 def _forget_after_rollback(session, _previous_transaction):
     if not session.in_transaction():
         session.info.pop(_LIVE, None)
+        if has_request_context():
+            request._kindred_unread = None  # it may have counted what was rolled back
 
 
 def user_room(user_id: int) -> str:
