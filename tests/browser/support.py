@@ -43,7 +43,7 @@ def link_in(message, path_prefix: str) -> str:
 
 def crawl_paths(app) -> list:
     """(endpoint, path) for every HTML page the crawl visits: each GET route, with its example from
-    url_examples.py when it takes parameters, and the "not found" page."""
+    url_examples.py when it has one (always when it takes parameters), and the "not found" page."""
     from flask import url_for
 
     from tests.browser.url_examples import EXAMPLES, NOT_PAGES
@@ -55,9 +55,9 @@ def crawl_paths(app) -> list:
         for rule in rules:
             if rule.endpoint in NOT_PAGES:
                 continue
-            if not rule.arguments:
-                pages.append((rule.endpoint, url_for(rule.endpoint)))
-            elif rule.endpoint in EXAMPLES:
+            if rule.endpoint in EXAMPLES:  # a page without parameters may have one too: part-way through its list
                 pages.append((rule.endpoint, EXAMPLES[rule.endpoint]()))
+            elif not rule.arguments:
+                pages.append((rule.endpoint, url_for(rule.endpoint)))
     pages.append(("errors.404", "/this-page-does-not-exist"))
     return pages

@@ -120,10 +120,9 @@ def pages_to_visit(site_app):
         for endpoint, rule in _get_routes(site_app):
             if endpoint in NOT_PAGES:
                 continue
-            if rule.arguments:
-                if endpoint in EXAMPLES:
-                    pages.append((endpoint, EXAMPLES[endpoint]()))
-            else:
+            if endpoint in EXAMPLES:  # a page without parameters may have one too: part-way through its list
+                pages.append((endpoint, EXAMPLES[endpoint]()))
+            elif not rule.arguments:
                 pages.append((endpoint, url_for(endpoint)))
     pages.append(("errors.404", MISSING_PAGE))
     return pages

@@ -136,6 +136,17 @@ def waiting_meetup():
     return meetup
 
 
+@example("meetups.index")
+def _meetups_part_way():
+    """Past the soonest meet-up, counted as page 3, with choices made: the scan sees the listing's
+    paging links ("Page 3", "Sooner meet-ups", "The soonest meet-ups") as well as its cards."""
+    from app.services import meetups
+
+    soonest = meetups.find_upcoming(meetups.Filters(miles=25)).meetups[0][0]
+    key = meetups.UPCOMING_KEY.write((soonest.starts_at, soonest.id))
+    return url_for("meetups.index", filter=1, miles=25, older=key, page=3)
+
+
 @example("meetups.show")
 def meetup_page() -> str:
     return url_for("meetups.show", meetup_id=demo_meetup().id)
