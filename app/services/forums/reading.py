@@ -241,7 +241,8 @@ def thread_page(viewer, thread: Thread, page: int = 1, collapsed_authors: frozen
     A member's page costs two statements here whatever is on it, three when the read marker moves
     on: everything about this member and the page that is not the posts themselves (read marker,
     follow, draft, blocks and mutes, the page's reaction counts with this member's own, their saved
-    posts, the header's unread count: one statement), the marker moving on, and the posts with their writers' names (one).
+    posts, the header's unread count: one statement), the marker moving on, and the posts with
+    their writers' names (one).
     A visitor's costs two: the reaction counts, and the posts."""
     total_pages = page_for_number(thread.last_post_number)
     page = min(max(page, 1), total_pages)
