@@ -124,13 +124,14 @@ def _init_extensions(app: Flask) -> None:
     def load_user(login_id: str):
         # The login id is "<user id>:<session epoch>:<session secret>" (User.get_id); it signs in
         # only while that session is live on the server and the password is unchanged.
+        from app import kept_members
         from app.services.accounts import user_for_login_id
 
         # Asked more than once in a request (hooks reset the signed-in member): one query per request.
         remembered = getattr(request, "_kindred_login", None) if has_request_context() else None
         if remembered is not None and remembered[0] == login_id:
             return remembered[1]
-        user = user_for_login_id(login_id)
+        user = kept_members.member_for_login_id(login_id, user_for_login_id)
         if has_request_context():
             request._kindred_login = (login_id, user)
         return user

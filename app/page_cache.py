@@ -163,6 +163,24 @@ def _member_version_name(user_id: int) -> str:
     return f"member:{user_id}"
 
 
+def member_versions(member_id: int) -> tuple | None:
+    """The two versions a member's kept things hold (every member's, and their own), read once a
+    request; None when they cannot be trusted (Redis down, or a version it let go)."""
+    remembered = getattr(request, "_kindred_member_versions", None)
+    if remembered is not None and remembered[0] == member_id:
+        return remembered[1]
+    names = (ALL_MEMBERS, _member_version_name(member_id))
+    versions = _versions(*names)
+    if versions is None or _bumped_lost_versions(names, versions):
+        versions = None
+    _remember_member_versions(member_id, versions)
+    return versions
+
+
+def _remember_member_versions(member_id: int, versions) -> None:
+    request._kindred_member_versions = (member_id, None if versions is None else tuple(versions))
+
+
 def _signed_in_member_id() -> int | None:
     """The member this browser's session signs in, read from the signed cookie alone (no query):
     Flask-Login keeps the login id "<user id>:<epoch>:<secret>" (User.get_id) in the session."""
@@ -208,6 +226,15 @@ def _unless_redis_is_down(call, *args, failed=None, **kwargs):
     except (RedisError, OSError):
         current_app.logger.warning("page cache: Redis did not answer; making the page instead", exc_info=True)
         return failed
+
+
+def cache_get(key: str):
+    """What is kept under this key, or None (also with Redis down)."""
+    return _unless_redis_is_down(cache.get, key)
+
+
+def cache_set(key: str, value, timeout: int) -> None:
+    _unless_redis_is_down(cache.set, key, value, timeout=timeout)
 
 
 def _versions(*names: str) -> list[int | None]:
@@ -257,6 +284,7 @@ def serve_from_cache():
         versions = _versions(*names)
         if versions is None or _bumped_lost_versions(names, versions):
             return None
+        _remember_member_versions(member_id, versions[:2])  # app/kept_members.py reads them too
         g.page_cache_member = member_id
         g.page_cache_key = _member_key(member_id, versions)
     stored = _unless_redis_is_down(cache.get, g.page_cache_key)

@@ -46,6 +46,7 @@ on one worker (`xdist_group("redis")`, given automatically to tests that use `re
 import os
 from pathlib import Path
 import shutil
+import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -216,6 +217,23 @@ def redis_url():
     except Exception as error:  # noqa: BLE001
         services_check.unavailable("Redis", error)
     return url
+
+
+@pytest.fixture(params=["in-process", "redis"])
+def kept_in(request, app):
+    """Where pages and versions are kept: this process, or Redis as several server processes share."""
+    from app import page_cache
+
+    if request.param == "redis":
+        url = request.getfixturevalue("redis_url")
+        app.config.update(REDIS_URL=url, PAGE_CACHE_PREFIX=f"kindred-page-test-{uuid.uuid4().hex}:")
+        page_cache.init_app(app)
+        yield request.param
+        page_cache.cache.clear()
+        app.config["REDIS_URL"] = None
+        page_cache.init_app(app)
+    else:
+        yield request.param
 
 
 @pytest.fixture

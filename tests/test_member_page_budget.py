@@ -77,6 +77,23 @@ def test_a_thread_page_bob_has_read_before_asks_the_database_four_things(client_
 
 
 @pytest.mark.both_backends
+def test_a_thread_page_bob_comes_back_to_asks_three_things_once_his_row_is_kept(app, client_for, bob, busy_thread):
+    """Made afresh (his kept pages turned off), and nothing about him changed since his last
+    page: who he is comes from his kept row (app/kept_members.py), so only the thread, everything
+    about him and this page, and the posts."""
+    app.config["PAGE_CACHE_MEMBERS"] = False
+    browser, address = client_for(bob), f"/threads/{busy_thread.id}"
+    browser.get(address)  # his read marker moves on (a change to a row naming him)
+    browser.get(address)  # his row is read and kept
+    with count_queries() as counter:
+        page = browser.get(address)
+    assert counter.count == 3, "\n".join(counter.statements)
+    assert not any("password_hash" in statement for statement in counter.statements)
+    text = page_text(page)
+    assert "Signed in as Bob Morgan" in text and "Stop following this thread" in text
+
+
+@pytest.mark.both_backends
 def test_a_category_page(client_for, bob, busy_thread):
     browser = client_for(bob)
     with assert_max_queries(BUDGET):

@@ -1,7 +1,6 @@
 """Visitors' pages come from a cache, yet a change shows at once, display settings still apply,
 and nothing that belongs to one person is ever kept for the next (app/page_cache.py)."""
 import re
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -83,21 +82,6 @@ def _kept(client, path):
         response = client.get(path)
     assert response.headers.get("X-Page-Cache") == "hit" and queries.count == 0, path
     return response
-
-
-@pytest.fixture(params=["in-process", "redis"])
-def kept_in(request, app):
-    """Where pages and versions are kept: this process, or Redis as several server processes share."""
-    if request.param == "redis":
-        url = request.getfixturevalue("redis_url")
-        app.config.update(REDIS_URL=url, PAGE_CACHE_PREFIX=f"kindred-page-test-{uuid.uuid4().hex}:")
-        page_cache.init_app(app)
-        yield request.param
-        page_cache.cache.clear()
-        app.config["REDIS_URL"] = None
-        page_cache.init_app(app)
-    else:
-        yield request.param
 
 
 def test_a_reply_in_one_thread_leaves_the_other_threads_pages_kept(kept_in, app, client, client_for, alice, bob, hope, welcome, alices_thread):

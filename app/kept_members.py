@@ -1,0 +1,118 @@
+"""The signed-in member's own row, kept between requests (issue 15).
+
+Every member request starts by asking the database who the browser's login id signs in: the member
+with their sign-in session still live and their password unchanged (accounts.user_for_login_id,
+called through member_for_login_id by the app's user loader).
+On the 1M-post bench that one query was most of what a member's bare request costs beyond a
+visitor's (about 0.75 of 1.2 ms in-process), on every page of the site. So the row it finds is
+kept, and the next request of the same session takes it from the cache.
+
+Why a kept row is never out of date, or outliving the session it was checked for:
+
+- **The key holds the member's versions** (app/page_cache.py, the ones their kept pages hold):
+  every member's, and their own, which moves after any stored change to a row that names them:
+  their own row (a new name, role, password or session epoch, display settings, a pause), their
+  sign-in sessions (signing out, "sign out everywhere else"), a sanction (a suspension). The next
+  request after such a change misses and asks the database, which says no to an ended session.
+  The versions are read before the database is asked, so a row read just before a change is kept
+  under the old versions, which nobody asks for once they have moved.
+- **The key holds a digest of the login id** (the member, their password's epoch and the sign-in
+  session's secret), so the row was checked for exactly this session of this member, and another
+  browser's cookie never finds it.
+- **Secrets are not kept**: the password hash and the email address stay out of the cache (and of
+  Redis). They are loaded from the database, by their own query, on the rare page that needs them.
+- With the versions unknown (Redis down, or a version it let go), nothing is kept or served.
+
+A kept row becomes an ordinary object of this request's database session, as if just loaded, so
+anything it loads lazily comes from the database as before.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from flask import current_app, has_request_context
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+
+from app import page_cache
+from app.extensions import db
+from app.models.users import User, parse_login_id
+
+# Never in the cache: loaded from the database when a page needs them.
+KEPT_OUT = frozenset({"password_hash", "email"})
+
+
+def _kept_columns() -> tuple[str, ...]:
+    return tuple(attribute.key for attribute in sa.inspect(User).column_attrs if attribute.key not in KEPT_OUT)
+
+
+def _enabled() -> bool:
+    app = current_app
+    return has_request_context() and page_cache.enabled(app) and app.config.get("KEEP_MEMBER_ROWS", True)
+
+
+def member_for_login_id(login_id: str, load: Callable[[str], User | None]) -> User | None:
+    """The member this login id signs in: kept, or else `load`ed (accounts.user_for_login_id,
+    which checks the session is live) and kept for the next request."""
+    parsed = parse_login_id(login_id)
+    if parsed is None:
+        return load(login_id)
+    user_id, _epoch, secret = parsed
+    kept_under = _key_for(user_id, login_id)
+    user = kept_member(kept_under)
+    if user is None:
+        user = load(login_id)
+        if user is not None:
+            keep_member(kept_under, user)
+    else:
+        user.sign_in_key = secret  # as user_for_login_id does: signing out ends this session
+    return user
+
+
+def _key_for(user_id: int, login_id: str) -> str | None:
+    """Where this session's row is kept, or None when nothing may be kept or served."""
+    if not _enabled():
+        return None
+    versions = page_cache.member_versions(user_id)
+    if versions is None:
+        return None
+    # The login id holds the epoch and the session's secret: a digest of it, never the secret.
+    session_digest = hashlib.blake2b(login_id.encode(), digest_size=16).hexdigest()
+    return f"row:{user_id}:{session_digest}:{versions[0]}:{versions[1]}"
+
+
+def kept_member(key: str | None) -> User | None:
+    """The member kept under this key, attached to this request's database session; None if none."""
+    if key is None:
+        return None
+    values = page_cache.cache_get(key)
+    if not values:
+        return None
+    sa.orm.configure_mappers()  # at once after the first time; before it, a new object has no attributes
+    already = db.session.identity_map.get(sa.inspect(User).identity_key_from_primary_key((values["id"],)))
+    if already is not None:
+        # In this session already (tests run requests in one session): what it has not loaded,
+        # or has let go since a commit, is filled in from the kept row, as a query would.
+        state = sa.inspect(already)
+        if state.modified:
+            return already
+        for name, value in values.items():
+            if name in state.expired_attributes or name not in state.dict:
+                set_committed_value(already, name, value)
+        return already
+    user = User.__mapper__.class_manager.new_instance()
+    for name, value in values.items():
+        set_committed_value(user, name, value)
+    make_transient_to_detached(user)  # as if just loaded; what is not kept loads when asked for
+    db.session.add(user)
+    return user
+
+
+def keep_member(key: str | None, user: User) -> None:
+    if key is None:
+        return
+    loaded = sa.inspect(user).dict  # a column not loaded is left out, and loads when asked for
+    page_cache.cache_set(key, {name: loaded[name] for name in _kept_columns() if name in loaded},
+                         timeout=current_app.config["PAGE_CACHE_MEMBER_SECONDS"])
