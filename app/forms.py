@@ -5,6 +5,7 @@ from flask import current_app, flash
 from flask_wtf import FlaskForm
 from wtforms.i18n import messages_path
 from wtforms import EmailField, PasswordField, RadioField, SelectChoice
+from wtforms.fields.core import UnboundField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from app.services.errors import ServiceError
@@ -24,6 +25,14 @@ class KindredForm(FlaskForm):
             if not current_app.config.get("WTF_I18N_ENABLED", True):
                 return super().get_translations(form)
             return _WTFORMS_WORDS
+
+
+def field_names(form_class) -> tuple[str, ...]:
+    """A form class's field names in the order they were declared (fields added after the class
+    statement, by setattr, come last), without making a form."""
+    fields = [(getattr(form_class, name).creation_counter, name) for name in dir(form_class)
+              if not name.startswith("_") and isinstance(getattr(form_class, name), UnboundField)]
+    return tuple(name for _counter, name in sorted(fields))
 
 
 class _WTFormsWords:

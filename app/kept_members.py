@@ -9,11 +9,14 @@ kept, and the next request of the same session takes it from the cache.
 
 Why a kept row is never out of date, or outliving the session it was checked for:
 
-- **The key holds the member's versions** (app/page_cache.py, the ones their kept pages hold):
-  every member's, and their own, which moves after any stored change to a row that names them:
-  their own row (a new name, role, password or session epoch, display settings, a pause), their
-  sign-in sessions (signing out, "sign out everywhere else"), a sanction (a suspension). The next
+- **The key holds the row's versions** (app/page_cache.py, MEMBER_ROW_TABLES): every member's,
+  and the member's own, which moves after any stored change to the two tables the row is read
+  from: their own row (a new name, role, password or session epoch, display settings, a pause or
+  suspension: restricted_until) and their sign-in sessions (signing out, "sign out everywhere
+  else"); a statement on those tables that does not say whose rows moves every member's. The next
   request after such a change misses and asks the database, which says no to an ended session.
+  Changes elsewhere that name the member (a read marker as they read a new thread, a
+  notification) move their kept pages' version, not the row's.
   The versions are read before the database is asked, so a row read just before a change is kept
   under the old versions, which nobody asks for once they have moved.
 - **The key holds a digest of the login id** (the member, their password's epoch and the sign-in
@@ -75,7 +78,7 @@ def _key_for(user_id: int, login_id: str) -> str | None:
     """Where this session's row is kept, or None when nothing may be kept or served."""
     if not _enabled():
         return None
-    versions = page_cache.member_versions(user_id)
+    versions = page_cache.member_row_versions(user_id)
     if versions is None:
         return None
     # The login id holds the epoch and the session's secret: a digest of it, never the secret.

@@ -163,22 +163,33 @@ def _member_version_name(user_id: int) -> str:
     return f"member:{user_id}"
 
 
-def member_versions(member_id: int) -> tuple | None:
-    """The two versions a member's kept things hold (every member's, and their own), read once a
+# A member's kept row (app/kept_members.py) is read from their own row and their sign-in sessions
+# only, so it holds versions of its own that only changes to those two tables move: reading a new
+# thread (a read marker) or a new notification leaves it kept, as it does not their kept pages.
+MEMBER_ROW_TABLES = frozenset({"users", "sign_in_sessions"})
+ALL_MEMBER_ROWS = "member-rows"  # moved by a statement on those tables that does not say whose rows
+
+
+def _member_row_version_name(user_id: int) -> str:
+    return f"member-row:{user_id}"
+
+
+def member_row_versions(member_id: int) -> tuple | None:
+    """The two versions a member's kept row holds (every member's, and their own), read once a
     request; None when they cannot be trusted (Redis down, or a version it let go)."""
-    remembered = getattr(request, "_kindred_member_versions", None)
+    remembered = getattr(request, "_kindred_member_row_versions", None)
     if remembered is not None and remembered[0] == member_id:
         return remembered[1]
-    names = (ALL_MEMBERS, _member_version_name(member_id))
+    names = (ALL_MEMBER_ROWS, _member_row_version_name(member_id))
     versions = _versions(*names)
     if versions is None or _bumped_lost_versions(names, versions):
         versions = None
-    _remember_member_versions(member_id, versions)
+    _remember_member_row_versions(member_id, versions)
     return versions
 
 
-def _remember_member_versions(member_id: int, versions) -> None:
-    request._kindred_member_versions = (member_id, None if versions is None else tuple(versions))
+def _remember_member_row_versions(member_id: int, versions) -> None:
+    request._kindred_member_row_versions = (member_id, None if versions is None else tuple(versions))
 
 
 def _signed_in_member_id() -> int | None:
@@ -280,11 +291,14 @@ def serve_from_cache():
         if request.endpoint not in MEMBER_CACHED_ENDPOINTS or not current_app.config["PAGE_CACHE_MEMBERS"]:
             return None
         section = CACHED_ENDPOINTS[request.endpoint]
-        names = (ALL_MEMBERS, _member_version_name(member_id), *_page_versions(section))
+        # The kept row's versions come in the same round trip: on a miss, the page's user loader
+        # (app/kept_members.py) needs them next.
+        row_names = (ALL_MEMBER_ROWS, _member_row_version_name(member_id))
+        names = (ALL_MEMBERS, _member_version_name(member_id), *_page_versions(section), *row_names)
         versions = _versions(*names)
         if versions is None or _bumped_lost_versions(names, versions):
             return None
-        _remember_member_versions(member_id, versions[:2])  # app/kept_members.py reads them too
+        _remember_member_row_versions(member_id, versions[-2:])
         g.page_cache_member = member_id
         g.page_cache_key = _member_key(member_id, versions)
     stored = _unless_redis_is_down(cache.get, g.page_cache_key)
@@ -465,7 +479,10 @@ def _note_statement(state):
             versions = {"forums"}  # a member's name, shown on their posts, changed in one statement
         if versions:
             state.session.info.setdefault("page_sections", set()).update(versions)
-    _note_members(state.session, _members_named_in_statement(state))
+    named = _members_named_in_statement(state)
+    _note_members(state.session, named)
+    if getattr(getattr(state.statement, "table", None), "name", None) in MEMBER_ROW_TABLES:
+        _note_member_rows(state.session, named)
 
 
 # Versions move when the outer transaction ends, not a SAVEPOINT: only the outer commit stores
@@ -608,6 +625,11 @@ def _members_named_in_statement(state) -> set:
     return {value for values in found.values() for value in values if value is not None}
 
 
+def _note_member_rows(session_, members: set) -> None:
+    if members:
+        session_.info.setdefault("page_member_rows", set()).update(members)
+
+
 def _note_members(session_, members: set, wrote: bool = True) -> None:
     if members:
         session_.info.setdefault("page_members", set()).update(members)
@@ -618,22 +640,29 @@ def _note_members(session_, members: set, wrote: bool = True) -> None:
 @sa.event.listens_for(Session, "after_flush")
 def _note_members_in_flush(session_, _context):
     # After the flush, so that a new row's member ids (set from relationships) are filled in.
-    named = set()
-    for instance in session_.new:
-        named |= _members_named_by(instance, is_new=True)
-    for instance in (*session_.dirty, *session_.deleted):
-        if instance in session_.deleted or session_.is_modified(instance, include_collections=False):
-            named |= _members_named_by(instance, is_new=False)
+    named, rows_named = set(), set()
+    changed = [(instance, True) for instance in session_.new]
+    changed += [(instance, False) for instance in (*session_.dirty, *session_.deleted)
+                if instance in session_.deleted or session_.is_modified(instance, include_collections=False)]
+    for instance, is_new in changed:
+        members = _members_named_by(instance, is_new=is_new)
+        named |= members
+        if getattr(instance, "__tablename__", None) in MEMBER_ROW_TABLES:
+            rows_named |= members
     _note_members(session_, named, wrote=bool(session_.new or session_.dirty or session_.deleted))
+    _note_member_rows(session_, rows_named)
 
 
 def bump_members_noted(session_) -> None:
     """Move on the version of every member this session's writes concerned."""
     members = session_.info.pop("page_members", None)
-    if not members or not has_app_context() or "page_cache_versions" not in current_app.extensions:
+    rows = session_.info.pop("page_member_rows", None)
+    if not (members or rows) or not has_app_context() or "page_cache_versions" not in current_app.extensions:
         return
-    for member in members:
+    for member in members or ():
         bump(ALL_MEMBERS if member == ALL_MEMBERS else _member_version_name(member))
+    for member in rows or ():
+        bump(ALL_MEMBER_ROWS if member == ALL_MEMBERS else _member_row_version_name(member))
 
 
 def bump_after_request(_error=None) -> None:

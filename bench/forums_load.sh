@@ -63,12 +63,14 @@ kill $SERVER; trap - EXIT; wait $SERVER || true
 # The same member pages made on every request (members' pages not kept): what a page the member
 # has not seen yet costs, for instance every page of a thread they read through.
 start_server PAGE_CACHE_MEMBERS=false
+# What any member's request costs before its page: their session cookie read and who they are.
+run "member: bare request (ping with their cookie)" "/bench/ping" "$COOKIE"
 run "member: category page, made each time" "$CATEGORY" "$COOKIE"
 run "member: category page ${DEEP_CATEGORY_PAGE:-300}, made each time" "$DEEP_CATEGORY" "$COOKIE"
 run "member: thread page 1, made each time" "/threads/1" "$COOKIE"
 uptime
 kill $SERVER; trap - EXIT
-.venv/bin/python bench/cpu_per_request.py "$COOKIE" ping=/bench/ping "category=$CATEGORY" thread=/threads/1 \
+.venv/bin/python bench/cpu_per_request.py "$COOKIE" ping=/bench/ping member-ping-made=/bench/ping "category=$CATEGORY" thread=/threads/1 \
   "deep=/threads/1?page=$DEEP_PAGE" "rare=/search?q=$RARE" "common=/search?q=$COMMON" \
   "member-category=$CATEGORY" member-thread=/threads/1 "member-category-made=$CATEGORY" \
   "member-category-deep-made=$DEEP_CATEGORY" member-thread-made=/threads/1

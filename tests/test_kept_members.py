@@ -11,6 +11,8 @@ from app.models import Sanction, SanctionKind
 from app.models.types import utcnow
 from app.services import accounts
 from app.services.moderation.sanctions import _recompute_restricted
+from app.services.notifications import notify
+from tests.forum_fixtures import alices_thread, categories, welcome  # noqa: F401
 from tests.helpers import CAST_PASSWORD, count_queries, page_text
 
 
@@ -87,6 +89,21 @@ def test_a_suspension_applies_on_her_next_page(kept_in, client_for, alice, maya)
     db.session.commit()
     page = browser.get("/settings")
     assert page.status_code == 302 and page.headers["Location"].endswith("/suspended")
+
+
+def test_reading_a_new_thread_and_a_new_notification_leave_bobs_row_kept(kept_in, client_for, alice, bob, alices_thread):
+    """Both name Bob, so his kept pages are made again; his row is read only from his own row and
+    his sign-in sessions, so it stays kept, and the count in the header is still new."""
+    browser = client_for(bob)
+    browser.get("/settings")
+    browser.get("/settings")
+    assert "Hello from Alice" in page_text(browser.get(f"/threads/{alices_thread.id}"))  # his read marker moves
+    notify(bob, "forum_reply", "Alice Morgan replied to your post.", link="/", actor=alice)
+    db.session.commit()
+    with count_queries() as counter:
+        page = browser.get("/settings")
+    assert _asks_who_is_signed_in(counter) == []
+    assert "(1 new)" in page_text(page) and "Signed in as Bob Morgan" in page_text(page)
 
 
 @pytest.mark.parametrize("kept_in", ["in-process"], indirect=True)

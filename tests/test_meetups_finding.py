@@ -153,7 +153,9 @@ def test_the_list_is_read_a_page_at_a_time_soonest_first(client, hope, org):
         assert re.findall(r"Café day (\d+)", text) == [str(n) for n in range(1, 21)], nonsense
     # Past the last meet-up (they all happened since the link was made): the first page, counted.
     past_the_end = client.get(f"/meetups?filter=1&near=Chester&miles=5&older={int((utcnow() + timedelta(days=400)).timestamp() * 1e6)}.1")
-    assert "25 meet-ups within 5 miles" in page_text(past_the_end)
+    text = page_text(past_the_end)
+    assert "25 meet-ups within 5 miles" in text and "Page 2" not in text
+    assert re.findall(r"Café day (\d+)", text) == [str(n) for n in range(1, 21)]
 
 
 @pytest.mark.both_backends
@@ -177,7 +179,9 @@ def test_stray_words_in_the_address_are_left_behind_not_an_error(client, hope, o
     for stray in ("label=x", "newer_text=x", "_external=1&_scheme=https", "endpoint=x", "_method=POST", "name=x"):
         assert "Chester café" in page_text(client.get(f"/meetups?filter=1&near=Chester&miles=5&{stray}")), stray
         kept = client.get("/meetups")
-        assert kept.status_code == 302 and "near=Chester" in kept.location and "label" not in kept.location
+        assert kept.status_code == 302 and "near=Chester" in kept.location, stray
+        for word in re.findall(r"(\w+)=", stray):
+            assert f"{word}=" not in kept.location, stray
         assert "Chester café" in page_text(client.get(kept.location)), stray
     assert "Bangor" in page_text(client.get("/meetups?filter=1&near=Bangor&name=x", follow_redirects=True))
 
@@ -197,3 +201,19 @@ def test_sqlite_without_math_functions_gets_the_same_miles():
     miles = connection.execute(f"{sql} FROM (SELECT {liverpool.latitude} AS lat, {liverpool.longitude} AS lon)").fetchone()[0]
     assert miles == pytest.approx(places.miles_between(chester.latitude, chester.longitude, liverpool.latitude, liverpool.longitude))
     assert connection.execute("SELECT sqrt(NULL)").fetchone()[0] is None
+    assert connection.execute("SELECT sqrt(-1), asin(2)").fetchone() == (None, None)  # as SQLite's own
+
+
+def test_a_distance_the_form_does_not_offer_is_searched_and_said_as_ten_miles(client, hope, org):
+    list_meetup(hope, org, title="Chester café", town="Chester", postcode="CH2 3AB")
+    page = client.get("/meetups?filter=1&near=Chester&miles=7")
+    assert "1 meet-up within 10 miles of Chester" in page_text(page)
+    assert re.search(r'<option selected value="10">|<option value="10" selected>', page.get_data(as_text=True))
+
+
+def test_every_choice_on_the_filter_form_travels_on_the_listings_links(app):
+    from app.meetups.forms import FilterForm
+    from app.meetups.routes import CHOICE_ARGS
+
+    with app.test_request_context():
+        assert set(CHOICE_ARGS) == {field.name for field in FilterForm()}

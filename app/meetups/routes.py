@@ -5,7 +5,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app.extensions import db
-from app.forms import add_service_error, flash_service_call
+from app.forms import add_service_error, field_names, flash_service_call
 from app.meetups import bp
 from app.meetups.forms import (
     AddMemberForm,
@@ -57,8 +57,9 @@ def _calendar_response(body: bytes, filename: str) -> Response:
 KEPT_FILTERS = "meetup_filters"
 # What a person chose on the filter form. Only these travel on the listing's links and into the
 # session: anything else an address carries (a paging key, a stray ?label= or ?_external=, which
-# url_for and the paging macro would take as their own arguments: a 500) is left behind.
-CHOICE_ARGS = ("near", "miles", "audience", "free_only", "online_only", *ACCESS_KEYS)
+# url_for and the paging macro would take as their own arguments: a 500) is left behind. Read off
+# the form itself, so a choice added to it travels too.
+CHOICE_ARGS = field_names(FilterForm)
 
 
 def _choices_in(args, *, leave_out: tuple[str, ...] = ()) -> dict:
@@ -84,6 +85,7 @@ def index():
         free_only=bool(form.free_only.data),
         online_only=bool(form.online_only.data),
     )
+    form.miles.data = str(filters.miles)  # a distance not offered (?miles=7) is searched, and said, as 10
     found = meetups.find_upcoming(filters, paging.Position.from_args(request.args, meetups.UPCOMING_KEY))
     if found.choices:
         return redirect(url_for("meetups.which_place", name=filters.near.strip(), **_choices_in(request.args, leave_out=("near",))))

@@ -399,10 +399,11 @@ def _emit_live_counts() -> None:
 
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_after_rollback(session, _previous_transaction):
+    # Any rollback, a SAVEPOINT's too: the count may have been read after what was rolled back.
+    if has_request_context():
+        request._kindred_unread = None
     if not session.in_transaction():
         session.info.pop(_LIVE, None)
-        if has_request_context():
-            request._kindred_unread = None  # it may have counted what was rolled back
 
 
 def user_room(user_id: int) -> str:

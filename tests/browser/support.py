@@ -43,21 +43,28 @@ def link_in(message, path_prefix: str) -> str:
 
 def crawl_paths(app) -> list:
     """(endpoint, path) for every HTML page the crawl visits: each GET route, with its example from
-    url_examples.py when it has one (always when it takes parameters), and the "not found" page."""
+    url_examples.py when it takes parameters, and the "not found" page. A page without parameters
+    that has an example too (the meet-ups listing part-way through) is visited both ways: as it is,
+    in its place, and its example after every other page, so that what the example leaves in a
+    person's session (the meet-up filters they chose) changes no other page of the crawl."""
     from flask import url_for
 
     from tests.browser.url_examples import EXAMPLES, NOT_PAGES
 
     rules = sorted((rule for rule in app.url_map.iter_rules() if "GET" in (rule.methods or ()) and rule.endpoint != "static"),
                    key=lambda rule: (rule.endpoint, rule.rule))
-    pages = []
+    pages, also = [], []
     with app.test_request_context():
         for rule in rules:
             if rule.endpoint in NOT_PAGES:
                 continue
-            if rule.endpoint in EXAMPLES:  # a page without parameters may have one too: part-way through its list
-                pages.append((rule.endpoint, EXAMPLES[rule.endpoint]()))
-            elif not rule.arguments:
+            if not rule.arguments:
                 pages.append((rule.endpoint, url_for(rule.endpoint)))
+                if rule.endpoint in EXAMPLES:
+                    also.append((rule.endpoint, EXAMPLES[rule.endpoint]()))
+            elif rule.endpoint in EXAMPLES:
+                pages.append((rule.endpoint, EXAMPLES[rule.endpoint]()))
+    pages += also
     pages.append(("errors.404", "/this-page-does-not-exist"))
     return pages
+

@@ -40,7 +40,8 @@ from playwright.sync_api import Error as PlaywrightError
 from app.extensions import db
 from app.services import accounts
 from tests.browser.conftest import first_worker_only
-from tests.browser.support import DEMO_MEMBERS, sign_in_with_form
+from tests.browser.support import DEMO_MEMBERS, crawl_paths, sign_in_with_form
+from tests.helpers import page_text
 from tests.browser.url_examples import EXAMPLES, NOT_PAGES
 
 pytestmark = pytest.mark.browser
@@ -110,22 +111,21 @@ def test_every_get_route_with_parameters_has_an_example(site_app):
     assert not stale, f"url_examples.py names endpoints that no longer exist: {stale}"
 
 
+def test_the_meetups_listing_is_crawled_as_it_is_and_part_way_through(site_app, pages_to_visit):
+    """Both are scanned: the first page with the filters closed, and page 3 with choices made,
+    whose paging links are what the example is for (were its key not read, it would quietly be
+    the first page again)."""
+    listings = [path for endpoint, path in pages_to_visit if endpoint == "meetups.index"]
+    assert listings[0] == "/meetups" and len(listings) == 2
+    assert [endpoint for endpoint, _ in pages_to_visit][-2:] == ["meetups.index", "errors.404"]  # its kept filters touch no other page
+    text = page_text(site_app.test_client().get(listings[1]))
+    assert "Sooner meet-ups" in text and "The soonest meet-ups" in text and "Page 3" in text
+
+
 @pytest.fixture(scope="session")
 def pages_to_visit(site_app):
     """(endpoint, path) for every HTML page, examples included, plus the "not found" page."""
-    from flask import url_for
-
-    pages = []
-    with site_app.test_request_context():
-        for endpoint, rule in _get_routes(site_app):
-            if endpoint in NOT_PAGES:
-                continue
-            if endpoint in EXAMPLES:  # a page without parameters may have one too: part-way through its list
-                pages.append((endpoint, EXAMPLES[endpoint]()))
-            elif not rule.arguments:
-                pages.append((endpoint, url_for(endpoint)))
-    pages.append(("errors.404", MISSING_PAGE))
-    return pages
+    return crawl_paths(site_app)
 
 
 def _page_key(url: str) -> str:
@@ -160,13 +160,15 @@ def _make_plan(site_app, pages_to_visit) -> Plan:
                     login_id = accounts.find_by_email(DEMO_MEMBERS[role]).get_id()
                 with client.session_transaction() as session:
                     session["_user_id"], session["_fresh"] = login_id, True
-            seen, shapes[role] = set(), []
+            seen, shapes[role], listed = set(), [], set()
             for endpoint, path in pages_to_visit:
                 rendered.clear()
                 response = client.get(path, follow_redirects=True)
                 if response.status_code == 200:
                     opened.add(path)
-                shape = (response.status_code, tuple(rendered))
+                # A page listed twice (as it is, and part-way through: crawl_paths) is two shapes.
+                shape = (response.status_code, tuple(rendered), path if endpoint in listed else None)
+                listed.add(endpoint)
                 if shape not in seen:
                     seen.add(shape)
                     shapes[role].append((endpoint, path))
@@ -229,10 +231,15 @@ def _show_variant(app, site, page, role, text_size: str, colour_scheme: str, lan
         page.context.add_cookies([{"name": "kindred_display", "value": f"{text_size}.{colour_scheme}", "url": site.base_url},
                                   {"name": "kindred_language", "value": language or "en", "url": site.base_url}])
         return
-    with app.app_context():
-        member = accounts.find_by_email(DEMO_MEMBERS[role])
-        accounts.update_display_settings(member, text_size, colour_scheme)
-        accounts.update_language(member, language)
+    # Through the site's own forms, as the member would choose: the server then knows at once. (A
+    # change written to its database from this test process would not reach the server's kept
+    # copy of the member's row, app/kept_members.py, as no second server without Redis would.)
+    form_page = page.request.get(site.url("/settings/display")).text()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form_page).group(1)
+    for address, fields in (("/settings/display", {"text_size": text_size, "colour_scheme": colour_scheme}),
+                            ("/settings/language", {"language": language or "en", "next": "/settings"})):
+        chosen = page.request.post(site.url(address), form={"csrf_token": token, **fields}, headers={"Origin": site.base_url})
+        assert chosen.ok, f"{role} could not choose {fields} at {address}: {chosen.status}"
 
 
 # Checks axe does not make (ACCESSIBILITY.md 1, 6, 9). Returns [[rule, detail, [targets]], ...].
