@@ -167,6 +167,8 @@ def test_a_bad_choice_gets_a_sentence_and_keeps_the_rest(town, root, client_for)
 
 def test_the_page_loads_in_the_same_number_of_queries_for_a_quiet_site_and_a_busy_one(root, hope, maya, client_for):
     client = client_for(root)
+    with at(VIEWED_ON):
+        client.get("/outcomes")  # the first page after signing in also reads root's row, then kept
     with at(VIEWED_ON), count_queries() as quiet:
         client.get("/outcomes")
     chester_town(root, hope, maya)
