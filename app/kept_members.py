@@ -25,6 +25,17 @@ Why a kept row is never out of date, or outliving the session it was checked for
 - **Secrets are not kept**: the password hash and the email address stay out of the cache (and of
   Redis). They are loaded from the database, by their own query, on the rare page that needs them.
 - With the versions unknown (Redis down, or a version it let go), nothing is kept or served.
+- **Only for reading.** A kept row is used for GET and HEAD requests only, and never kept for a
+  moderator or an administrator; a POST always asks the database. So should a version fail to move
+  (one Redis command lost just after a password change), an ended session could at most read for
+  ROW_SECONDS, never write.
+- **A row from another release is never read**: the key holds a digest of the row's columns and
+  their enums' values (a rolling restart shares Redis between two releases), and a row that cannot
+  be read back for any reason is a miss, not an error.
+- **What the versions cannot see**: writes that skip the database session's events (a connection's
+  own statements, `bulk_update_mappings`, `psql`, Alembic data migrations). Text statements run
+  through the session that change data move every member's versions (app/page_cache.py). After a
+  change by hand to members' rows or sessions, kept rows go within ROW_SECONDS; a POST never uses one.
 
 A kept row becomes an ordinary object of this request's database session, as if just loaded, so
 anything it loads lazily comes from the database as before.
@@ -34,8 +45,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 
+import functools
+import logging
+
 import sqlalchemy as sa
-from flask import current_app, has_request_context
+from flask import current_app, has_request_context, request
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -43,17 +57,38 @@ from app import page_cache
 from app.extensions import db
 from app.models.users import User, parse_login_id
 
+log = logging.getLogger(__name__)
+
 # Never in the cache: loaded from the database when a page needs them.
 KEPT_OUT = frozenset({"password_hash", "email"})
+# A kept row is used only to read pages. Anything that changes something (a POST) asks the database
+# who is signed in, so the one moment a version failed to move (a Redis command that timed out just
+# after a password change) can never let an ended session write; nor are the rows of moderators and
+# administrators kept, whose every page can act on other people.
+READING_METHODS = frozenset({"GET", "HEAD"})
+# How long a kept row may be used at most, whatever the versions say: the bound on that moment.
+ROW_SECONDS = 60
 
 
 def _kept_columns() -> tuple[str, ...]:
     return tuple(attribute.key for attribute in sa.inspect(User).column_attrs if attribute.key not in KEPT_OUT)
 
 
+@functools.cache
+def _shape() -> str:
+    """A digest of what a kept row is made of (its columns, and the values of their enums): in the
+    key, so that while one release of the code and the next share Redis (a rolling restart), neither
+    reads a row the other kept."""
+    columns = sa.inspect(User).columns
+    shape = [(name, [member.value for member in getattr(columns[name].type, "enum_class", None) or ()])
+             for name in _kept_columns()]
+    return hashlib.blake2b(repr(shape).encode(), digest_size=8).hexdigest()
+
+
 def _enabled() -> bool:
     app = current_app
-    return has_request_context() and page_cache.enabled(app) and app.config.get("KEEP_MEMBER_ROWS", True)
+    return (has_request_context() and request.method in READING_METHODS and page_cache.enabled(app)
+            and app.config.get("KEEP_MEMBER_ROWS", True))
 
 
 def member_for_login_id(login_id: str, load: Callable[[str], User | None]) -> User | None:
@@ -83,14 +118,21 @@ def _key_for(user_id: int, login_id: str) -> str | None:
         return None
     # The login id holds the epoch and the session's secret: a digest of it, never the secret.
     session_digest = hashlib.blake2b(login_id.encode(), digest_size=16).hexdigest()
-    return f"row:{user_id}:{session_digest}:{versions[0]}:{versions[1]}"
+    return f"row:{_shape()}:{user_id}:{session_digest}:{versions[0]}:{versions[1]}"
 
 
 def kept_member(key: str | None) -> User | None:
     """The member kept under this key, attached to this request's database session; None if none."""
     if key is None:
         return None
-    values = page_cache.cache_get(key)
+    try:
+        return _restored(page_cache.cache_get(key))
+    except Exception:  # noqa: BLE001 - a kept row is only a saving: whatever is wrong with it, ask the database
+        log.warning("kept member row %s could not be read back; asking the database", key, exc_info=True)
+        return None
+
+
+def _restored(values: dict | None) -> User | None:
     if not values:
         return None
     sa.orm.configure_mappers()  # at once after the first time; before it, a new object has no attributes
@@ -114,8 +156,8 @@ def kept_member(key: str | None) -> User | None:
 
 
 def keep_member(key: str | None, user: User) -> None:
-    if key is None:
+    if key is None or user.is_moderator or user.is_admin:
         return
     loaded = sa.inspect(user).dict  # a column not loaded is left out, and loads when asked for
     page_cache.cache_set(key, {name: loaded[name] for name in _kept_columns() if name in loaded},
-                         timeout=current_app.config["PAGE_CACHE_MEMBER_SECONDS"])
+                         timeout=min(ROW_SECONDS, current_app.config["PAGE_CACHE_MEMBER_SECONDS"]))

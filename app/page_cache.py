@@ -463,10 +463,20 @@ def _note_sections(session_, _context, _instances):
     session_.info.setdefault("page_sections", set()).update(_sections_touched(session_))
 
 
+_CHANGES_DATA = re.compile(r"\s*(with\b.*\b)?(update|delete|insert|merge|truncate)\b", re.IGNORECASE | re.DOTALL)
+
+
 @sa.event.listens_for(Session, "do_orm_execute")
 def _note_statement(state):
     # Statements run through the session (counters, read markers, marking notifications read)
     # skip the flush: the sections and the members they concern are noted here.
+    if isinstance(state.statement, sa.sql.elements.TextClause):
+        if _CHANGES_DATA.match(state.statement.text):
+            # Plain SQL that changes data: what it touches is not known here, so everything moves.
+            state.session.info.setdefault("page_sections", set()).update(set(SECTION_OF_TABLE.values()))
+            _note_members(state.session, {ALL_MEMBERS})
+            _note_member_rows(state.session, {ALL_MEMBERS})
+        return
     if not (state.is_update or state.is_delete or state.is_insert):
         return
     if state.is_update or state.is_delete:

@@ -4,10 +4,11 @@ next page. Each story runs with the row kept in this process and in Redis."""
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from app import page_cache
 from app.extensions import db
-from app.models import Sanction, SanctionKind
+from app.models import Sanction, SanctionKind, User
 from app.models.types import utcnow
 from app.services import accounts
 from app.services.moderation.sanctions import _recompute_restricted
@@ -104,6 +105,64 @@ def test_reading_a_new_thread_and_a_new_notification_leave_bobs_row_kept(kept_in
         page = browser.get("/settings")
     assert _asks_who_is_signed_in(counter) == []
     assert "(1 new)" in page_text(page) and "Signed in as Bob Morgan" in page_text(page)
+
+
+def _kept_twice(browser):
+    browser.get("/settings")  # with Redis, her versions begin; then her row is kept
+    browser.get("/settings")
+
+
+def test_a_post_always_asks_who_is_signed_in_even_if_a_version_failed_to_move(kept_in, monkeypatch, client_for, alice):
+    """Were Redis to lose the one command that moves her versions just after she changed her
+    password at home, the library's old session could read for a minute at most, never write."""
+    library, home = client_for(alice), client_for(alice)
+    _kept_twice(library)
+    monkeypatch.setattr(page_cache, "bump", lambda name: None)  # every version write lost
+    home.post("/settings/password", data={"current_password": CAST_PASSWORD, "new_password": "a new long passphrase for Alice"})
+    library.post("/settings/display", data={"text_size": "largest", "colour_scheme": "cream"})  # taken as a visitor's
+    refused = library.post("/settings/sign-out-everywhere-else", data={})
+    assert refused.status_code == 302 and "/sign-in" in refused.headers["Location"]
+    db.session.expire_all()
+    assert db.session.get(User, alice.id).text_size == "standard"
+
+
+def test_a_moderators_row_is_never_kept(kept_in, client_for, maya):
+    browser = client_for(maya)
+    _kept_twice(browser)
+    with count_queries() as counter:
+        text = page_text(browser.get("/settings"))
+    assert len(_asks_who_is_signed_in(counter)) == 1 and "Signed in as Maya Patel" in text
+
+
+def test_a_row_kept_by_another_release_is_a_miss_not_an_error(kept_in, monkeypatch, client_for, alice):
+    browser = client_for(alice)
+    _kept_twice(browser)
+    keep = page_cache.cache_get
+    monkeypatch.setattr(page_cache, "cache_get", lambda key: ({**(keep(key) or {"id": alice.id}), "nickname": "Ali"}
+                                                            if key.startswith("row:") else keep(key)))
+    db.session.remove()
+    with count_queries() as counter:
+        page = browser.get("/settings")
+    assert page.status_code == 200 and "Signed in as Alice Morgan" in page_text(page)
+    assert len(_asks_who_is_signed_in(counter)) == 1
+
+
+def test_plain_sql_that_changes_members_rows_leaves_every_kept_row_behind(kept_in, client_for, alice):
+    browser = client_for(alice)
+    _kept_twice(browser)
+    db.session.execute(sa.text("UPDATE users SET session_epoch = session_epoch + 1 WHERE id = :id"), {"id": alice.id})
+    db.session.commit()
+    refused = browser.get("/settings")
+    assert refused.status_code == 302 and "/sign-in" in refused.headers["Location"]
+
+
+def test_bob_signing_out_leaves_alices_row_kept(kept_in, client_for, alice, bob):
+    alices, bobs = client_for(alice), client_for(bob)
+    _kept_twice(alices)
+    bobs.post("/sign-out", data={})
+    with count_queries() as counter:
+        text = page_text(alices.get("/settings"))
+    assert _asks_who_is_signed_in(counter) == [] and "Signed in as Alice Morgan" in text
 
 
 @pytest.mark.parametrize("kept_in", ["in-process"], indirect=True)

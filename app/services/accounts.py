@@ -144,8 +144,10 @@ def end_session(user: User) -> None:
     """Sign this browser out on the server: its cookies, saved or copied, sign nobody in again."""
     secret = getattr(user, "sign_in_key", None)
     if secret:
+        # Naming the member lets the page cache move only their versions (not every member's).
         db.session.execute(sa.update(SignInSession).where(
-            SignInSession.key_hash == _key_hash(secret), SignInSession.ended_at.is_(None)).values(ended_at=utcnow()))
+            SignInSession.user_id == user.id, SignInSession.key_hash == _key_hash(secret),
+            SignInSession.ended_at.is_(None)).values(ended_at=utcnow()))
         db.session.commit()
 
 
