@@ -87,8 +87,9 @@ class Config:
     # clock ("new" marks, a pause that ends), and each is one browser's.
     PAGE_CACHE_MEMBERS = _bool("PAGE_CACHE_MEMBERS", True)
     PAGE_CACHE_MEMBER_SECONDS = int(os.environ.get("PAGE_CACHE_MEMBER_SECONDS", "120"))
-    # The signed-in member's own row, kept between requests under the same versions as their kept
-    # pages (app/kept_members.py), so a member's page does not start with a query for who they are.
+    # The signed-in member's own row, kept between requests under versions that changes to their row
+    # and sign-in sessions move (app/kept_members.py), so a member's page does not start with a
+    # query for who they are (reading pages only; never for moderators and administrators).
     KEEP_MEMBER_ROWS = _bool("KEEP_MEMBER_ROWS", True)
     # Each forum post's HTML, kept by what it is made of (app/services/fragments.py): how many in
     # each process, and how long in Redis (nothing ever needs emptying: a change makes a new key).

@@ -42,11 +42,10 @@ anything it loads lazily comes from the database as before.
 """
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable
-
 import functools
+import hashlib
 import logging
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, request
@@ -70,6 +69,7 @@ READING_METHODS = frozenset({"GET", "HEAD"})
 ROW_SECONDS = 60
 
 
+@functools.cache
 def _kept_columns() -> tuple[str, ...]:
     return tuple(attribute.key for attribute in sa.inspect(User).column_attrs if attribute.key not in KEPT_OUT)
 

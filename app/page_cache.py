@@ -180,10 +180,7 @@ def member_row_versions(member_id: int) -> tuple | None:
     remembered = getattr(request, "_kindred_member_row_versions", None)
     if remembered is not None and remembered[0] == member_id:
         return remembered[1]
-    names = (ALL_MEMBER_ROWS, _member_row_version_name(member_id))
-    versions = _versions(*names)
-    if versions is None or _bumped_lost_versions(names, versions):
-        versions = None
+    versions = _trusted_versions(ALL_MEMBER_ROWS, _member_row_version_name(member_id))
     _remember_member_row_versions(member_id, versions)
     return versions
 
@@ -256,14 +253,18 @@ def _versions(*names: str) -> list[int | None]:
     return _unless_redis_is_down(cache.get_many, *(f"version:{name}" for name in names), failed=None)
 
 
-def _bumped_lost_versions(names, versions) -> bool:
-    """Versions Redis does not hold (never set, or let go under memory pressure: there is one per
-    thread page) are started afresh, and this request neither serves nor keeps a page: pages kept
+def _trusted_versions(*names: str) -> list[int] | None:
+    """These versions, or None when they cannot be trusted: Redis down, or a version it does not
+    hold (never set, or let go under memory pressure: there is one per thread page). A lost version
+    is started afresh, and this request neither serves nor keeps anything under it: what was kept
     under an older number may still be there, and one kept now would be under no number at all."""
+    versions = _versions(*names)
+    if versions is None:
+        return None
     lost = [name for name, version in zip(names, versions) if version is None]
     for name in lost:
         bump(name)
-    return bool(lost)
+    return None if lost else versions
 
 
 def serve_from_cache():
@@ -282,9 +283,8 @@ def serve_from_cache():
         section = _visitor_section()
         if section is None:
             return None
-        names = _page_versions(section)
-        versions = _versions(*names)
-        if versions is None or _bumped_lost_versions(names, versions):
+        versions = _trusted_versions(*_page_versions(section))
+        if versions is None:
             return None
         g.page_cache_key = _visitor_key(section, versions)
     else:
@@ -294,9 +294,8 @@ def serve_from_cache():
         # The kept row's versions come in the same round trip: on a miss, the page's user loader
         # (app/kept_members.py) needs them next.
         row_names = (ALL_MEMBER_ROWS, _member_row_version_name(member_id))
-        names = (ALL_MEMBERS, _member_version_name(member_id), *_page_versions(section), *row_names)
-        versions = _versions(*names)
-        if versions is None or _bumped_lost_versions(names, versions):
+        versions = _trusted_versions(ALL_MEMBERS, _member_version_name(member_id), *_page_versions(section), *row_names)
+        if versions is None:
             return None
         _remember_member_row_versions(member_id, versions[-2:])
         g.page_cache_member = member_id
@@ -473,7 +472,7 @@ def _note_statement(state):
     if isinstance(state.statement, sa.sql.elements.TextClause):
         if _CHANGES_DATA.match(state.statement.text):
             # Plain SQL that changes data: what it touches is not known here, so everything moves.
-            state.session.info.setdefault("page_sections", set()).update(set(SECTION_OF_TABLE.values()))
+            state.session.info.setdefault("page_sections", set()).update(SECTION_OF_TABLE.values())
             _note_members(state.session, {ALL_MEMBERS})
             _note_member_rows(state.session, {ALL_MEMBERS})
         return
