@@ -198,9 +198,102 @@ def test_with_redis_a_post_rendered_by_one_process_is_not_rendered_again_by_anot
     in_redis = client.keys("kindred-fragment-test:*")
     assert len(in_redis) == 1
     app.extensions["kindred_fragments"]["local"].clear()  # as if another process answered next
+    app.extensions["kindred_fragments"]["middles"].clear()  # (which keeps no thread page's middle either)
     assert posts(client_for(bob).get(path)) == first
     assert len(rendered) == 1 and stored(app) == 1  # taken from Redis, not rendered again
     forums.edit_post(alice, _first_post(alices_thread), "Now about tulips.")
     assert "Now about tulips." in page_text(client_for(bob).get(path))
     fragments.clear()
     assert client.keys("kindred-fragment-test:*") == []
+
+
+# ---- A thread page's middle, kept with holes for one request's tokens ---------------------------
+
+
+def middles(app) -> int:
+    """How many thread pages' middles this process keeps."""
+    return len(app.extensions["kindred_fragments"]["middles"].items)
+
+
+def _tokens(page) -> tuple[set[str], set[str]]:
+    """The page's CSRF tokens and reply-form submission keys."""
+    html = page.get_data(as_text=True)
+    return (set(re.findall(r'name="csrf_token"[^>]*value="([^"]+)"', html)),
+            set(re.findall(r'name="submission_key"[^>]*value="([^"]+)"', html)))
+
+
+def _without_tokens(page) -> str:
+    html = page.get_data(as_text=True)
+    html = re.sub(r'(name="(?:csrf_token|submission_key)"[^>]*value=")[^"]+"', r"\1", html)
+    return html[html.index("<main"):html.index("</main>")]
+
+
+@pytest.fixture
+def pages_made(app, monkeypatch):
+    """Members' pages made on every request (not the whole-page cache); once everyone is signed
+    in, `pages_made()` turns form protection on, as in production."""
+    monkeypatch.setitem(app.config, "PAGE_CACHE_MEMBERS", False)
+    return lambda: monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+
+
+def test_bob_and_hope_read_one_kept_middle_each_with_their_own_form_tokens(app, pages_made, client_for, alice, bob, hope, alices_thread, rendered):
+    path = f"/threads/{alices_thread.id}"
+    bobs, hopes = client_for(bob), client_for(hope)
+    pages_made()
+    bobs.get(path), hopes.get(path)  # first visits: "new since your last visit", and read markers made
+    bob_again = bobs.get(path)
+    kept, posts_rendered = middles(app), len(rendered)
+    hope_again = hopes.get(path)
+    # The same page for both (neither wrote it, follows it or has a draft): kept once, used by Hope.
+    assert middles(app) == kept and len(rendered) == posts_rendered
+    assert _without_tokens(hope_again) == _without_tokens(bob_again)
+    assert "hole" not in hope_again.get_data(as_text=True)
+    app.config["FRAGMENT_CACHE"] = False
+    assert _without_tokens(hopes.get(path)) == _without_tokens(hope_again)  # as if made afresh
+    app.config["FRAGMENT_CACHE"] = True
+    # Each has their own session's CSRF token, and each view its own submission key.
+    (bob_token,), (bob_key,) = _tokens(bob_again)
+    (hope_token,), (hope_key,) = _tokens(hope_again)
+    assert bob_token != hope_token and bob_key != hope_key
+    assert _tokens(hopes.get(path))[1] != {hope_key}
+    # Bob's token does not work in Hope's browser; hers does.
+    refused = hopes.post(f"{path}/reply", data={"csrf_token": bob_token, "submission_key": hope_key, "body": "Sent with Bob's token"})
+    assert "Sent with Bob" not in page_text(hopes.get(path)) and refused.status_code == 400
+    hopes.post(f"{path}/reply", data={"csrf_token": hope_token, "submission_key": hope_key, "body": "Our café is on Tuesday."})
+    assert "Our café is on Tuesday." in page_text(bobs.get(path))  # a reply shows at once
+
+
+def test_nothing_of_bobs_reaches_hopes_kept_middle(app, pages_made, client_for, alice, bob, hope, alices_thread):
+    path = f"/threads/{alices_thread.id}"
+    bobs, hopes = client_for(bob), client_for(hope)
+    pages_made()
+    forums.follow(bob, alices_thread)
+    forums.save_draft(bob, "My unsent words about the roses", thread=alices_thread)
+    for _ in range(2):
+        bob_page, hope_page = page_text(bobs.get(path)), page_text(hopes.get(path))
+        assert "You are following this thread." in bob_page and "My unsent words about the roses" in bob_page
+        assert "We kept your unfinished reply" in bob_page
+        assert "You are following this thread." not in hope_page and "Follow this thread" in hope_page
+        assert "My unsent words" not in hope_page and "We kept your unfinished reply" not in hope_page
+    forums.follow(bob, alices_thread, on=False)
+    assert "You are following this thread." not in page_text(bobs.get(path))  # at once
+
+
+def test_hope_may_report_alices_thread_and_alice_is_not_offered_it(app, pages_made, client_for, alice, hope, alices_thread):
+    path = f"/threads/{alices_thread.id}"
+    alices, hopes = client_for(alice), client_for(hope)
+    pages_made()
+    forums.follow(alice, alices_thread, on=False)  # so that her page differs from Hope's in nothing else
+    for _ in range(2):
+        hope_page, alice_page = page_text(hopes.get(path)), page_text(alices.get(path))
+        assert "Report this thread" in hope_page and "Report this thread" not in alice_page
+        assert "Follow this thread" in hope_page and "Follow this thread" in alice_page
+
+
+def test_a_moderators_middle_is_never_kept(app, pages_made, client_for, maya, alices_thread):
+    path = f"/threads/{alices_thread.id}"
+    volunteer = client_for(maya)
+    pages_made()
+    for _ in range(2):
+        assert "Lock this thread" in page_text(volunteer.get(path))
+    assert middles(app) == 0

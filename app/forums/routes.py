@@ -10,17 +10,18 @@ from functools import cache, wraps
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from app.admin.routes import admin_required
 from app.extensions import db
 from app.forms import add_service_error, flash_service_call
 from app.forums import bp
-from app.forums.forms import WRITING_HINT, CategoryForm, ConfirmForm, EditForm, ReplyForm, SearchForm, ThreadForm
+from app.forums.forms import WRITING_HINT, CategoryForm, ConfirmForm, EditForm, ReplyForm, SearchForm, ThreadForm, new_submission_key
 from app.models import Category, ReactionKind
 from app import text
 from app.permissions import can_delete_post, can_edit_post, can_moderate, can_reply, can_see_revisions, can_start_thread, is_member
-from app.services import forums, paging, search as search_service
+from app.services import forums, fragments, paging, search as search_service
 from app.templating import flash_support
 from app.services.errors import NotFound, ServiceError
 
@@ -179,12 +180,23 @@ def thread(thread_id):
     callbacks = []
     _restore_unsent(callbacks, thread=thread)
     view = forums.thread_page(current_user, thread, _page())
+    middle = fragments.with_holes(fragments.thread_middle_parts(view, thread), lambda holes: _thread_middle(thread, view, holes),
+                                  {"csrf": generate_csrf, "key": new_submission_key})
+    return _with_callbacks(render_template("forums/thread.html", thread=thread, view=view, middle=middle), callbacks)
+
+
+def _thread_middle(thread, view, holes: dict[str, str]) -> str:
+    """The thread page below the header, with `holes` for the CSRF token and the submission key."""
     # Only someone who may reply gets the form: making one makes a CSRF token, which would keep
     # a visitor's page out of the page cache (app/page_cache.py).
     form = ReplyForm() if can_reply(current_user, thread) else None
-    if form is not None and view.draft is not None:
-        form.body.data = view.draft.body
-    return _with_callbacks(render_template("forums/thread.html", thread=thread, view=view, form=form), callbacks)
+    if form is not None:
+        if "csrf_token" in form:  # not when CSRF protection is turned off (WTF_CSRF_ENABLED)
+            form.csrf_token.current_token = holes["csrf"]
+        form.submission_key.data = holes["key"]
+        if view.draft is not None:
+            form.body.data = view.draft.body
+    return render_template("forums/_thread_middle.html", thread=thread, view=view, form=form, csrf_token=lambda: holes["csrf"])
 
 
 @bp.route("/posts/<int:post_id>")

@@ -42,23 +42,35 @@ took about 0.5-1 ms less CPU than with Redis alone (which also unpickles every f
 Caching's SimpleCache was not used for the local copies: once full it sorts all its entries on
 every write, and twenty writes come with a new page. Redis failing is not an error: what this
 process lacks is rendered as before.
+
+**A thread page's middle** (everything below the site's header: the title, the follow button, the
+pages, the posts and the reply form) is kept too, whole, in this process only (THREAD_MIDDLES_KEPT
+entries), by a digest of everything it is made of (thread_middle_parts): the thread's fields, the
+page, what the page says about this reader (first unread post, following, their draft, whether
+they wrote the thread) and every post's own key above. Making it was about a millisecond of a
+member's thread page made afresh (issue 15), after the posts' own fragments. What belongs to one
+request is a hole, filled at each view (with_holes): the CSRF token and the reply form's
+submission key. Moderators' middles are never kept (they hold the thread's moderation buttons).
 """
 from __future__ import annotations
 
 import hashlib
 import logging
+import re
+import secrets
 import threading
+from collections.abc import Callable
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from flask_babel import get_locale
 from flask_caching import Cache
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from app.permissions import can_reply, is_member
+from app.permissions import can_moderate, can_reply, is_member
 from app.services import listen
 
 log = logging.getLogger(__name__)
@@ -66,7 +78,8 @@ log = logging.getLogger(__name__)
 # Bump when code outside the templates changes what a post's HTML says (see the module docstring).
 FRAGMENT_VERSION = "1"
 # Files whose content shapes a post's fragment: their digest is part of every key.
-SHAPING_TEMPLATES = ("forums/_post.html", "forums/_thread_row.html", "_macros/listen.html")
+SHAPING_TEMPLATES = ("forums/_post.html", "forums/_thread_row.html", "_macros/listen.html",
+                     "forums/_thread_middle.html", "forums/_writing_form.html", "_macros/forms.html", "_macros/pagination.html")
 
 redis_cache = Cache()
 
@@ -116,6 +129,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("FRAGMENT_CACHE", True)
     app.config.setdefault("FRAGMENT_CACHE_SECONDS", 3600)
     app.config.setdefault("FRAGMENT_CACHE_ITEMS", 10_000)
+    app.config.setdefault("THREAD_MIDDLES_KEPT", 300)  # about 20 KB each
     redis_url = app.config.get("REDIS_URL")
     if redis_url:
         redis_cache.init_app(app, config={
@@ -125,6 +139,7 @@ def init_app(app: Flask) -> None:
         })
     app.extensions["kindred_fragments"] = {
         "local": _LocalFragments(app.config["FRAGMENT_CACHE_ITEMS"]), "redis": bool(redis_url), "version": _code_version(app),
+        "middles": _LocalFragments(app.config["THREAD_MIDDLES_KEPT"]),
     }
     app.jinja_env.globals.update(post_fragments=post_fragments, thread_row_fragments=thread_row_fragments)
 
@@ -264,9 +279,83 @@ def _cached(keys: list[str], make) -> list[str]:
     return found
 
 
+def thread_middle_parts(view, thread) -> tuple[str, ...] | None:
+    """What a thread page's middle (forums/_thread_middle.html) is made of, for this reader; None
+    when it is not to be kept (moderators, the fragment cache turned off, debug mode's templates
+    that change as they are edited). Anything that template reads must be here or be a hole."""
+    app = current_app
+    person = current_user
+    if app.debug or not app.config.get("FRAGMENT_CACHE", True) or can_moderate(person):
+        return None
+    reader = reader_for(thread)
+    language, version = _language(), _state()["version"]
+    draft = view.draft
+    category = thread.category
+    signed_in = bool(person.is_authenticated)
+    parts = [
+        "thread-middle", version, language, request.full_path,
+        # about the reader, as yes-or-no and their listening speed (never who they are)
+        "s" if signed_in else "-", "m" if reader.member else "-", "r" if reader.may_reply else "-",
+        "l" if reader.listen else "-", "a" if reader.listen_available else "-",
+        str(listen.BROWSER_RATES[listen.speed_for(person)]) if reader.listen else "",
+        "w" if signed_in and thread.author_id == person.id else "-",
+        # the thread
+        str(thread.id), thread.title or "", category.slug, category.name,
+        "p" if thread.is_pinned else "-", "k" if thread.is_locked else "-", "h" if thread.is_hidden else "-",
+        # what this page says to this reader
+        str(view.page), str(view.total_pages), str(view.first_unread_number or ""), "f" if view.following else "-",
+        draft.updated_at.isoformat() if draft is not None and draft.updated_at else "", draft.body if draft is not None else "",
+    ]
+    # Each post by its own key (everything its fragment is made of), and whether it is the first unread.
+    parts += [post_key(post_view, thread, reader, language, version) + ("u" if post_view.is_first_unread else "")
+              for post_view in view.posts]
+    return tuple(parts)
+
+
+def with_holes(parts: tuple[str, ...] | None, render: Callable[[dict[str, str]], str],
+               fills: dict[str, Callable[[], str]]) -> Markup:
+    """HTML kept in this process under a digest of `parts`, rendered by `render(holes)` the first
+    time, where `holes` maps each name in `fills` to a mark to write in its place. Each view then
+    gets each hole filled by calling its fill (a CSRF token, a fresh submission key): what belongs
+    to one request is never kept. With `parts` None, `render` gets the real values and nothing is
+    kept. The marks are random for each kept copy (never sent to anyone, and so never guessed and
+    written into a post to be filled in)."""
+    if parts is None:
+        return Markup(render(_Fills(fills)))
+    middles = _state()["middles"]
+    key = _key(parts)
+    kept = middles.get_many(key)[0]
+    if kept is None:
+        marks = {name: f"hole{secrets.token_hex(12)}{name}" for name in fills}
+        html = str(render(marks))
+        marks = {name: mark for name, mark in marks.items() if mark in html}
+        kept = (marks, re.compile("|".join(marks.values())) if marks else None, html)
+        middles.set_many({key: kept})
+    marks, pattern, html = kept
+    if pattern is None:
+        return Markup(html)
+    # Only the holes this HTML has are filled: a visitor's page has no form, and making a CSRF
+    # token for it would keep it out of the page cache (app/page_cache.py).
+    values = {mark: str(escape(fills[name]())) for name, mark in marks.items()}
+    return Markup(pattern.sub(lambda found: values[found.group(0)], html))
+
+
+class _Fills(dict):
+    """The real values for a page that is not kept, each made only if the page asks for it."""
+
+    def __init__(self, fills: dict[str, Callable[[], str]]):
+        super().__init__()
+        self.fills = fills
+
+    def __missing__(self, name: str) -> str:
+        value = self[name] = self.fills[name]()
+        return value
+
+
 def clear() -> None:
     """Forget every fragment (tests; after a change to how posts look, if not deploying a new version)."""
     state = _state()
     state["local"].clear()
+    state["middles"].clear()
     if state["redis"]:
         redis_cache.clear()
