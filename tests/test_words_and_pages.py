@@ -141,3 +141,19 @@ def test_pages_about_two_posts_have_titles_that_tell_them_apart(client_for, alic
     assert title(alice_browser, f"/posts/{second.id}/edit") == "Edit your post in “Hello from Alice” – Kindred"
     assert title(maya_browser, f"/posts/{second.id}/history") == "Earlier versions of post 2 in “Hello from Alice” – Kindred"
     assert title(alice_browser, f"/posts/{first.id}/reactions") != title(alice_browser, f"/posts/{second.id}/reactions")
+
+
+
+def test_kindred_served_under_a_charitys_own_address_links_within_it(app):
+    """Templates remember the addresses they built (app/templating.py): the same site served under
+    /kindred on a charity's own web address (the WSGI server's SCRIPT_NAME) and at the root each
+    get their own links, however many pages came before."""
+    url_for = app.jinja_env.globals["url_for"]
+    for _ in range(2):
+        with app.test_request_context("/help"):
+            assert url_for("main.help") == "/help"
+            assert url_for("forums.thread", thread_id=7, page=2) == "/threads/7?page=2"
+        with app.test_request_context("/help", environ_overrides={"SCRIPT_NAME": "/kindred"}):
+            assert url_for("main.help") == "/kindred/help"
+            assert url_for("forums.thread", thread_id=7, page=2) == "/kindred/threads/7?page=2"
+            assert url_for("forums.thread", thread_id=7, _anchor="reply") == "/kindred/threads/7#reply"
