@@ -212,7 +212,8 @@ def _display_cookie() -> str:
 
 def _visitor_key(section: str, versions: list[int]) -> str:
     versions_part = ":".join(str(version) for version in versions)
-    return f"{section}:{versions_part}:{_display_cookie()}:{i18n.cache_key_part()}:{request.full_path}"
+    # The script root too: every link on the page starts with where the site is mounted.
+    return f"{section}:{versions_part}:{_display_cookie()}:{i18n.cache_key_part()}:{request.script_root}{request.full_path}"
 
 
 def _member_key(user_id: int, versions: list[int]) -> str:
@@ -224,7 +225,7 @@ def _member_key(user_id: int, versions: list[int]) -> str:
     browser = hashlib.blake2b(cookie.encode(), digest_size=16).hexdigest()
     versions_part = ":".join(str(version) for version in versions)
     return (f"m:{user_id}:{versions_part}:{browser}:{_display_cookie()}:"
-            f"{i18n.browser_key_part()}:{request.full_path}")
+            f"{i18n.browser_key_part()}:{request.script_root}{request.full_path}")
 
 
 def _unless_redis_is_down(call, *args, failed=None, **kwargs):

@@ -297,3 +297,42 @@ def test_a_moderators_middle_is_never_kept(app, pages_made, client_for, maya, al
     for _ in range(2):
         assert "Lock this thread" in page_text(volunteer.get(path))
     assert middles(app) == 0
+
+
+def _links(page) -> list[str]:
+    html = page.get_data(as_text=True)
+    return sorted(set(re.findall(r'href="([^"]+)"', html[html.index("<main"):html.index("</main>")])))
+
+
+@pytest.mark.parametrize("members_pages_kept", [False, True])
+def test_a_site_served_under_kindred_and_at_the_root_keeps_each_ones_links(app, monkeypatch, client_for, bob, hope, alices_thread, members_pages_kept):
+    """A charity serves Kindred under /kindred on its own web address (the web server's
+    SCRIPT_NAME) while the root still answers: kept middles, posts and pages each keep their own links."""
+    monkeypatch.setitem(app.config, "PAGE_CACHE_MEMBERS", members_pages_kept)
+    path = f"/threads/{alices_thread.id}"
+    bobs, hopes = client_for(bob), client_for(hope)
+    under = {"SCRIPT_NAME": "/kindred"}
+    for _ in range(3):
+        bob_links, hope_links = _links(bobs.get(path, environ_overrides=under)), _links(hopes.get(path))
+        bob_under_root = _links(bobs.get(path))
+        assert f"/kindred/forums/welcome-and-introductions" in bob_links and all(link.startswith("/kindred/") for link in bob_links if link.startswith("/"))
+        assert "/forums/welcome-and-introductions" in hope_links and not any(link.startswith("/kindred") for link in hope_links)
+        assert not any(link.startswith("/kindred") for link in bob_under_root)
+
+
+def test_a_middle_that_writes_the_real_token_instead_of_its_hole_is_never_kept(app, monkeypatch):
+    """Should a template ever write a session's CSRF token itself (a macro imported without the
+    page's context), that HTML would carry one member's token to everyone: it is shown once, not kept."""
+    from flask_wtf.csrf import generate_csrf
+
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    for _ in range(2):
+        with app.test_request_context("/threads/1"):
+            real = generate_csrf()
+            html = fragments.with_holes(("a test middle",), lambda holes: f'<input value="{holes["csrf"]}"><input value="{real}">',
+                                        {"csrf": generate_csrf})
+            assert str(html) == f'<input value="{real}"><input value="{real}">'
+    assert middles(app) == 0
+    with app.test_request_context("/threads/1"):
+        fragments.with_holes(("a test middle",), lambda holes: f'<input value="{holes["csrf"]}">', {"csrf": generate_csrf})
+    assert middles(app) == 1

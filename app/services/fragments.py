@@ -28,8 +28,12 @@ old entry is simply never asked for again (it expires on its own). What the key 
   translations' .mo files, hashed when the app starts), so a deploy that changes a template or a
   word is not served yesterday's HTML from Redis.
 
+- where the site is mounted (the request's script root, as a web server that serves Kindred under
+  /kindred gives it): every link in a fragment starts with it.
+
 Kept out of the fragment: whether the post is the reader's first unread one (the "New since your
-last visit" marker and the article around it are written by forums/thread.html for each reader).
+last visit" marker and the article around it are written by forums/_thread_middle.html for each
+reader).
 
 Change anything a post's HTML reads outside those templates (app.formatting.time_tag, the reaction
 sentences, the lang_attribute filter) and bump FRAGMENT_VERSION.
@@ -64,7 +68,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import get_locale
 from flask_caching import Cache
 from flask_login import current_user
@@ -95,7 +99,8 @@ class Reader:
 
 
 class _LocalFragments:
-    """In-process: the most recently used FRAGMENT_CACHE_ITEMS fragments (strings, no pickling)."""
+    """In-process: the most recently used entries (fragments' strings, or a middle's marks and HTML;
+    no pickling)."""
 
     def __init__(self, size: int):
         self.size = size
@@ -243,7 +248,9 @@ def _state() -> dict:
 
 
 def _language() -> str:
-    return str(get_locale() or "en")
+    """The page's language and where the site is mounted, as a part of every key: both change every
+    fragment's words or links."""
+    return f"{get_locale() or 'en'}@{request.script_root if has_request_context() else ''}"
 
 
 def _cached(keys: list[str], make) -> list[str]:
@@ -293,7 +300,10 @@ def thread_middle_parts(view, thread) -> tuple[str, ...] | None:
     category = thread.category
     signed_in = bool(person.is_authenticated)
     parts = [
-        "thread-middle", version, language, request.full_path,
+        # A visitor's middle has the sign-in link, back to this very address; a member's does not,
+        # and any other query string (?x=1) must not make them another copy.
+        "thread-middle", version, language, request.full_path if not signed_in else "",
+        "c" if app.config.get("WTF_CSRF_ENABLED", True) else "-",  # with the token's hole, or without
         # about the reader, as yes-or-no and their listening speed (never who they are)
         "s" if signed_in else "-", "m" if reader.member else "-", "r" if reader.may_reply else "-",
         "l" if reader.listen else "-", "a" if reader.listen_available else "-",
@@ -330,7 +340,17 @@ def with_holes(parts: tuple[str, ...] | None, render: Callable[[dict[str, str]],
         html = str(render(marks))
         marks = {name: mark for name, mark in marks.items() if mark in html}
         kept = (marks, re.compile("|".join(marks.values())) if marks else None, html)
+        made = g.get("csrf_token")  # Flask-WTF's token for this session, if rendering made one
+        if made and made in html:
+            # Something wrote the real token rather than its hole (a macro imported without the
+            # page's context sees Flask-WTF's csrf_token): never kept, or every reader would get it.
+            log.error("a kept part wrote this session's CSRF token instead of its hole; not kept: %s", parts[0])
+            return _filled(kept, fills)
         middles.set_many({key: kept})
+    return _filled(kept, fills)
+
+
+def _filled(kept: tuple, fills: dict[str, Callable[[], str]]) -> Markup:
     marks, pattern, html = kept
     if pattern is None:
         return Markup(html)
