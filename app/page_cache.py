@@ -43,7 +43,10 @@ visitor's):
   after any change to a row that names them, found from the tables' foreign keys to `users` (their
   own row, read markers, follows, drafts, saved posts, blocks and mutes either way, notifications,
   pauses, sign-in sessions...), so a new feature cannot forget it; a bulk statement whose rows
-  cannot be tied to named members moves every member's version.
+  cannot be tied to named members moves every member's version. A member's own rows about one
+  thread (read marker, follow, draft: MEMBER_THREAD_TABLES) move finer versions instead: theirs for
+  that thread, which its page holds, and theirs for the lists, which the forum index and category
+  pages hold, so reading one thread leaves their other kept thread pages kept.
 - **A hit touches no database**, so it must not outlive the sign-in: signing out ends a session
   row, a password change moves the member's session epoch, a suspension adds a sanction, and each
   of those moves a version, so the next request goes the whole way and is refused as before.
@@ -161,6 +164,37 @@ ALL_MEMBERS = "members"  # the version every member's kept pages hold besides th
 
 def _member_version_name(user_id: int) -> str:
     return f"member:{user_id}"
+
+
+# A member's own rows about one thread (their read marker, their follow, their draft of a reply)
+# show on that thread's page (first unread, "You are following", the draft) and on the lists (New,
+# 3 new replies, Following), nowhere else that is kept. A change to one moves the member's version
+# for that thread and for the lists, not their whole version: before, reading thread A (a new read
+# marker) left every kept page of theirs behind, thread B's included. A row whose thread is not
+# known (a draft of a new thread, a statement over several threads) moves their whole version.
+MEMBER_THREAD_TABLES = frozenset({"forum_thread_reads", "forum_thread_follows", "forum_drafts"})
+# How long these versions are held: there is one per member and thread read, so unlike the others
+# they must not be held for ever. One that has gone is started afresh and nothing is served under
+# it (_trusted_versions), so this only bounds how long a kept page can be found again.
+MEMBER_THREAD_VERSION_SECONDS = 24 * 3600
+
+
+_MEMBER_THREAD_NAME = re.compile(r"member:\d+:(thread:|lists$)")
+
+
+def _member_thread_version_name(user_id: int, thread_id) -> str:
+    return f"member:{user_id}:thread:{thread_id}"
+
+
+def _member_lists_version_name(user_id: int) -> str:
+    return f"member:{user_id}:lists"
+
+
+def _member_page_versions(user_id: int) -> tuple[str, ...]:
+    """The member's finer version this request's page holds: its thread's, or the lists'."""
+    if request.endpoint == "forums.thread":
+        return (_member_thread_version_name(user_id, (request.view_args or {}).get("thread_id")),)
+    return (_member_lists_version_name(user_id),)
 
 
 # A member's kept row (app/kept_members.py) is read from their own row and their sign-in sessions
@@ -295,7 +329,8 @@ def serve_from_cache():
         # The kept row's versions come in the same round trip: on a miss, the page's user loader
         # (app/kept_members.py) needs them next.
         row_names = (ALL_MEMBER_ROWS, _member_row_version_name(member_id))
-        versions = _trusted_versions(ALL_MEMBERS, _member_version_name(member_id), *_page_versions(section), *row_names)
+        versions = _trusted_versions(ALL_MEMBERS, _member_version_name(member_id), *_member_page_versions(member_id),
+                                     *_page_versions(section), *row_names)
         if versions is None:
             return None
         _remember_member_row_versions(member_id, versions[-2:])
@@ -374,7 +409,8 @@ def bump(name: str) -> None:
     else:
         # Should Redis be down, the pages it holds are out of reach too; when it is back, any page
         # this change should have left behind has at most its time limit left.
-        _unless_redis_is_down(cache.set, f"version:{name}", version, timeout=0)
+        timeout = MEMBER_THREAD_VERSION_SECONDS if _MEMBER_THREAD_NAME.match(name) else 0  # 0: for ever
+        _unless_redis_is_down(cache.set, f"version:{name}", version, timeout=timeout)
 
 
 def _sections_touched(session_) -> set[str]:
@@ -490,8 +526,13 @@ def _note_statement(state):
         if versions:
             state.session.info.setdefault("page_sections", set()).update(versions)
     named = _members_named_in_statement(state)
-    _note_members(state.session, named)
-    if getattr(getattr(state.statement, "table", None), "name", None) in MEMBER_ROW_TABLES:
+    table_name = getattr(getattr(state.statement, "table", None), "name", None)
+    threads = _threads_in_statement(state) if table_name in MEMBER_THREAD_TABLES and ALL_MEMBERS not in named else None
+    if threads:
+        _note_member_threads(state.session, {(member, thread) for member in named for thread in threads})
+    else:
+        _note_members(state.session, named)
+    if table_name in MEMBER_ROW_TABLES:
         _note_member_rows(state.session, named)
 
 
@@ -654,25 +695,69 @@ def _note_members_in_flush(session_, _context):
     changed = [(instance, True) for instance in session_.new]
     changed += [(instance, False) for instance in (*session_.dirty, *session_.deleted)
                 if instance in session_.deleted or session_.is_modified(instance, include_collections=False)]
+    pairs = set()
     for instance, is_new in changed:
         members = _members_named_by(instance, is_new=is_new)
-        named |= members
-        if getattr(instance, "__tablename__", None) in MEMBER_ROW_TABLES:
+        table_name = getattr(instance, "__tablename__", None)
+        threads = _threads_of_row(instance, is_new) if table_name in MEMBER_THREAD_TABLES and ALL_MEMBERS not in members else None
+        if threads:
+            pairs |= {(member, thread) for member in members for thread in threads}
+        else:
+            named |= members
+        if table_name in MEMBER_ROW_TABLES:
             rows_named |= members
     _note_members(session_, named, wrote=bool(session_.new or session_.dirty or session_.deleted))
+    _note_member_threads(session_, pairs)
     _note_member_rows(session_, rows_named)
+
+
+def _threads_of_row(instance, is_new: bool) -> set | None:
+    """The threads a member's own row about a thread is about, before and after the change; None
+    when that is not known (a draft of a new thread, a thread_id not loaded)."""
+    state = sa.inspect(instance)
+    history = state.attrs.thread_id.history
+    values = set(history.deleted) | ({state.dict["thread_id"]} if "thread_id" in state.dict else set())
+    if (not is_new and "thread_id" not in state.dict) or not values or None in values:
+        return None
+    return values
+
+
+def _threads_in_statement(state) -> set | None:
+    """The threads an INSERT, UPDATE or DELETE on a member's own rows about threads is about, when
+    the statement says (a single row's values, or `thread_id = X` in its WHERE); None otherwise."""
+    statement = state.statement
+    if state.is_insert:
+        if getattr(statement, "_multi_values", None) or getattr(statement, "select", None) is not None:
+            return None
+        rows = state.parameters if isinstance(state.parameters, list) else [state.parameters or {}]
+        values = {row.get("thread_id", _values_of(statement).get("thread_id")) for row in rows}
+        return None if not values or None in values or any(isinstance(value, sa.sql.ClauseElement) for value in values) else values
+    if "thread_id" in _values_of(statement):
+        return None  # moves rows from one thread to another
+    return _equal_values(statement.whereclause, ("thread_id",), statement.table.name).get("thread_id") or None
+
+
+def _note_member_threads(session_, pairs: set) -> None:
+    if pairs:
+        session_.info.setdefault("page_member_threads", set()).update(pairs)
+        _note_members(session_, set())  # a write all the same: this request's page is not kept
 
 
 def bump_members_noted(session_) -> None:
     """Move on the version of every member this session's writes concerned."""
     members = session_.info.pop("page_members", None)
     rows = session_.info.pop("page_member_rows", None)
-    if not (members or rows) or not has_app_context() or "page_cache_versions" not in current_app.extensions:
+    pairs = session_.info.pop("page_member_threads", None)
+    if not (members or rows or pairs) or not has_app_context() or "page_cache_versions" not in current_app.extensions:
         return
     for member in members or ():
         bump(ALL_MEMBERS if member == ALL_MEMBERS else _member_version_name(member))
     for member in rows or ():
         bump(ALL_MEMBER_ROWS if member == ALL_MEMBERS else _member_row_version_name(member))
+    for member in {member for member, _thread in pairs or ()}:
+        bump(_member_lists_version_name(member))
+    for member, thread in pairs or ():
+        bump(_member_thread_version_name(member, thread))
 
 
 def bump_after_request(_error=None) -> None:
