@@ -45,8 +45,8 @@ visitor's):
   pauses, sign-in sessions...), so a new feature cannot forget it; a bulk statement whose rows
   cannot be tied to named members moves every member's version. A member's own rows about one
   thread (read marker, follow, draft: MEMBER_THREAD_TABLES) move finer versions instead: theirs for
-  that thread, which its page holds, and theirs for the lists, which the forum index and category
-  pages hold, so reading one thread leaves their other kept thread pages kept.
+  that thread, which its page holds, and (not for a draft) theirs for the lists, which the forum
+  index and category pages hold, so reading one thread leaves their other kept thread pages kept.
 - **A hit touches no database**, so it must not outlive the sign-in: signing out ends a session
   row, a password change moves the member's session epoch, a suspension adds a sanction, and each
   of those moves a version, so the next request goes the whole way and is refused as before.
@@ -173,6 +173,9 @@ def _member_version_name(user_id: int) -> str:
 # marker) left every kept page of theirs behind, thread B's included. A row whose thread is not
 # known (a draft of a new thread, a statement over several threads) moves their whole version.
 MEMBER_THREAD_TABLES = frozenset({"forum_thread_reads", "forum_thread_follows", "forum_drafts"})
+# Of those, the ones the lists show (New, 3 new replies, Following); a draft shows on its thread's
+# page only, so drafts.js saving one as the member types leaves their kept lists kept.
+MEMBER_LIST_TABLES = frozenset({"forum_thread_reads", "forum_thread_follows"})
 # How long these versions are held: there is one per member and thread read, so unlike the others
 # they must not be held for ever. One that has gone is started afresh and nothing is served under
 # it (_trusted_versions), so this only bounds how long a kept page can be found again.
@@ -528,8 +531,9 @@ def _note_statement(state):
     named = _members_named_in_statement(state)
     table_name = getattr(getattr(state.statement, "table", None), "name", None)
     threads = _threads_in_statement(state) if table_name in MEMBER_THREAD_TABLES and ALL_MEMBERS not in named else None
-    if threads:
-        _note_member_threads(state.session, {(member, thread) for member in named for thread in threads})
+    if threads and named:
+        _note_member_threads(state.session, {(member, thread, table_name in MEMBER_LIST_TABLES)
+                                             for member in named for thread in threads})
     else:
         _note_members(state.session, named)
     if table_name in MEMBER_ROW_TABLES:
@@ -700,8 +704,8 @@ def _note_members_in_flush(session_, _context):
         members = _members_named_by(instance, is_new=is_new)
         table_name = getattr(instance, "__tablename__", None)
         threads = _threads_of_row(instance, is_new) if table_name in MEMBER_THREAD_TABLES and ALL_MEMBERS not in members else None
-        if threads:
-            pairs |= {(member, thread) for member in members for thread in threads}
+        if threads and members:
+            pairs |= {(member, thread, table_name in MEMBER_LIST_TABLES) for member in members for thread in threads}
         else:
             named |= members
         if table_name in MEMBER_ROW_TABLES:
@@ -714,8 +718,10 @@ def _note_members_in_flush(session_, _context):
 def _threads_of_row(instance, is_new: bool) -> set | None:
     """The threads a member's own row about a thread is about, before and after the change; None
     when that is not known (a draft of a new thread, a thread_id not loaded)."""
-    state = sa.inspect(instance)
+    state = sa.inspect(instance)  # a row of MEMBER_THREAD_TABLES: each has a thread_id column
     history = state.attrs.thread_id.history
+    if not is_new and history.added and not history.deleted:
+        return None  # moved to another thread while its old one was not loaded: which it left is not known
     values = set(history.deleted) | ({state.dict["thread_id"]} if "thread_id" in state.dict else set())
     if (not is_new and "thread_id" not in state.dict) or not values or None in values:
         return None
@@ -754,9 +760,9 @@ def bump_members_noted(session_) -> None:
         bump(ALL_MEMBERS if member == ALL_MEMBERS else _member_version_name(member))
     for member in rows or ():
         bump(ALL_MEMBER_ROWS if member == ALL_MEMBERS else _member_row_version_name(member))
-    for member in {member for member, _thread in pairs or ()}:
+    for member in {member for member, _thread, on_lists in pairs or () if on_lists}:
         bump(_member_lists_version_name(member))
-    for member, thread in pairs or ():
+    for member, thread in {(member, thread) for member, thread, _on_lists in pairs or ()}:
         bump(_member_thread_version_name(member, thread))
 
 

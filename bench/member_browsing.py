@@ -7,10 +7,11 @@ back to one they read before. Every PAGES_PER_REPLY of their page views, someone
 of those threads (through forums.reply, as the site does). Each thread page view moves their read
 marker when there is something new to them.
 
-Run twice, each time for a member who has not read the category yet: with the finer versions (their read marker, follow and draft for a thread move
-their version for that thread and for the lists, app/page_cache.py MEMBER_THREAD_TABLES), and with
-one version per member (as before: any of their rows moving left all their kept pages behind),
-simulated by tying every such row to the member alone. Prints the share of the member's page views
+Run twice, each time for another member (--member, then the next id; pick new ones to run it again
+on the same database: a run leaves read markers behind): with the finer versions (their read
+marker, follow and draft for a thread move their version for that thread, app/page_cache.py
+MEMBER_THREAD_TABLES), and with one version per member (as before: any of their rows moving left
+all their kept pages behind), simulated by tying every such row to the member alone. Prints the share of the member's page views
 served kept and the CPU ms per page view (process time, so waiting on PostgreSQL or Redis is not
 counted).
 

@@ -459,3 +459,27 @@ def test_a_statement_whose_members_are_known_only_when_it_runs_leaves_every_memb
     db.session.execute(sa.delete(Notification).where(Notification.user_id == sa.bindparam("member")), {"member": bob.id})
     db.session.commit()
     assert alices.get(path).headers.get("X-Page-Cache") != "hit"
+
+
+def test_bobs_draft_saved_as_he_types_leaves_his_kept_lists_kept(client_for, alice, bob, alices_thread):
+    """drafts.js saves what Bob types every few seconds: his kept thread page shows the draft at
+    once, and the category page, which shows no drafts, stays kept."""
+    path, category = f"/threads/{alices_thread.id}", "/forums/welcome-and-introductions"
+    bobs = client_for(bob)
+    _kept_for(bobs, path)
+    _kept_for(bobs, category)
+    forums.save_draft(bob, "Biscuit sounds lovely", thread=alices_thread)
+    assert "Biscuit sounds lovely" in page_text(bobs.get(path))
+    _kept(bobs, category)
+
+
+def test_a_draft_moved_to_another_thread_while_not_loaded_leaves_both_threads_pages_behind(client_for, alice, bob, welcome, alices_thread):
+    cafe = forums.start_thread(alice, welcome, "Tuesday memory café", "Who is coming on Tuesday?").thread
+    path = f"/threads/{alices_thread.id}"
+    bobs = client_for(bob)
+    draft = forums.save_draft(bob, "Biscuit sounds lovely", thread=alices_thread)
+    assert "Biscuit sounds lovely" in page_text(_kept_for(bobs, path))
+    db.session.commit()  # its columns expire: which thread it was on is not loaded
+    draft.thread_id = cafe.id
+    db.session.commit()
+    assert "Biscuit sounds lovely" not in page_text(bobs.get(path))
