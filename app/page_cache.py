@@ -47,6 +47,8 @@ visitor's):
   thread (read marker, follow, draft: MEMBER_THREAD_TABLES) move finer versions instead: theirs for
   that thread, which its page holds, and (not for a draft) theirs for the lists, which the forum
   index and category pages hold, so reading one thread leaves their other kept thread pages kept.
+  Notifications show on those pages only as the header's count, which is a hole filled at each
+  view (MEMBER_UNREAD_TABLES), so a notification leaves the member's kept pages kept too.
 - **A hit touches no database**, so it must not outlive the sign-in: signing out ends a session
   row, a password change moves the member's session epoch, a suspension adds a sanction, and each
   of those moves a version, so the next request goes the whole way and is refused as before.
@@ -182,6 +184,24 @@ MEMBER_LIST_TABLES = frozenset({"forum_thread_reads", "forum_thread_follows"})
 MEMBER_THREAD_VERSION_SECONDS = 24 * 3600
 
 
+# The header's unread count is the one thing from notifications a kept page shows, so it is a hole
+# in the kept page, filled at each view from a count kept beside the pages (unread:{id}, with the
+# versions it was read under); changes to notifications move only the member's unread versions,
+# and a notification no longer makes every kept page of theirs again. With the count not known
+# under the current versions, the kept page asks the database for the count alone (one statement)
+# and keeps it for the next.
+MEMBER_UNREAD_TABLES = frozenset({"notifications"})
+ALL_MEMBERS_UNREAD = "members-unread"  # moved by a statement on notifications that does not say whose
+
+
+def _member_unread_version_name(user_id: int) -> str:
+    return f"member-unread:{user_id}"
+
+
+def _unread_key(user_id: int) -> str:
+    return f"unread:{user_id}"
+
+
 _MEMBER_THREAD_NAME = re.compile(r"member:\d+:(thread:|lists$)")
 
 
@@ -283,22 +303,32 @@ def cache_set(key: str, value, timeout: int) -> None:
     _unless_redis_is_down(cache.set, key, value, timeout=timeout)
 
 
-def _versions(*names: str) -> list[int | None]:
+def _versions(*names: str, also: str | None = None) -> list | None:
+    """These versions, then (with `also`) what is kept under that key, in one round trip (MGET)."""
     local = current_app.extensions["page_cache_versions"]
     if local is not None:
-        return [local.get(name, 0) for name in names]
-    # One round trip for all of them (MGET).
-    return _unless_redis_is_down(cache.get_many, *(f"version:{name}" for name in names), failed=None)
+        return [local.get(name, 0) for name in names] + ([cache_get(also)] if also else [])
+    keys = [f"version:{name}" for name in names] + ([also] if also else [])
+    return _unless_redis_is_down(cache.get_many, *keys, failed=None)
 
 
-def _trusted_versions(*names: str) -> list[int] | None:
+def _trusted_versions(*names: str, also: str | None = None) -> list[int] | None:
     """These versions, or None when they cannot be trusted: Redis down, or a version it does not
     hold (never set, or let go under memory pressure: there is one per thread page). A lost version
     is started afresh, and this request neither serves nor keeps anything under it: what was kept
-    under an older number may still be there, and one kept now would be under no number at all."""
-    versions = _versions(*names)
+    under an older number may still be there, and one kept now would be under no number at all.
+    With `also`, what is kept under that key comes last (read in the same round trip)."""
+    versions = _versions(*names, also=also)
     if versions is None:
         return None
+    if also:
+        versions, kept = versions[:-1], versions[-1]
+        trusted = _trusted_versions_from(names, versions)
+        return None if trusted is None else [*trusted, kept]
+    return _trusted_versions_from(names, versions)
+
+
+def _trusted_versions_from(names, versions) -> list[int] | None:
     lost = [name for name, version in zip(names, versions) if version is None]
     for name in lost:
         bump(name)
@@ -308,7 +338,7 @@ def _trusted_versions(*names: str) -> list[int] | None:
 def serve_from_cache():
     """before_request, first after `g` is cleared: a kept page skips every other hook and the view."""
     # Popped: tests run requests inside one app context, so `g` outlives a request.
-    for name in ("page_cache_key", "page_cache_hit", "page_cache_member", "page_cache_wrote"):
+    for name in ("page_cache_key", "page_cache_hit", "page_cache_member", "page_cache_wrote", "page_cache_unread_versions"):
         g.pop(name, None)
     if request.method != "GET" or request.endpoint not in CACHED_ENDPOINTS:
         return None
@@ -332,19 +362,30 @@ def serve_from_cache():
         # The kept row's versions come in the same round trip: on a miss, the page's user loader
         # (app/kept_members.py) needs them next.
         row_names = (ALL_MEMBER_ROWS, _member_row_version_name(member_id))
-        versions = _trusted_versions(ALL_MEMBERS, _member_version_name(member_id), *_member_page_versions(member_id),
-                                     *_page_versions(section), *row_names)
-        if versions is None:
+        unread_names = (ALL_MEMBERS_UNREAD, _member_unread_version_name(member_id))
+        found = _trusted_versions(ALL_MEMBERS, _member_version_name(member_id), *_member_page_versions(member_id),
+                                  *_page_versions(section), *row_names, *unread_names, also=_unread_key(member_id))
+        if found is None:
             return None
+        versions, kept_unread = found[:-3], found[-1]
         _remember_member_row_versions(member_id, versions[-2:])
         g.page_cache_member = member_id
+        g.page_cache_unread_versions = tuple(found[-3:-1])
         g.page_cache_key = _member_key(member_id, versions)
     stored = _unless_redis_is_down(cache.get, g.page_cache_key)
     if stored is None:
         return None
     body, mimetype = stored
     if member_id is not None:
-        body = _fresh_submission_keys(body)
+        count = _kept_unread_count(kept_unread, g.page_cache_unread_versions)
+        if count is None:
+            # Their notifications changed since: one statement for the count, not the whole page.
+            from app.services.notifications import count_unread_of
+
+            count = count_unread_of(member_id)
+            cache_set(_unread_key(member_id), (*g.page_cache_unread_versions, count),
+                      timeout=current_app.config["PAGE_CACHE_MEMBER_SECONDS"])
+        body = _with_unread_count(_fresh_submission_keys(body), count)
     g.page_cache_hit = True
     response = current_app.response_class(body, mimetype=mimetype)
     response.headers["X-Page-Cache"] = "hit"
@@ -361,6 +402,36 @@ def _fresh_submission_keys(body: bytes) -> bytes:
     from app.forums.forms import new_submission_key
 
     return _SUBMISSION_KEY.sub(lambda found: found.group(1) + new_submission_key().encode() + found.group(2), body)
+
+
+# The header's count (templates/base.html): its words come with the page, in its language, as
+# data-words-new="(%(count)s new)"; the text inside is " (3 new)", or nothing with none.
+_UNREAD_COUNT = re.compile(rb'(<span class="count" data-notifications-count data-words-new="([^"]*)"[^>]*>)([^<]*)(</span>)')
+
+
+def _with_unread_count(body: bytes, count: int) -> bytes:
+    def filled(found):
+        words = b" " + found.group(2).replace(b"%(count)s", str(count).encode()) if count else b""
+        return found.group(1) + words + found.group(4)
+
+    return _UNREAD_COUNT.sub(filled, body, count=1)
+
+
+def _kept_unread_count(kept, versions: tuple) -> int | None:
+    """The member's unread count kept under exactly these versions, or None."""
+    if not kept or tuple(kept[:2]) != tuple(versions):
+        return None
+    return kept[2]
+
+
+def _keep_unread_count(member_id: int) -> None:
+    """After a member's forum page: the count this request read from the database (the page's own
+    statement, notifications.remember_unread_count), kept under the versions read before it."""
+    versions = g.get("page_cache_unread_versions")
+    known = getattr(request, "_kindred_unread", None)
+    if versions is None or known is None or known[0] != member_id:
+        return
+    cache_set(_unread_key(member_id), (*versions, known[1]), timeout=current_app.config["PAGE_CACHE_MEMBER_SECONDS"])
 
 
 def served_a_members_page() -> bool:
@@ -394,9 +465,11 @@ def store_in_cache(response):
         _unless_redis_is_down(cache.set, key, (response.get_data(), response.mimetype))
     else:
         # The CSRF token is allowed here: the key is this browser's own session.
-        if not _may_keep_for_member(member_id):
-            return response
-        _unless_redis_is_down(cache.set, key, (response.get_data(), response.mimetype), timeout=current_app.config["PAGE_CACHE_MEMBER_SECONDS"])
+        _keep_unread_count(member_id)
+        body = response.get_data()
+        if not _may_keep_for_member(member_id) or not _UNREAD_COUNT.search(body):
+            return response  # (a page without the count's hole would show a count that never moves)
+        _unless_redis_is_down(cache.set, key, (body, response.mimetype), timeout=current_app.config["PAGE_CACHE_MEMBER_SECONDS"])
     response.headers["X-Page-Cache"] = "miss"
     return response
 
@@ -515,6 +588,7 @@ def _note_statement(state):
             state.session.info.setdefault("page_sections", set()).update(SECTION_OF_TABLE.values())
             _note_members(state.session, {ALL_MEMBERS})
             _note_member_rows(state.session, {ALL_MEMBERS})
+            _note_member_unread(state.session, {ALL_MEMBERS})
         return
     if not (state.is_update or state.is_delete or state.is_insert):
         return
@@ -534,6 +608,8 @@ def _note_statement(state):
     if threads and named:
         _note_member_threads(state.session, {(member, thread, table_name in MEMBER_LIST_TABLES)
                                              for member in named for thread in threads})
+    elif table_name in MEMBER_UNREAD_TABLES:
+        _note_member_unread(state.session, named)
     else:
         _note_members(state.session, named)
     if table_name in MEMBER_ROW_TABLES:
@@ -699,19 +775,22 @@ def _note_members_in_flush(session_, _context):
     changed = [(instance, True) for instance in session_.new]
     changed += [(instance, False) for instance in (*session_.dirty, *session_.deleted)
                 if instance in session_.deleted or session_.is_modified(instance, include_collections=False)]
-    pairs = set()
+    pairs, unread = set(), set()
     for instance, is_new in changed:
         members = _members_named_by(instance, is_new=is_new)
         table_name = getattr(instance, "__tablename__", None)
         threads = _threads_of_row(instance, is_new) if table_name in MEMBER_THREAD_TABLES and ALL_MEMBERS not in members else None
         if threads and members:
             pairs |= {(member, thread, table_name in MEMBER_LIST_TABLES) for member in members for thread in threads}
+        elif table_name in MEMBER_UNREAD_TABLES:
+            unread |= members
         else:
             named |= members
         if table_name in MEMBER_ROW_TABLES:
             rows_named |= members
     _note_members(session_, named, wrote=bool(session_.new or session_.dirty or session_.deleted))
     _note_member_threads(session_, pairs)
+    _note_member_unread(session_, unread)
     _note_member_rows(session_, rows_named)
 
 
@@ -743,6 +822,12 @@ def _threads_in_statement(state) -> set | None:
     return _equal_values(statement.whereclause, ("thread_id",), statement.table.name).get("thread_id") or None
 
 
+def _note_member_unread(session_, members: set) -> None:
+    if members:
+        session_.info.setdefault("page_member_unread", set()).update(members)
+        _note_members(session_, set())  # a write all the same: this request's page is not kept
+
+
 def _note_member_threads(session_, pairs: set) -> None:
     if pairs:
         session_.info.setdefault("page_member_threads", set()).update(pairs)
@@ -754,8 +839,11 @@ def bump_members_noted(session_) -> None:
     members = session_.info.pop("page_members", None)
     rows = session_.info.pop("page_member_rows", None)
     pairs = session_.info.pop("page_member_threads", None)
-    if not (members or rows or pairs) or not has_app_context() or "page_cache_versions" not in current_app.extensions:
+    unread = session_.info.pop("page_member_unread", None)
+    if not (members or rows or pairs or unread) or not has_app_context() or "page_cache_versions" not in current_app.extensions:
         return
+    for member in unread or ():
+        bump(ALL_MEMBERS_UNREAD if member == ALL_MEMBERS else _member_unread_version_name(member))
     for member in members or ():
         bump(ALL_MEMBERS if member == ALL_MEMBERS else _member_version_name(member))
     for member in rows or ():

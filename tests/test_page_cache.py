@@ -9,7 +9,7 @@ from flask import render_template_string
 
 from app import page_cache
 from app.extensions import db
-from app.models import Notification, Post, PostStatus, Sanction, SanctionKind, ThreadFollow, ThreadRead
+from app.models import Bookmark, Notification, Post, PostStatus, Sanction, SanctionKind, ThreadFollow, ThreadRead
 from app.models.types import utcnow
 from app.services import forums
 from tests.forum_fixtures import alices_thread, categories, welcome  # noqa: F401
@@ -349,18 +349,67 @@ def test_what_bob_does_and_what_is_done_to_him_shows_at_once(client_for, bob, al
     assert "(1 new)" not in page_text(library.get(path))
 
 
+def test_a_notification_for_bob_leaves_his_kept_pages_kept_with_the_count_right(kept_in, app, client_for, alice, bob, alices_thread):
+    """The header's unread count is the one thing from notifications his forum pages show: it is
+    filled in each time, so a new notification (someone replied to a thread he follows) no longer
+    makes his kept pages again; the first view after it asks the database for the count alone."""
+    path, category = f"/threads/{alices_thread.id}", "/forums/welcome-and-introductions"
+    bobs = client_for(bob)
+    _kept_for(bobs, path)
+    _kept_for(bobs, category)
+    notify(bob, "forum_reply", "Alice Morgan replied to your post.", link=path, actor=alice)
+    db.session.commit()
+    with count_queries() as queries:
+        first = bobs.get(path)
+    assert first.headers.get("X-Page-Cache") == "hit" and queries.count == 1  # the count alone
+    assert "Notifications (1 new)" in page_text(first)
+    assert "Notifications (1 new)" in page_text(_kept(bobs, path))  # then kept: no statement at all
+    assert "Notifications (1 new)" in page_text(bobs.get(category))
+    # Just as a page made afresh says it.
+    app.config["PAGE_CACHE_MEMBERS"] = False
+    try:
+        assert _without_form_keys(bobs.get(path)) == _without_form_keys(first)
+    finally:
+        app.config["PAGE_CACHE_MEMBERS"] = True
+    mark_all_read(bob)
+    db.session.commit()
+    assert "new)" not in page_text(bobs.get(path)) and "new)" not in page_text(bobs.get(category))
+    notify(bob, "forum_reply", "Hope replied.", link=path, actor=alice)
+    notify(bob, "forum_reply", "Maya replied.", link=path, actor=alice)
+    db.session.commit()
+    assert "Notifications (2 new)" in page_text(bobs.get(path))
+
+
+def test_gwens_kept_page_says_her_count_in_welsh(app, client_for, alice, bob, alices_thread):
+    bob.language = "cy"
+    db.session.commit()
+    path = f"/threads/{alices_thread.id}"
+    bobs = client_for(bob)
+    _kept_for(bobs, path)
+    notify(bob, "forum_reply", "Alice Morgan replied to your post.", link=path, actor=alice)
+    db.session.commit()
+    kept = bobs.get(path)
+    assert kept.headers.get("X-Page-Cache") == "hit"
+    app.config["PAGE_CACHE_MEMBERS"] = False
+    try:
+        made = bobs.get(path)
+    finally:
+        app.config["PAGE_CACHE_MEMBERS"] = True
+    assert _without_form_keys(kept) == _without_form_keys(made) and "(1 newydd)" in page_text(made)
+
+
 def test_a_bulk_change_moves_only_the_members_it_names(client_for, alice, bob, alices_thread):
     path = f"/threads/{alices_thread.id}"
     alices, bobs = client_for(alice), client_for(bob)
     _kept_for(alices, path)
     _kept_for(bobs, path)
-    db.session.execute(sa.update(Notification).where(Notification.user_id == bob.id).values(read_at=utcnow()))
+    db.session.execute(sa.delete(Bookmark).where(Bookmark.user_id == bob.id))  # his saved posts
     db.session.commit()
     assert alices.get(path).headers["X-Page-Cache"] == "hit"
     assert bobs.get(path).headers.get("X-Page-Cache") != "hit"
     # A statement that does not say whose rows it changes leaves every member's page behind.
     _kept_for(bobs, path)
-    db.session.execute(sa.update(Notification).where(Notification.read_at.is_(None)).values(read_at=utcnow()))
+    db.session.execute(sa.delete(Bookmark).where(Bookmark.created_at < utcnow()))
     db.session.commit()
     assert alices.get(path).headers.get("X-Page-Cache") != "hit"
     assert bobs.get(path).headers.get("X-Page-Cache") != "hit"
@@ -456,9 +505,16 @@ def test_a_statement_whose_members_are_known_only_when_it_runs_leaves_every_memb
     path = f"/threads/{alices_thread.id}"
     alices = client_for(alice)
     _kept_for(alices, path)
-    db.session.execute(sa.delete(Notification).where(Notification.user_id == sa.bindparam("member")), {"member": bob.id})
+    db.session.execute(sa.delete(Bookmark).where(Bookmark.user_id == sa.bindparam("member")), {"member": bob.id})
     db.session.commit()
     assert alices.get(path).headers.get("X-Page-Cache") != "hit"
+    # The same on notifications: every member's count is asked for again (their pages stay kept).
+    _kept_for(alices, path)
+    db.session.execute(sa.delete(Notification).where(Notification.user_id == sa.bindparam("member")), {"member": bob.id})
+    db.session.commit()
+    with count_queries() as queries:
+        assert alices.get(path).headers.get("X-Page-Cache") == "hit"
+    assert queries.count == 1
 
 
 def test_bobs_draft_saved_as_he_types_leaves_his_kept_lists_kept(client_for, alice, bob, alices_thread):

@@ -432,12 +432,19 @@ _UNREAD_COUNT = sa.select(sa.func.count(Notification.id)).where(
 )
 
 
+def count_unread_of(user_id: int) -> int:
+    """The unread count of a member known only by their id (a kept page's header, app/page_cache.py)."""
+    return db.session.scalar(_UNREAD_COUNT, {"user_id": user_id}) or 0
+
+
 def unread_count(user: User) -> int:
     if has_request_context():
         remembered = getattr(request, "_kindred_unread", None)
         if remembered is not None and remembered[0] == user.id:
             return remembered[1]
-    return db.session.scalar(_UNREAD_COUNT, {"user_id": user.id}) or 0
+    count = count_unread_of(user.id)
+    remember_unread_count(user.id, count)  # the header asks once; a kept page keeps it (app/page_cache.py)
+    return count
 
 
 def unread_count_of(user_id) -> sa.ScalarSelect:
