@@ -383,8 +383,7 @@ def serve_from_cache():
             from app.services.notifications import count_unread_of
 
             count = count_unread_of(member_id)
-            cache_set(_unread_key(member_id), (*g.page_cache_unread_versions, count),
-                      timeout=current_app.config["PAGE_CACHE_MEMBER_SECONDS"])
+            _keep_unread_count_as(member_id, g.page_cache_unread_versions, count)
         body = _with_unread_count(_fresh_submission_keys(body), count)
     g.page_cache_hit = True
     response = current_app.response_class(body, mimetype=mimetype)
@@ -431,7 +430,12 @@ def _keep_unread_count(member_id: int) -> None:
     known = getattr(request, "_kindred_unread", None)
     if versions is None or known is None or known[0] != member_id:
         return
-    cache_set(_unread_key(member_id), (*versions, known[1]), timeout=current_app.config["PAGE_CACHE_MEMBER_SECONDS"])
+    _keep_unread_count_as(member_id, versions, known[1])
+
+
+def _keep_unread_count_as(member_id: int, versions: tuple, count: int) -> None:
+    """Keep this count, read after these versions (so a later move of them leaves it behind)."""
+    cache_set(_unread_key(member_id), (*versions, count), timeout=current_app.config["PAGE_CACHE_MEMBER_SECONDS"])
 
 
 def served_a_members_page() -> bool:

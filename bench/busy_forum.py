@@ -60,18 +60,25 @@ def run(reads: int, reads_per_reply: int, thread_count: int, seed: int) -> tuple
         cpu += time.process_time() - started
         hits += response.headers.get("X-Page-Cache") == "hit"
         if view % reads_per_reply == 0:
-            with app.test_request_context():
-                thread = db.session.get(Thread, chooser.choices(thread_ids, weights)[0])
-                writer = db.session.get(User, chooser.choice(writers))
-                try:
-                    forums.reply(writer, thread, f"A reply on a busy evening, number {next(_numbers)}.")
-                    replies += 1
-                except Exception:  # noqa: BLE001 - a thread they may not reply in (locked, or a category only some may write in): the next one replies
-                    db.session.rollback()
+            replies += reply_to_one(chooser, thread_ids, weights, writers, "A reply on a busy evening")
     return hits / reads, cpu * 1000 / reads, replies
 
 
 _numbers = itertools.count(1)
+
+
+def reply_to_one(chooser: random.Random, thread_ids: list[int], weights: list[float], writers: list[int], words: str) -> bool:
+    """One of the writers replies to one of the threads (picked by popularity), through
+    forums.reply as the site does; False when that writer may not reply there."""
+    with app.test_request_context():
+        thread = db.session.get(Thread, chooser.choices(thread_ids, weights)[0])
+        writer = db.session.get(User, chooser.choice(writers))
+        try:
+            forums.reply(writer, thread, f"{words}, number {next(_numbers)}.")
+        except Exception:  # noqa: BLE001 - a thread they may not reply in (locked, or a category only some may write in): the next one replies
+            db.session.rollback()
+            return False
+    return True
 
 
 def main() -> None:

@@ -23,7 +23,6 @@ Usage: PYTHONPATH=. DATABASE_URL=... REDIS_URL=... .venv/bin/python bench/member
 Writes replies and read markers into the database it runs on: use the bench database, not a real one.
 """
 import argparse
-import itertools
 import os
 import random
 import subprocess
@@ -37,6 +36,7 @@ from app import page_cache
 from app.extensions import db
 from app.models import Category, Thread, User
 from app.services import forums
+from bench.busy_forum import reply_to_one
 from bench.wsgi_bench import app
 
 for thread in threading.enumerate():  # the safety model loads in a thread: not part of the figures
@@ -86,19 +86,9 @@ def run(views: int, pages_per_reply: int, thread_count: int, member: int, cookie
         seen[kind] += 1
         kept[kind] += response.headers.get("X-Page-Cache") == "hit"
         if view % pages_per_reply == 0:
-            with app.test_request_context():
-                thread = db.session.get(Thread, chooser.choices(thread_ids, weights)[0])
-                writer = db.session.get(User, chooser.choice(writers))
-                try:
-                    forums.reply(writer, thread, f"Another reply this evening, number {next(_numbers)}.")
-                    replies += 1
-                except Exception:  # noqa: BLE001 - a writer who may not write here: the next one replies
-                    db.session.rollback()
+            replies += reply_to_one(chooser, thread_ids, weights, writers, "Another reply this evening")
     shares = {kind: kept[kind] / max(seen[kind], 1) for kind in kept}
     return sum(kept.values()) / views, shares, cpu * 1000 / views, replies
-
-
-_numbers = itertools.count(1)
 
 
 def member_cookie(member: int) -> str:
