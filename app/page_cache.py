@@ -149,8 +149,42 @@ def init_app(app: Flask) -> None:
         config.update(CACHE_TYPE="SimpleCache", CACHE_THRESHOLD=app.config.get("PAGE_CACHE_THRESHOLD", 2000))
     cache.init_app(app, config=config)
     # Section versions: in Redis beside the pages, so every process sees a change; in this
-    # process otherwise (a dict, so they are never pruned like cached pages can be).
-    app.extensions["page_cache_versions"] = None if redis_url else {}
+    # process otherwise (see LocalVersions).
+    app.extensions["page_cache_versions"] = (
+        None if redis_url else LocalVersions(app.config.get("PAGE_CACHE_VERSIONS_HELD", 50_000))
+    )
+
+
+class LocalVersions:
+    """The versions for one process without Redis (`make run`). There is one per thread page and
+    one per member and thread read, so they cannot all be held for ever; past `limit` the older
+    half is let go. A name let go must never come back to a number it held before (a page kept
+    under that number would be served again, stale), so every name not held reads as `floor`:
+    the clock when names were last let go. That is later than any number a let-go name held, and
+    every later bump (the clock again) is later still, so each name's number only ever grows.
+    Letting go costs the pages kept under those names one miss each, never a stale page."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.floor = 0
+        self._held: dict[str, int] = {}
+
+    def get(self, name: str) -> int:
+        return self._held.get(name, self.floor)
+
+    def set(self, name: str, version: int) -> None:
+        self._held[name] = version
+        if len(self._held) > self.limit:
+            self._let_go_of_older_half()
+
+    def __len__(self) -> int:
+        return len(self._held)
+
+    def _let_go_of_older_half(self) -> None:
+        newest_first = sorted(self._held.items(), key=lambda item: item[1], reverse=True)
+        # The floor first: a name read while the dict is swapped is then never below it.
+        self.floor = time.time_ns()
+        self._held = dict(newest_first[: self.limit // 2])
 
 
 def enabled(app: Flask) -> bool:
@@ -307,7 +341,7 @@ def _versions(*names: str, also: str | None = None) -> list | None:
     """These versions, then (with `also`) what is kept under that key, in one round trip (MGET)."""
     local = current_app.extensions["page_cache_versions"]
     if local is not None:
-        return [local.get(name, 0) for name in names] + ([cache_get(also)] if also else [])
+        return [local.get(name) for name in names] + ([cache_get(also)] if also else [])
     keys = [f"version:{name}" for name in names] + ([also] if also else [])
     return _unless_redis_is_down(cache.get_many, *keys, failed=None)
 
@@ -485,7 +519,7 @@ def bump(name: str) -> None:
     version = time.time_ns()
     local = current_app.extensions["page_cache_versions"]
     if local is not None:
-        local[name] = version
+        local.set(name, version)
     else:
         # Should Redis be down, the pages it holds are out of reach too; when it is back, any page
         # this change should have left behind has at most its time limit left.

@@ -171,6 +171,31 @@ def test_a_thread_version_redis_let_go_is_started_again_and_nothing_old_is_serve
     _twice(client, path)
 
 
+def test_make_run_lets_old_versions_go_and_still_serves_nothing_stale(app, client, alice, alices_thread):
+    """Without Redis (`make run`), the versions live in the process: one per thread page, so past a
+    limit the older half is let go. Alice's welcome thread is kept with its version let go among a
+    crowd of others, then replied to, then let go again: its page must show the reply, never the
+    page kept before it."""
+    versions = app.extensions["page_cache_versions"]
+    path, name = f"/threads/{alices_thread.id}", page_cache._thread_version_name(alices_thread.id)
+    crowd = iter(range(10_000, 20_000))
+
+    def crowd_it_out():
+        for _ in range(10):  # other threads' versions push the welcome thread's out
+            page_cache.bump(page_cache._thread_version_name(next(crowd)))
+        assert name not in versions._held and len(versions) <= versions.limit
+
+    kept_limit, versions.limit = versions.limit, 4
+    try:
+        crowd_it_out()
+        assert "Our walk is on Thursday" not in page_text(_twice(client, path))  # kept, version let go
+        forums.reply(alice, alices_thread, "Our walk is on Thursday this week.")
+        crowd_it_out()
+        assert "Our walk is on Thursday" in page_text(_twice(client, path))
+    finally:
+        versions.limit = kept_limit
+
+
 def test_a_reaction_shows_at_once_on_its_thread_and_leaves_the_lists_kept(client, bob, alices_thread):
     path, category = f"/threads/{alices_thread.id}", "/forums/welcome-and-introductions"
     assert "said thank you" not in page_text(_twice(client, path))
