@@ -271,6 +271,8 @@ def _register_request_hooks(app: Flask) -> None:
         return "_user_id" in session or app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
 
     autocommit_reads = app.config["READ_PAGES_AUTOCOMMIT"] and not str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite")
+    # Read by the page cache too: a kept page whose header count must be read again reads it so.
+    app.extensions["read_pages_autocommit"] = autocommit_reads
     first_hooks = [_forget_previous_user]
     if page_cache.enabled(app):
         # Next, a kept page (a visitor's, or a member's own) skips everything else, the member's

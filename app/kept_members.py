@@ -9,7 +9,8 @@ kept, and the next request of the same session takes it from the cache.
 
 Why a kept row is never out of date, or outliving the session it was checked for:
 
-- **The key holds the row's versions** (app/page_cache.py, MEMBER_ROW_TABLES): every member's,
+- **The row is kept with its versions** (app/page_cache.py, MEMBER_ROW_TABLES; read with the row in
+  one round trip, and used only when they are still the current ones): every member's,
   and the member's own, which moves after any stored change to the two tables the row is read
   from: their own row (a new name, role, password or session epoch, display settings, a pause or
   suspension: restricted_until) and their sign-in sessions (signing out, "sign out everywhere
@@ -18,7 +19,7 @@ Why a kept row is never out of date, or outliving the session it was checked for
   Changes elsewhere that name the member (a read marker as they read a new thread, a
   notification) move their kept pages' version, not the row's.
   The versions are read before the database is asked, so a row read just before a change is kept
-  under the old versions, which nobody asks for once they have moved.
+  with the old versions, which no longer match once they have moved.
 - **The key holds a digest of the login id** (the member, their password's epoch and the sign-in
   session's secret), so the row was checked for exactly this session of this member, and another
   browser's cookie never finds it.
@@ -48,7 +49,7 @@ import logging
 from collections.abc import Callable
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context, request
+from flask import current_app, has_request_context, request, session
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -98,35 +99,44 @@ def member_for_login_id(login_id: str, load: Callable[[str], User | None]) -> Us
     if parsed is None:
         return load(login_id)
     user_id, _epoch, secret = parsed
-    kept_under = _key_for(user_id, login_id)
-    user = kept_member(kept_under)
+    key = _key_for(user_id, login_id)
+    # The row's versions and the row itself, in one round trip (the page cache may have read them
+    # already, with the page's own: page_cache.serve_from_cache).
+    found = page_cache.member_row_and_versions(user_id, key) if key else None
+    if found is None:
+        return load(login_id)  # nothing may be kept or served
+    kept, versions = found
+    user = kept_member(key, kept, versions)
     if user is None:
         user = load(login_id)
         if user is not None:
-            keep_member(kept_under, user)
+            keep_member(key, versions, user)
     else:
         user.sign_in_key = secret  # as user_for_login_id does: signing out ends this session
     return user
 
 
 def _key_for(user_id: int, login_id: str) -> str | None:
-    """Where this session's row is kept, or None when nothing may be kept or served."""
+    """Where this session's row is kept, or None when nothing may be kept or served. The row's
+    versions are kept with it (page_cache.kept_under), not in the key."""
     if not _enabled():
-        return None
-    versions = page_cache.member_row_versions(user_id)
-    if versions is None:
         return None
     # The login id holds the epoch and the session's secret: a digest of it, never the secret.
     session_digest = hashlib.blake2b(login_id.encode(), digest_size=16).hexdigest()
-    return f"row:{_shape()}:{user_id}:{session_digest}:{versions[0]}:{versions[1]}"
+    return f"row:{_shape()}:{user_id}:{session_digest}"
 
 
-def kept_member(key: str | None) -> User | None:
-    """The member kept under this key, attached to this request's database session; None if none."""
-    if key is None:
-        return None
+def row_key_of_this_session(user_id: int) -> str | None:
+    """For the page cache, which reads the row with the page: where this session's row is kept."""
+    login_id = session.get("_user_id")
+    return _key_for(user_id, login_id) if isinstance(login_id, str) else None
+
+
+def kept_member(key: str, kept, versions: tuple) -> User | None:
+    """The member kept with exactly these versions, attached to this request's database session;
+    None if none."""
     try:
-        return _restored(page_cache.cache_get(key))
+        return _restored(page_cache.kept_under(kept, versions))
     except Exception:  # noqa: BLE001 - a kept row is only a saving: whatever is wrong with it, ask the database
         log.warning("kept member row %s could not be read back; asking the database", key, exc_info=True)
         return None
@@ -155,9 +165,11 @@ def _restored(values: dict | None) -> User | None:
     return user
 
 
-def keep_member(key: str | None, user: User) -> None:
-    if key is None or user.is_moderator or user.is_admin:
+def keep_member(key: str, versions: tuple, user: User) -> None:
+    """Keep the row under the versions read before it was loaded (so a change made meanwhile
+    leaves it behind)."""
+    if user.is_moderator or user.is_admin:
         return
     loaded = sa.inspect(user).dict  # a column not loaded is left out, and loads when asked for
-    page_cache.cache_set(key, {name: loaded[name] for name in _kept_columns() if name in loaded},
-                         timeout=min(ROW_SECONDS, current_app.config["PAGE_CACHE_MEMBER_SECONDS"]))
+    page_cache.keep_under(key, versions, {name: loaded[name] for name in _kept_columns() if name in loaded},
+                          timeout=min(ROW_SECONDS, current_app.config["PAGE_CACHE_MEMBER_SECONDS"]))

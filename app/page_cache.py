@@ -18,11 +18,12 @@ Correctness, in order of importance:
   colours (from their cookie) and the page's language (their cookie, else their browser's), so
   each combination has its own copy.
 - **Changes show at once.** Each page belongs to a section ("forums", "meetups", "pages"), and
-  the key includes that section's version number. After any commit that changed something a
-  visitor can see in a section (a post, an edit, a hide or an approval, a reaction count, a
-  category, a thread's pin or lock, a meet-up or a place on it, an author's name) the section's
-  version moves on, so every cached page of that section is left behind at once and expires on
-  its own. This is done on the database session, so no feature can forget to do it. Members'
+  each page is kept with that section's version number, and served only while that is still the
+  current one (kept_under: the versions and the page come in one round trip). After any commit
+  that changed something a visitor can see in a section (a post, an edit, a hide or an approval, a
+  reaction count, a category, a thread's pin or lock, a meet-up or a place on it, an author's name)
+  the section's version moves on, so every kept page of that section is left behind at once (and
+  is replaced when next made, or expires). This is done on the database session, so no feature can forget to do it. Members'
   private records (read markers, drafts, follows, saved posts) do not move it. The forums section
   has finer versions too (FORUM_LISTS, _thread_version_name): a reply moves its own thread's
   version and the lists' (forum index and categories), not the version of every other thread page.
@@ -39,8 +40,8 @@ visitor's):
   made for that session and are shown to nobody else. Flashed messages never reach the cache
   (a request that brings them is neither served nor stored).
 - **Any change that concerns the member shows at once.** Besides the forums section's version,
-  the key holds the member's own version and one for all members. The member's version moves on
-  after any change to a row that names them, found from the tables' foreign keys to `users` (their
+  the page is kept with the member's own version and one for all members. The member's version
+  moves on after any change to a row that names them, found from the tables' foreign keys to `users` (their
   own row, read markers, follows, drafts, saved posts, blocks and mutes either way, notifications,
   pauses, sign-in sessions...), so a new feature cannot forget it; a bulk statement whose rows
   cannot be tied to named members moves every member's version. A member's own rows about one
@@ -265,19 +266,35 @@ def _member_row_version_name(user_id: int) -> str:
     return f"member-row:{user_id}"
 
 
-def member_row_versions(member_id: int) -> tuple | None:
-    """The two versions a member's kept row holds (every member's, and their own), read once a
-    request; None when they cannot be trusted (Redis down, or a version it let go)."""
-    remembered = getattr(request, "_kindred_member_row_versions", None)
-    if remembered is not None and remembered[0] == member_id:
+def member_row_and_versions(member_id: int, row_key: str) -> tuple | None:
+    """What is kept under row_key (app/kept_members.py), with the two versions a member's kept row
+    must hold to be used (every member's, and their own), read once a request in one round trip;
+    None when the versions cannot be trusted (Redis down, or a version it let go)."""
+    remembered = getattr(request, "_kindred_member_row", None)
+    if remembered is not None and remembered[0] == row_key:
         return remembered[1]
-    versions = _trusted_versions(ALL_MEMBER_ROWS, _member_row_version_name(member_id))
-    _remember_member_row_versions(member_id, versions)
-    return versions
+    found = _trusted_versions(ALL_MEMBER_ROWS, _member_row_version_name(member_id), also=(row_key,))
+    _remember_member_row(row_key, found)
+    return request._kindred_member_row[1]
 
 
-def _remember_member_row_versions(member_id: int, versions) -> None:
-    request._kindred_member_row_versions = (member_id, None if versions is None else tuple(versions))
+def _remember_member_row(row_key: str, found: list | None) -> None:
+    """found: the row's two versions, then what is kept under row_key (from _trusted_versions)."""
+    request._kindred_member_row = (row_key, None if found is None else (found[2], tuple(found[:2])))
+
+
+def kept_under(kept, versions: tuple):
+    """What was kept as (versions, what) with exactly these versions, else None. Each kept thing
+    (a page, a member's row, their unread count) holds the versions it was made under, and its key
+    does not: one round trip reads the versions and the thing together, and a newer copy takes the
+    older one's place instead of lying beside it until it expires."""
+    if type(kept) is not tuple or len(kept) != 2 or kept[0] != tuple(versions):
+        return None
+    return kept[1]
+
+
+def keep_under(key: str, versions: tuple, what, timeout: int | None = None) -> None:
+    cache_set(key, (tuple(versions), what), timeout=timeout)
 
 
 def _signed_in_member_id() -> int | None:
@@ -301,21 +318,20 @@ def _display_cookie() -> str:
     return parse_cookie(request.cookies.get(COOKIE_NAME)).cookie_value()
 
 
-def _visitor_key(section: str, versions: list[int]) -> str:
-    versions_part = ":".join(str(version) for version in versions)
-    # The script root too: every link on the page starts with where the site is mounted.
-    return f"{section}:{versions_part}:{_display_cookie()}:{i18n.cache_key_part()}:{request.script_root}{request.full_path}"
+def _visitor_key(section: str) -> str:
+    # The script root too: every link on the page starts with where the site is mounted. The page's
+    # versions are kept with it, not in its key (kept_under).
+    return f"page:{section}:{_display_cookie()}:{i18n.cache_key_part()}:{request.script_root}{request.full_path}"
 
 
-def _member_key(user_id: int, versions: list[int]) -> str:
+def _member_key(user_id: int) -> str:
     # The session cookie as the browser sent it: the same cookie means the same session contents
     # (login id, CSRF secret); a re-signed cookie only makes a new key. The member's own language
     # and display settings are on their row, which moves their version; the browser's language and
     # display cookies are here.
     cookie = request.cookies.get(current_app.config["SESSION_COOKIE_NAME"], "")
     browser = hashlib.blake2b(cookie.encode(), digest_size=16).hexdigest()
-    versions_part = ":".join(str(version) for version in versions)
-    return (f"m:{user_id}:{versions_part}:{browser}:{_display_cookie()}:"
+    return (f"member-page:{user_id}:{browser}:{_display_cookie()}:"
             f"{i18n.browser_key_part()}:{request.script_root}{request.full_path}")
 
 
@@ -337,29 +353,27 @@ def cache_set(key: str, value, timeout: int) -> None:
     _unless_redis_is_down(cache.set, key, value, timeout=timeout)
 
 
-def _versions(*names: str, also: str | None = None) -> list | None:
-    """These versions, then (with `also`) what is kept under that key, in one round trip (MGET)."""
+def _versions(*names: str, also: tuple[str, ...] = ()) -> list | None:
+    """These versions, then what is kept under each key of `also`, in one round trip (MGET)."""
     local = current_app.extensions["page_cache_versions"]
     if local is not None:
-        return [local.get(name) for name in names] + ([cache_get(also)] if also else [])
-    keys = [f"version:{name}" for name in names] + ([also] if also else [])
+        return [local.get(name) for name in names] + [cache_get(key) for key in also]
+    keys = [f"version:{name}" for name in names] + list(also)
     return _unless_redis_is_down(cache.get_many, *keys, failed=None)
 
 
-def _trusted_versions(*names: str, also: str | None = None) -> list[int] | None:
+def _trusted_versions(*names: str, also: tuple[str, ...] = ()) -> list | None:
     """These versions, or None when they cannot be trusted: Redis down, or a version it does not
     hold (never set, or let go under memory pressure: there is one per thread page). A lost version
     is started afresh, and this request neither serves nor keeps anything under it: what was kept
     under an older number may still be there, and one kept now would be under no number at all.
-    With `also`, what is kept under that key comes last (read in the same round trip)."""
-    versions = _versions(*names, also=also)
-    if versions is None:
+    With `also`, what is kept under those keys comes after them (read in the same round trip)."""
+    found = _versions(*names, also=also)
+    if found is None:
         return None
-    if also:
-        versions, kept = versions[:-1], versions[-1]
-        trusted = _trusted_versions_from(names, versions)
-        return None if trusted is None else [*trusted, kept]
-    return _trusted_versions_from(names, versions)
+    versions, kept = found[:len(names)], found[len(names):]
+    trusted = _trusted_versions_from(names, versions)
+    return None if trusted is None else [*trusted, *kept]
 
 
 def _trusted_versions_from(names, versions) -> list[int] | None:
@@ -372,7 +386,8 @@ def _trusted_versions_from(names, versions) -> list[int] | None:
 def serve_from_cache():
     """before_request, first after `g` is cleared: a kept page skips every other hook and the view."""
     # Popped: tests run requests inside one app context, so `g` outlives a request.
-    for name in ("page_cache_key", "page_cache_hit", "page_cache_member", "page_cache_wrote", "page_cache_unread_versions"):
+    for name in ("page_cache_key", "page_cache_versions", "page_cache_hit", "page_cache_member", "page_cache_wrote",
+                 "page_cache_unread_versions"):
         g.pop(name, None)
     if request.method != "GET" or request.endpoint not in CACHED_ENDPOINTS:
         return None
@@ -385,37 +400,48 @@ def serve_from_cache():
         section = _visitor_section()
         if section is None:
             return None
-        versions = _trusted_versions(*_page_versions(section))
-        if versions is None:
+        key = _visitor_key(section)
+        found = _trusted_versions(*_page_versions(section), also=(key,))
+        if found is None:
             return None
-        g.page_cache_key = _visitor_key(section, versions)
+        g.page_cache_key, g.page_cache_versions, stored = key, tuple(found[:-1]), found[-1]
     else:
         if request.endpoint not in MEMBER_CACHED_ENDPOINTS or not current_app.config["PAGE_CACHE_MEMBERS"]:
             return None
+        from app.kept_members import row_key_of_this_session
+
         section = CACHED_ENDPOINTS[request.endpoint]
-        # The kept row's versions come in the same round trip: on a miss, the page's user loader
-        # (app/kept_members.py) needs them next.
+        # One round trip for everything: the page's versions and the page, the unread count's, and
+        # the kept row's (on a miss, the page's user loader, app/kept_members.py, needs it next).
+        page_names = (ALL_MEMBERS, _member_version_name(member_id), *_member_page_versions(member_id), *_page_versions(section))
         row_names = (ALL_MEMBER_ROWS, _member_row_version_name(member_id))
         unread_names = (ALL_MEMBERS_UNREAD, _member_unread_version_name(member_id))
-        found = _trusted_versions(ALL_MEMBERS, _member_version_name(member_id), *_member_page_versions(member_id),
-                                  *_page_versions(section), *row_names, *unread_names, also=_unread_key(member_id))
+        key, row_key = _member_key(member_id), row_key_of_this_session(member_id)
+        found = _trusted_versions(*page_names, *row_names, *unread_names,
+                                  also=(key, _unread_key(member_id)) + ((row_key,) if row_key else ()))
         if found is None:
             return None
-        versions, kept_unread = found[:-3], found[-1]
-        _remember_member_row_versions(member_id, versions[-2:])
+        pages, rows = len(page_names), len(page_names) + len(row_names)
+        stored, kept_unread = found[rows + 2], found[rows + 3]
+        if row_key:
+            _remember_member_row(row_key, [*found[pages:rows], found[-1]])
         g.page_cache_member = member_id
-        g.page_cache_unread_versions = tuple(found[-3:-1])
-        g.page_cache_key = _member_key(member_id, versions)
-    stored = _unless_redis_is_down(cache.get, g.page_cache_key)
+        g.page_cache_unread_versions = tuple(found[rows:rows + 2])
+        g.page_cache_key, g.page_cache_versions = key, tuple(found[:pages])
+    stored = kept_under(stored, g.page_cache_versions)
     if stored is None:
         return None
     body, mimetype = stored
     if member_id is not None:
-        count = _kept_unread_count(kept_unread, g.page_cache_unread_versions)
+        count = kept_under(kept_unread, g.page_cache_unread_versions)
         if count is None:
-            # Their notifications changed since: one statement for the count, not the whole page.
+            # Their notifications changed since: one statement for the count, not the whole page,
+            # and without a transaction where reading pages runs so (no BEGIN, no ROLLBACK).
+            from app.extensions import db
             from app.services.notifications import count_unread_of
 
+            if current_app.extensions.get("read_pages_autocommit"):
+                db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
             count = count_unread_of(member_id)
             _keep_unread_count_as(member_id, g.page_cache_unread_versions, count)
         body = _with_unread_count(_fresh_submission_keys(body), count)
@@ -450,13 +476,6 @@ def _with_unread_count(body: bytes, count: int) -> bytes:
     return _UNREAD_COUNT.sub(filled, body, count=1)
 
 
-def _kept_unread_count(kept, versions: tuple) -> int | None:
-    """The member's unread count kept under exactly these versions, or None."""
-    if not kept or tuple(kept[:2]) != tuple(versions):
-        return None
-    return kept[2]
-
-
 def _keep_unread_count(member_id: int) -> None:
     """After a member's forum page: the count this request read from the database (the page's own
     statement, notifications.remember_unread_count), kept under the versions read before it."""
@@ -469,7 +488,7 @@ def _keep_unread_count(member_id: int) -> None:
 
 def _keep_unread_count_as(member_id: int, versions: tuple, count: int) -> None:
     """Keep this count, read after these versions (so a later move of them leaves it behind)."""
-    cache_set(_unread_key(member_id), (*versions, count), timeout=current_app.config["PAGE_CACHE_MEMBER_SECONDS"])
+    keep_under(_unread_key(member_id), versions, count, timeout=current_app.config["PAGE_CACHE_MEMBER_SECONDS"])
 
 
 def served_a_members_page() -> bool:
@@ -500,14 +519,14 @@ def store_in_cache(response):
     if member_id is None:
         if "csrf_token" in g:
             return response  # the token belongs to this one visitor
-        _unless_redis_is_down(cache.set, key, (response.get_data(), response.mimetype))
+        keep_under(key, g.page_cache_versions, (response.get_data(), response.mimetype))
     else:
         # The CSRF token is allowed here: the key is this browser's own session.
         _keep_unread_count(member_id)
         body = response.get_data()
         if not _may_keep_for_member(member_id) or not _UNREAD_COUNT.search(body):
             return response  # (a page without the count's hole would show a count that never moves)
-        _unless_redis_is_down(cache.set, key, (body, response.mimetype), timeout=current_app.config["PAGE_CACHE_MEMBER_SECONDS"])
+        keep_under(key, g.page_cache_versions, (body, response.mimetype), timeout=current_app.config["PAGE_CACHE_MEMBER_SECONDS"])
     response.headers["X-Page-Cache"] = "miss"
     return response
 
@@ -721,7 +740,12 @@ def _members_named_by(instance, is_new: bool) -> set:
             key = state.mapper.get_property_by_column(table.c[column_name]).key
             # The value now (the flush fills in ids set through relationships without a history)
             # and any value it had before; neither loads anything.
-            values = list(state.attrs[key].history.deleted)
+            history = state.attrs[key].history
+            if not is_new and history.added and not history.deleted:
+                # Handed to another member while its old value was not loaded (expired after a
+                # commit): who it left is not known, and their pages must not keep showing it.
+                return {ALL_MEMBERS}
+            values = list(history.deleted)
             if key in state.dict:
                 values.append(state.dict[key])
             elif not is_new:

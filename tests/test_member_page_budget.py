@@ -218,6 +218,35 @@ class TestReadingPagesRunWithoutATransaction:
         db.session.close()
         assert "Lovely to meet you, Alice." in page_text(browser.get(f"/threads/{thread_id}"))
 
+    def test_bobs_kept_page_reads_his_new_count_alone(self, monkeypatch, client_for, alice, bob, alices_thread):
+        """A notification leaves Bob's kept thread page kept; its header's count is read again, as
+        one statement with no BEGIN and no ROLLBACK around it."""
+        from psycopg._connection_base import BaseConnection
+
+        from app.services.notifications import notify
+
+        commands = []
+        original = BaseConnection._exec_command
+        monkeypatch.setattr(BaseConnection, "_exec_command", lambda self, command, *args, **kwargs: (
+            commands.append(bytes(command) if isinstance(command, (bytes, bytearray, memoryview)) else str(command).encode()),
+            original(self, command, *args, **kwargs))[1])
+        from app.models import User
+
+        path, browser, bob_id, alice_id = f"/threads/{alices_thread.id}", client_for(bob), bob.id, alice.id
+        for _ in range(3):  # his read marker moves, then the page is kept
+            browser.get(path)
+            db.session.close()
+        notify(db.session.get(User, bob_id), "forum_reply", "Alice Morgan replied to your post.", link=path,
+               actor=db.session.get(User, alice_id))
+        db.session.commit()
+        db.session.close()
+        commands.clear()
+        with count_queries() as counter:
+            page = browser.get(path)
+        assert page.headers.get("X-Page-Cache") == "hit" and "(1 new)" in page_text(page)
+        assert not [command for command in commands if command.startswith((b"BEGIN", b"ROLLBACK"))], commands
+        assert counter.count == 1 and "notifications" in counter.statements[0]
+
 
 def test_the_count_a_thread_page_read_gives_way_to_a_new_notification(app, alice, bob, busy_thread):
     """The header's count read with Bob's thread page is kept only until this request changes his

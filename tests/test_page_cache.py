@@ -564,3 +564,32 @@ def test_a_draft_moved_to_another_thread_while_not_loaded_leaves_both_threads_pa
     draft.thread_id = cafe.id
     db.session.commit()
     assert "Biscuit sounds lovely" not in page_text(bobs.get(path))
+
+
+def test_a_notification_given_to_alice_instead_of_hope_leaves_hopes_kept_count_at_once(client_for, alice, bob, hope, alices_thread):
+    """Hope was told by mistake that Bob replied; a volunteer's tool gives the notification to the
+    right person without reading it first (its columns expired after the commit). Hope's kept
+    thread page must stop saying '(1 new)' at once: the row left her, not only reached Alice."""
+    path = f"/threads/{alices_thread.id}"
+    hopes = client_for(hope)
+    notification = notify(hope, "forum_reply", "Bob Morgan replied to your post.", link=path, actor=bob)
+    db.session.commit()
+    assert "Notifications (1 new)" in page_text(_kept_for(hopes, path))
+    notification.user_id = alice.id  # every column expired at the commit: the old owner is not loaded
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count(Notification.id)).where(Notification.user_id == hope.id)) == 0
+    assert "new)" not in page_text(hopes.get(path))
+
+
+def test_bobs_follow_handed_to_hope_without_being_read_leaves_bobs_kept_page_at_once(client_for, bob, hope, alices_thread):
+    """The same for a member's own row about a thread: Bob's follow, handed to Hope by a tool that
+    does not read the row first, must leave Bob's kept thread page saying he follows it no more."""
+    path = f"/threads/{alices_thread.id}"
+    bobs = client_for(bob)
+    forums.follow(bob, alices_thread)
+    follow = db.session.scalar(sa.select(ThreadFollow).where(ThreadFollow.user_id == bob.id))
+    assert "You are following this thread." in page_text(_kept_for(bobs, path))
+    db.session.commit()  # its columns expire
+    follow.user_id = hope.id
+    db.session.commit()
+    assert "You are following this thread." not in page_text(bobs.get(path))
