@@ -24,9 +24,15 @@ NAVIGATION = [
     (_l("Help"), "main.help"),
 ]
 
-# Pages that load the Socket.IO client for members: chat rooms (chat.js), and the pages where
-# new things are the point (notifications, the start page). Blueprint names or endpoints.
-LIVE_PAGES = {"chat", "notifications", "main.home"}
+# Pages that load the Socket.IO client (47 KB) for members: chat rooms only, which need it to chat
+# (chat.js), and there the header's count is live too. Everywhere else the count is right on each
+# page load. Issue 15 allows no page over 60 KB with its CSS and JS except chat rooms, and the start
+# page, the notifications page and the chat list weighed 86-90 KB with the client for the count
+# alone (tests/browser/test_html_valid.py weighs every page). No polling in its place: a count
+# that changes and is announced while someone reads is an interruption (WCAG 2.2.4), and a calm
+# page that changes only when the reader asks is easier to follow for someone whose memory is
+# unreliable. Endpoints, or whole blueprints by name.
+LIVE_PAGES = {"chat.room"}
 
 
 def init_app(app: Flask) -> None:

@@ -42,11 +42,27 @@ def test_visitors_and_other_sites_cannot_listen(app, alice, client_for):
     assert not _live(app, client_for(alice), origin="https://evil.example").is_connected("/notifications")
 
 
-def test_the_header_has_the_count_and_a_polite_live_region_and_loads_the_script_for_members(alice, client_for, client):
-    html = client_for(alice).get("/notifications").get_data(as_text=True)
+def test_in_a_chat_room_the_header_count_is_live_with_a_polite_live_region(alice, bob, client_for, client):
+    """Alice chatting with Bob hears of a new notification while she stays in the room: the room
+    loads the Socket.IO client to chat, and the header's count listens with it."""
+    room = chat.start_direct(alice, bob)
+    html = client_for(alice).get(f"/chat/{room.id}").get_data(as_text=True)
     assert "data-notifications-count" in html and 'aria-live="polite"' in html
     assert "js/notifications.js" in html and "vendor/socket.io.min.js" in html
     assert "socket.io.min.js" not in client.get("/").get_data(as_text=True)
+
+
+def test_the_start_page_and_the_notifications_page_stay_light_and_right_on_each_load(alice, bob, client_for):
+    """Without the 47 KB client on her start page or her notifications, Alice's count is right
+    each time she opens one: Bob's request to connect shows on the next page she opens."""
+    browser = client_for(alice)
+    for path in ("/", "/notifications", "/chat"):
+        html = browser.get(path).get_data(as_text=True)
+        assert "socket.io.min.js" not in html and "js/notifications.js" not in html, path
+        assert "data-notifications-count" in html, path
+    connections.ask(bob, alice)
+    assert "Notifications (1 new)" in page_text(browser.get("/"))
+    assert "Bob Morgan" in page_text(browser.get("/notifications"))
 
 
 def test_reading_the_forums_does_not_load_the_live_client_and_the_count_is_right_on_the_next_page(
@@ -61,8 +77,6 @@ def test_reading_the_forums_does_not_load_the_live_client_and_the_count_is_right
     assert "socket.io.min.js" not in html and "js/notifications.js" not in html
     forums.reply(bob, thread, "Hello Mum!")
     assert "Notifications (1 new)" in page_text(browser.get("/forums"))
-    # The start page still gets it (and chat rooms, which need it to chat).
-    assert "vendor/socket.io.min.js" in browser.get("/").get_data(as_text=True)
 
 
 def _dm_notes(member):

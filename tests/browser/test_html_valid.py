@@ -56,6 +56,7 @@ def crawled(site, site_app, tmp_path_factory):
     folder = tmp_path_factory.mktemp("pages")
     names = {}  # file name -> "who: address" for the report
     own_pages = {}  # file name -> (who, address) for pages shown at their own address (not an error or sign-in)
+    endpoints = {}  # file name -> the endpoint it was fetched for
     seen = set()
     for role, address in [("visitor", None), *DEMO_MEMBERS.items()]:
         session = _signed_in(site, address)
@@ -70,14 +71,15 @@ def crawled(site, site_app, tmp_path_factory):
             name = f"{len(names):04d}-{role}-{endpoint.replace('.', '-')}.html"
             (folder / name).write_bytes(response.content)
             names[name] = f"{role}: {path}" + (f" (shown {final})" if final != path else "")
+            endpoints[name] = endpoint
             if response.status_code == 200 and final == path:
                 own_pages[name] = (role, path)
     assert len(names) > 100, "the crawl found too few pages"
-    return folder, names, own_pages
+    return folder, names, own_pages, endpoints
 
 
 def test_every_page_is_valid_html(crawled, java):
-    folder, names, _ = crawled
+    folder, names, _, _ = crawled
 
     done = subprocess.run(
         [java, "-Xss16m", "-jar", str(_vnu_jar()), "--errors-only", "--format", "json", "--skip-non-html", str(folder)],
@@ -98,7 +100,7 @@ def test_every_page_is_valid_html(crawled, java):
 def test_each_page_has_a_title_that_names_the_thing(crawled):
     """Different pages never share a <title>: people with several tabs, browser history and screen
     readers tell pages apart by it. (Error pages and the sign-in page are one page, shown at many addresses.)"""
-    folder, _, own_pages = crawled
+    folder, _, own_pages, _ = crawled
     by_title = {}
     for name, (who, path) in own_pages.items():
         title = re.search(r"<title>(.*?)</title>", (folder / name).read_text(), re.S).group(1).strip()
@@ -106,3 +108,32 @@ def test_each_page_has_a_title_that_names_the_thing(crawled):
     shared = {key: paths for key, paths in by_title.items() if len(paths) > 1}
     assert not shared, "Pages that share a title:\n" + "\n".join(
         f"{who}: {title!r}: {sorted(paths)}" for (who, title), paths in sorted(shared.items()))
+
+
+# Issue 15: no page over 60 KB with its stylesheets and scripts, except chat rooms (which load the
+# Socket.IO client to chat live). Counted as sent without compression, the larger figure: a slow
+# connection, or a proxy that takes compression off, gets every byte.
+PAGE_WEIGHT_LIMIT = 60 * 1024
+HEAVY_PAGES = {"chat.room"}
+_ASSETS = re.compile(r'<(?:link[^>]*\brel="stylesheet"[^>]*\bhref|script[^>]*\bsrc)="([^"]+)"')
+
+
+def test_no_page_weighs_over_60_kb_with_its_css_and_js(crawled, site):
+    """Alice on a slow connection in a library: every page she, Maya, Root or a visitor opens
+    comes with what it needs in under 60 KB, HTML, stylesheets and scripts together."""
+    folder, names, _, endpoints = crawled
+    sizes, heavy = {}, []
+    for name, endpoint in endpoints.items():
+        html = (folder / name).read_bytes()
+        total = len(html)
+        for address in _ASSETS.findall(html.decode()):
+            address = address.replace("&amp;", "&")
+            if address not in sizes:
+                answer = requests.get(site.url(address), timeout=30, headers={"Accept-Encoding": "identity"})
+                assert answer.status_code == 200, address
+                sizes[address] = len(answer.content)
+            total += sizes[address]
+        if total > PAGE_WEIGHT_LIMIT and endpoint not in HEAVY_PAGES:
+            heavy.append(f"{names[name]}: {total:,} bytes")
+    assert len(endpoints) > 100 and sizes, "the crawl found too few pages, or pages with no stylesheet"
+    assert not heavy, "Pages over 60 KB with their CSS and JS:\n" + "\n".join(heavy)
