@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# A member's pages made on every request (members' pages not kept), under wrk, beside the ceiling:
+# A member's pages made on every request (members' pages not kept), under wrk, beside the ceiling
+# and a visitor's kept thread page:
 # the short run for comparing two versions of the code on the same machine, minutes apart.
 # Usage: bench/member_pages_made.sh [checkout, default this one] [duration, default 15s]
 # e.g. git worktree add /tmp/before <commit>; bench/member_pages_made.sh /tmp/before; bench/member_pages_made.sh
@@ -30,6 +31,7 @@ run() {
 }
 echo "checkout=$CHECKOUT commit=$(git -C "$CHECKOUT" rev-parse --short HEAD 2>/dev/null || echo '?')"
 run "trivial route (ceiling)" /bench/ping
+run "visitor: thread page 1 (kept: visitors' pages are still kept here)" /threads/1
 run "member: bare request" /bench/ping "$COOKIE"
 run "member: category page, made each time" "$CATEGORY" "$COOKIE"
 run "member: thread page 1, made each time" /threads/1 "$COOKIE"
