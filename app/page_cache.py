@@ -62,6 +62,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 import time
 
 import sqlalchemy as sa
@@ -169,23 +170,24 @@ class LocalVersions:
         self.limit = limit
         self.floor = 0
         self._held: dict[str, int] = {}
+        # `make run` serves with threads: a bump in one while another lets the older half go must
+        # not be lost in the dict being replaced (its name would go back to an older number).
+        self._lock = threading.Lock()
 
     def get(self, name: str) -> int:
-        return self._held.get(name, self.floor)
+        with self._lock:
+            return self._held.get(name, self.floor)
 
     def set(self, name: str, version: int) -> None:
-        self._held[name] = version
-        if len(self._held) > self.limit:
-            self._let_go_of_older_half()
+        with self._lock:
+            self._held[name] = version
+            if len(self._held) > self.limit:
+                newest_first = sorted(self._held.items(), key=lambda item: item[1], reverse=True)
+                self.floor = time.time_ns()
+                self._held = dict(newest_first[: self.limit // 2])
 
     def __len__(self) -> int:
         return len(self._held)
-
-    def _let_go_of_older_half(self) -> None:
-        newest_first = sorted(self._held.items(), key=lambda item: item[1], reverse=True)
-        # The floor first: a name read while the dict is swapped is then never below it.
-        self.floor = time.time_ns()
-        self._held = dict(newest_first[: self.limit // 2])
 
 
 def enabled(app: Flask) -> bool:

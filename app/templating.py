@@ -31,8 +31,9 @@ NAVIGATION = [
 # alone (tests/browser/test_html_valid.py weighs every page). No polling in its place: a count
 # that changes and is announced while someone reads is an interruption (WCAG 2.2.4), and a calm
 # page that changes only when the reader asks is easier to follow for someone whose memory is
-# unreliable. Endpoints, or whole blueprints by name.
-LIVE_PAGES = {"chat.room"}
+# unreliable. Endpoints, or whole blueprints by name: chat.send shows the room again after a
+# message that could not be sent (empty, too long, slow mode), and the room must stay live.
+LIVE_PAGES = {"chat.room", "chat.send"}
 
 
 def init_app(app: Flask) -> None:

@@ -138,3 +138,13 @@ def test_the_room_loads_in_a_fixed_number_of_queries(app, client_for, alice, bob
     alice_browser = client_for(alice)
     with assert_max_queries(14):
         alice_browser.get(f"/chat/{cuppa.id}")
+
+
+
+def test_alice_shown_the_room_again_after_an_empty_message_still_chats_live(client_for, alice, cuppa):
+    """Alice presses Send with nothing written: the room comes back with the error, and it is still
+    live (the Socket.IO client that chat.js needs), so others' messages keep arriving as she reads."""
+    page = client_for(alice).post(f"/chat/{cuppa.id}/send", data={"body": "  "})
+    assert page.status_code == 400 and "Write a message before pressing Send message." in page_text(page)
+    html = page.get_data(as_text=True)
+    assert "/static/js/chat.js" in html and "/static/vendor/socket.io.min.js" in html

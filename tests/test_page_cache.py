@@ -196,6 +196,33 @@ def test_make_run_lets_old_versions_go_and_still_serves_nothing_stale(app, clien
         versions.limit = kept_limit
 
 
+def test_a_reply_bumped_while_another_thread_lets_old_versions_go_is_never_undone(monkeypatch):
+    """`make run` serves with threads. Bob's reply moves the welcome thread's version in one thread
+    just as another request, in another, is letting the older half of the versions go (it has
+    sorted them, the thread's old number among the newest). The reply's bump waits for it, and the
+    thread never goes back to the number its stale page was kept under."""
+    import threading
+
+    versions = page_cache.LocalVersions(limit=4)
+    for number, name in enumerate(("a", "b", "forums", "forums:thread:7"), start=1):
+        versions.set(name, number)  # the thread's is the newest
+    kept_under = versions.get("forums:thread:7")  # a visitor's page of the thread is kept under it
+    real_sorted, bobs_reply = sorted, []
+
+    def sorted_while_bob_replies(*args, **kwargs):
+        result = real_sorted(*args, **kwargs)
+        if not bobs_reply:  # the other thread gets its turn between the sort and the swap
+            bobs_reply.append(threading.Thread(target=versions.set, args=("forums:thread:7", 10**30)))
+            bobs_reply[0].start()
+            bobs_reply[0].join(timeout=0.2)
+        return result
+
+    monkeypatch.setattr(page_cache, "sorted", sorted_while_bob_replies, raising=False)
+    versions.set("c", 5)  # past the limit: the older half is let go
+    bobs_reply[0].join(timeout=5)
+    assert versions.get("forums:thread:7") == 10**30 != kept_under
+
+
 def test_a_reaction_shows_at_once_on_its_thread_and_leaves_the_lists_kept(client, bob, alices_thread):
     path, category = f"/threads/{alices_thread.id}", "/forums/welcome-and-introductions"
     assert "said thank you" not in page_text(_twice(client, path))
