@@ -233,6 +233,7 @@ class TestReadingPagesRunWithoutATransaction:
         from app.models import User
 
         path, browser, bob_id, alice_id = f"/threads/{alices_thread.id}", client_for(bob), bob.id, alice.id
+        db.session.close()  # each page gets a connection of its own, as in production
         for _ in range(3):  # his read marker moves, then the page is kept
             browser.get(path)
             db.session.close()
