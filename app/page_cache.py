@@ -23,10 +23,11 @@ Correctness, in order of importance:
   that changed something a visitor can see in a section (a post, an edit, a hide or an approval, a
   reaction count, a category, a thread's pin or lock, a meet-up or a place on it, an author's name)
   the section's version moves on, so every kept page of that section is left behind at once (and
-  is replaced when next made, or expires). This is done on the database session, so no feature can forget to do it. Members'
-  private records (read markers, drafts, follows, saved posts) do not move it. The forums section
-  has finer versions too (FORUM_LISTS, _thread_version_name): a reply moves its own thread's
-  version and the lists' (forum index and categories), not the version of every other thread page.
+  is replaced when next made, or expires). This is done on the database session, so no feature
+  can forget to do it. Members' private records (read markers, drafts, follows, saved posts) do
+  not move it. The forums section has finer versions too (FORUM_LISTS, _thread_version_name): a
+  reply moves its own thread's version and the lists' (forum index and categories), not the
+  version of every other thread page.
 - A time limit (PAGE_CACHE_SECONDS) bounds anything that changes with the clock alone
   (a meet-up that has started leaves "upcoming" within that time).
 
@@ -41,9 +42,9 @@ visitor's):
   (a request that brings them is neither served nor stored).
 - **Any change that concerns the member shows at once.** Besides the forums section's version,
   the page is kept with the member's own version and one for all members. The member's version
-  moves on after any change to a row that names them, found from the tables' foreign keys to `users` (their
-  own row, read markers, follows, drafts, saved posts, blocks and mutes either way, notifications,
-  pauses, sign-in sessions...), so a new feature cannot forget it; a bulk statement whose rows
+  moves on after any change to a row that names them, found from the tables' foreign keys to
+  `users` (their own row, read markers, follows, drafts, saved posts, blocks and mutes either
+  way, notifications, pauses, sign-in sessions...), so a new feature cannot forget it; a bulk statement whose rows
   cannot be tied to named members moves every member's version. A member's own rows about one
   thread (read marker, follow, draft: MEMBER_THREAD_TABLES) move finer versions instead: theirs for
   that thread, which its page holds, and (not for a draft) theirs for the lists, which the forum
