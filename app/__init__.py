@@ -240,9 +240,10 @@ def _ping_only_idle_connections(engine, idle_seconds: float) -> None:
 
 # GET pages that only read, run without a transaction on PostgreSQL (READ_PAGES_AUTOCOMMIT): no
 # BEGIN before their first statement and no ROLLBACK when the request ends. A thread page also moves
-# the member's read marker: one UPDATE or INSERT, which is as safe on its own. Not search: its
-# SET LOCAL statement_timeout needs a transaction.
-READ_ONLY_PAGES = frozenset({"forums.index", "forums.category", "forums.thread"})
+# the member's read marker: one UPDATE or INSERT, which is as safe on its own. The start page
+# ("Today", main.home and main.today) only reads. Not search: its SET LOCAL statement_timeout needs a
+# transaction.
+READ_ONLY_PAGES = frozenset({"forums.index", "forums.category", "forums.thread", "main.home", "main.today"})
 
 
 def _register_request_hooks(app: Flask) -> None:

@@ -179,8 +179,8 @@ def test_a_second_page_asks_for_no_stylesheet_or_script_again(client_for, bob, a
 @pytest.mark.committed  # the pages' own connections, outside a test transaction
 @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 class TestReadingPagesRunWithoutATransaction:
-    """READ_PAGES_AUTOCOMMIT (on outside the tests): a thread or category page sends no BEGIN and
-    no ROLLBACK, two round trips fewer, and Bob's read marker still moves on; a reply, which
+    """READ_PAGES_AUTOCOMMIT (on outside the tests): a thread or category page, or the start page,
+    sends no BEGIN and no ROLLBACK, two round trips fewer, and Bob's read marker still moves on; a reply, which
     writes, still runs in a transaction of its own."""
 
     @pytest.fixture
@@ -207,6 +207,8 @@ class TestReadingPagesRunWithoutATransaction:
         assert "Hello from Alice" in page_text(browser.get(f"/threads/{thread_id}"))
         db.session.close()
         assert "Hello from Alice" in page_text(browser.get("/forums/welcome-and-introductions"))
+        db.session.close()
+        assert "Carry on reading “Hello from Alice”" in page_text(browser.get("/"))  # his start page
         db.session.close()
         assert not [command for command in commands if command.startswith((b"BEGIN", b"ROLLBACK"))]
         db.session.close()

@@ -1,12 +1,13 @@
 """The "Today" start page: what a member needs so that nothing relies on their memory.
 
-It loads everything in a fixed handful of queries (the page's budget is 8 statements with the
-signed-in member and the unread count): the circle of support, the next meet-ups of the member and
+It loads everything in six statements (the page's budget is 8; the signed-in member's row is
+kept between pages, and the header's unread count comes beside what is new): the circle of support, the next meet-ups of the member and
 the people in their circle, where they stopped reading, their last chat room, what is new, and what
 they did recently.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -36,6 +37,7 @@ from app.models import (
 )
 from app.models.types import UTCDateTime, utcnow
 from app.permissions import can_read_category
+from app.services import notifications
 from app.services.forums import page_for_number
 
 NEW_LIMIT = 5
@@ -115,27 +117,46 @@ def for_member(member: User, now: datetime | None = None) -> Today:
     )
 
 
-def _circle(member: User) -> list[CircleLink]:
-    return list(db.session.scalars(
+# The page's statements are built once per process, their values bound parameters: putting a
+# statement together (its joinedload options, a union) cost more CPU than running it, as on the
+# forum pages (app/services/forums/reading.py): the start page's statements went from 5.4 to 2.7 ms
+# of CPU in-process on the 1M-post bench, the whole page from 9.5-9.9 to 5.6-6.6 ms (bench/README.md).
+_MEMBER = sa.bindparam("member_id", type_=sa.Integer)
+
+
+@functools.cache
+def _circle_statement():
+    return (
         sa.select(CircleLink)
-        .options(joinedload(CircleLink.person), joinedload(CircleLink.carer))
+        # Only the names the page shows, not the circle's password hashes and email addresses.
+        .options(joinedload(CircleLink.person).load_only(User.id, User.display_name),
+                 joinedload(CircleLink.carer).load_only(User.id, User.display_name))
         .where(CircleLink.status == CircleStatus.ACTIVE,
-               sa.or_(CircleLink.person_id == member.id, CircleLink.carer_id == member.id))
+               sa.or_(CircleLink.person_id == _MEMBER, CircleLink.carer_id == _MEMBER))
         .order_by(CircleLink.id)
-    ))
+    )
+
+
+def _circle(member: User) -> list[CircleLink]:
+    return list(db.session.scalars(_circle_statement(), {"member_id": member.id}))
+
+
+@functools.cache
+def _upcoming_statement():
+    return (
+        sa.select(Rsvp)
+        .join(Rsvp.meetup)
+        .options(joinedload(Rsvp.meetup))
+        .where(Rsvp.member_id.in_(sa.bindparam("members", expanding=True)), Rsvp.status == RsvpStatus.GOING,
+               Meetup.status == MeetupStatus.PUBLISHED, Meetup.ends_at > sa.bindparam("now", type_=UTCDateTime()))
+        .order_by(Meetup.starts_at, Rsvp.id)
+        .limit(UPCOMING_LIMIT)
+    )
 
 
 def _upcoming(member: User, circle_ids: list[int], now: datetime) -> list[Rsvp]:
     """Places at meet-ups still to come, for the member and everyone in their circle, soonest first."""
-    return list(db.session.scalars(
-        sa.select(Rsvp)
-        .join(Rsvp.meetup)
-        .options(joinedload(Rsvp.meetup))
-        .where(Rsvp.member_id.in_([member.id, *circle_ids]), Rsvp.status == RsvpStatus.GOING,
-               Meetup.status == MeetupStatus.PUBLISHED, Meetup.ends_at > now)
-        .order_by(Meetup.starts_at, Rsvp.id)
-        .limit(UPCOMING_LIMIT)
-    ))
+    return list(db.session.scalars(_upcoming_statement(), {"members": [member.id, *circle_ids], "now": now}))
 
 
 def _next_for(member_id: int, upcoming: list[Rsvp], circle: dict[int, User], viewer_id: int) -> NextMeetup | None:
@@ -157,14 +178,7 @@ def _next_for(member_id: int, upcoming: list[Rsvp], circle: dict[int, User], vie
 def _carry_on_reading(member: User) -> tuple[Thread, int, str] | None:
     """The thread they read last, and the first post they have not read (or the last one, when
     they read it all), so the link opens where they stopped."""
-    row = db.session.execute(
-        sa.select(Thread, ThreadRead.last_read_number)
-        .options(joinedload(Thread.category))
-        .join(ThreadRead, ThreadRead.thread_id == Thread.id)
-        .where(ThreadRead.user_id == member.id, Thread.is_deleted.is_(False))
-        .order_by(ThreadRead.read_at.desc(), ThreadRead.id.desc())
-        .limit(1)
-    ).first()
+    row = db.session.execute(_carry_on_reading_statement(), {"member_id": member.id}).first()
     if row is None:
         return None
     thread, last_read = row
@@ -172,6 +186,18 @@ def _carry_on_reading(member: User) -> tuple[Thread, int, str] | None:
         return None
     number = min(last_read + 1, max(thread.last_post_number, 1))
     return thread, number, _post_link(thread.id, number)
+
+
+@functools.cache
+def _carry_on_reading_statement():
+    return (
+        sa.select(Thread, ThreadRead.last_read_number)
+        .options(joinedload(Thread.category))
+        .join(ThreadRead, ThreadRead.thread_id == Thread.id)
+        .where(ThreadRead.user_id == _MEMBER, Thread.is_deleted.is_(False))
+        .order_by(ThreadRead.read_at.desc(), ThreadRead.id.desc())
+        .limit(1)
+    )
 
 
 def _post_link(thread_id: int, number: int) -> str:
@@ -182,35 +208,54 @@ def _post_link(thread_id: int, number: int) -> str:
 
 def _last_room(member: User) -> Room | None:
     """The room whose newest message they read last (message ids only grow)."""
-    return db.session.scalar(
+    return db.session.scalar(_last_room_statement(), {"member_id": member.id})
+
+
+@functools.cache
+def _last_room_statement():
+    return (
         sa.select(Room)
         .join(RoomMember, RoomMember.room_id == Room.id)
-        .where(RoomMember.user_id == member.id, RoomMember.last_read_message_id.is_not(None))
+        .where(RoomMember.user_id == _MEMBER, RoomMember.last_read_message_id.is_not(None))
         .order_by(RoomMember.last_read_message_id.desc())
         .limit(1)
     )
 
 
 def _new_for(member: User) -> tuple[list[Notification], bool]:
-    """Unread news, newest first: one more than shown is read to know whether to say "see all"."""
-    rows = list(db.session.scalars(
-        sa.select(Notification)
-        .where(Notification.user_id == member.id, Notification.read_at.is_(None))
+    """Unread news, newest first: one more than shown is read to know whether to say "see all".
+    The header's unread count comes beside each row (none: nothing unread), so it costs no
+    statement of its own."""
+    rows = db.session.execute(_new_statement(), {"member_id": member.id}).all()
+    notifications.remember_unread_count(member.id, rows[0].unread if rows else 0)
+    news = [row[0] for row in rows]
+    return news[:NEW_LIMIT], len(news) > NEW_LIMIT
+
+
+@functools.cache
+def _new_statement():
+    return (
+        sa.select(Notification, notifications.unread_count_of(_MEMBER).label("unread"))
+        .where(Notification.user_id == _MEMBER, Notification.read_at.is_(None))
         .order_by(Notification.created_at.desc(), Notification.id.desc())
         .limit(NEW_LIMIT + 1)
-    ))
-    return rows[:NEW_LIMIT], len(rows) > NEW_LIMIT
+    )
 
 
 def _recent(member: User) -> list[RecentThing]:
     """Their latest posts and meet-up places, in one query (a UNION of the two)."""
+    return [_recent_thing(row) for row in db.session.execute(_recent_statement(), {"member_id": member.id})]
+
+
+@functools.cache
+def _recent_statement():
     posts = (
         sa.select(
             sa.literal("post").label("kind"), Post.id.label("id"), Post.number.label("number"),
             Thread.id.label("parent_id"), Thread.title.label("title"), Post.created_at.label("at"),
         )
         .join(Thread, Thread.id == Post.thread_id)
-        .where(Post.author_id == member.id, Post.status != PostStatus.DELETED, Thread.is_deleted.is_(False))
+        .where(Post.author_id == _MEMBER, Post.status != PostStatus.DELETED, Thread.is_deleted.is_(False))
         .order_by(Post.created_at.desc()).limit(RECENT_LIMIT)
         .subquery()
     )
@@ -220,13 +265,12 @@ def _recent(member: User) -> list[RecentThing]:
             Meetup.id.label("parent_id"), Meetup.title.label("title"), Rsvp.updated_at.label("at"),
         )
         .join(Meetup, Meetup.id == Rsvp.meetup_id)
-        .where(Rsvp.member_id == member.id, Rsvp.status.in_((RsvpStatus.GOING, RsvpStatus.WAITING)))
+        .where(Rsvp.member_id == _MEMBER, Rsvp.status.in_((RsvpStatus.GOING, RsvpStatus.WAITING)))
         .order_by(Rsvp.updated_at.desc()).limit(RECENT_LIMIT)
         .subquery()
     )
     both = sa.union_all(sa.select(posts), sa.select(places)).subquery()
-    rows = db.session.execute(sa.select(both).order_by(both.c.at.desc()).limit(RECENT_LIMIT)).all()
-    return [_recent_thing(row) for row in rows]
+    return sa.select(both).order_by(both.c.at.desc()).limit(RECENT_LIMIT)
 
 
 def _recent_thing(row) -> RecentThing:
@@ -242,3 +286,4 @@ def _recent_thing(row) -> RecentThing:
         return RecentThing("post", words, _post_link(row.parent_id, row.number), at)
     return RecentThing("rsvp", _("You said you are going to “%(title)s”", title=row.title),
                        url_for("meetups.show", meetup_id=row.parent_id), at)
+
