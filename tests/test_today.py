@@ -35,6 +35,7 @@ def test_alice_sees_the_date_in_full_and_a_kind_line_when_she_has_no_meetup(alic
     assert "Nothing new since your last visit." in text
 
 
+@pytest.mark.both_backends  # its statements are built once, with bound parameters, for each dialect
 def test_alice_sees_her_next_meetup_who_goes_with_her_and_how_to_get_there(alice, bob, bob_cares_for_alice, memory_cafe, client_for):
     meetups.rsvp(alice, memory_cafe)
     meetups.rsvp(bob, memory_cafe)
@@ -70,6 +71,7 @@ def test_bob_sees_the_same_card_for_alice_whom_he_helps(alice, bob, bob_cares_fo
     assert "Place booked by Bob Morgan" in page_text(client_for(alice).get("/"))
 
 
+@pytest.mark.both_backends  # its statements are built once, with bound parameters, for each dialect
 def test_the_page_loads_in_six_statements_and_shows_at_most_six_things(
         alice, bob, bob_cares_for_alice, memory_cafe, welcome, client_for):  # noqa: F811
     """Her circle, the next meet-ups, where she stopped reading, her last chat room, what is new
