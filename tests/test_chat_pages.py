@@ -25,6 +25,20 @@ def test_alice_sees_the_three_open_rooms(client_for, alice, rooms):
     assert "You have no private conversations yet" in text
 
 
+def test_alices_conversations_show_each_name_and_read_no_one_elses_secrets(client_for, alice, bob, rooms):
+    """The chat list names the person each private conversation is with; of them, only the name is
+    read (not Bob's email address or password hash)."""
+    from tests.helpers import count_queries
+
+    chat.start_direct(alice, bob)
+    db.session.expunge(bob)  # as on a server, Bob is not already loaded in Alice's request
+    with count_queries() as counter:
+        text = page_text(client_for(alice).get("/chat"))
+    assert "Conversation with Bob Morgan" in text
+    partners = [statement for statement in counter.statements if statement.startswith("SELECT users.") and "WHERE users.id IN" in statement]
+    assert partners and all("password_hash" not in statement and "email" not in statement for statement in partners), partners
+
+
 def test_the_room_page_explains_how_to_write_and_has_a_live_log(client_for, alice, cuppa):
     html = client_for(alice).get(f"/chat/{cuppa.id}").get_data(as_text=True)
     assert re.search(r'<div[^>]*role="log"[^>]*aria-live="polite"', html)

@@ -140,7 +140,8 @@ def rooms_for(user) -> dict:
         sa.select(Room)
         .join(RoomMember, RoomMember.room_id == Room.id)
         .where(Room.kind == RoomKind.DIRECT, RoomMember.user_id == user.id)
-        .options(selectinload(Room.members).selectinload(RoomMember.user))
+        # Only the names the list shows (title_of), not the partners' email addresses and password hashes.
+        .options(selectinload(Room.members).selectinload(RoomMember.user).load_only(User.id, User.display_name))
         .order_by(Room.id)
     ).all()
     meetup_rooms = _meetup_rooms_for(user)
