@@ -248,7 +248,7 @@ READ_ONLY_PAGES = frozenset({"forums.index", "forums.category", "forums.thread",
 
 def _register_request_hooks(app: Flask) -> None:
     from app import i18n, page_cache
-    from app.extensions import db
+    from app.extensions import read_without_a_transaction
     from app.display import display_preferences
 
     def _forget_previous_user():
@@ -261,19 +261,19 @@ def _register_request_hooks(app: Flask) -> None:
         i18n.forget_for_request()
 
     def _read_without_a_transaction():
-        if autocommit_reads and request.method in ("GET", "HEAD") and request.endpoint in READ_ONLY_PAGES and _maybe_member():
+        if request.method in ("GET", "HEAD") and request.endpoint in READ_ONLY_PAGES and _maybe_member():
             # Before anything reads (the member is loaded by the next hooks), and after the page
-            # cache (a kept page needs no connection at all): the request's session takes its
-            # connection in autocommit mode; the pool resets it when it comes back.
-            db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            # cache (a kept page needs no connection at all).
+            read_without_a_transaction()
 
     def _maybe_member() -> bool:
         # Without touching the database: a signed-in session, or a remember-me cookie.
         return "_user_id" in session or app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
 
-    autocommit_reads = app.config["READ_PAGES_AUTOCOMMIT"] and not str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite")
-    # Read by the page cache too: a kept page whose header count must be read again reads it so.
-    app.extensions["read_pages_autocommit"] = autocommit_reads
+    # Read by extensions.read_without_a_transaction (these hooks, and the page cache's count).
+    app.extensions["read_pages_autocommit"] = (
+        app.config["READ_PAGES_AUTOCOMMIT"] and not str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite")
+    )
     first_hooks = [_forget_previous_user]
     if page_cache.enabled(app):
         # Next, a kept page (a visitor's, or a member's own) skips everything else, the member's

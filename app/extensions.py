@@ -1,4 +1,5 @@
 """Flask extensions, created unbound and attached to the app in create_app()."""
+from flask import current_app
 from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -31,3 +32,12 @@ csrf = CSRFProtect()
 compress = Compress()
 socketio = SocketIO()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def read_without_a_transaction() -> None:
+    """Where reading pages runs without a transaction (READ_PAGES_AUTOCOMMIT, on PostgreSQL: set
+    up in app/__init__.py), this request's session takes its connection in autocommit mode: no
+    BEGIN before its first statement and no ROLLBACK at its end; the pool resets the connection
+    when it comes back. Call it before anything reads."""
+    if current_app.extensions.get("read_pages_autocommit"):
+        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})

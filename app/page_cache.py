@@ -424,12 +424,15 @@ def serve_from_cache():
                                   also=(key, _unread_key(member_id)) + ((row_key,) if row_key else ()))
         if found is None:
             return None
-        pages, rows = len(page_names), len(page_names) + len(row_names)
-        stored, kept_unread = found[rows + 2], found[rows + 3]
+        # found: the page's versions, the row's, the count's, then the page, the count and the row
+        pages = len(page_names)
+        rows = pages + len(row_names)
+        unread = rows + len(unread_names)
+        stored, kept_unread, *kept_row = found[unread:]
         if row_key:
-            _remember_member_row(row_key, [*found[pages:rows], found[-1]])
+            _remember_member_row(row_key, [*found[pages:rows], *kept_row])
         g.page_cache_member = member_id
-        g.page_cache_unread_versions = tuple(found[rows:rows + 2])
+        g.page_cache_unread_versions = tuple(found[rows:unread])
         g.page_cache_key, g.page_cache_versions = key, tuple(found[:pages])
     stored = kept_under(stored, g.page_cache_versions)
     if stored is None:
@@ -440,11 +443,10 @@ def serve_from_cache():
         if count is None:
             # Their notifications changed since: one statement for the count, not the whole page,
             # and without a transaction where reading pages runs so (no BEGIN, no ROLLBACK).
-            from app.extensions import db
+            from app.extensions import read_without_a_transaction
             from app.services.notifications import count_unread_of
 
-            if current_app.extensions.get("read_pages_autocommit"):
-                db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            read_without_a_transaction()
             count = count_unread_of(member_id)
             _keep_unread_count_as(member_id, g.page_cache_unread_versions, count)
         body = _with_unread_count(_fresh_submission_keys(body), count)

@@ -1,9 +1,9 @@
 """The "Today" start page: what a member needs so that nothing relies on their memory.
 
 It loads everything in six statements (the page's budget is 8; the signed-in member's row is
-kept between pages, and the header's unread count comes beside what is new): the circle of support, the next meet-ups of the member and
-the people in their circle, where they stopped reading, their last chat room, what is new, and what
-they did recently.
+kept between pages, and the header's unread count comes beside what is new): the circle of
+support, the next meet-ups of the member and the people in their circle, where they stopped
+reading, their last chat room, what is new, and what they did recently.
 """
 from __future__ import annotations
 
