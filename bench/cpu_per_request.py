@@ -4,7 +4,8 @@ Each address is requested a few times to warm up (and fill the visitors' page ca
 load), then N times; the figure is process CPU time divided by N, so waiting on PostgreSQL or
 Redis is not counted. Usage: bench/cpu_per_request.py COOKIE name=path [name=path ...]
 (a name starting with "member" is requested with the member's cookie; one ending in "-made" with
-members' pages not kept, PAGE_CACHE_MEMBERS off, so each request makes the page).
+members' pages not kept, PAGE_CACHE_MEMBERS off, so each request makes the page; one ending in
+"-br" asks as a browser does, for a compressed answer: Accept-Encoding: gzip, deflate, br, zstd).
 """
 import os
 import sys
@@ -23,21 +24,24 @@ for thread in threading.enumerate():
 REPEATS = int(os.environ.get("CPU_REPEATS", "200"))
 
 
-def cpu_ms(path: str, cookie: str | None) -> tuple[float, float, int]:
+BROWSER_ENCODINGS = {"Accept-Encoding": "gzip, deflate, br, zstd"}  # what Chromium and Firefox send
+
+
+def cpu_ms(path: str, cookie: str | None, headers: dict) -> tuple[float, float, int]:
     client = app.test_client()
     if cookie:  # the test client keeps its own cookies (a Cookie header would be ignored)
         client.set_cookie(*cookie.split("=", 1))
     for _ in range(5):
-        client.get(path)
+        client.get(path, headers=headers)
     started_cpu, started_wall = time.process_time(), time.perf_counter()
     for _ in range(REPEATS):
-        size = len(client.get(path).get_data())
+        size = len(client.get(path, headers=headers).get_data())
     return (time.process_time() - started_cpu) * 1000 / REPEATS, (time.perf_counter() - started_wall) * 1000 / REPEATS, size
 
 
 cookie = sys.argv[1]
 for spec in sys.argv[2:]:
     name, path = spec.split("=", 1)
-    app.config["PAGE_CACHE_MEMBERS"] = not name.endswith("-made")
-    cpu, wall, size = cpu_ms(path, cookie if name.startswith("member") else None)
+    app.config["PAGE_CACHE_MEMBERS"] = not name.removesuffix("-br").endswith("-made")
+    cpu, wall, size = cpu_ms(path, cookie if name.startswith("member") else None, BROWSER_ENCODINGS if name.endswith("-br") else {})
     print(f"CPU|{name}|{path}|cpu_ms={cpu:.2f} wall_ms={wall:.2f} bytes={size}")

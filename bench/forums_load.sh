@@ -32,10 +32,12 @@ start_server() {  # extra settings as VAR=value arguments
 }
 start_server
 
-run() {
-  local name=$1 path=$2 cookie=${3:-}
+BROWSER_ENCODINGS="Accept-Encoding: gzip, deflate, br, zstd"  # what Chromium and Firefox send
+run() {  # name path [cookie] [another header]
+  local name=$1 path=$2 cookie=${3:-} extra=${4:-}
   local header=()
   [ -n "$cookie" ] && header=(-H "Cookie: $cookie")
+  [ -n "$extra" ] && header+=(-H "$extra")
   local bytes
   bytes=$(curl -sf "${header[@]}" -o /dev/null -w '%{size_download}' "http://127.0.0.1:$PORT$path") || { echo "$name: $path did not answer 200"; exit 1; }
   wrk -t2 -c"$CONNECTIONS" -d5s "${header[@]}" -s bench/report.lua "http://127.0.0.1:$PORT$path" >/dev/null  # warm up
@@ -51,10 +53,13 @@ run "visitor: category page" "$CATEGORY"
 run "visitor: category page ${DEEP_CATEGORY_PAGE:-300}" "$DEEP_CATEGORY"
 run "visitor: thread page 1" "/threads/1"
 run "visitor: thread page $DEEP_PAGE" "/threads/1?page=$DEEP_PAGE"
+# As a browser asks: compressed (bytes= is then what is sent, compressed).
+run "visitor: thread page 1, compressed (brotli)" "/threads/1" "" "$BROWSER_ENCODINGS"
 run "visitor: search, rare word" "/search?q=$RARE"
 run "visitor: search, common word" "/search?q=$COMMON"
 run "member: category page" "$CATEGORY" "$COOKIE"
 run "member: thread page 1" "/threads/1" "$COOKIE"
+run "member: thread page 1, compressed (brotli)" "/threads/1" "$COOKIE" "$BROWSER_ENCODINGS"
 # Again at the end: at the start the workers may still be loading (the safety model loads in a
 # thread as each starts), which makes the first row low and every share too high; take the larger.
 run "trivial route (ceiling), again" "/bench/ping"
@@ -72,6 +77,7 @@ uptime
 kill $SERVER; trap - EXIT
 .venv/bin/python bench/cpu_per_request.py "$COOKIE" ping=/bench/ping member-ping-made=/bench/ping "category=$CATEGORY" thread=/threads/1 \
   "deep=/threads/1?page=$DEEP_PAGE" "rare=/search?q=$RARE" "common=/search?q=$COMMON" \
-  "member-category=$CATEGORY" member-thread=/threads/1 "member-category-made=$CATEGORY" \
+  thread-br=/threads/1 "member-category=$CATEGORY" member-thread=/threads/1 member-thread-br=/threads/1 \
+  "member-category-made=$CATEGORY" \
   "member-category-deep-made=$DEEP_CATEGORY" member-thread-made=/threads/1
 uptime
