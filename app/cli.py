@@ -1,5 +1,5 @@
 """Command-line tasks: `flask seed-demo`, `flask create-admin`, `flask worker`, `flask purge-deleted`, `flask send-reminders`,
-`flask send-digests`, `flask moderation-reminders`,
+`flask send-digests`, `flask moderation-reminders`, `flask forget-kept-pages`,
 `flask places build`."""
 import click
 from flask import Flask, current_app
@@ -18,6 +18,22 @@ def init_app(app: Flask) -> None:
         with _site_request_context():
             created = demo.seed()
         click.echo(f"Demo content ready ({created} new members). Password for every demo member: {demo.DEMO_PASSWORD}")
+
+    @app.cli.command("forget-kept-pages")
+    def forget_kept_pages_command():
+        """Stop serving every kept page at once, after changing the database by hand (psql)."""
+        from app import page_cache
+
+        if not page_cache.enabled(current_app):
+            click.echo("Nothing is kept: the page cache is off (PAGE_CACHE).")
+        elif current_app.extensions["page_cache_versions"] is not None:
+            raise click.ClickException("Without REDIS_URL, kept pages live in the running server's own memory, out of this "
+                                       "command's reach: restart the server to forget them.")
+        elif not page_cache.forget_everything_kept():
+            raise click.ClickException("Redis did not answer, so nothing was forgotten. Try again when it is back; until "
+                                       "then, kept pages expire on their own within PAGE_CACHE_SECONDS.")
+        else:
+            click.echo("Every kept page, member's row and unread count is left behind: the next view of each is made afresh.")
 
     @app.cli.command("worker")
     @click.option("--burst", is_flag=True, help="Deliver what is queued, then stop.")

@@ -36,7 +36,8 @@ Why a kept row is never out of date, or outliving the session it was checked for
 - **What the versions cannot see**: writes that skip the database session's events (a connection's
   own statements, `bulk_update_mappings`, `psql`, Alembic data migrations). Text statements run
   through the session that change data move every member's versions (app/page_cache.py). After a
-  change by hand to members' rows or sessions, kept rows go within ROW_SECONDS; a POST never uses one.
+  change by hand to members' rows or sessions, kept rows go within ROW_SECONDS, or at once with
+  `flask forget-kept-pages`; a POST never uses one.
 
 A kept row becomes an ordinary object of this request's database session, as if just loaded, so
 anything it loads lazily comes from the database as before.

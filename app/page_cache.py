@@ -594,6 +594,24 @@ def bump(name: str) -> None:
         _unless_redis_is_down(cache.set, f"version:{name}", version, timeout=timeout)
 
 
+EVERYTHING_KEPT = (*sorted(set(CACHED_ENDPOINTS.values())), FORUM_LISTS, ALL_MEMBERS, ALL_MEMBER_ROWS, ALL_MEMBERS_UNREAD)
+
+
+def forget_everything_kept() -> bool:
+    """Leave every kept page, member's row and unread count behind at once (`flask
+    forget-kept-pages`): after the database was changed where the session's events cannot see it
+    (psql, a data migration, a connection's own statements), which is otherwise seen only as
+    kept things expire. Every thread page holds its section's version, and every member's thing
+    one of the ALL_ versions, so these few names reach them all. False when it could not: Redis
+    did not answer, or there is no Redis, where the versions live in the server's own memory."""
+    if current_app.extensions["page_cache_versions"] is not None:
+        return False
+    version = time.time_ns()
+    written = _unless_redis_is_down(cache.set_many, {f"version:{name}": version for name in EVERYTHING_KEPT},
+                                    timeout=0, failed=[])
+    return len(written) == len(EVERYTHING_KEPT)
+
+
 def _sections_touched(session_) -> set[str]:
     """The versions (sections, and the forums' finer ones) that this flush's rows show on."""
     touched = set()
