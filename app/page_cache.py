@@ -64,21 +64,24 @@ visitor's):
 """
 from __future__ import annotations
 
-import gzip
 import hashlib
 import re
 import threading
 import time
 
-import brotli
 import sqlalchemy as sa
 from flask import Flask, current_app, g, has_app_context, has_request_context, request, session
 from flask_caching import Cache
+# Flask-Compress's own compressor (brotli, gzip... with its COMPRESS_* settings), so a kept copy is
+# the very bytes it would send; the version is pinned in requirements.txt, and
+# tests/test_compression.py reads each copy back.
+from flask_compress.flask_compress import _compress_data
 from redis.exceptions import RedisError
 from flask_login import current_user
 from flask_sqlalchemy.session import Session
 
 from app import i18n
+from app.extensions import compress
 from app.display import COOKIE_NAME, parse_cookie
 from app.models.forums import Post
 from app.models.types import utcnow
@@ -475,27 +478,18 @@ def serve_from_cache():
 # kept thread page took 0.65-0.9 ms of CPU asked for plainly, 1.1-1.35 ms asked for as every browser
 # asks (Accept-Encoding: br), Flask-Compress compressing the same bytes again each time. A
 # visitor's page is the same bytes at every view, so it is kept with its copies compressed once,
-# by the same settings as Flask-Compress (COMPRESS_*), and each view picks the one its browser
-# takes best. A member's kept page is not: its submission keys and unread count are filled in at
-# each view, so Flask-Compress compresses it then.
-_COMPRESSORS = {
-    "br": lambda body, config: brotli.compress(body, mode=config["COMPRESS_BR_MODE"], quality=config["COMPRESS_BR_LEVEL"],
-                                               lgwin=config["COMPRESS_BR_WINDOW"], lgblock=config["COMPRESS_BR_BLOCK"]),
-    "gzip": lambda body, config: gzip.compress(body, config["COMPRESS_LEVEL"]),
-}
-
-
+# by Flask-Compress's own compressor and settings, and each view picks the one its browser takes
+# best. A member's kept page is not: its submission keys and unread count are filled in at each
+# view, so Flask-Compress compresses it then.
 def _compressed_copies(body: bytes, mimetype: str) -> dict[str, bytes]:
-    """The page compressed in each way Flask-Compress would send it (brotli, gzip; in its order of
-    preference), or nothing where it would send it as it is (behind nginx, COMPRESS_RESPONSES=false)."""
-    config = current_app.config
-    if (not config["COMPRESS_REGISTER"] or mimetype not in config["COMPRESS_MIMETYPES"]
-            or len(body) < config["COMPRESS_MIN_SIZE"]):
+    """The page compressed in each way Flask-Compress would send it (its COMPRESS_ALGORITHM, in its
+    order of preference), or nothing where it would send it as it is (behind nginx,
+    COMPRESS_RESPONSES=false; a type it leaves alone; a body under COMPRESS_MIN_SIZE)."""
+    app = current_app
+    if (not app.config["COMPRESS_REGISTER"] or mimetype not in compress.compress_mimetypes_set
+            or len(body) < app.config["COMPRESS_MIN_SIZE"]):
         return {}
-    algorithms = config["COMPRESS_ALGORITHM"]
-    if isinstance(algorithms, str):  # Flask-Compress takes "br,gzip" too
-        algorithms = [algorithm.strip() for algorithm in algorithms.split(",")]
-    return {algorithm: _COMPRESSORS[algorithm](body, config) for algorithm in algorithms if algorithm in _COMPRESSORS}
+    return {algorithm: _compress_data(app, body, algorithm) for algorithm in compress.enabled_algorithms}
 
 
 # The reply form's submission key (app/forums/forms.py): pressing "Post" twice sends the same key
