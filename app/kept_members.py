@@ -51,11 +51,9 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, request, session
-from sqlalchemy.orm import make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
 
 from app import page_cache
-from app.extensions import db
+from app.kept_rows import column_values, restored
 from app.models.users import User, parse_login_id
 
 log = logging.getLogger(__name__)
@@ -144,26 +142,7 @@ def kept_member(key: str, kept, versions: tuple) -> User | None:
 
 
 def _restored(values: dict | None) -> User | None:
-    if not values:
-        return None
-    sa.orm.configure_mappers()  # at once after the first time; before it, a new object has no attributes
-    already = db.session.identity_map.get(sa.inspect(User).identity_key_from_primary_key((values["id"],)))
-    if already is not None:
-        # In this session already (tests run requests in one session): what it has not loaded,
-        # or has let go since a commit, is filled in from the kept row, as a query would.
-        state = sa.inspect(already)
-        if state.modified:
-            return already
-        for name, value in values.items():
-            if name in state.expired_attributes or name not in state.dict:
-                set_committed_value(already, name, value)
-        return already
-    user = User.__mapper__.class_manager.new_instance()
-    for name, value in values.items():
-        set_committed_value(user, name, value)
-    make_transient_to_detached(user)  # as if just loaded; what is not kept loads when asked for
-    db.session.add(user)
-    return user
+    return restored(User, values) if values else None
 
 
 def keep_member(key: str, versions: tuple, user: User) -> None:
@@ -171,6 +150,5 @@ def keep_member(key: str, versions: tuple, user: User) -> None:
     leaves it behind)."""
     if user.is_moderator or user.is_admin:
         return
-    loaded = sa.inspect(user).dict  # a column not loaded is left out, and loads when asked for
-    page_cache.keep_under(key, versions, {name: loaded[name] for name in _kept_columns() if name in loaded},
+    page_cache.keep_under(key, versions, column_values(user, _kept_columns()),
                           timeout=min(ROW_SECONDS, current_app.config["PAGE_CACHE_MEMBER_SECONDS"]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -96,8 +97,24 @@ def _thread_with_category():
     return sa.select(Thread).options(joinedload(Thread.category)).where(Thread.id == sa.bindparam("thread_id", type_=sa.Integer))
 
 
-def get_thread(viewer, thread_id: int, *, include_deleted: bool = False) -> Thread:
-    thread = db.session.scalar(_thread_with_category(), {"thread_id": thread_id})
+class KeptParts(Protocol):
+    """Where a thread page's part that is the same for every reader is kept between requests (the
+    thread page route passes app/kept_threads.py): the thread with its category, and a page's
+    published posts. Each answers None when nothing is kept, or nothing may be used, for this request."""
+
+    def kept_thread(self, thread_id: int) -> Thread | None: ...
+
+    def kept_posts(self, thread_id: int, page: int) -> list | None: ...
+
+    def keep(self, thread: Thread, page: int, posts: list) -> None: ...
+
+
+def get_thread(viewer, thread_id: int, *, include_deleted: bool = False, kept: KeptParts | None = None) -> Thread:
+    # The thread kept for every reader, if it is; the permissions below are checked on it as on one
+    # just loaded.
+    thread = kept.kept_thread(thread_id) if kept is not None else None
+    if thread is None:
+        thread = db.session.scalar(_thread_with_category(), {"thread_id": thread_id})
     if thread is None or not can_read_category(viewer, thread.category):
         raise NotFound(_("We cannot find that thread."))
     if thread.is_deleted and not include_deleted:
@@ -234,15 +251,17 @@ class ThreadPage:
         return page_for_number(self.first_unread_number) if self.first_unread_number else None
 
 
-def thread_page(viewer, thread: Thread, page: int = 1, collapsed_authors: frozenset[int] | None = None) -> ThreadPage:
+def thread_page(viewer, thread: Thread, page: int = 1, collapsed_authors: frozenset[int] | None = None,
+                kept: KeptParts | None = None) -> ThreadPage:
     """Posts numbered ((page-1)*20, page*20] — found through the (thread_id, number) index, never OFFSET.
 
     A member's page costs two statements here whatever is on it, three when the read marker moves
     on: everything about this member and the page that is not the posts themselves (read marker,
     follow, draft, blocks and mutes, the page's reaction counts with this member's own, their saved
     posts, the header's unread count: one statement), the marker moving on, and the posts with
-    their writers' names (one).
-    A visitor's costs two: the reaction counts, and the posts."""
+    their writers' names (one; none when the page's published posts are `kept` and the member has
+    none of their own unpublished on it: _page_posts).
+    A visitor's costs two: the reaction counts, and the posts (one when they are kept)."""
     total_pages = page_for_number(thread.last_post_number)
     page = min(max(page, 1), total_pages)
     low, high = (page - 1) * POSTS_PER_PAGE + 1, page * POSTS_PER_PAGE
@@ -255,10 +274,7 @@ def thread_page(viewer, thread: Thread, page: int = 1, collapsed_authors: frozen
     first_unread = last_read + 1 if last_read is not None and last_read < thread.last_post_number else None
     if member:
         _mark_read(viewer, thread, last_read, min(high, thread.last_post_number))
-    rows = db.session.execute(
-        _posts_page_statement(kind),
-        {"thread_id": thread.id, "low": low, "high": high, "viewer_id": viewer.id if member else 0},
-    )
+    rows = _page_posts(viewer, kind, thread, page, low, high, state, kept)
     views = {}
     for post in rows:
         views[post.id] = view = PostView(post, collapsed=post.author_id in collapsed_authors, author_name=post.author_name)
@@ -271,6 +287,25 @@ def thread_page(viewer, thread: Thread, page: int = 1, collapsed_authors: frozen
     return ThreadPage(thread, list(views.values()), page, total_pages, state.following, last_read, first_unread, state.draft)
 
 
+def _page_posts(viewer, kind: str, thread, page: int, low: int, high: int, state: "_PageState", kept: KeptParts | None):
+    """The page's posts as this viewer may see them. A visitor sees the published ones, and so does
+    a member who has none of their own waiting for approval or hidden on this page: those may be
+    kept for every such reader (`kept`). Anyone else's come from the database."""
+    shared = kept is not None and (kind == "visitor" or (kind == "member" and not state.own_unpublished))
+    if shared:
+        posts = kept.kept_posts(thread.id, page)
+        if posts is not None:
+            return posts
+        kind = "visitor"  # the published posts alone: the same rows, and the ones to keep
+    rows = db.session.execute(
+        _posts_page_statement(kind),
+        {"thread_id": thread.id, "low": low, "high": high, "viewer_id": viewer.id if kind != "visitor" else 0},
+    ).all()
+    if shared:
+        kept.keep(thread, page, rows)
+    return rows
+
+
 @dataclass
 class _PageState:
     last_read: int | None = None
@@ -280,11 +315,16 @@ class _PageState:
     counts: dict = field(default_factory=dict)  # post id -> {ReactionKind: count}
     mine: dict = field(default_factory=dict)  # post id -> {ReactionKind this member gave}
     saved: set = field(default_factory=set)  # ids of the posts this member saved
+    # Whether this member has a post of their own on the page that waits for approval or that
+    # moderators hid: seen by them alone, so their page's posts are not the shared ones.
+    own_unpublished: bool = False
 
 
 # What a thread page shows of each post (forums/_post.html and fragments.post_key read no more).
 POST_LINE_COLUMNS = (Post.id, Post.thread_id, Post.number, Post.author_id, Post.status, Post.moderation_note,
                      Post.language, Post.body_html, Post.created_at, Post.edited_at)
+# ...and their names in each row of a page's posts, the writer's name last (kept_threads keeps them).
+POST_LINE_FIELDS = (*(column.key for column in POST_LINE_COLUMNS), "author_name")
 
 
 @functools.cache
@@ -340,6 +380,10 @@ def _page_state_statement(for_member: bool):
         .where(ThreadRead.user_id == member_id, ThreadRead.thread_id == thread_id),
         sa.select(sa.literal("follow"), ThreadFollow.id, sa.null(), sa.literal(0), sa.literal(0), sa.null())
         .where(ThreadFollow.user_id == member_id, ThreadFollow.thread_id == thread_id),
+        sa.select(sa.literal("own"), Post.number, sa.null(), sa.literal(0), sa.literal(0), sa.null())
+        .where(Post.thread_id == thread_id, Post.author_id == member_id,
+               Post.number.between(sa.bindparam("low", type_=sa.Integer), sa.bindparam("high", type_=sa.Integer)),
+               Post.status.in_((PostStatus.HELD, PostStatus.HIDDEN))),
         *[sa.select(sa.literal("hide"), column, sa.null(), sa.literal(0), sa.literal(0), sa.null()).where(condition)
           for column, condition in blocking.hidden_author_columns(member_id)],
         # The header's unread count, here rather than a statement of its own.
@@ -357,7 +401,8 @@ def _add_state(view: PostView, state: "_PageState") -> None:
 def _page_state(member, thread, low: int, high: int) -> _PageState:
     """One statement: the reaction counts of the posts numbered low..high (with which are this
     member's), and for a member also their read marker, follow, draft, saved posts, the writers
-    they blocked or muted, and their unread notifications (the header's count)."""
+    they blocked or muted, their unread notifications (the header's count) and whether a post of
+    their own on the page waits for approval or was hidden (_page_posts)."""
     rows = db.session.execute(
         _page_state_statement(member is not None),
         {"thread_id": thread.id, "low": low, "high": high, "member_id": member.id if member is not None else 0},
@@ -378,6 +423,8 @@ def _page_state(member, thread, low: int, high: int) -> _PageState:
             state.last_read = number
         elif what == "follow":
             state.following = True
+        elif what == "own":
+            state.own_unpublished = True
         elif what == "unread":
             notifications.remember_unread_count(member.id, number)
         else:
