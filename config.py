@@ -91,9 +91,9 @@ class Config:
     # and sign-in sessions move (app/kept_members.py), so a member's page does not start with a
     # query for who they are (reading pages only; never for moderators and administrators).
     KEEP_MEMBER_ROWS = _bool("KEEP_MEMBER_ROWS", True)
-    # A thread page's part that is the same for every reader (the thread, the page's published
-    # posts), kept under the thread page's versions (app/kept_threads.py): reading pages only.
-    KEEP_THREAD_PARTS = _bool("KEEP_THREAD_PARTS", True)
+    # The part of a forum page that is the same for every reader (a thread, a page's published
+    # posts, a category), kept under the page's versions (app/kept_parts.py): reading pages only.
+    KEEP_SHARED_PARTS = _bool("KEEP_SHARED_PARTS", True)
     # Each forum post's HTML, kept by what it is made of (app/services/fragments.py): how many in
     # each process, and how long in Redis (nothing ever needs emptying: a change makes a new key).
     FRAGMENT_CACHE = _bool("FRAGMENT_CACHE", True)

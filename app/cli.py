@@ -33,7 +33,7 @@ def init_app(app: Flask) -> None:
             raise click.ClickException("Redis did not answer, so nothing was forgotten. Try again when it is back; until "
                                        "then, kept pages expire on their own within PAGE_CACHE_SECONDS.")
         else:
-            click.echo("Every kept page, member's row, thread page's part and unread count is left behind: the next view of each is made afresh.")
+            click.echo("Every kept page, member's row, page's shared part and unread count is left behind: the next view of each is made afresh.")
 
     @app.cli.command("worker")
     @click.option("--burst", is_flag=True, help="Deliver what is queued, then stop.")

@@ -1,5 +1,5 @@
-"""Rows kept between requests in the cache (a member's own, app/kept_members.py; a thread page's
-shared part, app/kept_threads.py) made back into objects of the request's database session."""
+"""Rows kept between requests in the cache (a member's own, app/kept_members.py; a forum page's
+shared part, app/kept_parts.py) made back into objects of the request's database session."""
 from __future__ import annotations
 
 import sqlalchemy as sa

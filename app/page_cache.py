@@ -280,48 +280,48 @@ def _member_row_version_name(user_id: int) -> str:
 def member_row_and_versions(member_id: int, row_key: str) -> tuple | None:
     """What is kept under row_key (app/kept_members.py), with the two versions a member's kept row
     must hold to be used (every member's, and their own), read once a request in one round trip;
-    None when the versions cannot be trusted (Redis down, or a version it let go). On a thread page
-    the kept thread part and its versions come in the same round trip (app/kept_threads.py)."""
+    None when the versions cannot be trusted (Redis down, or a version it let go). On a thread or
+    category page the kept part and its versions come in the same round trip (app/kept_parts.py)."""
     remembered = getattr(request, "_kindred_member_row", None)
     if remembered is not None and remembered[0] == row_key:
         return remembered[1]
-    part_key = _thread_part_key_unread()
+    part_key = _part_key_unread()
     part_names = _page_versions("forums") if part_key else ()
     found = _trusted_versions(*part_names, ALL_MEMBER_ROWS, _member_row_version_name(member_id),
                               also=(row_key,) + ((part_key,) if part_key else ()))
     if part_key:
         # found: the part's versions, the row's, then the row and the part
-        remember_thread_part(part_key, None if found is None else tuple(found[:len(part_names)]),
+        remember_part(part_key, None if found is None else tuple(found[:len(part_names)]),
                              None if found is None else found[-1])
         found = None if found is None else found[len(part_names):-1]
     _remember_member_row(row_key, found)
     return request._kindred_member_row[1]
 
 
-def _thread_part_key_unread() -> str | None:
-    """This request's kept thread part's key (app/kept_threads.py), if no round trip read it yet."""
-    from app.kept_threads import key_for_this_request
+def _part_key_unread() -> str | None:
+    """This request's kept part's key (app/kept_parts.py), if no round trip read it yet."""
+    from app.kept_parts import key_for_this_request
 
     key = key_for_this_request()
-    remembered = getattr(request, "_kindred_thread_part", None)
+    remembered = getattr(request, "_kindred_part", None)
     return None if key is None or (remembered is not None and remembered[0] == key) else key
 
 
-def remember_thread_part(key: str, versions: tuple | None, kept) -> None:
-    """What one round trip read for this request's thread part: its versions (None: not to be
+def remember_part(key: str, versions: tuple | None, kept) -> None:
+    """What one round trip read for this request's kept part: its versions (None: not to be
     trusted, so nothing is used or kept) and what is kept under its key."""
-    request._kindred_thread_part = (key, versions, kept)
+    request._kindred_part = (key, versions, kept)
 
 
-def thread_part_and_versions(key: str) -> tuple | None:
-    """(versions, what is kept) for this request's thread part, from the round trip that read the
+def part_and_versions(key: str) -> tuple | None:
+    """(versions, what is kept) for this request's kept part, from the round trip that read the
     page or the member's row, or from one of its own; None when the versions cannot be trusted."""
-    remembered = getattr(request, "_kindred_thread_part", None)
+    remembered = getattr(request, "_kindred_part", None)
     if remembered is None or remembered[0] != key:
         names = _page_versions("forums")
         found = _trusted_versions(*names, also=(key,))
-        remember_thread_part(key, None if found is None else tuple(found[:-1]), None if found is None else found[-1])
-        remembered = request._kindred_thread_part
+        remember_part(key, None if found is None else tuple(found[:-1]), None if found is None else found[-1])
+        remembered = request._kindred_part
     _key, versions, kept = remembered
     return None if versions is None else (versions, kept)
 
@@ -451,11 +451,11 @@ def serve_from_cache():
         if section is None:
             return None
         key = _visitor_key(section)
-        # On a thread page, the kept thread part (app/kept_threads.py) too: on a miss the page needs it next.
-        part_key = _thread_part_key_unread()
+        # On a thread or category page, its kept part (app/kept_parts.py) too: on a miss the page needs it next.
+        part_key = _part_key_unread()
         found = _trusted_versions(*_page_versions(section), also=(key,) + ((part_key,) if part_key else ()))
         if part_key:
-            remember_thread_part(part_key, None if found is None else tuple(found[:-2]), None if found is None else found[-1])
+            remember_part(part_key, None if found is None else tuple(found[:-2]), None if found is None else found[-1])
             found = None if found is None else found[:-1]
         if found is None:
             return None
@@ -472,14 +472,14 @@ def serve_from_cache():
         row_names = (ALL_MEMBER_ROWS, _member_row_version_name(member_id))
         unread_names = (ALL_MEMBERS_UNREAD, _member_unread_version_name(member_id))
         key, row_key = _member_key(member_id), row_key_of_this_session(member_id)
-        part_key = _thread_part_key_unread()  # a thread page's kept part (app/kept_threads.py)
+        part_key = _part_key_unread()  # a thread or category page's kept part (app/kept_parts.py)
         found = _trusted_versions(*page_names, *row_names, *unread_names,
                                   also=(key, _unread_key(member_id)) + ((row_key,) if row_key else ())
                                   + ((part_key,) if part_key else ()))
         if part_key:
-            # The part holds the thread page's own versions, the last of the page's.
+            # The part holds the page's section versions, the last of the page's.
             part_versions = len(_page_versions(section))
-            remember_thread_part(part_key, None if found is None else tuple(found[len(page_names) - part_versions:len(page_names)]),
+            remember_part(part_key, None if found is None else tuple(found[len(page_names) - part_versions:len(page_names)]),
                                  None if found is None else found[-1])
             found = None if found is None else found[:-1]
         if found is None:

@@ -19,7 +19,7 @@ from app.forms import add_service_error, flash_service_call
 from app.forums import bp
 from app.forums.forms import WRITING_HINT, CategoryForm, ConfirmForm, EditForm, ReplyForm, SearchForm, ThreadForm, new_submission_key
 from app.models import Category, ReactionKind
-from app import kept_threads, text
+from app import kept_parts, text
 from app.permissions import can_delete_post, can_edit_post, can_moderate, can_reply, can_see_revisions, can_start_thread, is_member
 from app.services import forums, fragments, paging, search as search_service
 from app.templating import flash_support
@@ -168,7 +168,7 @@ def index():
 @bp.route("/forums/<slug>")
 @finds
 def category(slug):
-    category = forums.get_category(current_user, slug)
+    category = forums.get_category(current_user, slug, kept=kept_parts)  # its row may be kept (app/kept_parts.py)
     listing = forums.thread_list(current_user, category, paging.Position.from_args(request.args, forums.THREAD_KEY))
     return render_template("forums/category.html", category=category, listing=listing)
 
@@ -176,11 +176,11 @@ def category(slug):
 @bp.route("/threads/<int:thread_id>")
 @finds
 def thread(thread_id):
-    # The part of the page that is the same for every reader may be kept (app/kept_threads.py).
-    thread = forums.get_thread(current_user, thread_id, kept=kept_threads)
+    # The part of the page that is the same for every reader may be kept (app/kept_parts.py).
+    thread = forums.get_thread(current_user, thread_id, kept=kept_parts)
     callbacks = []
     _restore_unsent(callbacks, thread=thread)
-    view = forums.thread_page(current_user, thread, _page(), kept=kept_threads)
+    view = forums.thread_page(current_user, thread, _page(), kept=kept_parts)
     middle = fragments.with_holes(fragments.thread_middle_parts(view, thread), lambda holes: _thread_middle(thread, view, holes),
                                   {"csrf": generate_csrf, "key": new_submission_key})
     return _with_callbacks(render_template("forums/thread.html", thread=thread, view=view, middle=middle), callbacks)

@@ -1,5 +1,6 @@
-"""A thread page's shared part, kept between requests (issue 15): the thread with its category, and
-the page's published posts with their writers' names.
+"""The part of a forum page that is the same for every reader, kept between requests (issue 15): on
+a thread page the thread with its category and the page's published posts with their writers'
+names; on a category page the category.
 
 A thread page a member has not seen yet (the first view of each page of a thread they read through,
 or any page after a reply) is made afresh, and most of its cost was three statements: the thread,
@@ -7,13 +8,15 @@ the member's own state on the page, and the posts. Two of them are the same for 
 thread row, and the page's published posts, which are exactly what a visitor sees and what a member
 sees besides their own posts that wait for approval or that moderators hid. So those two are kept,
 shared by every reader and worker, and a member's page made afresh runs one statement (their own
-state) where it ran three.
+state) where it ran three. A category page's own row is kept the same way (its list of threads,
+with the member's read markers in it, is not): one statement where it ran two.
 
 Why a kept part is never out of date, or shown to someone it should not be:
 
-- **Kept with the thread page's versions** (app/page_cache.py): the forums section's and the
-  thread's own, which move after any stored change to the thread, its posts or their reactions, a
-  writer's new name, or a category's. The versions are read before the database is asked (in the
+- **Kept with the page's versions** (app/page_cache.py): the forums section's and the thread's own,
+  which move after any stored change to the thread, its posts or their reactions, a writer's new
+  name, or a category's; a category page's part, the forums section's and the lists' (which its
+  counters move). The versions are read before the database is asked (in the
   round trip the page cache or the member's row already makes), so rows read just before a change
   are kept under the old versions, which no longer match once they have moved.
 - **Only published posts are kept**, by the visitor's rule (visibility.post_visibility_for): a
@@ -22,7 +25,8 @@ Why a kept part is never out of date, or shown to someone it should not be:
   the page's posts from the database as before; moderators, who see every post, always do.
 - **Permissions are checked on the kept thread as on a loaded one** (reading.get_thread): a
   private category, a hidden or deleted thread, every request.
-- **Only for reading**: used on GET and HEAD of a thread page; anything that writes loads the thread.
+- **Only for reading**: used on GET and HEAD of a thread or category page; anything that writes
+  loads what it changes.
 - **A part from another release is never read**: the key holds a digest of the columns kept.
 - **What the versions cannot see**: changes that skip the database session's events (psql, a data
   migration); `flask forget-kept-pages` leaves every kept part behind at once, as it does pages.
@@ -58,35 +62,40 @@ def _shape() -> str:
 
 
 def key_for_this_request() -> str | None:
-    """Where this request's thread page part is kept, or None when none may be used: only a GET of
-    a thread page, by the thread and the page asked for (as the route reads ?page=)."""
+    """Where this request's part is kept, or None when none may be used: only a GET of a thread
+    page (by the thread and the page asked for, as the route reads ?page=) or of a category page
+    (by its address: the category is the same on every page of its list)."""
     app = current_app
-    if (request.method not in READING_METHODS or request.endpoint != "forums.thread"
-            or not page_cache.enabled(app) or not app.config.get("KEEP_THREAD_PARTS", True)):
+    if (request.method not in READING_METHODS or request.endpoint not in ("forums.thread", "forums.category")
+            or not page_cache.enabled(app) or not app.config.get("KEEP_SHARED_PARTS", True)):
         return None
-    thread_id = (request.view_args or {}).get("thread_id")
+    arguments = request.view_args or {}
+    if request.endpoint == "forums.category":
+        return f"category-part:{_shape()}:{arguments.get('slug')}"
     page = request.args.get("page", 1, type=int) or 1
-    return f"thread-part:{_shape()}:{thread_id}:{page}"
+    return f"thread-part:{_shape()}:{arguments.get('thread_id')}:{page}"
 
 
-def _this_requests(thread_id: int) -> tuple | None:
-    """(key, versions, kept part) for this request's thread page, reading them now if no earlier
-    round trip did; None when nothing may be kept or used (versions unknown)."""
+def _this_requests() -> tuple | None:
+    """(key, versions, kept part or None) for this request's page, reading them now if no earlier
+    round trip did; None when nothing may be kept or used (not such a page, or versions unknown)."""
     key = key_for_this_request()
-    if key is None or not key.endswith(f":{thread_id}:{request.args.get('page', 1, type=int) or 1}"):
-        return None
-    found = page_cache.thread_part_and_versions(key)
+    found = page_cache.part_and_versions(key) if key is not None else None
     if found is None:
         return None
     versions, kept = found
     return key, versions, page_cache.kept_under(kept, versions)
 
 
+def _kept_part() -> dict | None:
+    found = _this_requests()
+    return found[2] if found is not None else None
+
+
 def kept_thread(thread_id: int) -> Thread | None:
     """The thread (with its category) kept for this request's thread page, or None."""
-    found = _this_requests(thread_id)
-    part = found[2] if found is not None else None
-    if not part:
+    part = _kept_part()
+    if not part or "thread" not in part or part["thread"].get("id") != thread_id:
         return None
     category = restored(Category, part["category"])
     thread = restored(Thread, part["thread"])
@@ -96,9 +105,8 @@ def kept_thread(thread_id: int) -> Thread | None:
 
 def kept_posts(thread_id: int, page: int) -> list | None:
     """The published posts of this page of the thread, kept (POST_LINE_FIELDS rows), or None."""
-    found = _this_requests(thread_id)
-    part = found[2] if found is not None else None
-    if not part or part["page"] != page:
+    part = _kept_part()
+    if not part or "posts" not in part or part["thread"].get("id") != thread_id or part["page"] != page:
         return None
     line = post_line()
     return [line._make(row) for row in part["posts"]]
@@ -106,16 +114,33 @@ def kept_posts(thread_id: int, page: int) -> list | None:
 
 def keep(thread: Thread, page: int, posts: list) -> None:
     """Keep the thread and this page's published posts under the versions read before they were."""
-    found = _this_requests(thread.id)
-    if found is None or thread.category is None:
+    if request.endpoint != "forums.thread" or (request.view_args or {}).get("thread_id") != thread.id or thread.category is None:
+        return
+    _keep({"thread": column_values(thread, _columns(Thread)), "category": column_values(thread.category, _columns(Category)),
+           "page": page, "posts": [tuple(row) for row in posts]})
+
+
+def kept_category(slug: str) -> Category | None:
+    """The category kept for this request's category page, or None."""
+    part = _kept_part()
+    if not part or "thread" in part or part["category"].get("slug") != slug:
+        return None
+    return restored(Category, part["category"])
+
+
+def keep_category(category: Category) -> None:
+    if request.endpoint != "forums.category" or (request.view_args or {}).get("slug") != category.slug:
+        return
+    _keep({"category": column_values(category, _columns(Category))})
+
+
+def _keep(part: dict) -> None:
+    found = _this_requests()
+    if found is None:
         return
     key, versions, _kept = found
-    part = {
-        "thread": column_values(thread, _columns(Thread)), "category": column_values(thread.category, _columns(Category)),
-        "page": page, "posts": [tuple(row) for row in posts],
-    }
     page_cache.keep_under(key, versions, part, timeout=current_app.config["PAGE_CACHE_SECONDS"])
-    page_cache.remember_thread_part(key, versions, (versions, part))
+    page_cache.remember_part(key, versions, (versions, part))
 
 
 @functools.cache

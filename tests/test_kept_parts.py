@@ -1,6 +1,6 @@
-"""A thread page's shared part (the thread and the page's published posts) is kept for every reader,
-yet a change shows at once and a post that is one member's alone is never shown to another
-(app/kept_threads.py)."""
+"""The part of a forum page that is the same for every reader (a thread and its page's published
+posts, a category) is kept for all of them, yet a change shows at once, a post that is one
+member's alone is never shown to another, and a closed space stays closed (app/kept_parts.py)."""
 import pytest
 import sqlalchemy as sa
 
@@ -124,3 +124,45 @@ def test_each_page_of_a_thread_has_its_own_part(client, client_for, alice, bob, 
     assert "Garden note number 20." in page_text(bobs.get(first)) and "Garden note number 21." not in page_text(bobs.get(first))
     page_two = page_text(bobs.get(second))
     assert "Garden note number 21." in page_two and "Garden note number 25." in page_two and "number 20." not in page_two
+
+
+def _signed_in_reader(client_for, member):
+    """A member who has been reading the forums: who they are comes from their kept row."""
+    browser = client_for(member)
+    for _ in range(2):
+        browser.get("/forums")
+    return browser
+
+
+@pytest.mark.both_backends
+def test_bob_opens_a_category_a_visitor_has_read_and_only_its_threads_are_asked_for(client, client_for, kept_in, bob, alices_thread):
+    path = "/forums/welcome-and-introductions"
+    _read_by_a_visitor(client, path)
+    bobs = _signed_in_reader(client_for, bob)
+    with count_queries() as counter:
+        page = bobs.get(path)
+    # The threads with his read markers and unread count: not the category.
+    assert counter.count == 1, "\n".join(counter.statements)
+    text = page_text(page)
+    assert "Welcome and introductions" in text and "Hello from Alice" in text and "Signed in as Bob Morgan" in text
+
+
+@pytest.mark.both_backends
+def test_a_categorys_new_description_shows_at_once(client, client_for, kept_in, root, bob, welcome, alices_thread):
+    path = "/forums/welcome-and-introductions"
+    _read_by_a_visitor(client, path)
+    welcome.description = "Say hello and tell us a little about yourself."
+    db.session.commit()
+    assert "Say hello and tell us a little about yourself." in page_text(_signed_in_reader(client_for, bob).get(path))
+    assert "Say hello and tell us a little about yourself." in page_text(client.get(path))
+
+
+@pytest.mark.both_backends
+def test_the_carers_space_kept_for_bob_stays_closed_to_alice(client_for, kept_in, alice, bob, categories):
+    path = "/forums/caring-for-someone"
+    bobs = _signed_in_reader(client_for, bob)
+    for _ in range(2):
+        assert "Caring for someone" in page_text(bobs.get(path))
+    alices = _signed_in_reader(client_for, alice)
+    closed = alices.get(path)
+    assert closed.status_code == 404 and "Caring for someone" not in page_text(closed)
