@@ -16,9 +16,10 @@ Why a kept part is never out of date, or shown to someone it should not be:
 - **Kept with the page's versions** (app/page_cache.py): the forums section's and the thread's own,
   which move after any stored change to the thread, its posts or their reactions, a writer's new
   name, or a category's; a category page's part, the forums section's and the lists' (which its
-  counters move). The versions are read before the database is asked (in the
-  round trip the page cache or the member's row already makes), so rows read just before a change
-  are kept under the old versions, which no longer match once they have moved.
+  counters move). The versions are read with the part, before the database is asked (in the round
+  trip that reads the member's row when their pages are not kept, else in one of its own on a page
+  not served kept), so rows read just before a change are kept under the old versions, which no
+  longer match once they have moved.
 - **Only published posts are kept**, by the visitor's rule (visibility.post_visibility_for): a
   post that waits for approval or that moderators hid never enters the shared part. A member who
   has such a post of their own on the page (the page's state says so, in the same statement) gets

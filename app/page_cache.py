@@ -318,7 +318,7 @@ def remember_part(key: str, versions: tuple | None, kept) -> None:
 
 def part_and_versions(key: str) -> tuple | None:
     """(versions, what is kept) for this request's kept part, from the round trip that read the
-    page or the member's row, or from one of its own; None when the versions cannot be trusted."""
+    member's row, or from one of its own; None when the versions cannot be trusted."""
     remembered = getattr(request, "_kindred_part", None)
     if remembered is None or remembered[0] != key:
         names = _page_versions("forums")
@@ -456,12 +456,9 @@ def serve_from_cache():
         if section is None:
             return None
         key = _visitor_key(section)
-        # On a thread or category page, its kept part (app/kept_parts.py) too: on a miss the page needs it next.
-        part_key = _part_key_unread()
-        found = _trusted_versions(*_page_versions(section), also=(key,) + ((part_key,) if part_key else ()))
-        if part_key:
-            remember_part(part_key, None if found is None else tuple(found[:-2]), None if found is None else found[-1])
-            found = None if found is None else found[:-1]
+        # Not the page's kept part (app/kept_parts.py), which a miss reads next in a round trip of its
+        # own: read beside every kept page, it cost a visitor's kept thread page 5-7% of its rate.
+        found = _trusted_versions(*_page_versions(section), also=(key,))
         if found is None:
             return None
         g.page_cache_key, g.page_cache_versions, stored = key, tuple(found[:-1]), found[-1]
@@ -477,16 +474,8 @@ def serve_from_cache():
         row_names = (ALL_MEMBER_ROWS, _member_row_version_name(member_id))
         unread_names = (ALL_MEMBERS_UNREAD, _member_unread_version_name(member_id))
         key, row_key = _member_key(member_id), row_key_of_this_session(member_id)
-        part_key = _part_key_unread()  # a thread or category page's kept part (app/kept_parts.py)
         found = _trusted_versions(*page_names, *row_names, *unread_names,
-                                  also=(key, _unread_key(member_id)) + ((row_key,) if row_key else ())
-                                  + ((part_key,) if part_key else ()))
-        if part_key:
-            # The part holds the page's section versions, the last of the page's.
-            part_versions = len(_page_versions(section))
-            remember_part(part_key, None if found is None else tuple(found[len(page_names) - part_versions:len(page_names)]),
-                                 None if found is None else found[-1])
-            found = None if found is None else found[:-1]
+                                  also=(key, _unread_key(member_id)) + ((row_key,) if row_key else ()))
         if found is None:
             return None
         # found: the page's versions, the row's, the count's, then the page, the count and the row
