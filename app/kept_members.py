@@ -53,18 +53,17 @@ import sqlalchemy as sa
 from flask import current_app, has_request_context, request, session
 
 from app import page_cache
-from app.kept_rows import column_values, restored
+from app.kept_rows import READING_METHODS, column_values, restored
 from app.models.users import User, parse_login_id
 
 log = logging.getLogger(__name__)
 
 # Never in the cache: loaded from the database when a page needs them.
 KEPT_OUT = frozenset({"password_hash", "email"})
-# A kept row is used only to read pages. Anything that changes something (a POST) asks the database
-# who is signed in, so the one moment a version failed to move (a Redis command that timed out just
-# after a password change) can never let an ended session write; nor are the rows of moderators and
-# administrators kept, whose every page can act on other people.
-READING_METHODS = frozenset({"GET", "HEAD"})
+# A kept row is used only to read pages (kept_rows.READING_METHODS). Anything that changes something
+# (a POST) asks the database who is signed in, so the one moment a version failed to move (a Redis
+# command that timed out just after a password change) can never let an ended session write; nor
+# are the rows of moderators and administrators kept, whose every page can act on other people.
 # How long a kept row may be used at most, whatever the versions say: the bound on that moment.
 ROW_SECONDS = 60
 

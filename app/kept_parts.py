@@ -43,10 +43,8 @@ from flask import current_app, request
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app import page_cache
-from app.kept_rows import column_values, restored
+from app.kept_rows import READING_METHODS, column_values, restored
 from app.models import Category, Thread
-
-READING_METHODS = frozenset({"GET", "HEAD"})
 
 
 @functools.cache

@@ -8,6 +8,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
 
+# A kept row or part is used only to read pages; anything that changes something asks the database.
+READING_METHODS = frozenset({"GET", "HEAD"})
+
 
 def restored(model, values: dict):
     """An object of `model` made from kept column values, attached to this request's database

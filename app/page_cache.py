@@ -294,8 +294,7 @@ def member_row_and_versions(member_id: int, row_key: str) -> tuple | None:
                               also=(row_key,) + ((part_key,) if part_key else ()))
     if part_key:
         # found: the part's versions, the row's, then the row and the part
-        remember_part(part_key, None if found is None else tuple(found[:len(part_names)]),
-                             None if found is None else found[-1])
+        _remember_part_read(part_key, None if found is None else [*found[:len(part_names)], found[-1]])
         found = None if found is None else found[len(part_names):-1]
     _remember_member_row(row_key, found)
     return request._kindred_member_row[1]
@@ -316,14 +315,17 @@ def remember_part(key: str, versions: tuple | None, kept) -> None:
     request._kindred_part = (key, versions, kept)
 
 
+def _remember_part_read(key: str, found: list | None) -> None:
+    """found: the part's versions, then what is kept under its key (from _trusted_versions)."""
+    remember_part(key, None if found is None else tuple(found[:-1]), None if found is None else found[-1])
+
+
 def part_and_versions(key: str) -> tuple | None:
     """(versions, what is kept) for this request's kept part, from the round trip that read the
     member's row, or from one of its own; None when the versions cannot be trusted."""
     remembered = getattr(request, "_kindred_part", None)
     if remembered is None or remembered[0] != key:
-        names = _page_versions("forums")
-        found = _trusted_versions(*names, also=(key,))
-        remember_part(key, None if found is None else tuple(found[:-1]), None if found is None else found[-1])
+        _remember_part_read(key, _trusted_versions(*_page_versions("forums"), also=(key,)))
         remembered = request._kindred_part
     _key, versions, kept = remembered
     return None if versions is None else (versions, kept)
@@ -531,11 +533,17 @@ def _compressed_copies(body: bytes, mimetype: str) -> dict[str, bytes]:
     """The page compressed in each way Flask-Compress would send it (its COMPRESS_ALGORITHM, in its
     order of preference), or nothing where it would send it as it is (behind nginx,
     COMPRESS_RESPONSES=false; a type it leaves alone; a body under COMPRESS_MIN_SIZE)."""
-    app = current_app
-    if (not app.config["COMPRESS_REGISTER"] or mimetype not in compress.compress_mimetypes_set
-            or len(body) < app.config["COMPRESS_MIN_SIZE"]):
+    if not _compresses(body, mimetype):
         return {}
-    return {algorithm: _compress_data(app, body, algorithm) for algorithm in compress.enabled_algorithms}
+    return {algorithm: _compress_data(current_app, body, algorithm) for algorithm in compress.enabled_algorithms}
+
+
+def _compresses(body: bytes, mimetype: str) -> bool:
+    """Whether Flask-Compress would compress this response at all (not behind nginx, a type it
+    compresses, not too small)."""
+    app = current_app
+    return (app.config["COMPRESS_REGISTER"] and mimetype in compress.compress_mimetypes_set
+            and len(body) >= app.config["COMPRESS_MIN_SIZE"])
 
 
 # A member's kept page has holes filled at each view, and is kept cut at them (_pieces):
@@ -578,10 +586,8 @@ def _pieces(body: bytes, mimetype: str) -> Pieces | None:
     if not counts:
         return None
     plain.append(body[position:])
-    app = current_app
     gzipped = None
-    if (app.config["COMPRESS_REGISTER"] and "gzip" in compress.enabled_algorithms
-            and mimetype in compress.compress_mimetypes_set and len(body) >= app.config["COMPRESS_MIN_SIZE"]):
+    if "gzip" in compress.enabled_algorithms and _compresses(body, mimetype):
         gzipped = tuple(_deflated(piece) if isinstance(piece, bytes) else None for piece in plain)
     return Pieces(tuple(plain), gzipped)
 

@@ -366,9 +366,8 @@ def _page_state_statement(for_member: bool):
     draft's time is a UTC datetime)."""
     member_id = sa.bindparam("member_id", type_=sa.Integer)
     thread_id = sa.bindparam("thread_id", type_=sa.Integer)
-    on_page = sa.select(Post.id).where(
-        Post.thread_id == thread_id, Post.number.between(sa.bindparam("low", type_=sa.Integer), sa.bindparam("high", type_=sa.Integer))
-    ).scalar_subquery()
+    numbers_on_page = Post.number.between(sa.bindparam("low", type_=sa.Integer), sa.bindparam("high", type_=sa.Integer))
+    on_page = sa.select(Post.id).where(Post.thread_id == thread_id, numbers_on_page).scalar_subquery()
     kind = sa.type_coerce(Reaction.kind, sa.String)  # the stored name, as text like the other rows
     mine = sa.func.sum(sa.case((Reaction.user_id == member_id, 1), else_=0)) if for_member else sa.literal(0)
     reactions = (
@@ -390,8 +389,7 @@ def _page_state_statement(for_member: bool):
         sa.select(sa.literal("follow"), ThreadFollow.id, sa.null(), sa.literal(0), sa.literal(0), sa.null())
         .where(ThreadFollow.user_id == member_id, ThreadFollow.thread_id == thread_id),
         sa.select(sa.literal("own"), Post.number, sa.null(), sa.literal(0), sa.literal(0), sa.null())
-        .where(Post.thread_id == thread_id, Post.author_id == member_id,
-               Post.number.between(sa.bindparam("low", type_=sa.Integer), sa.bindparam("high", type_=sa.Integer)),
+        .where(Post.thread_id == thread_id, Post.author_id == member_id, numbers_on_page,
                Post.status.in_((PostStatus.HELD, PostStatus.HIDDEN))),
         *[sa.select(sa.literal("hide"), column, sa.null(), sa.literal(0), sa.literal(0), sa.null()).where(condition)
           for column, condition in blocking.hidden_author_columns(member_id)],
