@@ -114,3 +114,39 @@ def test_a_message_in_the_session_is_still_sent_at_once_and_shown_once(client, b
     shown = client.get("/forums")
     assert "You are following this thread." in page_text(shown) and _session_cookies(shown)  # taken out of the session
     assert "You are following this thread." not in page_text(client.get("/forums"))
+
+
+def test_a_copied_cookie_this_server_has_read_before_still_expires_with_its_lifetime(app, client, alice, monkeypatch):
+    """The server remembers cookies whose signature it checked (app/session_cookie.py), but a
+    cookie's age is checked at every request: a copy older than the session's lifetime signs nobody
+    in, however recently it was read."""
+    sign_in(client, alice)
+    copied = {SESSION: _saved_cookies(client)[SESSION]}  # the session cookie alone, without remember-me
+    assert "Signed in as Alice Morgan" in _who(_browser_with(app, copied))  # read, and so remembered
+
+    import app.session_cookie as session_cookie
+
+    past_its_lifetime = session_cookie.time.time() + app.permanent_session_lifetime.total_seconds() + 60
+    monkeypatch.setattr(session_cookie.time, "time", lambda: past_its_lifetime)
+    page = _who(_browser_with(app, copied))
+    assert "Signed in as Alice Morgan" not in page and "Please sign in to see that page." in page
+
+
+def test_a_message_in_one_copy_of_bobs_cookie_stays_out_of_another(app, client, bob, alices_thread):
+    """Bob's cookie carrying "You are following this thread." is used from two tabs; in one he
+    stops following at once, which adds a second message to what that tab's session holds. The
+    other tab, sending the very same cookie, shows only the first message: each request changes
+    its own copy of a remembered cookie, never the one the server remembers."""
+    sign_in(client, bob)
+    client.get("/forums")
+    client.post(f"/threads/{alices_thread.id}/follow", data={"following": "yes"})
+    carrying_a_message = _saved_cookies(client)
+    first_tab, second_tab = _browser_with(app, carrying_a_message), _browser_with(app, carrying_a_message)
+
+    first_tab.post(f"/threads/{alices_thread.id}/follow", data={"following": "no"})
+    shown_in_first = page_text(first_tab.get("/forums"))
+    assert "You are following this thread." in shown_in_first and "You have stopped following this thread." in shown_in_first
+
+    shown_in_second = page_text(second_tab.get("/forums"))
+    assert "You are following this thread." in shown_in_second
+    assert "You have stopped following this thread." not in shown_in_second
