@@ -95,6 +95,9 @@ def _init_extensions(app: Flask) -> None:
     compress.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
+    from app.security import csrf_token
+
+    app.jinja_env.globals["csrf_token"] = csrf_token  # signed once per session, not per page (app/security.py)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"

@@ -263,6 +263,32 @@ def test_bob_and_hope_read_one_kept_middle_each_with_their_own_form_tokens(app, 
     assert "Our café is on Tuesday." in page_text(bobs.get(path))  # a reply shows at once
 
 
+def test_bobs_token_is_signed_once_for_his_session_and_every_page_of_his_takes_it(app, pages_made, client_for, bob, hope, alices_thread, monkeypatch):
+    """Flask-WTF would sign Bob's CSRF token afresh for every page; with no time limit the time in
+    the signature is never read, so it is signed once for his session (app/security.py). His pages
+    made afresh all carry that one token, a reply sent from the oldest of them is accepted, and
+    Hope's session has a token of its own that his cannot stand in for."""
+    from app import security
+
+    path = f"/threads/{alices_thread.id}"
+    bobs, hopes = client_for(bob), client_for(hope)
+    pages_made()
+    bobs.get(path), hopes.get(path)  # the first pages give each session its token
+    signed, sign = [], security.generate_csrf
+    monkeypatch.setattr(security, "generate_csrf", lambda: signed.append("signed") or sign())
+    bob_pages = [bobs.get(path), bobs.get("/forums"), bobs.get("/settings"), bobs.get(path)]
+    (bob_token,) = set().union(*(_tokens(page)[0] for page in bob_pages))
+    assert signed == ["signed"]
+    (hope_token,), _ = _tokens(hopes.get(path))
+    assert hope_token != bob_token
+    refused = hopes.post(f"{path}/reply", data={"csrf_token": bob_token, "submission_key": next(iter(_tokens(hopes.get(path))[1])),
+                                                "body": "Sent with Bob's token"})
+    assert refused.status_code == 400 and "Sent with Bob" not in page_text(hopes.get(path))
+    (oldest_key,) = _tokens(bob_pages[0])[1]
+    bobs.post(f"{path}/reply", data={"csrf_token": bob_token, "submission_key": oldest_key, "body": "Mum enjoyed the singing."})
+    assert "Mum enjoyed the singing." in page_text(hopes.get(path))
+
+
 def test_nothing_of_bobs_reaches_hopes_kept_middle(app, pages_made, client_for, alice, bob, hope, alices_thread):
     path = f"/threads/{alices_thread.id}"
     bobs, hopes = client_for(bob), client_for(hope)

@@ -10,7 +10,6 @@ from functools import cache, wraps
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from app.admin.routes import admin_required
@@ -22,6 +21,7 @@ from app.models import Category, ReactionKind
 from app import kept_parts, text
 from app.permissions import can_delete_post, can_edit_post, can_moderate, can_reply, can_see_revisions, can_start_thread, is_member
 from app.services import forums, fragments, paging, search as search_service
+from app.security import csrf_token
 from app.templating import flash_support
 from app.services.errors import NotFound, ServiceError
 
@@ -182,7 +182,7 @@ def thread(thread_id):
     _restore_unsent(callbacks, thread=thread)
     view = forums.thread_page(current_user, thread, _page(), kept=kept_parts)
     middle = fragments.with_holes(fragments.thread_middle_parts(view, thread), lambda holes: _thread_middle(thread, view, holes),
-                                  {"csrf": generate_csrf, "key": new_submission_key})
+                                  {"csrf": csrf_token, "key": new_submission_key})
     return _with_callbacks(render_template("forums/thread.html", thread=thread, view=view, middle=middle), callbacks)
 
 
