@@ -68,6 +68,21 @@ def test_bobs_second_visit_uses_the_kept_posts_and_an_edit_shows_at_once(app, cl
     assert len(rendered) == 3  # only the edited post
 
 
+def test_a_text_corrected_without_an_edit_time_still_shows_at_once(app, client_for, alice, bob, alices_thread, rendered):
+    """Root corrects the words of Alice's post in the database (a data migration that mends old
+    text, say), leaving its edit time alone; once kept pages are forgotten, Bob sees the new words:
+    a post's fragment is kept by its text too, not only by when it was last edited."""
+    browser = client_for(bob)
+    path = f"/threads/{alices_thread.id}"
+    assert "I love my garden and my cat, Biscuit." in page_text(browser.get(path))
+    post = _first_post(alices_thread)
+    db.session.execute(sa.update(Post).where(Post.id == post.id).values(body_html="<p>I love my garden and my dog, Biscuit.</p>"))
+    db.session.commit()
+    app.config.update(PAGE_CACHE=False)  # as after flask forget-kept-pages: the page itself made afresh
+    text = page_text(browser.get(path))
+    assert "my dog, Biscuit." in text and "my cat, Biscuit." not in text and "(edited" not in text
+
+
 def test_a_hidden_post_disappears_at_once_for_others_and_its_writer_is_told_why(app, client_for, alice, bob, maya, alices_thread):
     reply = forums.reply(bob, alices_thread, "Call me on this number for a loan.").post
     path = f"/threads/{alices_thread.id}"
