@@ -152,7 +152,7 @@ def get_post(viewer, post_id: int, *, include_deleted: bool = False) -> Post:
 
 @dataclass
 class ThreadRow:
-    thread: Thread
+    thread: Thread  # a row of THREAD_LINE_COLUMNS (read only), named as Thread's columns
     last_read_number: int | None  # None: never opened
     following: bool
     has_read_markers: bool = True  # visitors have none: nothing is "new" or "unread" for them
@@ -190,13 +190,13 @@ def thread_list(viewer, category: Category, position: paging.Position = paging.P
         result = db.session.execute(_thread_listing_statement(kind, direction),
                                     {**params, **paging.key_parameters(key), "limit": how_many})
         if kind == "visitor":
-            return [ThreadRow(thread, None, False, has_read_markers=False, author_name=author, last_poster_name=last)
-                    for thread, author, last in result]
-        rows = result.all()
-        if rows:  # the header's count came with the threads (an empty category's page asks for it)
-            notifications.remember_unread_count(viewer.id, rows[0].unread)
-        return [ThreadRow(thread, last_read, follow_id is not None, author_name=author, last_poster_name=last)
-                for thread, author, last, last_read, follow_id, _unread in rows]
+            return [ThreadRow(line, None, False, has_read_markers=False, author_name=line.author_name,
+                              last_poster_name=line.last_poster_name) for line in result]
+        lines = result.all()
+        if lines:  # the header's count came with the threads (an empty category's page asks for it)
+            notifications.remember_unread_count(viewer.id, lines[0].unread)
+        return [ThreadRow(line, line.last_read_number, line.follow_id is not None, author_name=line.author_name,
+                          last_poster_name=line.last_poster_name) for line in lines]
 
     return paging.read_page(fetch, _thread_key, THREAD_KEY, position, THREADS_PER_PAGE)
 
@@ -204,6 +204,15 @@ def thread_list(viewer, category: Category, position: paging.Position = paging.P
 def _name_of(member_id_column):
     """A member's display name by their id, as a correlated subquery (NULL for nobody)."""
     return sa.select(User.display_name).where(User.id == member_id_column).correlate_except(User).scalar_subquery()
+
+
+# What a category page shows of each thread (forums/category.html, forums/_thread_row.html,
+# fragments.thread_row_key and the page's key read no more): plain rows, not Thread objects, which
+# cost a tenth of a member's category page made afresh to build and to add to the session.
+THREAD_LINE_COLUMNS = (Thread.id, Thread.title, Thread.is_pinned, Thread.is_locked,
+                       # Thread.reply_count, worked out as the model does
+                       sa.case((Thread.post_count > 1, Thread.post_count - 1), else_=0).label("reply_count"),
+                       Thread.last_post_at, Thread.last_post_number, Thread.author_id, Thread.last_poster_id)
 
 
 # A category page's statements are built once per process for each kind of reader
@@ -215,7 +224,7 @@ def _thread_listing_statement(kind: str, direction: str):
     statement = paging.in_order_from_key(
         # The two writers' names only, as columns (a member's name by their key, twice a line), not
         # their whole records nor two joined copies of the members table (issue 15).
-        sa.select(Thread, _name_of(Thread.author_id).label("author_name"), _name_of(Thread.last_poster_id).label("last_poster_name"))
+        sa.select(*THREAD_LINE_COLUMNS, _name_of(Thread.author_id).label("author_name"), _name_of(Thread.last_poster_id).label("last_poster_name"))
         .where(Thread.category_id == sa.bindparam("category_id", type_=sa.Integer), Thread.is_deleted.is_(False),
                thread_visibility_for(kind, viewer_id)),
         (Thread.is_pinned, Thread.last_post_at, Thread.id), direction,
@@ -225,7 +234,7 @@ def _thread_listing_statement(kind: str, direction: str):
     return (
         # The header's unread count on each line: one value (PostgreSQL and SQLite work out a
         # subquery that names nothing of the row once), instead of a statement of its own.
-        statement.add_columns(ThreadRead.last_read_number, ThreadFollow.id, notifications.unread_count_of(viewer_id).label("unread"))
+        statement.add_columns(ThreadRead.last_read_number, ThreadFollow.id.label("follow_id"), notifications.unread_count_of(viewer_id).label("unread"))
         .outerjoin(ThreadRead, sa.and_(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == viewer_id))
         .outerjoin(ThreadFollow, sa.and_(ThreadFollow.thread_id == Thread.id, ThreadFollow.user_id == viewer_id))
     )
@@ -402,7 +411,8 @@ def _page_state_statement(for_member: bool):
         .where(ThreadFollow.user_id == member_id, ThreadFollow.thread_id == thread_id),
         sa.select(_word("own"), Post.number, sa.null(), _ZERO, _ZERO, sa.null())
         .where(Post.thread_id == thread_id, Post.author_id == member_id, numbers_on_page,
-               Post.status.in_((PostStatus.HELD, PostStatus.HIDDEN))),
+               # two comparisons rather than IN (...), which SQLAlchemy expands at every execution
+               sa.or_(Post.status == PostStatus.HELD, Post.status == PostStatus.HIDDEN)),
         *[sa.select(_word("hide"), column, sa.null(), _ZERO, _ZERO, sa.null()).where(condition)
           for column, condition in blocking.hidden_author_columns(member_id)],
         # The header's unread count, here rather than a statement of its own.
