@@ -97,7 +97,10 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     from app.security import csrf_token
 
-    app.jinja_env.globals["csrf_token"] = csrf_token  # signed once per session, not per page (app/security.py)
+    # Signed once per session, not per page (app/security.py): in place of Flask-WTF's generate_csrf,
+    # which it gives templates both as a global and from a context processor (this one comes after).
+    app.jinja_env.globals["csrf_token"] = csrf_token
+    app.context_processor(lambda: {"csrf_token": csrf_token})
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"

@@ -3,12 +3,24 @@ from babel import support
 from flask_babel import get_locale, lazy_gettext as _l
 from flask import current_app, flash
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import _FlaskFormCSRF
 from wtforms.i18n import messages_path
 from wtforms import EmailField, PasswordField, RadioField, SelectChoice
 from wtforms.fields.core import UnboundField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from app.security import csrf_token
 from app.services.errors import ServiceError
+
+
+class _SessionsSignedToken(_FlaskFormCSRF):  # noqa: SLF001 - Flask-WTF's own, as FlaskForm.Meta uses it
+    """A form's CSRF token as the templates' csrf_token gives it: signed once per session
+    (app/security.py), not when each form is made."""
+
+    def generate_csrf_token(self, csrf_token_field):
+        if self.meta.csrf_secret != (current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key):
+            return super().generate_csrf_token(csrf_token_field)  # a form with a secret of its own
+        return csrf_token()
 
 
 class KindredForm(FlaskForm):
@@ -16,6 +28,8 @@ class KindredForm(FlaskForm):
     a chat room for a volunteer) would otherwise repeat id="csrf_token", which is invalid HTML."""
 
     class Meta(FlaskForm.Meta):
+        csrf_class = _SessionsSignedToken
+
         def render_field(self, field, render_kw):
             if field.type == "CSRFTokenField":
                 render_kw = {"id": False, **render_kw}
