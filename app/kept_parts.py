@@ -64,7 +64,16 @@ def key_for_this_request() -> str | None:
     """Where this request's part is kept, or None when none may be used: only a GET of a thread
     page (by the thread and the page asked for, as the route reads ?page=) or of a category page
     (by its address: the category is the same on every page of its list)."""
-    app = current_app
+    environ = request.environ  # worked out once for each request: it is asked for several times
+    if _KEY_OF_THIS_REQUEST not in environ:
+        environ[_KEY_OF_THIS_REQUEST] = _key_for(current_app, request)
+    return environ[_KEY_OF_THIS_REQUEST]
+
+
+_KEY_OF_THIS_REQUEST = "kindred.kept_part_key"
+
+
+def _key_for(app, request) -> str | None:
     if (request.method not in READING_METHODS or request.endpoint not in ("forums.thread", "forums.category")
             or not page_cache.enabled(app) or not app.config.get("KEEP_SHARED_PARTS", True)):
         return None
