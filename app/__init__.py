@@ -254,7 +254,7 @@ READ_ONLY_PAGES = frozenset({"forums.index", "forums.category", "forums.thread",
 
 def _register_request_hooks(app: Flask) -> None:
     from app import i18n, page_cache
-    from app.extensions import read_without_a_transaction
+    from app.extensions import end_reading_with_commit, read_without_a_transaction
     from app.display import display_preferences
 
     def _forget_previous_user():
@@ -264,6 +264,7 @@ def _register_request_hooks(app: Flask) -> None:
         # loaded once per request, by whichever hook asks first.
         g.pop("_login_user", None)
         g.pop("csrf_token", None)  # Flask-WTF keeps the session's token in `g`: each session its own
+        g.pop("database_wrote", None)  # extensions.end_reading_with_commit
         i18n.forget_for_request()
 
     def _read_without_a_transaction():
@@ -288,6 +289,7 @@ def _register_request_hooks(app: Flask) -> None:
         app.after_request(page_cache.store_in_cache)
         app.teardown_request(page_cache.bump_after_request)
     first_hooks.append(_read_without_a_transaction)
+    app.teardown_request(end_reading_with_commit)
     app.before_request_funcs.setdefault(None, [])[0:0] = first_hooks
 
     @app.before_request

@@ -53,6 +53,8 @@ class TestPoolExhausted:
         bob_live, alice_live = socket_for(bob), socket_for(alice)
         join(bob_live, cuppa), join(alice_live, cuppa)
         received(alice_live, "new_message")
+        for loaded in (cuppa, bob, alice):  # read now: each request's commit expired them, and the session lets them go
+            db.session.refresh(loaded)
         db.session.close()  # give the test's connection back, so the pool's only one can be taken
         hog = db.engine.connect()
         hog.execute(sa.text("select 1"))

@@ -187,8 +187,7 @@ def thread_list(viewer, category: Category, position: paging.Position = paging.P
     params = {"category_id": category.id, "viewer_id": viewer.id if kind != "visitor" else 0}
 
     def fetch(direction: str, key: tuple | None, how_many: int) -> list[ThreadRow]:
-        result = db.session.execute(_thread_listing_statement(kind, direction),
-                                    {**params, **paging.key_parameters(key), "limit": how_many})
+        result = db.session.execute(_thread_listing_statement(kind, direction, how_many), {**params, **paging.key_parameters(key)})
         if kind == "visitor":
             return [ThreadRow(line, None, False, has_read_markers=False, author_name=line.author_name,
                               last_poster_name=line.last_poster_name) for line in result]
@@ -219,7 +218,7 @@ THREAD_LINE_COLUMNS = (Thread.id, Thread.title, Thread.is_pinned, Thread.is_lock
 # (visibility.viewer_kind), their values bound parameters: putting them together cost more CPU
 # than running them.
 @functools.cache
-def _thread_listing_statement(kind: str, direction: str):
+def _thread_listing_statement(kind: str, direction: str, how_many: int):
     viewer_id = sa.bindparam("viewer_id", type_=sa.Integer)
     statement = paging.in_order_from_key(
         # The two writers' names only, as columns (a member's name by their key, twice a line), not
@@ -228,7 +227,11 @@ def _thread_listing_statement(kind: str, direction: str):
         .where(Thread.category_id == sa.bindparam("category_id", type_=sa.Integer), Thread.is_deleted.is_(False),
                thread_visibility_for(kind, viewer_id)),
         (Thread.is_pinned, Thread.last_post_at, Thread.id), direction,
-    ).limit(sa.bindparam("limit", type_=sa.Integer))
+    # How many lines, written into the SQL rather than bound: PostgreSQL plans a prepared statement
+    # once (psycopg prepares those run often) only when that plan looks no dearer than planning for
+    # the values; with LIMIT a parameter it guessed a tenth of the category's threads and planned
+    # the first page afresh at every execution (0.3 ms of its CPU for each member's category page).
+    ).limit(sa.literal_column(str(int(how_many)), sa.Integer))
     if kind == "visitor":
         return statement
     return (
