@@ -1,7 +1,7 @@
 """A request that only read ends its transaction with COMMIT, not ROLLBACK (app/extensions.py,
 end_reading_with_commit): psycopg forgets a connection's prepared statements at every ROLLBACK, so
-under a real mix of pages PostgreSQL planned busy statements afresh each time (3 ms of its CPU for
-a thread page's own-state statement). Nothing a request changed is ever committed this way."""
+under a real mix of pages PostgreSQL planned busy statements afresh each time (a thread page's
+own-state statement: 1.15 ms a run unprepared, 0.35 ms prepared). Nothing a request changed is ever committed this way."""
 import pytest
 import sqlalchemy as sa
 from flask import abort
