@@ -265,6 +265,7 @@ def _register_request_hooks(app: Flask) -> None:
         g.pop("_login_user", None)
         g.pop("csrf_token", None)  # Flask-WTF keeps the session's token in `g`: each session its own
         g.pop("database_wrote", None)  # extensions.end_reading_with_commit
+        g.pop("database_read_in_a_transaction", None)
         i18n.forget_for_request()
 
     def _read_without_a_transaction():

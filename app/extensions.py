@@ -63,27 +63,36 @@ def _only_reads(statement: str) -> bool:
 
 
 @sa.event.listens_for(sa.engine.Engine, "before_cursor_execute")
-def _note_writes(_connection, _cursor, statement, _parameters, _context, _executemany):
-    if has_app_context() and not _only_reads(statement):
+def _note_statement(connection, _cursor, statement, _parameters, _context, _executemany):
+    """What end_reading_with_commit needs to know of this request's statements: whether any
+    changed something, and whether any read inside a transaction (not in autocommit mode)."""
+    if not has_app_context():
+        return
+    if not _only_reads(statement):
         g.database_wrote = True
+    elif connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+        g.database_read_in_a_transaction = True
 
 
 def end_reading_with_commit(error: BaseException | None) -> None:
     """teardown_request: a request that only read ends its transaction with COMMIT, not ROLLBACK.
 
     psycopg prepares a statement once it has run five times on a connection, and PostgreSQL then
-    plans it once: on one connection the thread page's statement of a member's own state took 1.15 ms
-    a run unprepared and 0.35 ms prepared, the category listing 0.96 and 0.40 ms (mostly planning,
-    on the same cores as the app; 3 ms to plan in a fresh connection). But psycopg forgets every prepared statement at each ROLLBACK
-    (an object may have been dropped and made again), and ending a session's transaction rolls it
-    back: any page read inside a transaction (a visitor's page not kept, the meet-ups, chat,
-    settings) threw away every prepared statement on its connection, so under a real mix of pages
-    a busy statement was rarely prepared. Ending a transaction that only read with COMMIT changes
-    nothing stored and keeps them. Anything else rolls back as before: an error, any statement
-    that is not a SELECT (an INSERT, an UPDATE run by hand, a WITH), or objects changed and not
-    yet flushed."""
+    plans it once: on one connection the thread page's statement of a member's own state took
+    1.15 ms a run unprepared and 0.35 ms prepared, the category listing 0.96 and 0.40 ms (mostly
+    planning, on the same cores as the app; 3 ms to plan in a fresh connection). But psycopg
+    forgets every prepared statement at each ROLLBACK (an object may have been dropped and made
+    again), and ending a session's transaction rolls it back: any page read inside a transaction
+    (a visitor's page not kept, the meet-ups, chat, settings) threw away every prepared statement
+    on its connection, so under a real mix of pages a busy statement was rarely prepared. Ending a
+    transaction that only read with COMMIT changes nothing stored and keeps them. Anything else
+    rolls back as before: an error, any statement that changes something (_only_reads), or objects
+    changed and not yet flushed. A request that read nothing inside a transaction (a kept page, a
+    reading page in autocommit mode) has nothing to end, and is left alone: its ROLLBACK sends
+    nothing, and committing would only expire the session's objects and run its after-commit hooks."""
     wrote = g.pop("database_wrote", False)
-    if error is not None or wrote:
+    read = g.pop("database_read_in_a_transaction", False)
+    if error is not None or wrote or not read:
         return
     session = db.session()  # this request's own
     if not session.in_transaction() or session.new or session.dirty or session.deleted:
