@@ -9,7 +9,7 @@ from wtforms import EmailField, PasswordField, RadioField, SelectChoice
 from wtforms.fields.core import UnboundField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from app.security import csrf_token
+from app.security import csrf_secret, csrf_token
 from app.services.errors import ServiceError
 
 
@@ -18,7 +18,7 @@ class _SessionsSignedToken(_FlaskFormCSRF):  # noqa: SLF001 - Flask-WTF's own, a
     (app/security.py), not when each form is made."""
 
     def generate_csrf_token(self, csrf_token_field):
-        if self.meta.csrf_secret != (current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key):
+        if self.meta.csrf_secret != csrf_secret(current_app):
             return super().generate_csrf_token(csrf_token_field)  # a form with a secret of its own
         return csrf_token()
 

@@ -66,19 +66,17 @@ def _own_copy(data: dict) -> dict:
 
 class DailyRenewedSessionInterface(SecureCookieSessionInterface):
     def __init__(self):
-        self._serializers: dict[tuple, object] = {}  # Flask makes a new one for every request
-        self._verified: dict[tuple, _VerifiedCookies] = {}
+        # Per secret: its serializer (Flask makes a new one for every request) and its cookies.
+        self._by_secret: dict[tuple, tuple[object, _VerifiedCookies]] = {}
 
     def _serializer_and_memory(self, app: Flask):
         keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()), self.salt)
-        serializer = self._serializers.get(keys)
-        if serializer is None:
+        if keys not in self._by_secret:
             serializer = self.get_signing_serializer(app)
             if serializer is None:
                 return None, None
-            self._serializers[keys] = serializer
-            self._verified[keys] = _VerifiedCookies(VERIFIED_COOKIES)
-        return serializer, self._verified[keys]
+            self._by_secret[keys] = (serializer, _VerifiedCookies(VERIFIED_COOKIES))
+        return self._by_secret[keys]
 
     def open_session(self, app: Flask, request):
         serializer, verified = self._serializer_and_memory(app)

@@ -1,4 +1,4 @@
--- wrk: each connection asks for the pages in PAGES (space-separated paths) in turn, so the workers
+-- wrk (bench/member_pages_made.sh's mixed row): each connection asks for the pages in PAGES (space-separated paths) in turn, so the workers
 -- serve a mix of pages as they would in use; the reporter's RESULT line (bench/report.lua) is for
 -- all of them together.
 dofile(os.getenv("HERE") .. "/bench/report.lua")  -- its done() writes the RESULT line
