@@ -193,11 +193,26 @@ def miles_between_sql(latitude: float, longitude: float, other_latitude, other_l
     can keep only the meet-ups within reach and the page shows the same miles it chose by. Needs
     SQL's sin, cos, asin, sqrt and radians: PostgreSQL's own, and SQLite's math functions (added
     by app._tune_sqlite where an SQLite is built without them)."""
-    phi = math.radians(latitude)
+    return _haversine_sql(latitude, longitude, math.cos(math.radians(latitude)), other_latitude, other_longitude)
+
+
+def miles_from_point_sql(other_latitude, other_longitude):
+    """miles_between_sql from a point given as bound parameters (point_parameters), so that a
+    statement built once serves every place."""
+    return _haversine_sql(sa.bindparam("from_latitude", type_=sa.Float), sa.bindparam("from_longitude", type_=sa.Float),
+                          sa.bindparam("from_cos_latitude", type_=sa.Float), other_latitude, other_longitude)
+
+
+def point_parameters(latitude: float, longitude: float) -> dict:
+    """The values of miles_from_point_sql's parameters for a point."""
+    return {"from_latitude": latitude, "from_longitude": longitude, "from_cos_latitude": math.cos(math.radians(latitude))}
+
+
+def _haversine_sql(latitude, longitude, cos_latitude, other_latitude, other_longitude):
     half_dphi = sa.func.radians(other_latitude - latitude) / 2
     half_dlambda = sa.func.radians(other_longitude - longitude) / 2
     a = (sa.func.sin(half_dphi) * sa.func.sin(half_dphi)
-         + math.cos(phi) * sa.func.cos(sa.func.radians(other_latitude)) * sa.func.sin(half_dlambda) * sa.func.sin(half_dlambda))
+         + cos_latitude * sa.func.cos(sa.func.radians(other_latitude)) * sa.func.sin(half_dlambda) * sa.func.sin(half_dlambda))
     return 2 * EARTH_RADIUS_MILES * sa.func.asin(sa.func.sqrt(a))
 
 
