@@ -383,3 +383,74 @@ def test_a_middle_that_writes_the_real_token_instead_of_its_hole_is_never_kept(a
     with app.test_request_context("/threads/1"):
         fragments.with_holes(("a test middle",), lambda holes: f'<input value="{holes["csrf"]}">', {"csrf": generate_csrf})
     assert middles(app) == 1
+
+
+def shells(app) -> int:
+    """How many headers and footers this process keeps (templating.site_header)."""
+    return len(app.extensions["kindred_fragments"]["shells"].items)
+
+
+def _header(page) -> str:
+    html = page.get_data(as_text=True)
+    return html[html.index('<header class="site-header">'):html.index("</header>")]
+
+
+def _language_form_back(page) -> str:
+    return re.search(r'<form class="language-choice".*?name="next" value="([^"]*)"', _header(page), re.S).group(1)
+
+
+def test_bobs_kept_header_says_who_he_is_and_what_is_new_and_comes_back_to_each_page(app, pages_made, client_for, alice, bob, hope, alices_thread):
+    """A member's header is kept in the process (templating.site_header), one for each name, unread
+    count and part of the site: yet each page's language choice comes back to that very page, his
+    sign-out form carries his own session's token, and a new notification or a new name shows at once."""
+    from app.services import notifications
+
+    bobs, hopes = client_for(bob), client_for(hope)
+    pages_made()
+    thread_path, category_path = f"/threads/{alices_thread.id}", f"/forums/{alices_thread.category.slug}"
+    bobs.get(thread_path)
+    kept = shells(app)
+    on_the_category = bobs.get(f"{category_path}?older=x&a=1")
+    on_the_thread = bobs.get(thread_path)
+    assert shells(app) == kept  # both pages are in the forums: one header, kept once
+    assert _language_form_back(on_the_thread) == thread_path
+    assert _language_form_back(on_the_category) == f"{category_path}?older=x&amp;a=1"  # written as HTML writes "&"
+    assert "Signed in as Bob" in page_text(on_the_thread) and 'aria-current="page">Forums<' in _header(on_the_thread)
+    (bob_token,), _ = _tokens(on_the_thread)
+    hope_page = hopes.get(thread_path)
+    (hope_token,), _ = _tokens(hope_page)
+    assert "Signed in as Hope" in page_text(hope_page) and "Bob" not in _header(hope_page) and hope_token != bob_token
+    assert "(1 new)" not in _header(on_the_thread)
+    notifications.notify(bob, "reply", "Alice replied to your post.", thread_path, actor=alice)
+    assert "(1 new)" in _header(bobs.get(thread_path))
+    bob.display_name = "Robert"  # as an administrator would correct it
+    db.session.commit()
+    renamed = bobs.get(thread_path)
+    assert "Signed in as Robert" in page_text(renamed) and "Signed in as Bob" not in page_text(renamed)
+    assert bobs.get("/settings").status_code == 200 and 'aria-current="page">Your account<' in _header(bobs.get("/settings"))
+
+
+def test_two_members_of_the_same_name_share_a_kept_header_but_never_a_token(app, pages_made, client_for, alices_thread):
+    """The kept header holds a name and a count, never a session: two members both called Sam get
+    the same header, each with their own session's CSRF token in it (a hole filled at each view)."""
+    sam, other_sam = new_member("Sam", "sam"), new_member("Sam", "sam2")
+    first, second = client_for(sam), client_for(other_sam)
+    pages_made()
+    path = f"/threads/{alices_thread.id}"
+    first.get(path)
+    kept = shells(app)
+    first_page, second_page = first.get(path), second.get(path)
+    assert shells(app) == kept
+    assert re.sub(r'value="[^"]+"', "", _header(first_page)) == re.sub(r'value="[^"]+"', "", _header(second_page))
+    (first_token,), _ = _tokens(first_page)
+    (second_token,), _ = _tokens(second_page)
+    assert first_token != second_token
+    assert first_token in _header(first_page) and second_token in _header(second_page) and first_token not in _header(second_page)
+    assert "hole" not in _header(second_page)
+
+
+def test_a_visitors_header_is_made_each_time_and_its_language_links_come_back_here(app, client, alices_thread):
+    page = client.get("/search?q=roses&x=a%26b")
+    links = re.findall(r'href="(/settings/language\?[^"]+)"', _header(page))
+    assert links and all("next=/search?q%3Droses%26x%3Da%2526b" in link for link in links), links
+    assert "Sign in" in page_text(page) and "Signed in as" not in page_text(page)

@@ -84,7 +84,8 @@ log = logging.getLogger(__name__)
 FRAGMENT_VERSION = "1"
 # Files whose content shapes a post's fragment: their digest is part of every key.
 SHAPING_TEMPLATES = ("forums/_post.html", "forums/_thread_row.html", "_macros/listen.html",
-                     "forums/_thread_middle.html", "forums/_writing_form.html", "_macros/forms.html", "_macros/pagination.html")
+                     "forums/_thread_middle.html", "forums/_writing_form.html", "_macros/forms.html", "_macros/pagination.html",
+                     "_partials/site_header.html", "_partials/site_footer.html", "_macros/language.html")
 
 redis_cache = Cache()
 
@@ -136,6 +137,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("FRAGMENT_CACHE_SECONDS", 3600)
     app.config.setdefault("FRAGMENT_CACHE_ITEMS", 10_000)
     app.config.setdefault("THREAD_MIDDLES_KEPT", 300)  # about 20 KB each
+    app.config.setdefault("SHELLS_KEPT", 2000)  # about 2 KB each
     redis_url = app.config.get("REDIS_URL")
     if redis_url:
         redis_cache.init_app(app, config={
@@ -146,6 +148,10 @@ def init_app(app: Flask) -> None:
     app.extensions["kindred_fragments"] = {
         "local": _LocalFragments(app.config["FRAGMENT_CACHE_ITEMS"]), "redis": bool(redis_url), "version": _code_version(app),
         "middles": _LocalFragments(app.config["THREAD_MIDDLES_KEPT"]),
+        # Each page's header and footer (templating.site_header): a header for each member in
+        # each part of the site, about 2 KB each, in a store of their own so they never push
+        # thread middles out.
+        "shells": _LocalFragments(app.config["SHELLS_KEPT"]),
     }
     app.jinja_env.globals.update(post_fragments=post_fragments, thread_row_fragments=thread_row_fragments)
 
@@ -263,6 +269,12 @@ def thread_row_fragments(rows, render_head, render_tail) -> list[tuple[object, M
     return result
 
 
+def language_and_version() -> tuple[str, str]:
+    """What every kept piece's parts begin with: the page's language (with where the site is
+    mounted) and the version of the templates and translations."""
+    return _language(), _state()["version"]
+
+
 def _state() -> dict:
     return current_app.extensions["kindred_fragments"]
 
@@ -343,7 +355,7 @@ def thread_middle_parts(view, thread) -> tuple[str, ...] | None:
 
 
 def with_holes(parts: tuple[str, ...] | None, render: Callable[[dict[str, str]], str],
-               fills: dict[str, Callable[[], str]]) -> Markup:
+               fills: dict[str, Callable[[], str]], *, store: str = "middles") -> Markup:
     """HTML kept in this process under a digest of `parts`, rendered by `render(holes)` the first
     time, where `holes` maps each name in `fills` to a mark to write in its place. Each view then
     gets each hole filled by calling its fill (a CSRF token, a fresh submission key): what belongs
@@ -352,7 +364,7 @@ def with_holes(parts: tuple[str, ...] | None, render: Callable[[dict[str, str]],
     written into a post to be filled in)."""
     if parts is None:
         return Markup(render(_Fills(fills)))
-    middles = _state()["middles"]
+    middles = _state()[store]  # thread middles, or the page's header and footer ("shells")
     key = _key(parts)
     kept = middles.get_many(key)[0]
     if kept is None:
@@ -397,5 +409,6 @@ def clear() -> None:
     state = _state()
     state["local"].clear()
     state["middles"].clear()
+    state["shells"].clear()
     if state["redis"]:
         redis_cache.clear()
