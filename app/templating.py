@@ -73,7 +73,7 @@ def init_app(app: Flask) -> None:
         # The navigation itself is the header's (fragments.site_header, navigation_items).
         return {"site_name": app.config["SITE_NAME"], "unread_notifications": _unread_notifications(), "live_updates": live}
 
-    app.jinja_env.globals.update(site_header=site_header, site_footer=site_footer)
+    app.jinja_env.globals.update(site_header=site_header, site_footer=site_footer, back_address=_back)
 
 
 def site_header() -> Markup:

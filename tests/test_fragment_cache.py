@@ -454,3 +454,11 @@ def test_a_visitors_header_is_made_each_time_and_its_language_links_come_back_he
     links = re.findall(r'href="(/settings/language\?[^"]+)"', _header(page))
     assert links and all("next=/search?q%3Droses%26x%3Da%2526b" in link for link in links), links
     assert "Sign in" in page_text(page) and "Signed in as" not in page_text(page)
+
+
+def test_a_visitor_offered_welsh_comes_back_to_the_very_search_they_made(client):
+    page = client.get("/search?q=roses&x=a%26b", headers={"Accept-Language": "cy"})
+    html = page.get_data(as_text=True)
+    offer = html[html.index('class="message message--info language-offer"'):]
+    links = re.findall(r'href="(/settings/language\?[^"]+)"', offer[:offer.index("</div>")])
+    assert len(links) == 2 and all("next=/search?q%3Droses%26x%3Da%2526b" in link for link in links), links
