@@ -462,3 +462,39 @@ def test_a_visitor_offered_welsh_comes_back_to_the_very_search_they_made(client)
     offer = html[html.index('class="message message--info language-offer"'):]
     links = re.findall(r'href="(/settings/language\?[^"]+)"', offer[:offer.index("</div>")])
     assert len(links) == 2 and all("next=/search?q%3Droses%26x%3Da%2526b" in link for link in links), links
+
+
+def _line(page, title: str) -> str:
+    """The words of a category page's line for the thread with this title."""
+    html = page.get_data(as_text=True)
+    for item in re.findall(r'<li class="thread-list__item">(.*?)</li>', html, re.S):
+        if title in item:
+            return " ".join(re.sub(r"<[^>]+>", " ", item).split())
+    raise AssertionError(f"no line for {title!r}")
+
+
+def test_bobs_own_tags_on_a_kept_line_change_at_once_and_never_reach_hope(app, pages_made, client_for, alice, bob, hope, maya, alices_thread):
+    """Each category line is kept whole, tags and all (fragments.thread_row_fragments): Bob's
+    Following and his new replies show at once, and Hope, who has never opened the thread, still
+    sees it as new to her, without his tags."""
+    path, title = f"/forums/{alices_thread.category.slug}", alices_thread.title
+    bobs, hopes = client_for(bob), client_for(hope)
+    pages_made()
+    assert "New since your last visit" in _line(bobs.get(path), title)
+    bobs.get(f"/threads/{alices_thread.id}")
+    read = _line(bobs.get(path), title)
+    assert "New since your last visit" not in read and "Following" not in read and "new repl" not in read
+    forums.follow(bob, alices_thread)
+    assert "Following" in _line(bobs.get(path), title)
+    forums.reply(alice, alices_thread, "The roses are out.")
+    assert "1 new reply" in _line(bobs.get(path), title)
+    hopes_line = _line(hopes.get(path), title)
+    assert "New since your last visit" in hopes_line and "Following" not in hopes_line and "new repl" not in hopes_line
+    assert "1 reply." in hopes_line and "1 reply." in _line(bobs.get(path), title)
+    # Both have read it now and neither follows it: only Bob has a reply he has not read.
+    forums.follow(bob, alices_thread, on=False)
+    hopes.get(f"/threads/{alices_thread.id}")
+    assert "1 new reply" in _line(bobs.get(path), title)
+    assert "new repl" not in _line(hopes.get(path), title)
+    forums.set_locked(maya, alices_thread, True)  # a volunteer closes it: everyone sees it at once
+    assert "Locked" in _line(bobs.get(path), title) and "Locked" in _line(hopes.get(path), title)

@@ -4,7 +4,8 @@ A thread page shows 20 posts, and rendering them (the author's name, two dates i
 link, Reply, React and More with a screen reader's "(post N)", the text) was about 40% of a member's
 thread page's CPU (issue 15). Each post's HTML is kept, so the next page that shows the same post
 in the same way takes it from the cache. A category page's lines are kept the same way
-(thread_row_key: the title and details of each thread, not the reader's own tags).
+(thread_row_key: the title and details of each thread, and its tags, the reader's own as
+yes-or-no and a count).
 
 The cache is **key-based**: the key is a digest of everything the fragment is made of, so nothing
 ever has to be emptied. A change to a post gives it a new key at once, on every process, and the
@@ -235,38 +236,32 @@ def post_fragments(views, thread, render) -> list[tuple[object, Markup]]:
     return [(view, Markup(html)) for view, html in zip(views, found)]
 
 
-def thread_row_key(row, language: str, version: str) -> str:
-    """A category page's line for one thread, without its tags (New, 3 new replies, Following:
-    the reader's own, written by the template each time): the title and its link, who started it,
-    how many replies, when the latest was and by whom, in the page's language."""
+def thread_row_key(row, signed_in: bool, language: str, version: str) -> str:
+    """A category page's line for one thread: the title and its link, who started it, how many
+    replies, when the latest was and by whom, its tags (pinned, locked, and the reader's own: New,
+    3 new replies, Following, as yes-or-no and a count, never who they are), in the page's language."""
     thread, author, last = row.thread, row.author_name, row.last_poster_name
     parts = (
         version, language, "thread-row", str(thread.id), thread.title or "",
         str(thread.author_id) if author is not None else "", author if author is not None else "",
         str(thread.reply_count), thread.last_post_at.isoformat() if thread.last_post_at else "",
         str(thread.last_poster_id) if last is not None else "", last if last is not None else "",
+        "p" if thread.is_pinned else "-", "k" if thread.is_locked else "-",
+        "n" if signed_in and row.is_new else "-", str(row.new_replies), "f" if row.following else "-",
     )
     return _key(parts)
 
 
-# Between the two parts of a thread's line in one cached string: a comment that escaped text (a
-# title, a name) cannot contain, since "<" in it is written "&lt;".
-_PARTS = "<!--parts-->"
-
-
-def thread_row_fragments(rows, render_head, render_tail) -> list[tuple[object, Markup, Markup]]:
-    """[(row, title part, details part)] for a category page's threads (thread_row_key)."""
+def thread_row_fragments(rows, render, signed_in: bool) -> list[Markup]:
+    """The HTML of each of a category page's lines (thread_row_key): `render(row, signed_in)`
+    makes one that is kept nowhere. The reader's tags are in the key, so the template writes
+    nothing around them (writing the tags for each of 20 lines was most of the list's cost)."""
     rows = list(rows)
     if not rows or not current_app.config.get("FRAGMENT_CACHE", True):
-        return [(row, render_head(row.thread), render_tail(row)) for row in rows]
+        return [render(row, signed_in) for row in rows]
     language, version = _language(), _state()["version"]
-    keys = [thread_row_key(row, language, version) for row in rows]
-    found = _cached(keys, lambda index: f"{render_head(rows[index].thread)}{_PARTS}{render_tail(rows[index])}")
-    result = []
-    for row, html in zip(rows, found):
-        head, _, tail = html.partition(_PARTS)
-        result.append((row, Markup(head), Markup(tail)))
-    return result
+    keys = [thread_row_key(row, signed_in, language, version) for row in rows]
+    return [Markup(html) for html in _cached(keys, lambda index: str(render(rows[index], signed_in)))]
 
 
 def language_and_version() -> tuple[str, str]:
