@@ -217,3 +217,39 @@ def test_every_choice_on_the_filter_form_travels_on_the_listings_links(app):
 
     with app.test_request_context():
         assert set(CHOICE_ARGS) == {field.name for field in FilterForm()}
+
+
+def test_bobs_listing_keeps_each_card_yet_every_change_shows_at_once(app, client_for, bob, hope, org):
+    """Each card of the listing is kept by all it shows (fragments.meetup_card_key): Bob's second
+    look makes none, and a new title or venue, the charity's new name and a cancellation each show
+    at once; near a place the card says how far, across the UK it does not."""
+    from app.services import fragments
+
+    fragments.clear()
+    cafe = list_meetup(hope, org, title="Chester café", town="Chester", postcode="CH2 3AB")
+    browser = client_for(bob)
+    browser.get("/meetups")  # (the first page after signing in also says so)
+    first = page_text(browser.get("/meetups"))
+    kept = len(app.extensions["kindred_fragments"]["local"].items)
+    assert "Chester café" in first and page_text(browser.get("/meetups")) == first
+    assert len(app.extensions["kindred_fragments"]["local"].items) == kept
+    cafe.title = "Chester memory café"
+    db.session.commit()
+    assert "Chester memory café" in page_text(browser.get("/meetups"))
+    cafe.venue_name = "The Town Hall"
+    db.session.commit()
+    assert "The Town Hall" in page_text(browser.get("/meetups"))
+    org.name = "Hope Dementia Care North Wales"
+    db.session.commit()
+    assert "By Hope Dementia Care North Wales (verified)." in page_text(browser.get("/meetups"))
+    client_for(hope).post(f"/meetups/{cafe.id}/cancel", data={"reason": "The hall is closed."})
+    assert "Cancelled" in page_text(browser.get("/meetups"))
+    assert "about 1 mile away" in page_text(browser.get("/meetups?filter=1&near=CH1+4XY&miles=5"))
+    assert "mile away" not in page_text(browser.get("/meetups"))
+    made_afresh = page_text(browser.get("/meetups"))
+    app.config["FRAGMENT_CACHE"] = False
+    try:
+        assert page_text(browser.get("/meetups")) == made_afresh
+    finally:
+        app.config["FRAGMENT_CACHE"] = True
+        fragments.clear()

@@ -86,7 +86,8 @@ FRAGMENT_VERSION = "1"
 # Files whose content shapes a post's fragment: their digest is part of every key.
 SHAPING_TEMPLATES = ("forums/_post.html", "forums/_thread_row.html", "_macros/listen.html",
                      "forums/_thread_middle.html", "forums/_writing_form.html", "_macros/forms.html", "_macros/pagination.html",
-                     "_partials/site_header.html", "_partials/site_footer.html", "_macros/language.html")
+                     "_partials/site_header.html", "_partials/site_footer.html", "_macros/language.html",
+                     "meetups/_macros.html")
 
 redis_cache = Cache()
 
@@ -154,7 +155,8 @@ def init_app(app: Flask) -> None:
         # thread middles out.
         "shells": _LocalFragments(app.config["SHELLS_KEPT"]),
     }
-    app.jinja_env.globals.update(post_fragments=post_fragments, thread_row_fragments=thread_row_fragments)
+    app.jinja_env.globals.update(post_fragments=post_fragments, thread_row_fragments=thread_row_fragments,
+                                 meetup_card_fragments=meetup_card_fragments)
 
 
 def _code_version(app: Flask) -> str:
@@ -262,6 +264,35 @@ def thread_row_fragments(rows, render, signed_in: bool) -> list[Markup]:
     language, version = _language(), _state()["version"]
     keys = [thread_row_key(row, signed_in, language, version) for row in rows]
     return [Markup(html) for html in _cached(keys, lambda index: str(render(rows[index], signed_in)))]
+
+
+def meetup_card_key(meetup, distance: float | None, dates: int, with_heading: bool, language: str, version: str) -> str:
+    """A card of the meet-ups listing (meetups/_macros.html, card): everything it shows. The
+    series' rule makes its heading ("Every Tuesday, 2pm"); the distance as the card words it."""
+    series, organisation = meetup.series, meetup.organisation
+    miles = "" if distance is None else ("<1" if distance < 1 else "%.0f" % distance)
+    return _key((
+        version, language, "meetup-card", "h" if with_heading else "-", str(dates),
+        str(meetup.id), meetup.title, meetup.status.value, meetup.starts_at.isoformat(), meetup.ends_at.isoformat(),
+        str(meetup.series_id or ""), f"{series.repeat.value}:{series.nth}:{series.weekday}" if series is not None else "",
+        "i" if meetup.in_person else "-", meetup.venue_name, meetup.town, miles, "o" if meetup.online else "-",
+        meetup.audience.value, str(meetup.cost_pence),
+        f"{organisation.id}:{'v' if organisation.is_verified else '-'}:{organisation.name}" if organisation is not None else "",
+    ))
+
+
+def meetup_card_fragments(listed, series_dates: dict, render, series_heading) -> list[Markup]:
+    """The cards of a page of the meet-ups listing, [(meet-up, miles away or None)], each kept by
+    all it shows (meetup_card_key): making 20 cards (their dates in words, the series' rule) was
+    about a third of a member's listing page. `render(meetup, distance, dates, series_heading)`
+    is the card macro."""
+    listed = list(listed)
+    cards = [(meetup, distance, series_dates.get(meetup.series_id, 0)) for meetup, distance in listed]
+    if not cards or not current_app.config.get("FRAGMENT_CACHE", True):
+        return [render(meetup, distance, dates, series_heading) for meetup, distance, dates in cards]
+    language, version = _language(), _state()["version"]
+    keys = [meetup_card_key(meetup, distance, dates, bool(series_heading), language, version) for meetup, distance, dates in cards]
+    return [Markup(html) for html in _cached(keys, lambda index: str(render(*cards[index], series_heading)))]
 
 
 def language_and_version() -> tuple[str, str]:
