@@ -70,7 +70,7 @@ def init_app(app: Flask) -> None:
         if not has_request_context():  # emails rendered by commands and background jobs
             return {"site_name": app.config["SITE_NAME"]}
         live = request.blueprint in LIVE_PAGES or request.endpoint in LIVE_PAGES
-        # The navigation itself is the header's (fragments.site_header, navigation_items).
+        # The navigation itself is the header's (site_header, navigation_items).
         return {"site_name": app.config["SITE_NAME"], "unread_notifications": _unread_notifications(), "live_updates": live}
 
     app.jinja_env.globals.update(site_header=site_header, site_footer=site_footer, back_address=_back)
@@ -100,6 +100,7 @@ def site_header() -> Markup:
         parts = ("site-header", version, language, "c" if current_app.config.get("WTF_CSRF_ENABLED", True) else "-",
                  values["site_name"], values["name"], str(values["unread"]),
                  "".join("y" if item["current"] else "-" for item in values["navigation"]),
+                 # ("signing_in" marks the Sign in link, which a member's header does not have)
                  "y" if values["asking"] else "-", "y" if values["in_account"] else "-")
     template = current_app.jinja_env.get_template("_partials/site_header.html")
     return fragments.with_holes(parts, lambda holes: template.render(values, holes=holes),
