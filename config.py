@@ -1,6 +1,7 @@
 """Configuration classes. Every setting comes from the environment, with safe defaults for development."""
 import logging
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -198,6 +199,9 @@ class TestingConfig(Config):
     MODERATION_FIRST_POSTS_HELD = 0
     MODERATION_LINK_TRUSTED_AFTER = 0
     READ_PAGES_AUTOCOMMIT = False  # each test runs inside one transaction that is rolled back
+    # `flask forget-kept-pages` without Redis touches this file (page_cache.LocalVersions): one for
+    # each test process, so a test forgetting its kept pages never empties another's.
+    PAGE_CACHE_FORGOTTEN_FILE = os.path.join(tempfile.gettempdir(), f"kindred-tests-{os.getpid()}-kept-pages-forgotten")
 
 
 class ProductionConfig(Config):

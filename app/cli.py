@@ -27,8 +27,9 @@ def init_app(app: Flask) -> None:
         if not page_cache.enabled(current_app):
             click.echo("Nothing is kept: the page cache is off (PAGE_CACHE).")
         elif current_app.extensions["page_cache_versions"] is not None:
-            raise click.ClickException("Without REDIS_URL, kept pages live in the running server's own memory, out of this "
-                                       "command's reach: restart the server to forget them.")
+            page_cache.forget_everything_kept()
+            click.echo("Without REDIS_URL, kept pages live in the running server's own memory: it leaves every one "
+                       "behind at its next request (it looks at instance/kept-pages-forgotten, touched now).")
         elif not page_cache.forget_everything_kept():
             raise click.ClickException("Redis did not answer, so nothing was forgotten. Try again when it is back; until "
                                        "then, kept pages expire on their own within PAGE_CACHE_SECONDS.")

@@ -67,6 +67,7 @@ from __future__ import annotations
 import hashlib
 import re
 import struct
+import os
 import threading
 import time
 import zlib
@@ -165,8 +166,13 @@ def init_app(app: Flask) -> None:
     # Section versions: in Redis beside the pages, so every process sees a change; in this
     # process otherwise (see LocalVersions).
     app.extensions["page_cache_versions"] = (
-        None if redis_url else LocalVersions(app.config.get("PAGE_CACHE_VERSIONS_HELD", 50_000))
+        None if redis_url else LocalVersions(app.config.get("PAGE_CACHE_VERSIONS_HELD", 50_000), forgotten_marker(app))
     )
+
+
+def forgotten_marker(app: Flask) -> str:
+    """Without Redis: the file `flask forget-kept-pages` touches (LocalVersions.catch_up)."""
+    return app.config.get("PAGE_CACHE_FORGOTTEN_FILE") or os.path.join(app.instance_path, "kept-pages-forgotten")
 
 
 class LocalVersions:
@@ -178,13 +184,33 @@ class LocalVersions:
     every later bump (the clock again) is later still, so each name's number only ever grows.
     Letting go costs the pages kept under those names one miss each, never a stale page."""
 
-    def __init__(self, limit: int):
+    def __init__(self, limit: int, forgotten_marker: str | None = None):
         self.limit = limit
         self.floor = 0
         self._held: dict[str, int] = {}
         # `make run` serves with threads: a bump in one while another lets the older half go must
         # not be lost in the dict being replaced (its name would go back to an older number).
         self._lock = threading.Lock()
+        self._marker = forgotten_marker
+        self._marker_seen = self._marker_time()
+
+    def _marker_time(self) -> int:
+        try:
+            return os.stat(self._marker).st_mtime_ns if self._marker else 0
+        except OSError:
+            return 0
+
+    def catch_up(self) -> None:
+        """Let every name go if `flask forget-kept-pages` touched the marker file since the last
+        look (the command runs in a process of its own, out of reach of this one's memory): as when
+        the older half is let go, every name then reads as a floor later than any number it held.
+        One stat a look, for `make run`'s single process only (with Redis the versions are there)."""
+        touched = self._marker_time()
+        if touched > self._marker_seen:
+            with self._lock:
+                self._marker_seen = touched
+                self.floor = time.time_ns()
+                self._held = {}
 
     def get(self, name: str) -> int:
         with self._lock:
@@ -414,6 +440,7 @@ def _versions(*names: str, also: tuple[str, ...] = ()) -> list | None:
     """These versions, then what is kept under each key of `also`, in one round trip (MGET)."""
     local = current_app.extensions["page_cache_versions"]
     if local is not None:
+        local.catch_up()
         return [local.get(name) for name in names] + [cache_get(key) for key in also]
     keys = [f"version:{name}" for name in names] + list(also)
     return _unless_redis_is_down(cache.get_many, *keys, failed=None)
@@ -709,9 +736,15 @@ def forget_everything_kept() -> bool:
     (psql, a data migration, a connection's own statements), which is otherwise seen only as
     kept things expire. Every thread page holds its section's version, and every member's thing
     one of the ALL_ versions, so these few names reach them all. False when it could not: Redis
-    did not answer, or there is no Redis, where the versions live in the server's own memory."""
+    did not answer. Without Redis the versions live in the server's own memory: the marker file
+    is touched, and the server lets them all go at its next look (LocalVersions.catch_up)."""
     if current_app.extensions["page_cache_versions"] is not None:
-        return False
+        marker = forgotten_marker(current_app)
+        os.makedirs(os.path.dirname(marker), exist_ok=True)
+        with open(marker, "a", encoding="utf-8"):
+            pass
+        os.utime(marker, ns=(time.time_ns(), time.time_ns()))
+        return True
     version = time.time_ns()
     written = _unless_redis_is_down(cache.set_many, {f"version:{name}": version for name in EVERYTHING_KEPT},
                                     timeout=0, failed=[])
