@@ -1,14 +1,32 @@
 """Command-line tasks: `flask seed-demo`, `flask create-admin`, `flask worker`, `flask purge-deleted`, `flask send-reminders`,
 `flask send-digests`, `flask moderation-reminders`, `flask forget-kept-pages`,
 `flask places build`."""
+import functools
+
 import click
 from flask import Flask, current_app
+
+
+def _tells_the_server(command):
+    """For a command that changes what pages show. Without Redis a running server keeps its pages'
+    versions in its own memory, and the versions this command moves are its own process's: if it
+    moved any, the server is told to leave every kept page behind (page_cache.LocalVersions)."""
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        finally:
+            from app import page_cache
+
+            page_cache.tell_the_server_what_moved()
+    return run
 
 
 def init_app(app: Flask) -> None:
     _moderation_commands(app)
 
     @app.cli.command("seed-demo")
+    @_tells_the_server
     def seed_demo_command():
         """Create the demo cast and content (safe to run more than once)."""
         if not current_app.config.get("SEED_DEMO_ALLOWED"):
@@ -63,6 +81,7 @@ def init_app(app: Flask) -> None:
         click.echo(f"{sent} kept email(s) handed on; {left} still waiting.")
 
     @app.cli.command("create-admin")
+    @_tells_the_server
     @click.option("--email", prompt=True)
     @click.option("--name", "display_name", prompt="Display name")
     @click.password_option()
@@ -78,6 +97,7 @@ def init_app(app: Flask) -> None:
         click.echo(f"{user.display_name} <{user.email}> is now an administrator.")
 
     @app.cli.command("purge-deleted")
+    @_tells_the_server
     def purge_deleted_command():
         """Erase accounts whose 14 days to change their mind have passed (run daily; safe to repeat)."""
         from app.services import my_data
@@ -86,6 +106,7 @@ def init_app(app: Flask) -> None:
         click.echo(f"Erased {count} account{'s' if count != 1 else ''} whose 14 days had passed.")
 
     @app.cli.command("send-reminders")
+    @_tells_the_server
     def send_reminders_command():
         """Send meet-up reminders that are due (safe to run every few minutes from cron)."""
         from app.services import meetups
@@ -95,6 +116,7 @@ def init_app(app: Flask) -> None:
         click.echo(f"Sent {sent} meet-up reminder{'' if sent == 1 else 's'}.")
 
     @app.cli.command("send-digests")
+    @_tells_the_server
     def send_digests_command():
         """Send today's daily summary emails (safe to run again: one per member per day, Europe/London)."""
         from app.services import notifications
@@ -120,6 +142,7 @@ def _moderation_commands(app: Flask) -> None:
         click.echo(f"Wrote {districts} postcode districts and {towns} towns to app/data.")
 
     @app.cli.command("moderation-reminders")
+    @_tells_the_server
     def moderation_reminders_command():
         """Email the admins once about moderation cases waiting too long (24 hours; safety 2 hours). Run from cron."""
         from app.services import moderation

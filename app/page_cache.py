@@ -193,6 +193,7 @@ class LocalVersions:
         self._lock = threading.Lock()
         self._marker = forgotten_marker
         self._marker_seen = self._marker_time()
+        self.moved = False
 
     def _marker_time(self) -> int:
         try:
@@ -206,10 +207,11 @@ class LocalVersions:
         the older half is let go, every name then reads as a floor later than any number it held.
         One stat a look, for `make run`'s single process only (with Redis the versions are there)."""
         touched = self._marker_time()
-        if touched > self._marker_seen:
+        if touched != self._marker_seen:  # any new time: a clock set back must not hide a touch
             with self._lock:
                 self._marker_seen = touched
-                self.floor = time.time_ns()
+                # Later than any number a name held, whatever the clock says.
+                self.floor = max(time.time_ns(), self.floor + 1, *(version + 1 for version in self._held.values()))
                 self._held = {}
 
     def get(self, name: str) -> int:
@@ -218,6 +220,7 @@ class LocalVersions:
 
     def set(self, name: str, version: int) -> None:
         with self._lock:
+            self.moved = True  # (read by a command: tell_the_server_what_moved)
             self._held[name] = version
             if len(self._held) > self.limit:
                 newest_first = sorted(self._held.items(), key=lambda item: item[1], reverse=True)
@@ -743,12 +746,22 @@ def forget_everything_kept() -> bool:
         os.makedirs(os.path.dirname(marker), exist_ok=True)
         with open(marker, "a", encoding="utf-8"):
             pass
-        os.utime(marker, ns=(time.time_ns(), time.time_ns()))
+        os.utime(marker)  # now, by the system's clock
         return True
     version = time.time_ns()
     written = _unless_redis_is_down(cache.set_many, {f"version:{name}": version for name in EVERYTHING_KEPT},
                                     timeout=0, failed=[])
     return len(written) == len(EVERYTHING_KEPT)
+
+
+def tell_the_server_what_moved() -> None:
+    """After a command (app/cli.py): without Redis, the versions it moved are its own process's,
+    out of the running server's reach, so the server is told to let all of its versions go (a
+    command that changed what pages show is rare: erasing accounts, a reminder's notification)."""
+    local = current_app.extensions.get("page_cache_versions")
+    if local is not None and local.moved:
+        forget_everything_kept()
+        local.moved = False
 
 
 def _sections_touched(session_) -> set[str]:

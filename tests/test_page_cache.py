@@ -680,3 +680,31 @@ def test_make_runs_server_lets_its_versions_go_once_the_command_touches_its_file
     later = server.get("forums")
     server.catch_up()
     assert server.get("forums") == later  # looked at once: the same touch is not taken twice
+
+
+@pytest.mark.parametrize("kept_in", ["in-process"], indirect=True)
+def test_alice_erased_by_the_nightly_command_leaves_a_server_without_redis_at_once(kept_in, app, client, alice, alices_thread, monkeypatch):
+    """`flask purge-deleted` runs from cron in a process of its own: without Redis the versions its
+    erasure moves are that process's, and the server's kept thread page would go on naming Alice
+    until it expired. The command tells the server (app/cli.py), whose next view names nobody."""
+    from datetime import datetime, timezone
+
+    import time_machine
+
+    from app.services import my_data
+
+    path = f"/threads/{alices_thread.id}"
+    with time_machine.travel(datetime(2026, 3, 3, 10, 0, tzinfo=timezone.utc), tick=False) as traveller:
+        my_data.request_deletion(alice, "keep")
+        traveller.shift(timedelta(days=14, hours=1))
+        for _ in range(3):
+            client.get(path)
+        assert "Alice Morgan" in page_text(_kept(client, path))
+        servers = app.extensions["page_cache_versions"]
+        # The command's own process: versions of its own, and only the file shared with the server.
+        monkeypatch.setitem(app.extensions, "page_cache_versions", page_cache.LocalVersions(100, page_cache.forgotten_marker(app)))
+        assert "Erased 1 account" in app.test_cli_runner().invoke(args=["purge-deleted"]).output
+        monkeypatch.setitem(app.extensions, "page_cache_versions", servers)
+        db.session.expire_all()
+        text = page_text(client.get(path))
+    assert "Alice Morgan" not in text and "former member" in text.lower()
