@@ -201,7 +201,7 @@ class TestingConfig(Config):
     READ_PAGES_AUTOCOMMIT = False  # each test runs inside one transaction that is rolled back
     # `flask forget-kept-pages` without Redis touches this file (page_cache.LocalVersions): one for
     # each test process, so a test forgetting its kept pages never empties another's.
-    PAGE_CACHE_FORGOTTEN_FILE = os.path.join(tempfile.gettempdir(), f"kindred-tests-{os.getpid()}-kept-pages-forgotten")
+    PAGE_CACHE_FORGOTTEN_FILE = os.path.join(tempfile.mkdtemp(prefix="kindred-tests-"), "kept-pages-forgotten")
 
 
 class ProductionConfig(Config):

@@ -18,7 +18,11 @@ def _tells_the_server(command):
         finally:
             from app import page_cache
 
-            page_cache.tell_the_server_what_moved()
+            try:
+                page_cache.tell_the_server_what_moved()
+            except OSError as error:  # never hide what the command did, or the error it raised
+                click.echo(f"Could not tell the server to forget its kept pages ({error}): they expire on their own "
+                           f"within PAGE_CACHE_SECONDS, or run `flask forget-kept-pages` as the server's user.", err=True)
     return run
 
 

@@ -195,11 +195,14 @@ class LocalVersions:
         self._marker_seen = self._marker_time()
         self.moved = False
 
-    def _marker_time(self) -> int:
+    def _marker_time(self) -> tuple:
+        """The marker as last written: each touch writes a new file in its place, so its inode
+        and its time both change, even where the file system's clock ticks by whole seconds."""
         try:
-            return os.stat(self._marker).st_mtime_ns if self._marker else 0
+            found = os.stat(self._marker) if self._marker else None
         except OSError:
-            return 0
+            return ()
+        return () if found is None else (found.st_ino, found.st_mtime_ns, found.st_size)
 
     def catch_up(self) -> None:
         """Let every name go if `flask forget-kept-pages` touched the marker file since the last
@@ -742,16 +745,21 @@ def forget_everything_kept() -> bool:
     did not answer. Without Redis the versions live in the server's own memory: the marker file
     is touched, and the server lets them all go at its next look (LocalVersions.catch_up)."""
     if current_app.extensions["page_cache_versions"] is not None:
-        marker = forgotten_marker(current_app)
-        os.makedirs(os.path.dirname(marker), exist_ok=True)
-        with open(marker, "a", encoding="utf-8"):
-            pass
-        os.utime(marker)  # now, by the system's clock
+        _touch(forgotten_marker(current_app))
         return True
     version = time.time_ns()
     written = _unless_redis_is_down(cache.set_many, {f"version:{name}": version for name in EVERYTHING_KEPT},
                                     timeout=0, failed=[])
     return len(written) == len(EVERYTHING_KEPT)
+
+
+def _touch(marker: str) -> None:
+    """Write the marker afresh: a new file put in the old one's place (LocalVersions._marker_time)."""
+    os.makedirs(os.path.dirname(marker), exist_ok=True)
+    written = f"{marker}.{os.getpid()}.new"
+    with open(written, "w", encoding="utf-8") as file:
+        file.write(f"{time.time_ns()}\n")
+    os.replace(written, marker)
 
 
 def tell_the_server_what_moved() -> None:

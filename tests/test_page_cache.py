@@ -708,3 +708,22 @@ def test_alice_erased_by_the_nightly_command_leaves_a_server_without_redis_at_on
         db.session.expire_all()
         text = page_text(client.get(path))
     assert "Alice Morgan" not in text and "former member" in text.lower()
+
+
+def test_two_forgets_within_one_tick_of_a_coarse_clock_are_both_seen(tmp_path):
+    """Where the file system keeps whole seconds, two touches in one second have one time: each
+    touch puts a new file in the marker's place, so the server sees the second too."""
+    import os
+
+    marker = str(tmp_path / "kept-pages-forgotten")
+    server = page_cache.LocalVersions(100, marker)
+    one_second = 1_800_000_000 * 10**9
+    page_cache._touch(marker)
+    os.utime(marker, ns=(one_second, one_second))
+    server.catch_up()
+    server.set("forums", server.get("forums") + 1)
+    held = server.get("forums")
+    page_cache._touch(marker)  # an administrator forgets again, within the same second
+    os.utime(marker, ns=(one_second, one_second))
+    server.catch_up()
+    assert server.get("forums") > held and len(server) == 0

@@ -89,6 +89,10 @@ SHAPING_TEMPLATES = ("forums/_post.html", "forums/_thread_row.html", "_macros/li
                      "_partials/site_header.html", "_partials/site_footer.html", "_macros/language.html",
                      "meetups/_macros.html")
 
+# Code that writes words into fragments (dates and times in words, a series' rule, a cost, an
+# audience's name): a deploy that changes how they read changes every key too, Redis's copies included.
+SHAPING_CODE = ("formatting.py", "services/meetups/series.py", "models/meetups.py", "text.py")
+
 redis_cache = Cache()
 
 
@@ -163,6 +167,7 @@ def _code_version(app: Flask) -> str:
     digest = hashlib.blake2b(FRAGMENT_VERSION.encode(), digest_size=8)
     templates = Path(app.root_path, app.template_folder or "templates")
     files = [templates / name for name in SHAPING_TEMPLATES]
+    files += [Path(app.root_path, name) for name in SHAPING_CODE]
     files += sorted(Path(app.root_path, "translations").glob("*/LC_MESSAGES/messages.mo"))
     for path in files:
         digest.update(str(path.name).encode())
