@@ -65,9 +65,9 @@ visitor's):
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import struct
-import os
 import threading
 import time
 import zlib

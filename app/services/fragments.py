@@ -235,12 +235,19 @@ def post_fragments(views, thread, render) -> list[tuple[object, Markup]]:
     `render(view, thread, reader)` macro) and keeping only the ones it lacks."""
     views = list(views)
     reader = reader_for(thread)
-    if not views or not current_app.config.get("FRAGMENT_CACHE", True):
-        return [(view, render(view, thread, reader)) for view in views]
+    made = _kept_each(views, lambda view, language, version: post_key(view, thread, reader, language, version),
+                      lambda view: render(view, thread, reader))
+    return list(zip(views, made))
+
+
+def _kept_each(items: list, key_of: Callable, make: Callable) -> list:
+    """The HTML of each item, kept under `key_of(item, language, version)` and made by
+    `make(item)` only where no process keeps it (_cached); made each time with the cache off."""
+    if not items or not current_app.config.get("FRAGMENT_CACHE", True):
+        return [make(item) for item in items]
     language, version = _language(), _state()["version"]
-    keys = [post_key(view, thread, reader, language, version) for view in views]
-    found = _cached(keys, lambda index: str(render(views[index], thread, reader)))
-    return [(view, Markup(html)) for view, html in zip(views, found)]
+    keys = [key_of(item, language, version) for item in items]
+    return [Markup(html) for html in _cached(keys, lambda index: str(make(items[index])))]
 
 
 def thread_row_key(row, signed_in: bool, language: str, version: str) -> str:
@@ -263,12 +270,8 @@ def thread_row_fragments(rows, render, signed_in: bool) -> list[Markup]:
     """The HTML of each of a category page's lines (thread_row_key): `render(row, signed_in)`
     makes one that is kept nowhere. The reader's tags are in the key, so the template writes
     nothing around them (writing the tags for each of 20 lines was most of the list's cost)."""
-    rows = list(rows)
-    if not rows or not current_app.config.get("FRAGMENT_CACHE", True):
-        return [render(row, signed_in) for row in rows]
-    language, version = _language(), _state()["version"]
-    keys = [thread_row_key(row, signed_in, language, version) for row in rows]
-    return [Markup(html) for html in _cached(keys, lambda index: str(render(rows[index], signed_in)))]
+    return _kept_each(list(rows), lambda row, language, version: thread_row_key(row, signed_in, language, version),
+                      lambda row: render(row, signed_in))
 
 
 def meetup_card_key(meetup, distance: float | None, dates: int, with_heading: bool, language: str, version: str) -> str:
@@ -291,13 +294,9 @@ def meetup_card_fragments(listed, series_dates: dict, render, series_heading) ->
     all it shows (meetup_card_key): making 20 cards (their dates in words, the series' rule) was
     about a third of a member's listing page. `render(meetup, distance, dates, series_heading)`
     is the card macro."""
-    listed = list(listed)
     cards = [(meetup, distance, series_dates.get(meetup.series_id, 0)) for meetup, distance in listed]
-    if not cards or not current_app.config.get("FRAGMENT_CACHE", True):
-        return [render(meetup, distance, dates, series_heading) for meetup, distance, dates in cards]
-    language, version = _language(), _state()["version"]
-    keys = [meetup_card_key(meetup, distance, dates, bool(series_heading), language, version) for meetup, distance, dates in cards]
-    return [Markup(html) for html in _cached(keys, lambda index: str(render(*cards[index], series_heading)))]
+    return _kept_each(cards, lambda card, language, version: meetup_card_key(*card, bool(series_heading), language, version),
+                      lambda card: render(*card, series_heading))
 
 
 def language_and_version() -> tuple[str, str]:
